@@ -1,0 +1,8 @@
+//! Kafka Flight Simulator: a deterministic Kafka cluster that runs in the browser.
+//!
+//! Layers point one way: `ui -> lessons -> shell -> sim`. `sim` knows nothing of the others
+//! nor of the web.
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

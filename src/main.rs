@@ -1,0 +1,11 @@
+//! The browser app's entry point. Trunk builds this binary for wasm32.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    kafka_flightsim::ui::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("kafka-flightsim is the browser app: run `scripts/serve.sh` (trunk serve). The native runner is `flightsim`.");
+    std::process::exit(2);
+}

@@ -1,0 +1,388 @@
+//! Topic, broker and client configuration: names, defaults and validation as Kafka has them.
+//!
+//! Topic defaults come from LogConfig / TopicConfig (apache/kafka storage/.../LogConfig.java
+//! lines 172-179) and the validation messages from `ConfigDef` (clients/.../common/config/
+//! ConfigDef.java: "Invalid value X for configuration Y: ...").
+use std::collections::BTreeMap;
+
+use super::error::AdminError;
+
+/// One topic's effective configuration. `overrides` keeps what the learner set, in Kafka's
+/// own spelling, because `kafka-topics.sh --describe` prints only non-default entries.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TopicConfig {
+    pub min_insync_replicas: i32,
+    pub unclean_leader_election_enable: bool,
+    pub retention_ms: i64,
+    pub retention_bytes: i64,
+    pub cleanup_policy_compact: bool,
+    pub cleanup_policy_delete: bool,
+    pub segment_bytes: i64,
+    pub segment_ms: i64,
+    pub max_message_bytes: i64,
+    pub delete_retention_ms: i64,
+    pub min_cleanable_dirty_ratio_permille: i64,
+    pub min_compaction_lag_ms: i64,
+    pub max_compaction_lag_ms: i64,
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl Default for TopicConfig {
+    fn default() -> Self {
+        TopicConfig {
+            min_insync_replicas: 1,
+            unclean_leader_election_enable: false,
+            retention_ms: 604_800_000,
+            retention_bytes: -1,
+            cleanup_policy_compact: false,
+            cleanup_policy_delete: true,
+            segment_bytes: 1_073_741_824,
+            segment_ms: 604_800_000,
+            max_message_bytes: 1_048_588,
+            delete_retention_ms: 86_400_000,
+            min_cleanable_dirty_ratio_permille: 500,
+            min_compaction_lag_ms: 0,
+            max_compaction_lag_ms: i64::MAX,
+            overrides: BTreeMap::new(),
+        }
+    }
+}
+
+/// The topic-level configs the simulator knows, with their defaults as Kafka prints them.
+pub const TOPIC_CONFIGS: &[(&str, &str)] = &[
+    ("cleanup.policy", "delete"),
+    ("delete.retention.ms", "86400000"),
+    ("max.compaction.lag.ms", "9223372036854775807"),
+    ("max.message.bytes", "1048588"),
+    ("min.cleanable.dirty.ratio", "0.5"),
+    ("min.compaction.lag.ms", "0"),
+    ("min.insync.replicas", "1"),
+    ("retention.bytes", "-1"),
+    ("retention.ms", "604800000"),
+    ("segment.bytes", "1073741824"),
+    ("segment.ms", "604800000"),
+    ("unclean.leader.election.enable", "false"),
+];
+
+fn invalid(value: &str, name: &str, why: &str) -> AdminError {
+    AdminError::InvalidConfig(format!("Invalid value {value} for configuration {name}: {why}"))
+}
+
+fn parse_long(name: &str, value: &str, min: i64) -> Result<i64, AdminError> {
+    let v: i64 = value.trim().parse().map_err(|_| invalid(value, name, "Not a number of type LONG"))?;
+    if v < min {
+        return Err(invalid(value, name, &format!("Value must be at least {min}")));
+    }
+    Ok(v)
+}
+
+fn parse_int(name: &str, value: &str, min: i64) -> Result<i64, AdminError> {
+    let v: i32 = value.trim().parse().map_err(|_| invalid(value, name, "Not a number of type INT"))?;
+    if (v as i64) < min {
+        return Err(invalid(value, name, &format!("Value must be at least {min}")));
+    }
+    Ok(v as i64)
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, AdminError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(invalid(value, name, "Expected value to be either true or false")),
+    }
+}
+
+impl TopicConfig {
+    /// Applies one `name=value` entry, validating it as Kafka does. Unknown names are refused
+    /// with Kafka's message (LogConfig.validateNames).
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), AdminError> {
+        match name {
+            "min.insync.replicas" => self.min_insync_replicas = parse_int(name, value, 1)? as i32,
+            "unclean.leader.election.enable" => self.unclean_leader_election_enable = parse_bool(name, value)?,
+            "retention.ms" => self.retention_ms = parse_long(name, value, -1)?,
+            "retention.bytes" => self.retention_bytes = parse_long(name, value, i64::MIN)?,
+            "segment.bytes" => self.segment_bytes = parse_int(name, value, 14)?,
+            "segment.ms" => self.segment_ms = parse_long(name, value, 1)?,
+            "max.message.bytes" => self.max_message_bytes = parse_int(name, value, 0)?,
+            "delete.retention.ms" => self.delete_retention_ms = parse_long(name, value, 0)?,
+            "min.compaction.lag.ms" => self.min_compaction_lag_ms = parse_long(name, value, 0)?,
+            "max.compaction.lag.ms" => self.max_compaction_lag_ms = parse_long(name, value, 1)?,
+            "min.cleanable.dirty.ratio" => {
+                let v: f64 = value.trim().parse().map_err(|_| invalid(value, name, "Not a number of type DOUBLE"))?;
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(invalid(value, name, "Value must be between 0.0 and 1.0"));
+                }
+                self.min_cleanable_dirty_ratio_permille = (v * 1000.0).round() as i64;
+            }
+            "cleanup.policy" => {
+                let mut compact = false;
+                let mut delete = false;
+                for part in value.split(',').map(str::trim) {
+                    match part {
+                        "compact" => compact = true,
+                        "delete" => delete = true,
+                        _ => return Err(invalid(value, name, "String must be one of: compact, delete")),
+                    }
+                }
+                self.cleanup_policy_compact = compact;
+                self.cleanup_policy_delete = delete;
+            }
+            _ => return Err(AdminError::InvalidConfig(format!("Unknown topic config name: {name}"))),
+        }
+        self.overrides.insert(name.to_string(), value.trim().to_string());
+        Ok(())
+    }
+
+    /// Returns a config back to its default (`kafka-configs.sh --delete-config`).
+    pub fn unset(&mut self, name: &str) -> Result<(), AdminError> {
+        let default = TOPIC_CONFIGS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| *d)
+            .ok_or_else(|| AdminError::InvalidConfig(format!("Unknown topic config name: {name}")))?;
+        self.set(name, default)?;
+        self.overrides.remove(name);
+        Ok(())
+    }
+
+    /// `min(min.insync.replicas, replicationFactor)`, as Partition.scala:380-391 uses it.
+    pub fn effective_min_isr(&self, replication_factor: usize) -> usize {
+        (self.min_insync_replicas.max(1) as usize).min(replication_factor.max(1))
+    }
+}
+
+/// Broker settings that shape replication and liveness. Defaults are Kafka's
+/// (ReplicationConfigs.java, KRaftConfigs.java); lessons shorten them to keep scenes brief.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ClusterConfig {
+    pub replica_lag_time_max_ms: u64,
+    pub replica_fetch_wait_max_ms: u64,
+    pub replica_fetch_backoff_ms: u64,
+    pub replica_fetch_max_bytes: usize,
+    pub broker_heartbeat_interval_ms: u64,
+    pub broker_session_timeout_ms: u64,
+    /// Network latency of one message, and the seeded jitter added on top.
+    pub network_latency_ms: u64,
+    pub network_jitter_ms: u64,
+    /// Kafka's default for a new topic when `--replication-factor` is not given.
+    pub default_replication_factor: i32,
+    pub num_partitions: i32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            replica_lag_time_max_ms: 30_000,
+            replica_fetch_wait_max_ms: 500,
+            replica_fetch_backoff_ms: 1_000,
+            replica_fetch_max_bytes: 1_048_576,
+            broker_heartbeat_interval_ms: 2_000,
+            broker_session_timeout_ms: 9_000,
+            network_latency_ms: 5,
+            network_jitter_ms: 2,
+            default_replication_factor: 1,
+            num_partitions: 1,
+        }
+    }
+}
+
+/// Producer settings (ProducerConfig.java). Defaults are Kafka 4.0's: acks=all, idempotence on,
+/// linger.ms=5, batch.size=16384, five requests in flight.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ProducerConfig {
+    /// 0, 1 or -1 (all).
+    pub acks: i16,
+    pub linger_ms: u64,
+    pub batch_size: usize,
+    pub retries: u32,
+    pub retry_backoff_ms: u64,
+    pub delivery_timeout_ms: u64,
+    pub request_timeout_ms: u64,
+    pub max_in_flight_requests_per_connection: usize,
+    pub enable_idempotence: bool,
+    pub max_request_size: usize,
+    pub buffer_memory: usize,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            acks: -1,
+            linger_ms: 5,
+            batch_size: 16_384,
+            retries: i32::MAX as u32,
+            retry_backoff_ms: 100,
+            delivery_timeout_ms: 120_000,
+            request_timeout_ms: 30_000,
+            max_in_flight_requests_per_connection: 5,
+            enable_idempotence: true,
+            max_request_size: 1_048_576,
+            buffer_memory: 33_554_432,
+        }
+    }
+}
+
+impl ProducerConfig {
+    /// Sets one `--producer-property name=value`, with Kafka's validation messages.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), AdminError> {
+        let v = value.trim();
+        let num = |min: i64| -> Result<i64, AdminError> {
+            let n: i64 = v.parse().map_err(|_| invalid(value, name, "Not a number of type INT"))?;
+            if n < min {
+                return Err(invalid(value, name, &format!("Value must be at least {min}")));
+            }
+            Ok(n)
+        };
+        match name {
+            "acks" => {
+                self.acks = match v {
+                    "all" | "-1" => -1,
+                    "0" => 0,
+                    "1" => 1,
+                    _ => return Err(invalid(value, name, "String must be one of: all, -1, 0, 1")),
+                }
+            }
+            "linger.ms" => self.linger_ms = num(0)? as u64,
+            "batch.size" => self.batch_size = num(0)? as usize,
+            "retries" => self.retries = num(0)? as u32,
+            "retry.backoff.ms" => self.retry_backoff_ms = num(0)? as u64,
+            "delivery.timeout.ms" => self.delivery_timeout_ms = num(0)? as u64,
+            "request.timeout.ms" => self.request_timeout_ms = num(0)? as u64,
+            "max.in.flight.requests.per.connection" => self.max_in_flight_requests_per_connection = num(1)? as usize,
+            "enable.idempotence" => self.enable_idempotence = parse_bool(name, v)?,
+            "max.request.size" => self.max_request_size = num(0)? as usize,
+            "buffer.memory" => self.buffer_memory = num(0)? as usize,
+            _ => {
+                return Err(AdminError::InvalidConfig(format!(
+                    "Unknown producer config '{name}'. Known: acks, linger.ms, batch.size, retries, retry.backoff.ms, delivery.timeout.ms, request.timeout.ms, max.in.flight.requests.per.connection, enable.idempotence, max.request.size, buffer.memory"
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// Kafka refuses idempotence with acks other than all, or with more than 5 in flight
+    /// (ProducerConfig.postProcessAndValidateIdempotenceConfigs).
+    pub fn validate(&self) -> Result<(), AdminError> {
+        if self.enable_idempotence {
+            if self.acks != -1 {
+                return Err(AdminError::InvalidConfig(
+                    "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.".into(),
+                ));
+            }
+            if self.max_in_flight_requests_per_connection > 5 {
+                return Err(AdminError::InvalidConfig(
+                    "Must set max.in.flight.requests.per.connection to at most 5 when using the idempotent producer.".into(),
+                ));
+            }
+        }
+        if self.delivery_timeout_ms < self.linger_ms + self.request_timeout_ms {
+            return Err(AdminError::InvalidConfig(
+                "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `auto.offset.reset` (ConsumerConfig.java:172-179; default latest).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+    None,
+}
+
+/// Consumer settings (ConsumerConfig.java) for the assign-mode consumer.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ConsumerConfig {
+    pub auto_offset_reset: OffsetReset,
+    pub max_poll_records: usize,
+    pub fetch_max_wait_ms: u64,
+    pub max_partition_fetch_bytes: usize,
+    pub request_timeout_ms: u64,
+    pub retry_backoff_ms: u64,
+    /// Virtual time the application spends on each non-empty poll's records.
+    pub processing_ms: u64,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        ConsumerConfig {
+            auto_offset_reset: OffsetReset::Latest,
+            max_poll_records: 500,
+            fetch_max_wait_ms: 500,
+            max_partition_fetch_bytes: 1_048_576,
+            request_timeout_ms: 30_000,
+            retry_backoff_ms: 100,
+            processing_ms: 0,
+        }
+    }
+}
+
+impl ConsumerConfig {
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), AdminError> {
+        let v = value.trim();
+        let num = |min: i64| -> Result<i64, AdminError> {
+            let n: i64 = v.parse().map_err(|_| invalid(value, name, "Not a number of type INT"))?;
+            if n < min {
+                return Err(invalid(value, name, &format!("Value must be at least {min}")));
+            }
+            Ok(n)
+        };
+        match name {
+            "auto.offset.reset" => {
+                self.auto_offset_reset = match v {
+                    "earliest" => OffsetReset::Earliest,
+                    "latest" => OffsetReset::Latest,
+                    "none" => OffsetReset::None,
+                    _ => return Err(invalid(value, name, "String must be one of: latest, earliest, none")),
+                }
+            }
+            "max.poll.records" => self.max_poll_records = num(1)? as usize,
+            "fetch.max.wait.ms" => self.fetch_max_wait_ms = num(0)? as u64,
+            "max.partition.fetch.bytes" => self.max_partition_fetch_bytes = num(0)? as usize,
+            "request.timeout.ms" => self.request_timeout_ms = num(0)? as u64,
+            "retry.backoff.ms" => self.retry_backoff_ms = num(0)? as u64,
+            "processing.ms" => self.processing_ms = num(0)? as u64,
+            _ => {
+                return Err(AdminError::InvalidConfig(format!(
+                    "Unknown consumer config '{name}'. Known: auto.offset.reset, max.poll.records, fetch.max.wait.ms, max.partition.fetch.bytes, request.timeout.ms, retry.backoff.ms, processing.ms"
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_messages_are_kafkas() {
+        let mut c = TopicConfig::default();
+        assert_eq!(
+            c.set("min.insync.replicas", "0").unwrap_err().to_string(),
+            "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"
+        );
+        assert_eq!(
+            c.set("min.insync.replicas", "two").unwrap_err().to_string(),
+            "Invalid value two for configuration min.insync.replicas: Not a number of type INT"
+        );
+        assert_eq!(c.set("foo", "1").unwrap_err().to_string(), "Unknown topic config name: foo");
+        c.set("min.insync.replicas", "2").unwrap();
+        assert_eq!(c.min_insync_replicas, 2);
+        assert_eq!(c.overrides.get("min.insync.replicas").map(String::as_str), Some("2"));
+        c.unset("min.insync.replicas").unwrap();
+        assert_eq!(c.min_insync_replicas, 1);
+        assert!(c.overrides.is_empty());
+    }
+
+    #[test]
+    fn effective_min_isr_is_capped_by_rf() {
+        let mut c = TopicConfig::default();
+        c.set("min.insync.replicas", "3").unwrap();
+        assert_eq!(c.effective_min_isr(2), 2);
+    }
+}

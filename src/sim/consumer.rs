@@ -1,0 +1,372 @@
+//! The consumer client in assign mode (no group yet): positions, auto.offset.reset through
+//! ListOffsets, one fetch in flight per broker, a buffer that poll() drains max.poll.records
+//! at a time. Consumers fetch from the leader and only ever see records below its HW.
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+use super::config::{ConsumerConfig, OffsetReset};
+use super::error::KafkaError;
+use super::message::{FetchData, FetchPartition, OffsetSpec, Payload};
+use super::out::{Ctx, Timer};
+use super::trace::TraceEvent;
+use super::types::{BrokerId, ClientId, Millis, NodeId, Record, TopicPartition};
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PartitionPosition {
+    /// The next offset poll() returns; None until reset or seek.
+    pub position: Option<i64>,
+    /// Stopped by an error the application must handle (auto.offset.reset=none).
+    pub error: Option<KafkaError>,
+    pub high_watermark: i64,
+    /// After a fetch error the partition waits retry.backoff.ms.
+    pub retry_after: Millis,
+}
+
+#[derive(Clone, Debug)]
+enum Request {
+    Fetch(BrokerId),
+    ListOffsets(BrokerId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Consumer {
+    pub id: ClientId,
+    pub name: Rc<str>,
+    pub config: ConsumerConfig,
+    pub running: bool,
+    pub incarnation: u32,
+    bootstrap: Vec<BrokerId>,
+    bootstrap_cursor: usize,
+    metadata: BTreeMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
+    metadata_in_flight: Option<u64>,
+    metadata_wanted: bool,
+    pub assignment: Vec<TopicPartition>,
+    pub positions: BTreeMap<TopicPartition, PartitionPosition>,
+    requests: BTreeMap<u64, Request>,
+    buffer: VecDeque<(TopicPartition, Rc<Record>)>,
+    poll_pending: bool,
+    next_req_id: u64,
+    wake_at: Option<Millis>,
+    broker_backoff: BTreeMap<BrokerId, Millis>,
+    pub consumed_count: u64,
+    /// Filled only when the simulation records consumption (tests, lessons).
+    pub consumed: Vec<(TopicPartition, Rc<Record>)>,
+    pub record_consumed: bool,
+}
+
+impl Consumer {
+    pub fn new(id: ClientId, name: Rc<str>, config: ConsumerConfig, bootstrap: Vec<BrokerId>) -> Self {
+        Consumer {
+            id,
+            name,
+            config,
+            running: true,
+            incarnation: 0,
+            bootstrap,
+            bootstrap_cursor: 0,
+            metadata: BTreeMap::new(),
+            metadata_in_flight: None,
+            metadata_wanted: true,
+            assignment: Vec::new(),
+            positions: BTreeMap::new(),
+            requests: BTreeMap::new(),
+            buffer: VecDeque::new(),
+            poll_pending: false,
+            next_req_id: 0,
+            wake_at: None,
+            broker_backoff: BTreeMap::new(),
+            consumed_count: 0,
+            consumed: Vec::new(),
+            record_consumed: false,
+        }
+    }
+
+    fn next_req_id(&mut self) -> u64 {
+        self.next_req_id += 1;
+        self.next_req_id
+    }
+
+    /// KafkaConsumer.assign: replaces the assignment; positions of kept partitions stay.
+    pub fn assign(&mut self, ctx: &mut Ctx, partitions: Vec<TopicPartition>) {
+        self.positions.retain(|tp, _| partitions.contains(tp));
+        for tp in &partitions {
+            self.positions.entry(tp.clone()).or_insert(PartitionPosition { position: None, error: None, high_watermark: -1, retry_after: 0 });
+        }
+        self.buffer.retain(|(tp, _)| partitions.contains(tp));
+        self.assignment = partitions;
+        self.metadata_wanted = true;
+        self.run(ctx);
+    }
+
+    /// KafkaConsumer.seek.
+    pub fn seek(&mut self, ctx: &mut Ctx, tp: &TopicPartition, offset: i64) {
+        if let Some(p) = self.positions.get_mut(tp) {
+            p.position = Some(offset);
+            p.error = None;
+        }
+        self.buffer.retain(|(t, _)| t != tp);
+        self.run(ctx);
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        if !self.running {
+            return;
+        }
+        match timer {
+            Timer::ClientWake => {
+                if self.wake_at.is_some_and(|w| w <= ctx.now) {
+                    self.wake_at = None;
+                }
+                self.run(ctx);
+            }
+            Timer::Poll => {
+                self.poll_pending = false;
+                self.poll(ctx);
+            }
+            Timer::RequestTimeout { req_id } => {
+                if self.metadata_in_flight == Some(req_id) {
+                    self.metadata_in_flight = None;
+                    self.bootstrap_cursor += 1;
+                    self.metadata_wanted = true;
+                }
+                if self.requests.remove(&req_id).is_some() {
+                    self.metadata_wanted = true;
+                }
+                self.run(ctx);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, payload: Payload) {
+        if !self.running {
+            return;
+        }
+        match payload {
+            Payload::MetadataResponse { req_id, topics, .. } => {
+                if self.metadata_in_flight != Some(req_id) {
+                    return;
+                }
+                self.metadata_in_flight = None;
+                for (topic, parts) in topics {
+                    self.metadata.insert(topic, parts);
+                }
+                self.run(ctx);
+            }
+            Payload::ListOffsetsResponse { req_id, partitions } => {
+                if self.requests.remove(&req_id).is_none() {
+                    return;
+                }
+                for (tp, r) in partitions {
+                    match r {
+                        Ok(offset) => {
+                            if let Some(p) = self.positions.get_mut(&tp) {
+                                if p.position.is_none() {
+                                    p.position = Some(offset);
+                                    let policy = match self.config.auto_offset_reset {
+                                        OffsetReset::Earliest => "earliest",
+                                        _ => "latest",
+                                    };
+                                    ctx.trace(TraceEvent::OffsetReset { client: self.name.clone(), tp: tp.clone(), offset, policy });
+                                }
+                            }
+                        }
+                        Err(_) => self.metadata_wanted = true,
+                    }
+                }
+                self.run(ctx);
+            }
+            Payload::FetchResponse { req_id, partitions } => {
+                if self.requests.remove(&req_id).is_none() {
+                    return;
+                }
+                for (tp, r) in partitions {
+                    self.on_fetched(ctx, tp, r);
+                }
+                self.schedule_poll(ctx, 0);
+                self.run(ctx);
+            }
+            Payload::Disconnected { req_id } => {
+                if req_id.is_some() && self.metadata_in_flight == req_id {
+                    self.metadata_in_flight = None;
+                    self.bootstrap_cursor += 1;
+                }
+                if let Some(id) = req_id {
+                    self.requests.remove(&id);
+                }
+                self.metadata_wanted = true;
+                let at = ctx.now + self.config.retry_backoff_ms;
+                if let NodeId::Broker(b) = from {
+                    self.broker_backoff.insert(b, at);
+                }
+                self.schedule_wake(ctx, at);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_fetched(&mut self, ctx: &mut Ctx, tp: TopicPartition, r: Result<FetchData, KafkaError>) {
+        let Some(pos) = self.positions.get_mut(&tp) else { return };
+        match r {
+            Ok(data) => {
+                pos.high_watermark = data.high_watermark;
+                // Only records that continue from where poll() will read are kept.
+                let next = self.buffer.iter().rev().find(|(t, _)| *t == tp).map(|(_, r)| r.offset + 1).or(pos.position);
+                if let (Some(next), Some(first)) = (next, data.records.first()) {
+                    if first.offset <= next {
+                        for rec in data.records.into_iter().filter(|r| r.offset >= next) {
+                            self.buffer.push_back((tp.clone(), rec));
+                        }
+                    }
+                }
+            }
+            Err(KafkaError::OffsetOutOfRange) => match self.config.auto_offset_reset {
+                OffsetReset::None => {
+                    pos.error = Some(KafkaError::OffsetOutOfRange);
+                    ctx.trace(TraceEvent::ConsumerError { client: self.name.clone(), tp, error: KafkaError::OffsetOutOfRange });
+                }
+                _ => pos.position = None,
+            },
+            Err(e) => {
+                pos.retry_after = ctx.now + self.config.retry_backoff_ms;
+                if matches!(e, KafkaError::NotLeaderOrFollower | KafkaError::FencedLeaderEpoch | KafkaError::UnknownLeaderEpoch | KafkaError::UnknownTopicOrPartition) {
+                    self.metadata_wanted = true;
+                }
+                let at = ctx.now + self.config.retry_backoff_ms;
+                self.schedule_wake(ctx, at);
+            }
+        }
+    }
+
+    fn schedule_poll(&mut self, ctx: &mut Ctx, delay: Millis) {
+        if !self.poll_pending && !self.buffer.is_empty() {
+            self.poll_pending = true;
+            ctx.set_timer(delay, Timer::Poll);
+        }
+    }
+
+    /// The application's poll(): up to max.poll.records from the buffer.
+    fn poll(&mut self, ctx: &mut Ctx) {
+        let n = self.config.max_poll_records.min(self.buffer.len());
+        let mut ranges: Vec<(TopicPartition, i64, i64)> = Vec::new();
+        for _ in 0..n {
+            let (tp, rec) = self.buffer.pop_front().expect("counted");
+            if let Some(p) = self.positions.get_mut(&tp) {
+                p.position = Some(rec.offset + 1);
+            }
+            match ranges.last_mut() {
+                Some((t, _, last)) if *t == tp && *last + 1 == rec.offset => *last = rec.offset,
+                _ => ranges.push((tp.clone(), rec.offset, rec.offset)),
+            }
+            self.consumed_count += 1;
+            if self.record_consumed {
+                self.consumed.push((tp, rec));
+            }
+        }
+        for (tp, first, last) in ranges {
+            ctx.trace(TraceEvent::Consumed { client: self.name.clone(), tp, first_offset: first, last_offset: last });
+        }
+        self.schedule_poll(ctx, self.config.processing_ms);
+        self.run(ctx);
+    }
+
+    fn leader_of(&self, tp: &TopicPartition) -> Option<(BrokerId, i32)> {
+        self.metadata.get(&tp.topic).and_then(|p| p.get(tp.partition as usize)).and_then(|(l, e)| l.map(|l| (l, *e)))
+    }
+
+    fn schedule_wake(&mut self, ctx: &mut Ctx, at: Millis) {
+        if self.wake_at.is_none_or(|w| at < w || w < ctx.now) {
+            self.wake_at = Some(at);
+            ctx.set_timer(at.saturating_sub(ctx.now), Timer::ClientWake);
+        }
+    }
+
+    fn busy_with(&self, broker: BrokerId, list: bool) -> bool {
+        self.requests.values().any(|r| match r {
+            Request::Fetch(b) => !list && *b == broker,
+            Request::ListOffsets(b) => list && *b == broker,
+        })
+    }
+
+    fn run(&mut self, ctx: &mut Ctx) {
+        if self.metadata_wanted && self.metadata_in_flight.is_none() && !self.bootstrap.is_empty() {
+            let mut topics: Vec<Rc<str>> = self.assignment.iter().map(|tp| tp.topic.clone()).collect();
+            topics.dedup();
+            let broker = self.bootstrap[self.bootstrap_cursor % self.bootstrap.len()];
+            let req_id = self.next_req_id();
+            self.metadata_in_flight = Some(req_id);
+            self.metadata_wanted = false;
+            ctx.send(NodeId::Broker(broker), Payload::MetadataRequest { req_id, topics });
+            ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
+        }
+        let mut resets: BTreeMap<BrokerId, Vec<(TopicPartition, OffsetSpec)>> = BTreeMap::new();
+        let mut fetches: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut leaderless = false;
+        for tp in self.assignment.clone() {
+            let Some(pos) = self.positions.get(&tp).cloned() else { continue };
+            if pos.error.is_some() {
+                continue;
+            }
+            if pos.retry_after > ctx.now {
+                let at = pos.retry_after;
+                self.schedule_wake(ctx, at);
+                continue;
+            }
+            let Some((leader, epoch)) = self.leader_of(&tp) else {
+                leaderless = true;
+                continue;
+            };
+            match pos.position {
+                None => match self.config.auto_offset_reset {
+                    OffsetReset::None => {
+                        self.positions.get_mut(&tp).expect("exists").error = Some(KafkaError::NoOffsetForPartition);
+                        ctx.trace(TraceEvent::ConsumerError { client: self.name.clone(), tp, error: KafkaError::NoOffsetForPartition });
+                    }
+                    policy => {
+                        let spec = if policy == OffsetReset::Earliest { OffsetSpec::Earliest } else { OffsetSpec::Latest };
+                        resets.entry(leader).or_default().push((tp, spec));
+                    }
+                },
+                Some(position) => {
+                    // Partitions with records still buffered are not fetched again.
+                    if self.buffer.iter().any(|(t, _)| *t == tp) {
+                        continue;
+                    }
+                    fetches.entry(leader).or_default().push(FetchPartition {
+                        tp,
+                        fetch_offset: position,
+                        last_fetched_epoch: None,
+                        current_leader_epoch: epoch,
+                        max_bytes: self.config.max_partition_fetch_bytes,
+                    });
+                }
+            }
+        }
+        if leaderless {
+            self.metadata_wanted = true;
+            let at = ctx.now + self.config.retry_backoff_ms;
+            self.schedule_wake(ctx, at);
+        }
+        let now = ctx.now;
+        let backoff = self.broker_backoff.clone();
+        let blocked = |b: &BrokerId| backoff.get(b).is_some_and(|t| *t > now);
+        for (broker, partitions) in resets {
+            if self.busy_with(broker, true) || blocked(&broker) {
+                continue;
+            }
+            let req_id = self.next_req_id();
+            self.requests.insert(req_id, Request::ListOffsets(broker));
+            ctx.send(NodeId::Broker(broker), Payload::ListOffsets { req_id, partitions });
+            ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
+        }
+        for (broker, partitions) in fetches {
+            if self.busy_with(broker, false) || blocked(&broker) {
+                continue;
+            }
+            let req_id = self.next_req_id();
+            self.requests.insert(req_id, Request::Fetch(broker));
+            ctx.send(NodeId::Broker(broker), Payload::Fetch { req_id, replica: None, max_wait_ms: self.config.fetch_max_wait_ms, partitions });
+            ctx.set_timer(self.config.request_timeout_ms + self.config.fetch_max_wait_ms, Timer::RequestTimeout { req_id });
+        }
+    }
+}

@@ -1,0 +1,617 @@
+//! The simulation: one event queue ordered by (virtual time, sequence), one seeded RNG, the
+//! network between nodes, and the nodes themselves. `step()` applies the next event.
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+
+use super::broker::{Broker, BrokerState};
+use super::config::{ClusterConfig, ConsumerConfig, ProducerConfig, TopicConfig};
+use super::consumer::Consumer;
+use super::controller::Controller;
+use super::error::AdminError;
+use super::message::{Message, Payload};
+use super::out::{Ctx, Out, Timer};
+use super::producer::{Producer, RateSpec};
+use super::trace::{TraceEvent, TraceHasher, Traced};
+use super::types::{BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPartition};
+
+#[derive(Clone, Debug)]
+pub(crate) enum Event {
+    Deliver(Message),
+    Timer { node: NodeId, incarnation: u32, timer: Timer },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Scheduled {
+    pub time: Millis,
+    pub seq: u64,
+    pub event: Event,
+}
+
+impl Scheduled {
+    fn target(&self) -> NodeId {
+        match &self.event {
+            Event::Deliver(m) => m.to,
+            Event::Timer { node, .. } => *node,
+        }
+    }
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.time, self.seq) == (other.time, other.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    // BinaryHeap is a max-heap: reverse so the earliest (time, seq) pops first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.time, other.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+/// Faults are data: lessons script them, the sandbox has buttons for them, sweeps draw them.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Fault {
+    /// The broker process dies at once (kill -9).
+    KillBroker(BrokerId),
+    /// Clean shutdown: controlled shutdown moves leaderships away first.
+    StopBroker(BrokerId),
+    StartBroker(BrokerId),
+    /// Cuts every link between the two sides, both ways.
+    Partition { side_a: Vec<NodeId>, side_b: Vec<NodeId> },
+    /// Cuts one node off from every other node.
+    Isolate(NodeId),
+    Heal,
+    SetLatency { latency_ms: Millis, jitter_ms: Millis },
+    /// Drops the next `count` messages from `from` to `to` (None: any).
+    DropNext { from: Option<NodeId>, to: Option<NodeId>, count: u32 },
+    /// A long GC pause or a stuck process: it handles nothing until resumed.
+    Pause(NodeId),
+    Resume(NodeId),
+    CrashClient(ClientId),
+}
+
+#[derive(Clone, Debug)]
+pub enum Client {
+    Producer(Producer),
+    Consumer(Consumer),
+}
+
+impl Client {
+    pub fn name(&self) -> &Rc<str> {
+        match self {
+            Client::Producer(p) => &p.name,
+            Client::Consumer(c) => &c.name,
+        }
+    }
+    fn incarnation(&self) -> u32 {
+        match self {
+            Client::Producer(p) => p.incarnation,
+            Client::Consumer(c) => c.incarnation,
+        }
+    }
+    pub fn running(&self) -> bool {
+        match self {
+            Client::Producer(p) => p.running,
+            Client::Consumer(c) => c.running,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Network {
+    pub latency_ms: Millis,
+    pub jitter_ms: Millis,
+    pub cuts: Vec<(BTreeSet<NodeId>, BTreeSet<NodeId>)>,
+    pub drops: Vec<(Option<NodeId>, Option<NodeId>, u32)>,
+    /// TCP keeps each connection in order: a message never overtakes an earlier one.
+    pub last_arrival: BTreeMap<(NodeId, NodeId), Millis>,
+    pub paused: BTreeSet<NodeId>,
+    pub held: Vec<Scheduled>,
+}
+
+impl Network {
+    pub fn is_cut(&self, a: NodeId, b: NodeId) -> bool {
+        self.cuts.iter().any(|(x, y)| (x.contains(&a) && y.contains(&b)) || (x.contains(&b) && y.contains(&a)))
+    }
+}
+
+/// The whole simulated world. `Clone` is a snapshot: records are shared, not copied.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    pub(crate) now: Millis,
+    seq: u64,
+    pub(crate) queue: BinaryHeap<Scheduled>,
+    rng: ChaCha8Rng,
+    pub(crate) controller: Controller,
+    pub(crate) brokers: BTreeMap<BrokerId, Broker>,
+    pub(crate) clients: Vec<Client>,
+    pub(crate) net: Network,
+    pub(crate) cluster: ClusterConfig,
+    hasher: TraceHasher,
+    last_step: Vec<Traced>,
+    trace_log: Option<Vec<Traced>>,
+    next_message_id: u64,
+    next_producer_id: i64,
+    events_processed: u64,
+    trace_count: u64,
+    pub seed: u64,
+}
+
+impl Sim {
+    /// A cluster of `brokers` brokers numbered 1..=n (as Kafka tutorials number them), all
+    /// started at time 0. Nothing has happened yet: step or run to let them register.
+    pub fn new(seed: u64, brokers: i32, cluster: ClusterConfig) -> Self {
+        let mut sim = Sim {
+            now: 0,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            controller: Controller::new(cluster.clone()),
+            brokers: BTreeMap::new(),
+            clients: Vec::new(),
+            net: Network { latency_ms: cluster.network_latency_ms, jitter_ms: cluster.network_jitter_ms, ..Default::default() },
+            cluster,
+            hasher: TraceHasher::default(),
+            last_step: Vec::new(),
+            trace_log: Some(Vec::new()),
+            next_message_id: 0,
+            next_producer_id: 1000,
+            events_processed: 0,
+            trace_count: 0,
+            seed,
+        };
+        for id in 1..=brokers.max(0) {
+            sim.add_broker(id);
+        }
+        sim
+    }
+
+    /// Adds a broker process and starts it.
+    pub fn add_broker(&mut self, id: BrokerId) {
+        self.controller.add_broker(id);
+        self.brokers.insert(id, Broker::new(id, self.cluster.clone()));
+        self.with_node(NodeId::Broker(id), |sim, ctx| sim.brokers.get_mut(&id).expect("added").start(ctx));
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    pub fn trace_count(&self) -> u64 {
+        self.trace_count
+    }
+
+    /// FNV-1a over every trace line so far: equal hashes mean equal runs.
+    pub fn trace_hash(&self) -> u64 {
+        self.hasher.finish()
+    }
+
+    /// Keep (or stop keeping) the full trace. The hash is always kept.
+    pub fn set_keep_trace(&mut self, keep: bool) {
+        self.trace_log = if keep { Some(self.trace_log.take().unwrap_or_default()) } else { None };
+    }
+
+    pub fn trace(&self) -> &[Traced] {
+        self.trace_log.as_deref().unwrap_or(&[])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// Virtual time of the next event, if any.
+    pub fn next_event_time(&self) -> Option<Millis> {
+        self.queue.peek().map(|s| s.time)
+    }
+
+    // ---- The loop ----
+
+    /// Applies the next event and returns the trace events it caused (None: nothing left).
+    pub fn step(&mut self) -> Option<&[Traced]> {
+        let ev = self.queue.pop()?;
+        self.last_step.clear();
+        debug_assert!(ev.time >= self.now, "engine bug: time went backwards");
+        self.now = ev.time;
+        self.events_processed += 1;
+        self.dispatch(ev);
+        Some(&self.last_step)
+    }
+
+    /// Steps every event up to and including virtual time `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Millis) -> u64 {
+        let before = self.events_processed;
+        while self.queue.peek().is_some_and(|s| s.time <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+        self.events_processed - before
+    }
+
+    pub fn run_for(&mut self, d: Millis) -> u64 {
+        let t = self.now + d;
+        self.run_until(t)
+    }
+
+    fn push(&mut self, time: Millis, event: Event) {
+        self.seq += 1;
+        self.queue.push(Scheduled { time, seq: self.seq, event });
+    }
+
+    fn record(&mut self, event: TraceEvent) {
+        let t = Traced { time_ms: self.now, event };
+        let _ = writeln!(self.hasher, "{t}");
+        self.trace_count += 1;
+        if let Some(log) = self.trace_log.as_mut() {
+            log.push(t.clone());
+        }
+        self.last_step.push(t);
+    }
+
+    fn incarnation_of(&self, node: NodeId) -> u32 {
+        match node {
+            NodeId::Controller => 0,
+            NodeId::Broker(b) => self.brokers.get(&b).map_or(0, |b| b.incarnation),
+            NodeId::Client(c) => self.clients.get(c as usize).map_or(0, |c| c.incarnation()),
+        }
+    }
+
+    /// Runs `f` as node `node` and applies the effects it pushed.
+    fn with_node<R>(&mut self, node: NodeId, f: impl FnOnce(&mut Sim, &mut Ctx) -> R) -> R {
+        let mut out = Out::default();
+        let mut rng = self.rng.clone();
+        let r = {
+            let mut ctx = Ctx { now: self.now, rng: &mut rng, out: &mut out };
+            f(self, &mut ctx)
+        };
+        self.rng = rng;
+        self.apply_out(node, out);
+        r
+    }
+
+    fn apply_out(&mut self, node: NodeId, out: Out) {
+        for e in out.trace {
+            self.record(e);
+        }
+        let incarnation = self.incarnation_of(node);
+        for (delay, timer) in out.timers {
+            self.push(self.now + delay, Event::Timer { node, incarnation, timer });
+        }
+        for (to, payload) in out.sends {
+            self.send(node, to, payload);
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, payload: Payload) {
+        if self.net.is_cut(from, to) {
+            self.record(TraceEvent::MessageDropped { from, to, kind: payload.kind(), reason: "network partition" });
+            return;
+        }
+        if let Some(rule) = self.net.drops.iter_mut().find(|(f, t, n)| *n > 0 && f.is_none_or(|f| f == from) && t.is_none_or(|t| t == to)) {
+            rule.2 -= 1;
+            self.net.drops.retain(|r| r.2 > 0);
+            self.record(TraceEvent::MessageDropped { from, to, kind: payload.kind(), reason: "dropped by fault" });
+            return;
+        }
+        let jitter = if self.net.jitter_ms > 0 { self.rng.next_u64() % (self.net.jitter_ms + 1) } else { 0 };
+        let mut arrive = self.now + self.net.latency_ms.max(1) + jitter;
+        let link = self.net.last_arrival.entry((from, to)).or_insert(0);
+        arrive = arrive.max(*link);
+        *link = arrive;
+        self.next_message_id += 1;
+        let msg = Message { id: self.next_message_id, from, to, sent_ms: self.now, arrive_ms: arrive, payload };
+        self.push(arrive, Event::Deliver(msg));
+    }
+
+    fn dispatch(&mut self, ev: Scheduled) {
+        let target = ev.target();
+        if self.net.paused.contains(&target) {
+            self.net.held.push(ev);
+            return;
+        }
+        match ev.event {
+            Event::Deliver(msg) => self.deliver(msg),
+            Event::Timer { node, incarnation, timer } => {
+                if incarnation != self.incarnation_of(node) {
+                    return;
+                }
+                self.with_node(node, |sim, ctx| match node {
+                    NodeId::Controller => sim.controller.on_timer(ctx, timer),
+                    NodeId::Broker(b) => {
+                        if let Some(br) = sim.brokers.get_mut(&b) {
+                            if br.is_up() {
+                                br.on_timer(ctx, timer);
+                            }
+                        }
+                    }
+                    NodeId::Client(c) => match sim.clients.get_mut(c as usize) {
+                        Some(Client::Producer(p)) => p.on_timer(ctx, timer),
+                        Some(Client::Consumer(c)) => c.on_timer(ctx, timer),
+                        None => {}
+                    },
+                });
+            }
+        }
+    }
+
+    fn deliver(&mut self, msg: Message) {
+        let (from, to) = (msg.from, msg.to);
+        if self.net.is_cut(from, to) {
+            self.record(TraceEvent::MessageDropped { from, to, kind: msg.payload.kind(), reason: "network partition" });
+            return;
+        }
+        let alive = match to {
+            NodeId::Controller => true,
+            NodeId::Broker(b) => self.brokers.get(&b).is_some_and(|b| b.is_up()),
+            NodeId::Client(c) => self.clients.get(c as usize).is_some_and(|c| c.running()),
+        };
+        if !alive {
+            let kind = msg.payload.kind();
+            if let Some(req_id) = msg.payload.request_id() {
+                // The host is up but the process is gone: the connection is refused at once.
+                self.record(TraceEvent::MessageDropped { from, to, kind, reason: "process down, connection refused" });
+                self.send(to, from, Payload::Disconnected { req_id: Some(req_id) });
+            } else if !matches!(msg.payload, Payload::Disconnected { .. }) {
+                self.record(TraceEvent::MessageDropped { from, to, kind, reason: "process down" });
+            }
+            return;
+        }
+        let payload = msg.payload;
+        self.with_node(to, |sim, ctx| match to {
+            NodeId::Controller => sim.controller.on_message(ctx, from, payload),
+            NodeId::Broker(b) => sim.brokers.get_mut(&b).expect("alive").on_message(ctx, from, payload),
+            NodeId::Client(c) => match sim.clients.get_mut(c as usize) {
+                Some(Client::Producer(p)) => p.on_message(ctx, from, payload),
+                Some(Client::Consumer(c)) => c.on_message(ctx, from, payload),
+                None => {}
+            },
+        });
+    }
+
+    // ---- Admin operations ----
+
+    pub fn create_topic(&mut self, name: &str, partitions: i32, replication_factor: i32, configs: &[(String, String)]) -> Result<(), AdminError> {
+        let mut config = TopicConfig::default();
+        for (k, v) in configs {
+            config.set(k, v)?;
+        }
+        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.create_topic(ctx, name, partitions, replication_factor, config))
+    }
+
+    pub fn delete_topic(&mut self, name: &str) -> Result<(), AdminError> {
+        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.delete_topic(ctx, name))
+    }
+
+    pub fn add_partitions(&mut self, name: &str, total: i32) -> Result<(), AdminError> {
+        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.add_partitions(ctx, name, total))
+    }
+
+    pub fn alter_topic_config(&mut self, name: &str, key: &str, value: Option<&str>) -> Result<(), AdminError> {
+        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.alter_topic_config(ctx, name, key, value))
+    }
+
+    /// Preferred (unclean = false) or unclean leader election for one partition.
+    pub fn elect_leader(&mut self, tp: &TopicPartition, unclean: bool) -> Result<BrokerId, AdminError> {
+        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.elect(ctx, tp, unclean))
+    }
+
+    // ---- Faults ----
+
+    pub fn apply(&mut self, fault: Fault) -> Result<(), AdminError> {
+        match fault {
+            Fault::KillBroker(b) => {
+                let br = self.brokers.get(&b).ok_or(AdminError::NoSuchBroker(b))?;
+                if !br.is_up() {
+                    return Err(AdminError::BrokerNotRunning(b));
+                }
+                self.with_node(NodeId::Broker(b), |sim, ctx| sim.brokers.get_mut(&b).expect("exists").kill(ctx));
+            }
+            Fault::StopBroker(b) => {
+                let br = self.brokers.get(&b).ok_or(AdminError::NoSuchBroker(b))?;
+                if br.state != BrokerState::Running {
+                    return Err(AdminError::BrokerNotRunning(b));
+                }
+                self.with_node(NodeId::Broker(b), |sim, ctx| sim.brokers.get_mut(&b).expect("exists").request_shutdown(ctx));
+            }
+            Fault::StartBroker(b) => {
+                let br = self.brokers.get(&b).ok_or(AdminError::NoSuchBroker(b))?;
+                if br.is_up() {
+                    return Err(AdminError::BrokerAlreadyRunning(b));
+                }
+                self.with_node(NodeId::Broker(b), |sim, ctx| sim.brokers.get_mut(&b).expect("exists").start(ctx));
+            }
+            Fault::Partition { side_a, side_b } => {
+                if side_a.is_empty() || side_b.is_empty() {
+                    return Err(AdminError::Invalid("A network partition needs a node on each side.".into()));
+                }
+                self.record(TraceEvent::NetworkPartitioned { side_a: side_a.clone(), side_b: side_b.clone() });
+                self.net.cuts.push((side_a.into_iter().collect(), side_b.into_iter().collect()));
+            }
+            Fault::Isolate(node) => {
+                let others: Vec<NodeId> = self.all_nodes().into_iter().filter(|n| *n != node).collect();
+                return self.apply(Fault::Partition { side_a: vec![node], side_b: others });
+            }
+            Fault::Heal => {
+                self.net.cuts.clear();
+                self.net.drops.clear();
+                self.record(TraceEvent::NetworkHealed);
+            }
+            Fault::SetLatency { latency_ms, jitter_ms } => {
+                self.net.latency_ms = latency_ms.max(1);
+                self.net.jitter_ms = jitter_ms;
+            }
+            Fault::DropNext { from, to, count } => self.net.drops.push((from, to, count)),
+            Fault::Pause(node) => {
+                if self.net.paused.insert(node) {
+                    self.record(TraceEvent::NodePaused { node });
+                }
+            }
+            Fault::Resume(node) => {
+                if self.net.paused.remove(&node) {
+                    self.record(TraceEvent::NodeResumed { node });
+                    let (mine, rest): (Vec<Scheduled>, Vec<Scheduled>) = std::mem::take(&mut self.net.held).into_iter().partition(|s| s.target() == node);
+                    self.net.held = rest;
+                    let mut mine = mine;
+                    mine.sort_by_key(|s| (s.time, s.seq));
+                    for s in mine {
+                        self.push(self.now, s.event);
+                    }
+                }
+            }
+            Fault::CrashClient(c) => {
+                let client = self.clients.get_mut(c as usize).ok_or_else(|| AdminError::NoSuchClient(format!("client-{c}")))?;
+                let name = client.name().clone();
+                match client {
+                    Client::Producer(p) => {
+                        p.running = false;
+                        p.incarnation += 1;
+                    }
+                    Client::Consumer(c) => {
+                        c.running = false;
+                        c.incarnation += 1;
+                    }
+                }
+                self.record(TraceEvent::ClientStopped { client: name });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn all_nodes(&self) -> Vec<NodeId> {
+        let mut v = vec![NodeId::Controller];
+        v.extend(self.brokers.keys().map(|b| NodeId::Broker(*b)));
+        v.extend((0..self.clients.len() as u32).map(NodeId::Client));
+        v
+    }
+
+    // ---- Clients ----
+
+    pub fn client_id(&self, name: &str) -> Option<ClientId> {
+        self.clients.iter().position(|c| &**c.name() == name).map(|i| i as ClientId)
+    }
+
+    fn check_new_client(&self, name: &str) -> Result<(), AdminError> {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+            return Err(AdminError::Invalid(format!("Client name '{name}' is not valid: use letters, digits, '-', '_' or '.'.")));
+        }
+        if self.client_id(name).is_some() {
+            return Err(AdminError::ClientExists(name.to_string()));
+        }
+        Ok(())
+    }
+
+    pub fn add_producer(&mut self, name: &str, config: ProducerConfig) -> Result<ClientId, AdminError> {
+        self.check_new_client(name)?;
+        config.validate()?;
+        let id = self.clients.len() as ClientId;
+        self.next_producer_id += 1;
+        let bootstrap: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        self.clients.push(Client::Producer(Producer::new(id, Rc::from(name), config, bootstrap, self.next_producer_id)));
+        self.record(TraceEvent::ClientStarted { client: Rc::from(name) });
+        Ok(id)
+    }
+
+    pub fn add_consumer(&mut self, name: &str, config: ConsumerConfig) -> Result<ClientId, AdminError> {
+        self.check_new_client(name)?;
+        let id = self.clients.len() as ClientId;
+        let bootstrap: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        self.clients.push(Client::Consumer(Consumer::new(id, Rc::from(name), config, bootstrap)));
+        self.record(TraceEvent::ClientStarted { client: Rc::from(name) });
+        Ok(id)
+    }
+
+    fn producer_mut(&mut self, id: ClientId) -> Result<&mut Producer, AdminError> {
+        match self.clients.get(id as usize) {
+            Some(Client::Producer(p)) if p.running => {}
+            Some(c) => return Err(AdminError::Invalid(format!("'{}' is not a running producer.", c.name()))),
+            None => return Err(AdminError::NoSuchClient(format!("client-{id}"))),
+        }
+        match self.clients.get_mut(id as usize) {
+            Some(Client::Producer(p)) => Ok(p),
+            _ => unreachable!("checked above"),
+        }
+    }
+
+    fn consumer_mut(&mut self, id: ClientId) -> Result<&mut Consumer, AdminError> {
+        match self.clients.get(id as usize) {
+            Some(Client::Consumer(c)) if c.running => {}
+            Some(c) => return Err(AdminError::Invalid(format!("'{}' is not a running consumer.", c.name()))),
+            None => return Err(AdminError::NoSuchClient(format!("client-{id}"))),
+        }
+        match self.clients.get_mut(id as usize) {
+            Some(Client::Consumer(c)) => Ok(c),
+            _ => unreachable!("checked above"),
+        }
+    }
+
+    pub fn produce(&mut self, id: ClientId, record: ProducerRecord) -> Result<(), AdminError> {
+        self.producer_mut(id)?;
+        self.with_node(NodeId::Client(id), |sim, ctx| sim.producer_mut(id).expect("checked").send(ctx, record));
+        Ok(())
+    }
+
+    pub fn start_rate(&mut self, id: ClientId, spec: RateSpec) -> Result<(), AdminError> {
+        self.producer_mut(id)?;
+        self.with_node(NodeId::Client(id), |sim, ctx| sim.producer_mut(id).expect("checked").start_rate(ctx, spec));
+        Ok(())
+    }
+
+    /// Keep every acknowledgement (or consumed record) of this client for later checks.
+    pub fn record_client_history(&mut self, id: ClientId, on: bool) {
+        match self.clients.get_mut(id as usize) {
+            Some(Client::Producer(p)) => p.record_acks = on,
+            Some(Client::Consumer(c)) => c.record_consumed = on,
+            None => {}
+        }
+    }
+
+    pub fn assign(&mut self, id: ClientId, partitions: Vec<TopicPartition>) -> Result<(), AdminError> {
+        self.consumer_mut(id)?;
+        self.with_node(NodeId::Client(id), |sim, ctx| sim.consumer_mut(id).expect("checked").assign(ctx, partitions));
+        Ok(())
+    }
+
+    pub fn seek(&mut self, id: ClientId, tp: &TopicPartition, offset: i64) -> Result<(), AdminError> {
+        self.consumer_mut(id)?;
+        self.with_node(NodeId::Client(id), |sim, ctx| sim.consumer_mut(id).expect("checked").seek(ctx, tp, offset));
+        Ok(())
+    }
+
+    pub fn client(&self, id: ClientId) -> Option<&Client> {
+        self.clients.get(id as usize)
+    }
+
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+
+    pub fn broker(&self, id: BrokerId) -> Option<&Broker> {
+        self.brokers.get(&id)
+    }
+
+    pub fn brokers(&self) -> impl Iterator<Item = &Broker> {
+        self.brokers.values()
+    }
+
+    pub fn controller(&self) -> &Controller {
+        &self.controller
+    }
+
+    pub fn cluster_config(&self) -> &ClusterConfig {
+        &self.cluster
+    }
+}

@@ -1,0 +1,164 @@
+//! The requests and responses nodes exchange, at the granularity of Kafka's own protocol.
+use std::rc::Rc;
+
+use super::error::KafkaError;
+use super::types::{BrokerId, Millis, NodeId, Record, TopicPartition};
+
+/// The controller's record of one partition (PartitionRegistration).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PartitionState {
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: i32,
+    pub partition_epoch: i32,
+    /// Set after an unclean election (LeaderRecoveryState.RECOVERING).
+    pub recovering: bool,
+}
+
+/// A batch as the producer sends it: records without offsets yet.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ProduceBatch {
+    pub tp: TopicPartition,
+    pub records: Rc<[PendingRecord]>,
+    pub producer_id: i64,
+    pub base_sequence: i32,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PendingRecord {
+    pub key: Option<Rc<str>>,
+    pub value: Option<Rc<str>>,
+    pub headers: Rc<[(Rc<str>, Rc<str>)]>,
+    pub timestamp_ms: i64,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FetchPartition {
+    pub tp: TopicPartition,
+    pub fetch_offset: i64,
+    /// Epoch of the last record the fetcher holds (KIP-595 style divergence check).
+    pub last_fetched_epoch: Option<i32>,
+    pub current_leader_epoch: i32,
+    pub max_bytes: usize,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FetchData {
+    pub records: Vec<Rc<Record>>,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+    /// The leader's log diverges from the fetcher's at this (epoch, end offset).
+    pub diverging_epoch: Option<(i32, i64)>,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum OffsetSpec {
+    Earliest,
+    Latest,
+}
+
+/// Every message on the simulated network.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Payload {
+    // Broker <-> controller (KRaft).
+    BrokerHeartbeat { incarnation: u32, metadata_version: u64, want_shutdown: bool },
+    BrokerHeartbeatResponse { fenced: bool, shutdown_ok: bool, metadata: Option<MetadataDelta> },
+    MetadataUpdate(MetadataDelta),
+    AlterPartition { tp: TopicPartition, leader_epoch: i32, partition_epoch: i32, new_isr: Vec<BrokerId> },
+    AlterPartitionResponse { tp: TopicPartition, result: Result<PartitionState, KafkaError> },
+    // Clients <-> brokers.
+    MetadataRequest { req_id: u64, topics: Vec<Rc<str>> },
+    /// A broker asks the controller to create a topic a client asked for (auto.create.topics.enable).
+    AutoCreateTopic { topic: Rc<str> },
+    MetadataResponse { req_id: u64, version: u64, topics: Vec<(Rc<str>, Vec<(Option<BrokerId>, i32)>)> },
+    Produce { req_id: u64, acks: i16, timeout_ms: u64, batches: Vec<ProduceBatch> },
+    ProduceResponse { req_id: u64, results: Vec<(TopicPartition, Result<i64, KafkaError>)> },
+    /// `replica` is set for follower fetches.
+    Fetch { req_id: u64, replica: Option<BrokerId>, max_wait_ms: u64, partitions: Vec<FetchPartition> },
+    FetchResponse { req_id: u64, partitions: Vec<(TopicPartition, Result<FetchData, KafkaError>)> },
+    ListOffsets { req_id: u64, partitions: Vec<(TopicPartition, OffsetSpec)> },
+    ListOffsetsResponse { req_id: u64, partitions: Vec<(TopicPartition, Result<i64, KafkaError>)> },
+    /// The network tells a sender that its connection to a dead process was refused. It
+    /// arrives from the node that could not be reached.
+    Disconnected { req_id: Option<u64> },
+}
+
+impl Payload {
+    /// Short name for the stage and the trace.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::BrokerHeartbeat { .. } => "BrokerHeartbeat",
+            Payload::BrokerHeartbeatResponse { .. } => "BrokerHeartbeatResponse",
+            Payload::MetadataUpdate(_) => "MetadataUpdate",
+            Payload::AlterPartition { .. } => "AlterPartition",
+            Payload::AlterPartitionResponse { .. } => "AlterPartitionResponse",
+            Payload::MetadataRequest { .. } => "Metadata",
+            Payload::AutoCreateTopic { .. } => "CreateTopics",
+            Payload::MetadataResponse { .. } => "MetadataResponse",
+            Payload::Produce { .. } => "Produce",
+            Payload::ProduceResponse { .. } => "ProduceResponse",
+            Payload::Fetch { replica: Some(_), .. } => "Fetch(replica)",
+            Payload::Fetch { .. } => "Fetch",
+            Payload::FetchResponse { .. } => "FetchResponse",
+            Payload::ListOffsets { .. } => "ListOffsets",
+            Payload::ListOffsetsResponse { .. } => "ListOffsetsResponse",
+            Payload::Disconnected { .. } => "Disconnected",
+        }
+    }
+
+    /// Background chatter the stage may hide (heartbeats and metadata).
+    pub fn is_control(&self) -> bool {
+        matches!(
+            self,
+            Payload::BrokerHeartbeat { .. } | Payload::BrokerHeartbeatResponse { .. } | Payload::MetadataUpdate(_) | Payload::MetadataRequest { .. } | Payload::MetadataResponse { .. }
+        )
+    }
+}
+
+/// A metadata change (or a full image) pushed from the controller to brokers. In KRaft brokers
+/// replicate the metadata log; the simulator sends the changed records directly.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MetadataDelta {
+    pub version: u64,
+    pub full: bool,
+    pub partitions: Vec<(TopicPartition, PartitionState, TopicSettings)>,
+    pub deleted_topics: Vec<Rc<str>>,
+    pub live_brokers: Vec<BrokerId>,
+}
+
+/// The per-topic settings a broker needs to enforce on a partition.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TopicSettings {
+    pub min_insync_replicas: i32,
+    pub segment_bytes: i64,
+    pub segment_ms: i64,
+    pub max_message_bytes: i64,
+    pub retention_ms: i64,
+    pub retention_bytes: i64,
+}
+
+/// A message in flight. The stage draws it at `(now - sent) / (arrive - sent)` of its path.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Message {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub sent_ms: Millis,
+    pub arrive_ms: Millis,
+    pub payload: Payload,
+}
+
+impl Payload {
+    /// The request id of a request a client or follower waits on, if this is one.
+    pub fn request_id(&self) -> Option<u64> {
+        match self {
+            Payload::MetadataRequest { req_id, .. }
+            | Payload::Produce { req_id, .. }
+            | Payload::Fetch { req_id, .. }
+            | Payload::ListOffsets { req_id, .. } => Some(*req_id),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The deterministic engine: a discrete-event simulation of a Kafka cluster at the
+//! granularity of Kafka's own requests. No web, no I/O, no wall clock, no threads: virtual
+//! time in milliseconds, one seeded ChaCha8 RNG, and ordered collections only.
+pub mod broker;
+pub mod config;
+pub mod consumer;
+pub mod controller;
+mod engine;
+pub mod error;
+pub mod invariants;
+pub mod log;
+pub mod message;
+mod murmur2;
+mod out;
+pub mod placement;
+pub mod producer;
+pub mod trace;
+pub mod types;
+pub mod view;
+
+pub use engine::{Client, Fault, Sim};
+pub use error::{AdminError, KafkaError};
+pub use murmur2::{murmur2, partition_for_key, to_positive};
+pub use out::Timer;
+pub use types::{BrokerId, ClientId, Millis, NodeId, ProducerRecord, Record, TopicPartition};

@@ -1,0 +1,522 @@
+//! The producer client: KafkaProducer's RecordAccumulator and Sender, request by request.
+//! Batching (linger.ms, batch.size), one batch per partition per request, at most
+//! max.in.flight.requests.per.connection requests per broker, retries with backoff,
+//! delivery.timeout.ms, and the idempotent producer's per-partition sequence numbers.
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+use rand_core::RngCore;
+
+use super::config::ProducerConfig;
+use super::error::KafkaError;
+use super::message::{PendingRecord, Payload, ProduceBatch};
+use super::murmur2::partition_for_key;
+use super::out::{Ctx, Timer};
+use super::trace::TraceEvent;
+use super::types::{record_size, BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPartition};
+
+/// A record the producer has been given and whose partition is not known yet (metadata).
+#[derive(Clone, Debug)]
+struct Unsent {
+    record: ProducerRecord,
+    enqueued_ms: Millis,
+}
+
+#[derive(Clone, Debug)]
+struct Batch {
+    tp: TopicPartition,
+    records: Vec<PendingRecord>,
+    bytes: usize,
+    created_ms: Millis,
+    attempts: u32,
+    retry_at: Millis,
+    /// Assigned when first drained, kept across retries (idempotent producer).
+    base_sequence: i32,
+}
+
+#[derive(Clone, Debug)]
+struct InFlight {
+    broker: BrokerId,
+    batches: Vec<Batch>,
+}
+
+/// A steady stream of records for scenarios: `per_second` records with keys drawn from
+/// `keys` (none: null keys), until `remaining` runs out.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RateSpec {
+    pub topic: Rc<str>,
+    pub per_second: u32,
+    pub keys: Vec<Rc<str>>,
+    pub value_bytes: usize,
+    pub remaining: Option<u64>,
+}
+
+/// One acknowledged record, kept for checks ("no acknowledged record is ever lost").
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Acked {
+    pub tp: TopicPartition,
+    pub offset: i64,
+    pub value: Option<Rc<str>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Producer {
+    pub id: ClientId,
+    pub name: Rc<str>,
+    pub config: ProducerConfig,
+    pub producer_id: i64,
+    pub running: bool,
+    pub incarnation: u32,
+    bootstrap: Vec<BrokerId>,
+    bootstrap_cursor: usize,
+    /// topic -> per partition (leader, leader epoch).
+    metadata: BTreeMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
+    metadata_in_flight: Option<u64>,
+    metadata_wanted: bool,
+    unsent: VecDeque<Unsent>,
+    batches: BTreeMap<TopicPartition, VecDeque<Batch>>,
+    in_flight: BTreeMap<u64, InFlight>,
+    next_sequence: BTreeMap<TopicPartition, i32>,
+    sticky: BTreeMap<Rc<str>, (i32, usize)>,
+    next_req_id: u64,
+    wake_at: Option<Millis>,
+    buffered_bytes: usize,
+    pub rate: Option<RateSpec>,
+    generated: u64,
+    pub acked_count: u64,
+    pub failed_count: u64,
+    /// Filled only when the simulation records acknowledgements (tests, lessons).
+    pub acked: Vec<Acked>,
+    pub record_acks: bool,
+}
+
+/// `max.block.ms`: how long send() waits for a topic's metadata (ProducerConfig default).
+const MAX_BLOCK_MS: Millis = 60_000;
+const METADATA_TIMEOUT_MS: Millis = 30_000;
+
+impl Producer {
+    pub fn new(id: ClientId, name: Rc<str>, config: ProducerConfig, bootstrap: Vec<BrokerId>, producer_id: i64) -> Self {
+        Producer {
+            id,
+            name,
+            producer_id: if config.enable_idempotence { producer_id } else { -1 },
+            config,
+            running: true,
+            incarnation: 0,
+            bootstrap,
+            bootstrap_cursor: 0,
+            metadata: BTreeMap::new(),
+            metadata_in_flight: None,
+            metadata_wanted: false,
+            unsent: VecDeque::new(),
+            batches: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            next_sequence: BTreeMap::new(),
+            sticky: BTreeMap::new(),
+            next_req_id: 0,
+            wake_at: None,
+            buffered_bytes: 0,
+            rate: None,
+            generated: 0,
+            acked_count: 0,
+            failed_count: 0,
+            acked: Vec::new(),
+            record_acks: false,
+        }
+    }
+
+    /// Records handed to the producer and not yet acknowledged or failed.
+    pub fn pending_records(&self) -> usize {
+        self.unsent.len()
+            + self.batches.values().flat_map(|q| q.iter()).map(|b| b.records.len()).sum::<usize>()
+            + self.in_flight.values().flat_map(|f| f.batches.iter()).map(|b| b.records.len()).sum::<usize>()
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.pending_records() == 0 && self.rate.as_ref().is_none_or(|r| r.remaining == Some(0))
+    }
+
+    fn next_req_id(&mut self) -> u64 {
+        self.next_req_id += 1;
+        self.next_req_id
+    }
+
+    /// KafkaProducer.send: hand over a record. It waits for metadata if the topic is unknown.
+    pub fn send(&mut self, ctx: &mut Ctx, record: ProducerRecord) {
+        self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now });
+        self.run(ctx);
+    }
+
+    pub fn start_rate(&mut self, ctx: &mut Ctx, spec: RateSpec) {
+        self.rate = Some(spec);
+        ctx.set_timer(0, Timer::RateTick);
+    }
+
+    fn rate_tick(&mut self, ctx: &mut Ctx) {
+        let Some(spec) = self.rate.clone() else { return };
+        if spec.remaining == Some(0) || spec.per_second == 0 {
+            return;
+        }
+        // At most one tick per virtual millisecond; several records per tick above 1000/s.
+        let interval = (1000 / spec.per_second.max(1) as u64).max(1);
+        let per_tick = ((spec.per_second as u64 * interval) / 1000).max(1);
+        let mut n = per_tick;
+        if let Some(r) = spec.remaining {
+            n = n.min(r);
+        }
+        for _ in 0..n {
+            // The application blocks while buffer.memory is full; the tick resumes later.
+            if self.buffered_bytes >= self.config.buffer_memory {
+                break;
+            }
+            let key = if spec.keys.is_empty() {
+                None
+            } else {
+                Some(spec.keys[(ctx.rng.next_u32() as usize) % spec.keys.len()].clone())
+            };
+            self.generated += 1;
+            let mut value = format!("{}-{}", self.name, self.generated);
+            if value.len() < spec.value_bytes {
+                value.extend(std::iter::repeat_n('.', spec.value_bytes - value.len()));
+            }
+            let record = ProducerRecord { topic: spec.topic.clone(), partition: None, key, value: Some(Rc::from(value)), headers: Rc::from(Vec::new()) };
+            self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now });
+            if let Some(rate) = self.rate.as_mut() {
+                if let Some(r) = rate.remaining.as_mut() {
+                    *r -= 1;
+                }
+            }
+        }
+        self.run(ctx);
+        if self.rate.as_ref().is_some_and(|r| r.remaining != Some(0)) {
+            ctx.set_timer(interval, Timer::RateTick);
+        }
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        if !self.running {
+            return;
+        }
+        match timer {
+            Timer::ClientWake => {
+                if self.wake_at.is_some_and(|w| w <= ctx.now) {
+                    self.wake_at = None;
+                }
+                self.run(ctx);
+            }
+            Timer::RateTick => self.rate_tick(ctx),
+            Timer::RequestTimeout { req_id } => {
+                if self.metadata_in_flight == Some(req_id) {
+                    self.metadata_in_flight = None;
+                    self.bootstrap_cursor += 1;
+                    self.metadata_wanted = true;
+                    self.run(ctx);
+                } else if let Some(f) = self.in_flight.remove(&req_id) {
+                    // request.timeout.ms: Kafka closes the connection and the batches retry.
+                    self.metadata_wanted = true;
+                    for b in f.batches {
+                        self.complete_batch(ctx, b, Err(KafkaError::RequestTimedOut));
+                    }
+                    self.run(ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, payload: Payload) {
+        if !self.running {
+            return;
+        }
+        match payload {
+            Payload::MetadataResponse { req_id, topics, .. } => {
+                if self.metadata_in_flight != Some(req_id) {
+                    return;
+                }
+                self.metadata_in_flight = None;
+                for (topic, parts) in topics {
+                    if parts.is_empty() {
+                        self.metadata.remove(&topic);
+                    } else {
+                        self.metadata.insert(topic, parts);
+                    }
+                }
+                self.run(ctx);
+            }
+            Payload::ProduceResponse { req_id, results } => {
+                let Some(f) = self.in_flight.remove(&req_id) else { return };
+                for b in f.batches {
+                    let r = results.iter().find(|(tp, _)| *tp == b.tp).map(|(_, r)| *r).unwrap_or(Err(KafkaError::NetworkException));
+                    if matches!(r, Err(KafkaError::NotLeaderOrFollower | KafkaError::UnknownTopicOrPartition | KafkaError::LeaderNotAvailable)) {
+                        self.metadata_wanted = true;
+                    }
+                    self.complete_batch(ctx, b, r);
+                }
+                self.run(ctx);
+            }
+            Payload::Disconnected { req_id } => {
+                if req_id.is_some() && self.metadata_in_flight == req_id {
+                    self.metadata_in_flight = None;
+                    self.bootstrap_cursor += 1;
+                    self.metadata_wanted = true;
+                } else if let Some(f) = req_id.and_then(|id| self.in_flight.remove(&id)) {
+                    self.metadata_wanted = true;
+                    for b in f.batches {
+                        self.complete_batch(ctx, b, Err(KafkaError::NetworkException));
+                    }
+                }
+                let _ = from;
+                let backoff = self.config.retry_backoff_ms;
+                self.schedule_wake(ctx, ctx.now + backoff);
+            }
+            _ => {}
+        }
+    }
+
+    fn lowest_unacked_sequence(&self, tp: &TopicPartition) -> Option<i32> {
+        let queued = self.batches.get(tp).into_iter().flat_map(|q| q.iter()).filter(|b| b.base_sequence >= 0).map(|b| b.base_sequence);
+        let flying = self.in_flight.values().flat_map(|f| f.batches.iter()).filter(|b| b.tp == *tp).map(|b| b.base_sequence);
+        queued.chain(flying).min()
+    }
+
+    /// Sender.completeBatch: acknowledge, retry, or fail a batch.
+    fn complete_batch(&mut self, ctx: &mut Ctx, mut b: Batch, result: Result<i64, KafkaError>) {
+        match result {
+            Ok(base) => {
+                self.buffered_bytes = self.buffered_bytes.saturating_sub(b.bytes);
+                self.acked_count += b.records.len() as u64;
+                ctx.trace(TraceEvent::ProduceAcked { client: self.name.clone(), tp: b.tp.clone(), base_offset: base, count: b.records.len() });
+                if self.record_acks && base >= 0 {
+                    for (i, r) in b.records.iter().enumerate() {
+                        self.acked.push(Acked { tp: b.tp.clone(), offset: base + i as i64, value: r.value.clone() });
+                    }
+                }
+            }
+            Err(e) => {
+                // With idempotence, a batch that overtook an earlier failed one is told
+                // OUT_OF_ORDER_SEQUENCE_NUMBER; it is retried after the earlier one.
+                let reorder_retry = e == KafkaError::OutOfOrderSequenceNumber
+                    && self.producer_id >= 0
+                    && self.lowest_unacked_sequence(&b.tp).is_some_and(|s| s < b.base_sequence);
+                let within_timeout = ctx.now < b.created_ms + self.config.delivery_timeout_ms;
+                if (e.is_retriable() || reorder_retry) && b.attempts < self.config.retries && within_timeout {
+                    b.attempts += 1;
+                    b.retry_at = ctx.now + self.config.retry_backoff_ms;
+                    ctx.trace(TraceEvent::ProduceRetry { client: self.name.clone(), tp: b.tp.clone(), error: e, attempt: b.attempts });
+                    let q = self.batches.entry(b.tp.clone()).or_default();
+                    // Retries go back to the front, in sequence order (insertInSequenceOrder).
+                    let pos = if b.base_sequence >= 0 {
+                        q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len())
+                    } else {
+                        0
+                    };
+                    q.insert(pos, b);
+                } else {
+                    let e = if !within_timeout && e.is_retriable() { KafkaError::DeliveryTimeout } else { e };
+                    self.fail_batch(ctx, b, e);
+                }
+            }
+        }
+    }
+
+    fn fail_batch(&mut self, ctx: &mut Ctx, b: Batch, error: KafkaError) {
+        self.buffered_bytes = self.buffered_bytes.saturating_sub(b.bytes);
+        self.failed_count += b.records.len() as u64;
+        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp: b.tp.clone(), error, count: b.records.len() });
+    }
+
+    fn leader_of(&self, tp: &TopicPartition) -> Option<BrokerId> {
+        self.metadata.get(&tp.topic).and_then(|p| p.get(tp.partition as usize)).and_then(|(l, _)| *l)
+    }
+
+    fn schedule_wake(&mut self, ctx: &mut Ctx, at: Millis) {
+        if self.wake_at.is_none_or(|w| at < w || w < ctx.now) {
+            self.wake_at = Some(at);
+            ctx.set_timer(at.saturating_sub(ctx.now), Timer::ClientWake);
+        }
+    }
+
+    fn request_metadata(&mut self, ctx: &mut Ctx) {
+        if self.metadata_in_flight.is_some() || self.bootstrap.is_empty() {
+            return;
+        }
+        let mut topics: Vec<Rc<str>> = self.metadata.keys().cloned().collect();
+        for u in &self.unsent {
+            if !topics.contains(&u.record.topic) {
+                topics.push(u.record.topic.clone());
+            }
+        }
+        topics.sort();
+        let broker = self.bootstrap[self.bootstrap_cursor % self.bootstrap.len()];
+        let req_id = self.next_req_id();
+        self.metadata_in_flight = Some(req_id);
+        self.metadata_wanted = false;
+        ctx.send(NodeId::Broker(broker), Payload::MetadataRequest { req_id, topics });
+        ctx.set_timer(METADATA_TIMEOUT_MS.min(self.config.request_timeout_ms), Timer::RequestTimeout { req_id });
+    }
+
+    /// Picks the partition of a record: explicit, keyed (murmur2), or the sticky partition
+    /// for null keys (KIP-794: switch after batch.size bytes, uniformly among partitions with
+    /// a known leader; Kafka's choice is random, ours comes from the seeded RNG).
+    fn choose_partition(&mut self, ctx: &mut Ctx, record: &ProducerRecord, size: usize) -> Option<i32> {
+        let parts = self.metadata.get(&record.topic)?;
+        let n = parts.len() as i32;
+        if let Some(p) = record.partition {
+            return Some(p);
+        }
+        if let Some(k) = &record.key {
+            return Some(partition_for_key(k.as_bytes(), n));
+        }
+        let available: Vec<i32> = parts.iter().enumerate().filter(|(_, (l, _))| l.is_some()).map(|(i, _)| i as i32).collect();
+        let batch_size = self.config.batch_size.max(1);
+        let entry = self.sticky.get(&record.topic).copied();
+        let (p, produced) = match entry {
+            Some((p, produced)) if produced < batch_size && p < n => (p, produced),
+            _ => {
+                let pool: Vec<i32> = if available.is_empty() { (0..n).collect() } else { available };
+                (pool[(ctx.rng.next_u32() as usize) % pool.len()], 0)
+            }
+        };
+        self.sticky.insert(record.topic.clone(), (p, produced + size));
+        Some(p)
+    }
+
+    /// One pass of the Sender loop: place records, expire, drain ready batches, send.
+    fn run(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        // Place records whose topic metadata is known.
+        let mut still = VecDeque::new();
+        while let Some(u) = self.unsent.pop_front() {
+            let size = record_size(u.record.key.as_deref(), u.record.value.as_deref(), &u.record.headers);
+            match self.choose_partition(ctx, &u.record, size) {
+                Some(p) if p >= 0 && (p as usize) < self.metadata.get(&u.record.topic).map_or(0, |v| v.len()) => {
+                    self.append_to_batch(now, TopicPartition { topic: u.record.topic.clone(), partition: p }, &u.record, size);
+                }
+                Some(p) => {
+                    // An explicit partition the topic does not have.
+                    let tp = TopicPartition { topic: u.record.topic.clone(), partition: p };
+                    self.failed_count += 1;
+                    ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1 });
+                }
+                None => {
+                    if now.saturating_sub(u.enqueued_ms) >= MAX_BLOCK_MS {
+                        self.failed_count += 1;
+                        let tp = TopicPartition { topic: u.record.topic.clone(), partition: -1 };
+                        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1 });
+                    } else {
+                        self.metadata_wanted = true;
+                        still.push_back(u);
+                    }
+                }
+            }
+        }
+        self.unsent = still;
+
+        // Expire batches past delivery.timeout.ms.
+        let timeout = self.config.delivery_timeout_ms;
+        let tps: Vec<TopicPartition> = self.batches.keys().cloned().collect();
+        for tp in &tps {
+            let q = self.batches.get_mut(tp).expect("listed");
+            let mut expired = Vec::new();
+            q.retain(|b| {
+                let keep = now < b.created_ms + timeout;
+                if !keep {
+                    expired.push(b.clone());
+                }
+                keep
+            });
+            for b in expired {
+                self.fail_batch(ctx, b, KafkaError::DeliveryTimeout);
+            }
+        }
+
+        // Drain: at most one batch per partition per request, per broker.
+        let mut per_broker: BTreeMap<BrokerId, Vec<Batch>> = BTreeMap::new();
+        let mut next_wake: Option<Millis> = None;
+        let want = |t: Millis, nw: &mut Option<Millis>| {
+            if nw.is_none_or(|w| t < w) {
+                *nw = Some(t);
+            }
+        };
+        let in_flight_per_broker = |inf: &BTreeMap<u64, InFlight>, b: BrokerId| inf.values().filter(|f| f.broker == b).count();
+        for tp in tps {
+            let Some(front) = self.batches.get(&tp).and_then(|q| q.front()) else { continue };
+            let Some(leader) = self.leader_of(&tp) else {
+                self.metadata_wanted = true;
+                continue;
+            };
+            let full = self.batches[&tp].len() > 1 || front.bytes >= self.config.batch_size;
+            let ready_at = if front.attempts > 0 { front.retry_at } else if full { now } else { front.created_ms + self.config.linger_ms };
+            if ready_at > now {
+                want(ready_at, &mut next_wake);
+                continue;
+            }
+            if front.attempts > 0 && self.producer_id >= 0 {
+                // A retried batch goes only once every earlier sequence is settled.
+                if self.lowest_unacked_sequence(&tp).is_some_and(|s| s < front.base_sequence) {
+                    continue;
+                }
+            }
+            if in_flight_per_broker(&self.in_flight, leader) + usize::from(per_broker.contains_key(&leader))
+                >= self.config.max_in_flight_requests_per_connection
+            {
+                continue;
+            }
+            // With idempotence, a retry must not share the wire with later batches in flight.
+            let mut batch = self.batches.get_mut(&tp).expect("listed").pop_front().expect("front");
+            if self.batches.get(&tp).is_some_and(|q| q.is_empty()) {
+                self.batches.remove(&tp);
+            }
+            if self.producer_id >= 0 && batch.base_sequence < 0 {
+                let seq = self.next_sequence.entry(tp.clone()).or_insert(0);
+                batch.base_sequence = *seq;
+                *seq = seq.wrapping_add(batch.records.len() as i32);
+            }
+            per_broker.entry(leader).or_default().push(batch);
+        }
+        for (broker, batches) in per_broker {
+            let req_id = self.next_req_id();
+            let wire: Vec<ProduceBatch> = batches
+                .iter()
+                .map(|b| ProduceBatch { tp: b.tp.clone(), records: Rc::from(b.records.clone()), producer_id: self.producer_id, base_sequence: b.base_sequence })
+                .collect();
+            ctx.send(NodeId::Broker(broker), Payload::Produce { req_id, acks: self.config.acks, timeout_ms: self.config.request_timeout_ms, batches: wire });
+            if self.config.acks == 0 {
+                // acks=0: done as soon as it is on the wire; the offset is unknown (-1).
+                for b in batches {
+                    self.complete_batch(ctx, b, Ok(-1));
+                }
+            } else {
+                self.in_flight.insert(req_id, InFlight { broker, batches });
+                ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
+            }
+        }
+        if self.metadata_wanted {
+            if self.metadata_in_flight.is_none() {
+                self.request_metadata(ctx);
+            }
+        }
+        if !self.unsent.is_empty() || self.batches.values().any(|q| !q.is_empty()) {
+            // Re-check at least every retry.backoff.ms while anything is waiting.
+            want(now + self.config.retry_backoff_ms.max(1), &mut next_wake);
+        }
+        if let Some(t) = next_wake {
+            self.schedule_wake(ctx, t);
+        }
+    }
+
+    fn append_to_batch(&mut self, now: Millis, tp: TopicPartition, r: &ProducerRecord, size: usize) {
+        let batch_size = self.config.batch_size;
+        let q = self.batches.entry(tp.clone()).or_default();
+        let rec = PendingRecord { key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone(), timestamp_ms: now as i64 };
+        self.buffered_bytes += size;
+        if let Some(last) = q.back_mut() {
+            if last.attempts == 0 && last.base_sequence < 0 && last.bytes + size <= batch_size.max(1) {
+                last.records.push(rec);
+                last.bytes += size;
+                return;
+            }
+        }
+        q.push_back(Batch { tp, records: vec![rec], bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1 });
+    }
+}

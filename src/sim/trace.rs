@@ -1,0 +1,184 @@
+//! Typed trace events: every state change the learner may want to see. The UI narrates from
+//! them, golden tests compare their one-line renderings, and their hash proves determinism.
+use std::fmt;
+use std::rc::Rc;
+
+use super::error::KafkaError;
+use super::types::{BrokerId, Millis, NodeId, TopicPartition};
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum ElectionKind {
+    Clean,
+    Unclean,
+    Preferred,
+    ControlledShutdown,
+}
+
+impl fmt::Display for ElectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ElectionKind::Clean => "clean",
+            ElectionKind::Unclean => "UNCLEAN",
+            ElectionKind::Preferred => "preferred",
+            ElectionKind::ControlledShutdown => "controlled-shutdown",
+        })
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum TraceEvent {
+    BrokerStarted { broker: BrokerId },
+    BrokerKilled { broker: BrokerId },
+    BrokerShutdownRequested { broker: BrokerId },
+    BrokerStopped { broker: BrokerId },
+    BrokerFenced { broker: BrokerId },
+    BrokerUnfenced { broker: BrokerId },
+    TopicCreated { topic: Rc<str>, partitions: i32, replication_factor: i32 },
+    TopicDeleted { topic: Rc<str> },
+    PartitionsAdded { topic: Rc<str>, from: i32, to: i32 },
+    TopicConfigChanged { topic: Rc<str>, name: String, value: Option<String> },
+    LeaderElected { tp: TopicPartition, leader: Option<BrokerId>, leader_epoch: i32, isr: Vec<BrokerId>, kind: ElectionKind },
+    IsrChanged { tp: TopicPartition, isr: Vec<BrokerId>, partition_epoch: i32 },
+    IsrChangeProposed { tp: TopicPartition, broker: BrokerId, new_isr: Vec<BrokerId> },
+    BecameLeader { tp: TopicPartition, broker: BrokerId, leader_epoch: i32, log_end_offset: i64 },
+    BecameFollower { tp: TopicPartition, broker: BrokerId, leader: Option<BrokerId>, leader_epoch: i32 },
+    Appended { tp: TopicPartition, broker: BrokerId, first_offset: i64, last_offset: i64, leader_epoch: i32, leader: bool },
+    HighWatermark { tp: TopicPartition, broker: BrokerId, high_watermark: i64 },
+    /// A replica cut its log. `lost_committed` counts removed records below the high watermark
+    /// the replica had seen: acknowledged data gone, which only an unclean election causes.
+    Truncated { tp: TopicPartition, broker: BrokerId, from: i64, to: i64, lost_committed: i64 },
+    LogStartAdvanced { tp: TopicPartition, broker: BrokerId, log_start_offset: i64 },
+    ProduceRejected { tp: TopicPartition, broker: BrokerId, error: KafkaError },
+    DuplicateBatch { tp: TopicPartition, broker: BrokerId, base_offset: i64 },
+    ProduceAcked { client: Rc<str>, tp: TopicPartition, base_offset: i64, count: usize },
+    ProduceRetry { client: Rc<str>, tp: TopicPartition, error: KafkaError, attempt: u32 },
+    ProduceFailed { client: Rc<str>, tp: TopicPartition, error: KafkaError, count: usize },
+    Consumed { client: Rc<str>, tp: TopicPartition, first_offset: i64, last_offset: i64 },
+    OffsetReset { client: Rc<str>, tp: TopicPartition, offset: i64, policy: &'static str },
+    ConsumerError { client: Rc<str>, tp: TopicPartition, error: KafkaError },
+    MessageDropped { from: NodeId, to: NodeId, kind: &'static str, reason: &'static str },
+    NetworkPartitioned { side_a: Vec<NodeId>, side_b: Vec<NodeId> },
+    NetworkHealed,
+    NodePaused { node: NodeId },
+    NodeResumed { node: NodeId },
+    ClientStarted { client: Rc<str> },
+    ClientStopped { client: Rc<str> },
+}
+
+fn ids(v: &[BrokerId]) -> String {
+    v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn nodes(v: &[NodeId]) -> String {
+    v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+}
+
+impl fmt::Display for TraceEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use TraceEvent::*;
+        match self {
+            BrokerStarted { broker } => write!(f, "broker {broker} started"),
+            BrokerKilled { broker } => write!(f, "broker {broker} killed (hard)"),
+            BrokerShutdownRequested { broker } => write!(f, "broker {broker} requested controlled shutdown"),
+            BrokerStopped { broker } => write!(f, "broker {broker} stopped (clean)"),
+            BrokerFenced { broker } => write!(f, "controller fenced broker {broker}"),
+            BrokerUnfenced { broker } => write!(f, "controller unfenced broker {broker}"),
+            TopicCreated { topic, partitions, replication_factor } => {
+                write!(f, "topic {topic} created: {partitions} partition(s), replication factor {replication_factor}")
+            }
+            TopicDeleted { topic } => write!(f, "topic {topic} deleted"),
+            PartitionsAdded { topic, from, to } => write!(f, "topic {topic} grew from {from} to {to} partitions"),
+            TopicConfigChanged { topic, name, value: Some(v) } => write!(f, "topic {topic} config {name}={v}"),
+            TopicConfigChanged { topic, name, value: None } => write!(f, "topic {topic} config {name} reset to default"),
+            LeaderElected { tp, leader: Some(l), leader_epoch, isr, kind } => {
+                write!(f, "{tp}: {kind} election, leader {l}, epoch {leader_epoch}, isr [{}]", ids(isr))
+            }
+            LeaderElected { tp, leader: None, leader_epoch, isr, .. } => {
+                write!(f, "{tp}: no eligible leader (offline), epoch {leader_epoch}, isr [{}]", ids(isr))
+            }
+            IsrChanged { tp, isr, partition_epoch } => write!(f, "{tp}: isr now [{}] (partition epoch {partition_epoch})", ids(isr)),
+            IsrChangeProposed { tp, broker, new_isr } => write!(f, "{tp}: leader {broker} proposes isr [{}]", ids(new_isr)),
+            BecameLeader { tp, broker, leader_epoch, log_end_offset } => {
+                write!(f, "{tp}: broker {broker} became leader at epoch {leader_epoch}, log end offset {log_end_offset}")
+            }
+            BecameFollower { tp, broker, leader: Some(l), leader_epoch } => {
+                write!(f, "{tp}: broker {broker} follows {l} at epoch {leader_epoch}")
+            }
+            BecameFollower { tp, broker, leader: None, leader_epoch } => {
+                write!(f, "{tp}: broker {broker} has no leader to follow at epoch {leader_epoch}")
+            }
+            Appended { tp, broker, first_offset, last_offset, leader_epoch, leader } => write!(
+                f,
+                "{tp}: broker {broker} appended offsets {first_offset}..={last_offset} (epoch {leader_epoch}, {})",
+                if *leader { "leader" } else { "follower" }
+            ),
+            HighWatermark { tp, broker, high_watermark } => write!(f, "{tp}: broker {broker} high watermark {high_watermark}"),
+            Truncated { tp, broker, from, to, lost_committed } => {
+                write!(f, "{tp}: broker {broker} truncated log from {from} to {to}")?;
+                if *lost_committed > 0 {
+                    write!(f, " LOSING {lost_committed} committed record(s)")?;
+                }
+                Ok(())
+            }
+            LogStartAdvanced { tp, broker, log_start_offset } => write!(f, "{tp}: broker {broker} log start offset {log_start_offset}"),
+            ProduceRejected { tp, broker, error } => write!(f, "{tp}: broker {broker} rejected produce: {}", error.code_name()),
+            DuplicateBatch { tp, broker, base_offset } => write!(f, "{tp}: broker {broker} recognised a duplicate batch at {base_offset}"),
+            ProduceAcked { client, tp, base_offset, count } => write!(f, "{client}: {count} record(s) acknowledged at {tp}@{base_offset}"),
+            ProduceRetry { client, tp, error, attempt } => write!(f, "{client}: retrying {tp} after {} (attempt {attempt})", error.code_name()),
+            ProduceFailed { client, tp, error, count } => write!(f, "{client}: {count} record(s) to {tp} FAILED: {}", error.code_name()),
+            Consumed { client, tp, first_offset, last_offset } => write!(f, "{client}: consumed {tp} offsets {first_offset}..={last_offset}"),
+            OffsetReset { client, tp, offset, policy } => write!(f, "{client}: {tp} position reset to {offset} ({policy})"),
+            ConsumerError { client, tp, error } => write!(f, "{client}: {tp} {}", error.code_name()),
+            MessageDropped { from, to, kind, reason } => write!(f, "{kind} {from}->{to} dropped: {reason}"),
+            NetworkPartitioned { side_a, side_b } => write!(f, "network partitioned: {{{}}} | {{{}}}", nodes(side_a), nodes(side_b)),
+            NetworkHealed => write!(f, "network healed"),
+            NodePaused { node } => write!(f, "{node} paused"),
+            NodeResumed { node } => write!(f, "{node} resumed"),
+            ClientStarted { client } => write!(f, "{client} started"),
+            ClientStopped { client } => write!(f, "{client} stopped"),
+        }
+    }
+}
+
+/// A trace event with the virtual time it happened at.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Traced {
+    pub time_ms: Millis,
+    pub event: TraceEvent,
+}
+
+impl fmt::Display for Traced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{:>8}ms] {}", self.time_ms, self.event)
+    }
+}
+
+/// FNV-1a, 64 bits: stable across platforms and releases, unlike std's hashers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TraceHasher(u64);
+
+impl Default for TraceHasher {
+    fn default() -> Self {
+        TraceHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl TraceHasher {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Write for TraceHasher {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
+    }
+}

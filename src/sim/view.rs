@@ -1,0 +1,219 @@
+//! Plain read-only snapshots of the simulation for the UI and the shell. The UI reads only
+//! these; they compare cheaply so components re-render only when something changed.
+use std::rc::Rc;
+
+use super::broker::{BrokerState, Role};
+use super::engine::{Client, Event, Sim};
+use super::types::{BrokerId, ClientId, Millis, NodeId, TopicPartition};
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RecordView {
+    pub offset: i64,
+    pub leader_epoch: i32,
+    pub key: Option<Rc<str>>,
+    pub value: Option<Rc<str>>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReplicaView {
+    pub tp: TopicPartition,
+    pub is_leader: bool,
+    /// The leader this replica follows (its own view).
+    pub following: Option<BrokerId>,
+    pub leader_epoch: i32,
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+    pub high_watermark: i64,
+    /// In the ISR the controller committed.
+    pub in_isr: bool,
+    /// The newest records (up to the view's tail length), oldest first.
+    pub tail: Vec<RecordView>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BrokerView {
+    pub id: BrokerId,
+    pub state: &'static str,
+    pub up: bool,
+    pub fenced: bool,
+    pub paused: bool,
+    pub replicas: Vec<ReplicaView>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PartitionView {
+    pub partition: i32,
+    pub leader: Option<BrokerId>,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub leader_epoch: i32,
+    pub recovering: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TopicView {
+    pub name: Rc<str>,
+    pub topic_id: String,
+    pub partitions: Vec<PartitionView>,
+    /// Non-default configs, as `kafka-topics.sh --describe` prints them.
+    pub configs: Vec<(String, String)>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ClientView {
+    pub id: ClientId,
+    pub name: Rc<str>,
+    pub is_producer: bool,
+    pub running: bool,
+    pub acked: u64,
+    pub failed: u64,
+    pub pending: usize,
+    pub consumed: u64,
+    /// Consumer: (partition, position) of each assigned partition.
+    pub positions: Vec<(TopicPartition, Option<i64>)>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub kind: &'static str,
+    pub sent_ms: Millis,
+    pub arrive_ms: Millis,
+    /// Heartbeats and metadata, which the stage can hide.
+    pub control: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SimView {
+    pub now_ms: Millis,
+    pub brokers: Vec<BrokerView>,
+    pub topics: Vec<TopicView>,
+    pub clients: Vec<ClientView>,
+    pub in_flight: Vec<MessageView>,
+    pub network_partitioned: bool,
+}
+
+impl Sim {
+    /// A snapshot of everything the stage draws. `tail` bounds the records per replica.
+    pub fn view(&self, tail: usize) -> SimView {
+        let brokers = self
+            .brokers
+            .values()
+            .map(|b| {
+                let reg = self.controller.brokers.get(&b.id);
+                BrokerView {
+                    id: b.id,
+                    state: match b.state {
+                        BrokerState::Running => "running",
+                        BrokerState::ShuttingDown => "shutting down",
+                        BrokerState::Down => "down",
+                    },
+                    up: b.is_up(),
+                    fenced: reg.is_none_or(|r| r.fenced),
+                    paused: self.net.paused.contains(&NodeId::Broker(b.id)),
+                    replicas: b
+                        .replicas
+                        .iter()
+                        .map(|(tp, r)| {
+                            let n = r.log.len();
+                            let skip = n.saturating_sub(tail);
+                            ReplicaView {
+                                tp: tp.clone(),
+                                is_leader: r.is_leader(),
+                                following: match r.role {
+                                    Role::Follower { leader } => leader,
+                                    Role::Leader { .. } => None,
+                                },
+                                leader_epoch: r.leader_epoch,
+                                log_start_offset: r.log.log_start_offset(),
+                                log_end_offset: r.log.log_end_offset(),
+                                high_watermark: r.high_watermark,
+                                in_isr: self.controller.partition(tp).is_some_and(|p| p.isr.contains(&b.id)),
+                                tail: r
+                                    .log
+                                    .records()
+                                    .skip(skip)
+                                    .map(|rec| RecordView { offset: rec.offset, leader_epoch: rec.leader_epoch, key: rec.key.clone(), value: rec.value.clone() })
+                                    .collect(),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let topics = self
+            .controller
+            .topics
+            .iter()
+            .map(|(name, t)| TopicView {
+                name: name.clone(),
+                topic_id: t.topic_id.clone(),
+                partitions: t
+                    .partitions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| PartitionView {
+                        partition: i as i32,
+                        leader: p.leader,
+                        replicas: p.replicas.clone(),
+                        isr: p.isr.clone(),
+                        leader_epoch: p.leader_epoch,
+                        recovering: p.recovering,
+                    })
+                    .collect(),
+                configs: t.config.overrides.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            })
+            .collect();
+        let clients = self
+            .clients
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                Client::Producer(p) => ClientView {
+                    id: i as ClientId,
+                    name: p.name.clone(),
+                    is_producer: true,
+                    running: p.running,
+                    acked: p.acked_count,
+                    failed: p.failed_count,
+                    pending: p.pending_records(),
+                    consumed: 0,
+                    positions: Vec::new(),
+                },
+                Client::Consumer(c) => ClientView {
+                    id: i as ClientId,
+                    name: c.name.clone(),
+                    is_producer: false,
+                    running: c.running,
+                    acked: 0,
+                    failed: 0,
+                    pending: 0,
+                    consumed: c.consumed_count,
+                    positions: c.assignment.iter().map(|tp| (tp.clone(), c.positions.get(tp).and_then(|p| p.position))).collect(),
+                },
+            })
+            .collect();
+        let mut in_flight: Vec<(u64, MessageView)> = self
+            .queue
+            .iter()
+            .filter_map(|s| match &s.event {
+                Event::Deliver(m) => Some((
+                    s.seq,
+                    MessageView { id: m.id, from: m.from, to: m.to, kind: m.payload.kind(), sent_ms: m.sent_ms, arrive_ms: m.arrive_ms, control: m.payload.is_control() },
+                )),
+                Event::Timer { .. } => None,
+            })
+            .collect();
+        in_flight.sort_by_key(|(seq, m)| (m.arrive_ms, *seq));
+        SimView {
+            now_ms: self.now,
+            brokers,
+            topics,
+            clients,
+            in_flight: in_flight.into_iter().map(|(_, m)| m).collect(),
+            network_partitioned: !self.net.cuts.is_empty(),
+        }
+    }
+}
