@@ -2,6 +2,8 @@
 //!
 //! Layers point one way: `ui -> lessons -> shell -> sim`. `sim` knows nothing of the others
 //! nor of the web.
+pub mod bench;
+pub mod scenarios;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

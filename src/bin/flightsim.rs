@@ -1,1 +1,102 @@
-fn main() {}
+//! The native runner: benchmarks now; scripts and lesson checks as their issues land.
+use std::process::ExitCode;
+use std::time::Instant;
+
+use kafka_flightsim::bench::{firehose, run_firehose, FirehoseSpec};
+
+const USAGE: &str = "\
+flightsim: the Kafka Flight Simulator's native runner
+
+USAGE:
+    flightsim <COMMAND> [OPTIONS]
+
+COMMANDS:
+    bench [--records N] [--partitions P] [--seed S]
+        Runs the firehose: 3 brokers, a topic with P partitions (12), RF 3, acks=all,
+        keyed 100-byte records, N records (1000000) produced and consumed by an
+        assign-mode consumer. Prints simulated records per second of wall time.
+    help, --help, -h
+        Prints this help.
+    --version
+        Prints the version.
+
+EXIT STATUS:
+    0 success, 1 a command failed, 2 unusable arguments.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => {
+            eprint!("{USAGE}");
+            ExitCode::from(2)
+        }
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some("--version" | "-V") => {
+            println!("flightsim {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some("bench") => match parse_bench(&args[1..]) {
+            Ok(spec) => bench(spec),
+            Err(e) => {
+                eprintln!("flightsim bench: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some(other) => {
+            eprintln!("flightsim: unknown command '{other}'; `flightsim help` lists the commands");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse_bench(args: &[String]) -> Result<FirehoseSpec, String> {
+    let mut spec = FirehoseSpec::default();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| -> Result<u64, String> {
+            let v = it.next().ok_or_else(|| format!("{name} needs a number, e.g. {name} 1000"))?;
+            v.parse::<u64>().map_err(|_| format!("{name} takes a whole number, not '{v}'"))
+        };
+        match flag.as_str() {
+            "--records" => spec.records = value("--records")?.max(1),
+            "--partitions" => spec.partitions = value("--partitions")?.clamp(1, 1000) as i32,
+            "--seed" => spec.seed = value("--seed")?,
+            other => return Err(format!("unknown option {other}; options are --records, --partitions, --seed")),
+        }
+    }
+    Ok(spec)
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn bench(spec: FirehoseSpec) -> ExitCode {
+    let start = Instant::now();
+    let mut sim = firehose(spec);
+    let outcome = run_firehose(&mut sim, spec);
+    let secs = start.elapsed().as_secs_f64();
+    println!("firehose: 3 brokers, {} partitions, RF 3, acks=all, 100-byte keyed records", spec.partitions);
+    println!("produced (acknowledged): {}", outcome.produced);
+    println!("consumed:                {}", outcome.consumed);
+    println!("events:                  {}", outcome.events);
+    println!("virtual time:            {} ms", outcome.virtual_ms);
+    println!("wall time:               {:.3} s", secs);
+    println!("throughput:              {:.0} records/s (consumed records per wall-clock second)", outcome.consumed as f64 / secs);
+    if let Some(mb) = peak_rss_mb() {
+        println!("peak memory (VmHWM):     {mb:.0} MB");
+    }
+    println!("trace hash:              {:016x}", outcome.trace_hash);
+    if outcome.consumed < spec.records {
+        eprintln!("flightsim bench: only {} of {} records were consumed", outcome.consumed, spec.records);
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}

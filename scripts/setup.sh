@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every tool the project needs, skipping what is already present. Safe to re-run.
+# Versions that work on this project's machines are listed in DEVELOPERS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+fail() { echo "setup: $1" >&2; exit 1; }
+# The wasm-bindgen CLI must be exactly the version Cargo.lock pins for the wasm-bindgen crate.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+[ -n "$WASM_BINDGEN_VERSION" ] || fail "could not read the wasm-bindgen version from Cargo.lock; run: cargo generate-lockfile"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "setup: adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown >/dev/null || fail "adding the wasm32 target failed; run by hand: rustup target add wasm32-unknown-unknown"
+fi
+
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+  echo "setup: installing trunk $TRUNK_VERSION (about 7 minutes)"
+  cargo install "trunk@$TRUNK_VERSION" --locked --quiet || fail "installing trunk failed; run by hand: cargo install trunk@$TRUNK_VERSION --locked"
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  echo "setup: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+  # Not --locked: its lock file pins a webpki-roots release the registry mirror lacks.
+  cargo install "wasm-bindgen-cli@$WASM_BINDGEN_VERSION" --quiet || fail "installing wasm-bindgen-cli failed; run by hand: cargo install wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+fi
+
+if ! command -v wasm-pack >/dev/null 2>&1; then
+  echo "setup: installing wasm-pack (about 2 minutes)"
+  cargo install wasm-pack --locked --quiet || fail "installing wasm-pack failed; run by hand: cargo install wasm-pack --locked"
+fi
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium and chromium-driver"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+    || fail "installing chromium failed; run by hand: apt-get update && apt-get install -y chromium chromium-driver"
+fi
+
+# wasm-opt (binaryen 132; Debian's 108 cannot read today's rustc output) and playwright-core,
+# both pinned in package-lock.json.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/playwright-core/package.json ] \
+   || ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132"; then
+  echo "setup: installing npm packages (binaryen, playwright-core)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci failed; run by hand: npm ci"
+fi

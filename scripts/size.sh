@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the release app and prints the gzip size of the wasm, the JS and the CSS in dist/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+trunk build --release >/dev/null 2>&1 || { trunk build --release; exit 1; }
+total=0
+for kind in wasm js css; do
+  raw=0; gz=0
+  for f in dist/*."$kind"; do
+    [ -e "$f" ] || continue
+    raw=$((raw + $(stat -c %s "$f")))
+    gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
+  done
+  total=$((total + gz))
+  printf '%-5s %9d bytes raw %9d bytes gzip\n' "$kind" "$raw" "$gz"
+done
+printf 'total %9s           %9d bytes gzip (%d KB)\n' "" "$total" "$((total / 1024))"

@@ -1,0 +1,16 @@
+//! The Yew front end. Reads the engine only through `Sim::view()`; all state changes go
+//! through one reducer per page (`Reducible` + an `Action` enum).
+mod app;
+mod cluster;
+mod home;
+mod lesson_page;
+mod sandbox;
+pub mod state;
+
+pub use app::{App, Route};
+
+/// Mounts the app on `<body>`. A panic shows a recoverable notice instead of a dead page.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,59 @@
+use yew::prelude::*;
+
+use super::cluster::BrokerCard;
+use super::state::{Action, SandboxState};
+
+const DEFAULT_SEED: u64 = 42;
+
+#[function_component(SandboxPage)]
+pub fn sandbox_page() -> Html {
+    let state = use_reducer(|| SandboxState::new(DEFAULT_SEED));
+    let dispatch = |a: Action| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(a.clone()))
+    };
+    let on_kill = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Kill(b))) };
+    let on_stop = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Stop(b))) };
+    let on_start = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Start(b))) };
+    let v = &state.view;
+    html! {
+        <main id="main" class="page sandbox">
+            <h1>{ "Sandbox" }</h1>
+            <div class="toolbar" role="toolbar" aria-label="Simulation controls">
+                <button onclick={dispatch(Action::Step)} data-testid="step">{ "Step" }</button>
+                <button onclick={dispatch(Action::RunFor(1_000))} data-testid="run-1s">{ "Run 1 s" }</button>
+                <button onclick={dispatch(Action::RunFor(10_000))}>{ "Run 10 s" }</button>
+                <button onclick={dispatch(Action::Reset)}>{ "Restart" }</button>
+                <span class="clock" data-testid="clock" aria-label="Virtual time">{ format!("t = {} ms", v.now_ms) }</span>
+            </div>
+            if let Some(err) = &state.error {
+                <p class="error" role="alert">{ err }</p>
+            }
+            <section class="brokers" aria-label="Brokers">
+                { for v.brokers.iter().map(|b| html! {
+                    <BrokerCard key={b.id} broker={b.clone()} on_kill={on_kill.clone()} on_stop={on_stop.clone()} on_start={on_start.clone()} />
+                }) }
+            </section>
+            <section class="clients" aria-label="Clients">
+                <h2>{ "Clients" }</h2>
+                <ul>
+                    { for v.clients.iter().map(|c| html! {
+                        <li key={c.name.to_string()}>
+                            if c.is_producer {
+                                { format!("Producer {}: {} acknowledged, {} pending, {} failed", c.name, c.acked, c.pending, c.failed) }
+                            } else {
+                                { format!("Consumer {}: {} records read", c.name, c.consumed) }
+                            }
+                        </li>
+                    }) }
+                </ul>
+            </section>
+            <section class="narration" aria-labelledby="narration-heading">
+                <h2 id="narration-heading">{ "What just happened" }</h2>
+                <ol aria-live="polite" data-testid="narration">
+                    { for state.narration.iter().enumerate().map(|(i, line)| html! { <li key={i}>{ line }</li> }) }
+                </ol>
+            </section>
+        </main>
+    }
+}
