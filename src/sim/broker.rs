@@ -961,7 +961,12 @@ impl Broker {
             }
             .min(leo)
             .max(replica.log.log_start_offset());
+            let epochs_before = replica.log.epochs().len();
             let removed = replica.log.truncate_to(target);
+            debug_assert!(
+                target < leo || replica.log.epochs().len() < epochs_before,
+                "engine bug: divergence on {tp} at broker {me} made no progress (leader said {epoch}/{end}, leo {leo})"
+            );
             let lost = removed.iter().filter(|r| r.offset < replica.high_watermark).count() as i64;
             replica.high_watermark = replica.high_watermark.min(replica.log.log_end_offset());
             ctx.trace(TraceEvent::Truncated { tp: tp.clone(), broker: me, from: leo, to: target, lost_committed: lost });

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use super::config::{ConsumerConfig, OffsetReset};
+use super::connection::Connections;
 use super::error::KafkaError;
 use super::message::{FetchData, FetchPartition, OffsetSpec, Payload};
 use super::out::{Ctx, Timer};
@@ -47,7 +48,7 @@ pub struct Consumer {
     poll_pending: bool,
     next_req_id: u64,
     wake_at: Option<Millis>,
-    broker_backoff: BTreeMap<BrokerId, Millis>,
+    connections: Connections,
     pub consumed_count: u64,
     /// Filled only when the simulation records consumption (tests, lessons).
     pub consumed: Vec<(TopicPartition, Rc<Record>)>,
@@ -74,7 +75,7 @@ impl Consumer {
             poll_pending: false,
             next_req_id: 0,
             wake_at: None,
-            broker_backoff: BTreeMap::new(),
+            connections: Connections::default(),
             consumed_count: 0,
             consumed: Vec::new(),
             record_consumed: false,
@@ -142,6 +143,9 @@ impl Consumer {
         if !self.running {
             return;
         }
+        if let (NodeId::Broker(b), false) = (from, matches!(payload, Payload::Disconnected { .. })) {
+            self.connections.connected(b);
+        }
         match payload {
             Payload::MetadataResponse { req_id, topics, .. } => {
                 if self.metadata_in_flight != Some(req_id) {
@@ -195,11 +199,12 @@ impl Consumer {
                     self.requests.remove(&id);
                 }
                 self.metadata_wanted = true;
-                let at = ctx.now + self.config.retry_backoff_ms;
                 if let NodeId::Broker(b) = from {
-                    self.broker_backoff.insert(b, at);
+                    self.connections.refused(b, ctx.now);
+                    if let Some(at) = self.connections.retry_at(b) {
+                        self.schedule_wake(ctx, at);
+                    }
                 }
-                self.schedule_wake(ctx, at);
             }
             _ => {}
         }
@@ -292,7 +297,8 @@ impl Consumer {
         if self.metadata_wanted && self.metadata_in_flight.is_none() && !self.bootstrap.is_empty() {
             let mut topics: Vec<Rc<str>> = self.assignment.iter().map(|tp| tp.topic.clone()).collect();
             topics.dedup();
-            let broker = self.bootstrap[self.bootstrap_cursor % self.bootstrap.len()];
+            let n = self.bootstrap.len();
+            let broker = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)).unwrap_or(self.bootstrap[self.bootstrap_cursor % n]);
             let req_id = self.next_req_id();
             self.metadata_in_flight = Some(req_id);
             self.metadata_wanted = false;
@@ -348,8 +354,8 @@ impl Consumer {
             self.schedule_wake(ctx, at);
         }
         let now = ctx.now;
-        let backoff = self.broker_backoff.clone();
-        let blocked = |b: &BrokerId| backoff.get(b).is_some_and(|t| *t > now);
+        let conns = self.connections.clone();
+        let blocked = |b: &BrokerId| !conns.ready(*b, now);
         for (broker, partitions) in resets {
             if self.busy_with(broker, true) || blocked(&broker) {
                 continue;

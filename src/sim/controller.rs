@@ -51,6 +51,8 @@ pub struct Controller {
     /// Partitions changed since the last push to brokers.
     dirty: Vec<TopicPartition>,
     deleted: Vec<Rc<str>>,
+    /// A broker was fenced or unfenced: brokers need the new live set even if no partition changed.
+    brokers_changed: bool,
     pub cluster: ClusterConfig,
 }
 
@@ -83,7 +85,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), AdminError> {
 
 impl Controller {
     pub fn new(cluster: ClusterConfig) -> Self {
-        Controller { brokers: BTreeMap::new(), topics: BTreeMap::new(), metadata_version: 1, dirty: Vec::new(), deleted: Vec::new(), cluster }
+        Controller { brokers: BTreeMap::new(), topics: BTreeMap::new(), metadata_version: 1, dirty: Vec::new(), deleted: Vec::new(), brokers_changed: false, cluster }
     }
 
     fn usable(&self, b: BrokerId) -> bool {
@@ -382,6 +384,7 @@ impl Controller {
             return;
         }
         reg.fenced = true;
+        self.brokers_changed = true;
         ctx.trace(TraceEvent::BrokerFenced { broker });
         self.move_away_from(ctx, broker, ElectionKind::Clean);
     }
@@ -411,10 +414,12 @@ impl Controller {
             if shutdown_ok {
                 let reg = self.brokers.get_mut(&broker).expect("exists");
                 reg.fenced = true;
+                self.brokers_changed = true;
                 ctx.trace(TraceEvent::BrokerFenced { broker });
             }
         } else if reg.fenced {
             reg.fenced = false;
+            self.brokers_changed = true;
             ctx.trace(TraceEvent::BrokerUnfenced { broker });
             self.elect_offline(ctx, None);
         }
@@ -497,9 +502,10 @@ impl Controller {
     /// Pushes what changed to every unfenced broker. Fenced brokers catch up from the full
     /// image in their next heartbeat response.
     pub fn publish(&mut self, ctx: &mut Ctx) {
-        if self.dirty.is_empty() && self.deleted.is_empty() {
+        if self.dirty.is_empty() && self.deleted.is_empty() && !self.brokers_changed {
             return;
         }
+        self.brokers_changed = false;
         self.metadata_version += 1;
         let mut partitions = Vec::new();
         for tp in std::mem::take(&mut self.dirty) {

@@ -119,20 +119,26 @@ impl PartitionLog {
         }
     }
 
-    /// `LeaderEpochFileCache.endOffsetFor`: the largest epoch <= `epoch` this log knows, and
-    /// where it ends (the start of the next epoch, or the log end for the latest one).
-    /// `(-1, -1)` when the log knows no such epoch.
+    /// `LeaderEpochFileCache.endOffsetFor` (apache/kafka storage/.../epoch/
+    /// LeaderEpochFileCache.java): for the latest epoch, the log end; for an epoch older than
+    /// every known one, that epoch and the start of the first known epoch; otherwise the
+    /// largest known epoch <= `epoch` and the start of the next one. `(-1, -1)` (undefined)
+    /// when `epoch` is newer than every known epoch or the cache is empty.
     pub fn end_offset_for_epoch(&self, epoch: i32) -> (i32, i64) {
-        let idx = self.epochs.partition_point(|&(e, _)| e <= epoch);
-        if idx == 0 {
+        if epoch < 0 {
             return (-1, -1);
         }
-        let (found, _) = self.epochs[idx - 1];
-        let end = match self.epochs.get(idx) {
-            Some(&(_, next_start)) => next_start,
-            None => self.log_end_offset,
+        if self.latest_epoch() == Some(epoch) {
+            return (epoch, self.log_end_offset);
+        }
+        let higher = self.epochs.partition_point(|&(e, _)| e <= epoch);
+        let Some(&(_, higher_start)) = self.epochs.get(higher) else {
+            return (-1, -1);
         };
-        (found, end)
+        match higher.checked_sub(1).map(|i| self.epochs[i]) {
+            None => (epoch, higher_start),
+            Some((floor, _)) => (floor, higher_start),
+        }
     }
 
     /// The idempotence check of a leader before it appends a batch.
@@ -243,6 +249,10 @@ impl PartitionLog {
     /// Removes every record at or above `offset` and returns them (a follower truncating a
     /// divergent tail, KIP-101/279). Epoch cache, segments and producer state follow.
     pub fn truncate_to(&mut self, offset: i64) -> Vec<Rc<Record>> {
+        // Epoch entries at or past the cut go even when no record does
+        // (LeaderEpochFileCache.truncateFromEnd), or a follower whose cache knows an epoch
+        // the leader does not would ask about it forever.
+        self.epochs.retain(|&(_, start)| start < offset);
         if offset >= self.log_end_offset {
             return Vec::new();
         }
@@ -369,11 +379,14 @@ mod tests {
         assert_eq!(log.end_offset_for_epoch(0), (0, 2));
         assert_eq!(log.end_offset_for_epoch(1), (0, 2));
         assert_eq!(log.end_offset_for_epoch(2), (2, 4));
-        assert_eq!(log.end_offset_for_epoch(7), (2, 4));
+        assert_eq!(log.end_offset_for_epoch(7), (-1, -1), "newer than every known epoch");
         let removed = log.truncate_to(3);
         assert_eq!(removed.len(), 1);
         assert_eq!(log.log_end_offset(), 3);
         assert_eq!(log.end_offset_for_epoch(2), (2, 3));
+        let mut newer = PartitionLog::new();
+        newer.assign_epoch(5, 0);
+        assert_eq!(newer.end_offset_for_epoch(0), (0, 0), "older than every known epoch");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use rand_core::RngCore;
 
 use super::config::ProducerConfig;
+use super::connection::Connections;
 use super::error::KafkaError;
 use super::message::{PendingRecord, Payload, ProduceBatch};
 use super::murmur2::partition_for_key;
@@ -80,6 +81,7 @@ pub struct Producer {
     sticky: BTreeMap<Rc<str>, (i32, usize)>,
     next_req_id: u64,
     wake_at: Option<Millis>,
+    connections: Connections,
     buffered_bytes: usize,
     pub rate: Option<RateSpec>,
     generated: u64,
@@ -115,6 +117,7 @@ impl Producer {
             sticky: BTreeMap::new(),
             next_req_id: 0,
             wake_at: None,
+            connections: Connections::default(),
             buffered_bytes: 0,
             rate: None,
             generated: 0,
@@ -230,6 +233,9 @@ impl Producer {
         }
         match payload {
             Payload::MetadataResponse { req_id, topics, .. } => {
+                if let NodeId::Broker(b) = from {
+                    self.connections.connected(b);
+                }
                 if self.metadata_in_flight != Some(req_id) {
                     return;
                 }
@@ -244,6 +250,9 @@ impl Producer {
                 self.run(ctx);
             }
             Payload::ProduceResponse { req_id, results } => {
+                if let NodeId::Broker(b) = from {
+                    self.connections.connected(b);
+                }
                 let Some(f) = self.in_flight.remove(&req_id) else { return };
                 for b in f.batches {
                     let r = results.iter().find(|(tp, _)| *tp == b.tp).map(|(_, r)| *r).unwrap_or(Err(KafkaError::NetworkException));
@@ -255,6 +264,8 @@ impl Producer {
                 self.run(ctx);
             }
             Payload::Disconnected { req_id } => {
+                let NodeId::Broker(broker) = from else { return };
+                let was_up = self.connections.refused(broker, ctx.now);
                 if req_id.is_some() && self.metadata_in_flight == req_id {
                     self.metadata_in_flight = None;
                     self.bootstrap_cursor += 1;
@@ -262,12 +273,17 @@ impl Producer {
                 } else if let Some(f) = req_id.and_then(|id| self.in_flight.remove(&id)) {
                     self.metadata_wanted = true;
                     for b in f.batches {
-                        self.complete_batch(ctx, b, Err(KafkaError::NetworkException));
+                        if was_up {
+                            self.complete_batch(ctx, b, Err(KafkaError::NetworkException));
+                        } else {
+                            // A reconnect that failed again: the batch never left, no attempt.
+                            self.requeue(b);
+                        }
                     }
                 }
-                let _ = from;
-                let backoff = self.config.retry_backoff_ms;
-                self.schedule_wake(ctx, ctx.now + backoff);
+                if let Some(at) = self.connections.retry_at(broker) {
+                    self.schedule_wake(ctx, at);
+                }
             }
             _ => {}
         }
@@ -303,20 +319,25 @@ impl Producer {
                     b.attempts += 1;
                     b.retry_at = ctx.now + self.config.retry_backoff_ms;
                     ctx.trace(TraceEvent::ProduceRetry { client: self.name.clone(), tp: b.tp.clone(), error: e, attempt: b.attempts });
-                    let q = self.batches.entry(b.tp.clone()).or_default();
-                    // Retries go back to the front, in sequence order (insertInSequenceOrder).
-                    let pos = if b.base_sequence >= 0 {
-                        q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len())
-                    } else {
-                        0
-                    };
-                    q.insert(pos, b);
+                    self.requeue(b);
                 } else {
                     let e = if !within_timeout && e.is_retriable() { KafkaError::DeliveryTimeout } else { e };
                     self.fail_batch(ctx, b, e);
                 }
             }
         }
+    }
+
+    /// Puts a batch back at the front of its partition's queue, in sequence order
+    /// (RecordAccumulator.insertInSequenceOrder).
+    fn requeue(&mut self, b: Batch) {
+        let q = self.batches.entry(b.tp.clone()).or_default();
+        let pos = if b.base_sequence >= 0 {
+            q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len())
+        } else {
+            0
+        };
+        q.insert(pos, b);
     }
 
     fn fail_batch(&mut self, ctx: &mut Ctx, b: Batch, error: KafkaError) {
@@ -347,7 +368,13 @@ impl Producer {
             }
         }
         topics.sort();
-        let broker = self.bootstrap[self.bootstrap_cursor % self.bootstrap.len()];
+        // Ask a broker whose connection is ready, starting at the cursor (leastLoadedNode).
+        let n = self.bootstrap.len();
+        let Some(broker) = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)) else {
+            let at = self.bootstrap.iter().filter_map(|b| self.connections.retry_at(*b)).min().unwrap_or(ctx.now + 1);
+            self.schedule_wake(ctx, at);
+            return;
+        };
         let req_id = self.next_req_id();
         self.metadata_in_flight = Some(req_id);
         self.metadata_wanted = false;
@@ -445,6 +472,12 @@ impl Producer {
                 self.metadata_wanted = true;
                 continue;
             };
+            if !self.connections.ready(leader, now) {
+                if let Some(at) = self.connections.retry_at(leader) {
+                    want(at, &mut next_wake);
+                }
+                continue;
+            }
             let full = self.batches[&tp].len() > 1 || front.bytes >= self.config.batch_size;
             let ready_at = if front.attempts > 0 { front.retry_at } else if full { now } else { front.created_ms + self.config.linger_ms };
             if ready_at > now {

@@ -17,6 +17,8 @@ pub struct RecordView {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ReplicaView {
     pub tp: TopicPartition,
+    /// False while its broker is down: the log is on disk but nobody serves it.
+    pub online: bool,
     pub is_leader: bool,
     /// The leader this replica follows (its own view).
     pub following: Option<BrokerId>,
@@ -121,7 +123,8 @@ impl Sim {
                             let skip = n.saturating_sub(tail);
                             ReplicaView {
                                 tp: tp.clone(),
-                                is_leader: r.is_leader(),
+                                online: b.is_up(),
+                                is_leader: b.is_up() && r.is_leader(),
                                 following: match r.role {
                                     Role::Follower { leader } => leader,
                                     Role::Leader { .. } => None,

@@ -64,7 +64,9 @@ pub struct ReplicaRowProps {
 #[function_component(ReplicaRow)]
 pub fn replica_row(props: &ReplicaRowProps) -> Html {
     let r = &props.replica;
-    let role = if r.is_leader { html! { <><span aria-hidden="true">{ "★ " }</span>{ "Leader" }</> } } else { html! { <><span aria-hidden="true">{ "○ " }</span>{ "Follower" }</> } };
+    let role = if !r.online {
+        html! { <><span aria-hidden="true">{ "✕ " }</span>{ "Offline" }</> }
+    } else if r.is_leader { html! { <><span aria-hidden="true">{ "★ " }</span>{ "Leader" }</> } } else { html! { <><span aria-hidden="true">{ "○ " }</span>{ "Follower" }</> } };
     html! {
         <tr class={classes!(r.is_leader.then_some("leader"))}>
             <th scope="row">{ r.tp.to_string() }</th>

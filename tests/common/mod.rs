@@ -1,0 +1,72 @@
+//! Helpers shared by the native integration tests.
+#![allow(dead_code)]
+use kafka_flightsim::sim::config::ClusterConfig;
+use kafka_flightsim::sim::invariants::InvariantChecker;
+use kafka_flightsim::sim::trace::TraceEvent;
+use kafka_flightsim::sim::{BrokerId, Millis, Sim, TopicPartition};
+
+/// Kafka's defaults scaled down so a failover takes seconds of virtual time, not minutes.
+pub fn fast_cluster() -> ClusterConfig {
+    ClusterConfig {
+        replica_lag_time_max_ms: 2_000,
+        broker_heartbeat_interval_ms: 300,
+        broker_session_timeout_ms: 1_500,
+        replica_fetch_backoff_ms: 200,
+        ..ClusterConfig::default()
+    }
+}
+
+pub fn fast_sim(seed: u64, brokers: i32) -> Sim {
+    let mut sim = Sim::new(seed, brokers, fast_cluster());
+    sim.run_for(100);
+    sim
+}
+
+/// Runs `ms` of virtual time, checking every named invariant after every step.
+pub fn run_checked(sim: &mut Sim, checker: &mut InvariantChecker, ms: Millis) {
+    let until = sim.now() + ms;
+    while sim.next_event_time().is_some_and(|t| t <= until) {
+        sim.step();
+        if let Err(e) = checker.check(sim) {
+            panic!("invariant broken at t={} (seed {}): {e}", sim.now(), sim.seed);
+        }
+    }
+    sim.run_until(until);
+}
+
+pub fn leader(sim: &Sim, topic: &str, p: i32) -> Option<BrokerId> {
+    sim.controller().partition(&TopicPartition::new(topic, p)).and_then(|s| s.leader)
+}
+
+pub fn isr(sim: &Sim, topic: &str, p: i32) -> Vec<BrokerId> {
+    sim.controller().partition(&TopicPartition::new(topic, p)).map(|s| s.isr.clone()).unwrap_or_default()
+}
+
+pub fn replicas(sim: &Sim, topic: &str, p: i32) -> Vec<BrokerId> {
+    sim.controller().partition(&TopicPartition::new(topic, p)).map(|s| s.replicas.clone()).unwrap_or_default()
+}
+
+pub fn events<'a>(sim: &'a Sim) -> impl Iterator<Item = &'a TraceEvent> {
+    sim.trace().iter().map(|t| &t.event)
+}
+
+/// Values of a replica's log, in offset order.
+pub fn log_values(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> Vec<String> {
+    let b = sim.broker(broker).expect("broker");
+    b.replicas
+        .get(&TopicPartition::new(topic, p))
+        .map(|r| r.log.records().map(|rec| rec.value.as_deref().unwrap_or("null").to_string()).collect())
+        .unwrap_or_default()
+}
+
+pub fn hw(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> i64 {
+    sim.broker(broker).and_then(|b| b.replicas.get(&TopicPartition::new(topic, p))).map_or(-1, |r| r.high_watermark)
+}
+
+pub fn leo(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> i64 {
+    sim.broker(broker).and_then(|b| b.replicas.get(&TopicPartition::new(topic, p))).map_or(-1, |r| r.log.log_end_offset())
+}
+
+pub fn cfg(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
