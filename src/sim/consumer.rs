@@ -45,6 +45,8 @@ pub struct Consumer {
     pub positions: BTreeMap<TopicPartition, PartitionPosition>,
     requests: BTreeMap<u64, Request>,
     buffer: VecDeque<(TopicPartition, Rc<Record>)>,
+    /// Per partition: how many records the buffer holds and the offset after the last one.
+    buffered: BTreeMap<TopicPartition, (usize, i64)>,
     poll_pending: bool,
     next_req_id: u64,
     wake_at: Option<Millis>,
@@ -72,6 +74,7 @@ impl Consumer {
             positions: BTreeMap::new(),
             requests: BTreeMap::new(),
             buffer: VecDeque::new(),
+            buffered: BTreeMap::new(),
             poll_pending: false,
             next_req_id: 0,
             wake_at: None,
@@ -94,6 +97,7 @@ impl Consumer {
             self.positions.entry(tp.clone()).or_insert(PartitionPosition { position: None, error: None, high_watermark: -1, retry_after: 0 });
         }
         self.buffer.retain(|(tp, _)| partitions.contains(tp));
+        self.buffered.retain(|tp, _| partitions.contains(tp));
         self.assignment = partitions;
         self.metadata_wanted = true;
         self.run(ctx);
@@ -106,6 +110,7 @@ impl Consumer {
             p.error = None;
         }
         self.buffer.retain(|(t, _)| t != tp);
+        self.buffered.remove(tp);
         self.run(ctx);
     }
 
@@ -216,11 +221,17 @@ impl Consumer {
             Ok(data) => {
                 pos.high_watermark = data.high_watermark;
                 // Only records that continue from where poll() will read are kept.
-                let next = self.buffer.iter().rev().find(|(t, _)| *t == tp).map(|(_, r)| r.offset + 1).or(pos.position);
+                let next = self.buffered.get(&tp).map(|b| b.1).or(pos.position);
                 if let (Some(next), Some(first)) = (next, data.records.first()) {
                     if first.offset <= next {
+                        let entry = self.buffered.entry(tp.clone()).or_insert((0, next));
                         for rec in data.records.into_iter().filter(|r| r.offset >= next) {
+                            entry.0 += 1;
+                            entry.1 = rec.offset + 1;
                             self.buffer.push_back((tp.clone(), rec));
+                        }
+                        if entry.0 == 0 {
+                            self.buffered.remove(&tp);
                         }
                     }
                 }
@@ -256,6 +267,12 @@ impl Consumer {
         let mut ranges: Vec<(TopicPartition, i64, i64)> = Vec::new();
         for _ in 0..n {
             let (tp, rec) = self.buffer.pop_front().expect("counted");
+            if let Some(b) = self.buffered.get_mut(&tp) {
+                b.0 -= 1;
+                if b.0 == 0 {
+                    self.buffered.remove(&tp);
+                }
+            }
             if let Some(p) = self.positions.get_mut(&tp) {
                 p.position = Some(rec.offset + 1);
             }
@@ -335,7 +352,7 @@ impl Consumer {
                 },
                 Some(position) => {
                     // Partitions with records still buffered are not fetched again.
-                    if self.buffer.iter().any(|(t, _)| *t == tp) {
+                    if self.buffered.contains_key(&tp) {
                         continue;
                     }
                     fetches.entry(leader).or_default().push(FetchPartition {

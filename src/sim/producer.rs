@@ -52,6 +52,22 @@ pub struct RateSpec {
     pub remaining: Option<u64>,
 }
 
+/// `<producer>-<n>`, padded with dots to `bytes` (the firehose's 100-byte values), built in
+/// `value` (a reused buffer) so that each record costs one allocation, its `Rc<str>`.
+fn generated_value(value: &mut String, name: &str, n: u64, bytes: usize) -> Rc<str> {
+    use std::fmt::Write as _;
+    const PAD: &str = "................................................................................................................................";
+    value.clear();
+    let _ = write!(value, "{name}-{n}");
+    let mut missing = bytes.saturating_sub(value.len());
+    while missing > 0 {
+        let k = missing.min(PAD.len());
+        value.push_str(&PAD[..k]);
+        missing -= k;
+    }
+    Rc::from(value.as_str())
+}
+
 /// One acknowledged record, kept for checks ("no acknowledged record is ever lost").
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Acked {
@@ -167,6 +183,8 @@ impl Producer {
         if let Some(r) = spec.remaining {
             n = n.min(r);
         }
+        let mut scratch = String::new();
+        let headers: Rc<[(Rc<str>, Rc<str>)]> = Rc::from(Vec::new());
         for _ in 0..n {
             // The application blocks while buffer.memory is full; the tick resumes later.
             if self.buffered_bytes >= self.config.buffer_memory {
@@ -178,11 +196,8 @@ impl Producer {
                 Some(spec.keys[(ctx.rng.next_u32() as usize) % spec.keys.len()].clone())
             };
             self.generated += 1;
-            let mut value = format!("{}-{}", self.name, self.generated);
-            if value.len() < spec.value_bytes {
-                value.extend(std::iter::repeat_n('.', spec.value_bytes - value.len()));
-            }
-            let record = ProducerRecord { topic: spec.topic.clone(), partition: None, key, value: Some(Rc::from(value)), headers: Rc::from(Vec::new()) };
+            let value = generated_value(&mut scratch, &self.name, self.generated, spec.value_bytes);
+            let record = ProducerRecord { topic: spec.topic.clone(), partition: None, key, value: Some(value), headers: headers.clone() };
             self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now });
             if let Some(rate) = self.rate.as_mut() {
                 if let Some(r) = rate.remaining.as_mut() {
@@ -550,6 +565,8 @@ impl Producer {
                 return;
             }
         }
-        q.push_back(Batch { tp, records: vec![rec], bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1 });
+        let mut records = Vec::with_capacity((batch_size / size.max(1)).clamp(1, 1024));
+        records.push(rec);
+        q.push_back(Batch { tp, records, bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1 });
     }
 }
