@@ -3,6 +3,7 @@
 //! Layers point one way: `ui -> lessons -> shell -> sim`. `sim` knows nothing of the others
 //! nor of the web.
 pub mod bench;
+pub mod glossary;
 pub mod scenarios;
 pub mod sim;
 

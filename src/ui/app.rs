@@ -1,6 +1,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::glossary_page::GlossaryPage;
 use super::home::Home;
 use super::lesson_page::LessonPage;
 use super::sandbox::SandboxPage;
@@ -14,6 +15,8 @@ pub enum Route {
     Lesson { id: String },
     #[at("/sandbox")]
     Sandbox,
+    #[at("/glossary")]
+    Glossary,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -24,6 +27,7 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         Route::Lesson { id } => html! { <LessonPage id={id} /> },
         Route::Sandbox => html! { <SandboxPage /> },
+        Route::Glossary => html! { <GlossaryPage /> },
         Route::NotFound => html! {
             <main id="main" class="page">
                 <h1>{ "Page not found" }</h1>
@@ -47,6 +51,7 @@ pub fn app() -> Html {
                 <nav aria-label="Main">
                     <Link<Route> to={Route::Home}>{ "Course" }</Link<Route>>
                     <Link<Route> to={Route::Sandbox}>{ "Sandbox" }</Link<Route>>
+                    <Link<Route> to={Route::Glossary}>{ "Glossary" }</Link<Route>>
                 </nav>
             </header>
             <Switch<Route> render={switch} />

@@ -60,3 +60,13 @@ test('works at 360 px wide', async () => {
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   assert.deepEqual(errors, []);
 });
+
+test('the glossary states the simplifications', async () => {
+  current = await openPage(browser);
+  const { page, errors } = current;
+  await page.goto(url);
+  await page.getByRole('link', { name: 'Glossary' }).click();
+  await page.getByRole('heading', { name: 'Where the simulator simplifies' }).waitFor();
+  assert.ok(await page.getByText('High watermark (HW)').isVisible());
+  assert.deepEqual(errors, []);
+});

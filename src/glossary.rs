@@ -1,0 +1,58 @@
+//! Kafka's terms in plain words, and where the simulator simplifies Kafka. Shown on the
+//! glossary page; narration links to entries by `id`.
+
+pub struct Entry {
+    pub id: &'static str,
+    pub term: &'static str,
+    pub text: &'static str,
+}
+
+pub const ENTRIES: &[Entry] = &[
+    Entry { id: "broker", term: "Broker", text: "A Kafka server. It stores replicas of partitions and serves producers and consumers." },
+    Entry { id: "controller", term: "Controller", text: "Decides cluster metadata: which brokers are alive (fenced or not), which replica leads each partition, and the ISR. In KRaft it is a quorum of controller nodes." },
+    Entry { id: "partition", term: "Partition", text: "An ordered, append-only log. A topic is split into partitions; each record lands in one, at the next offset." },
+    Entry { id: "offset", term: "Offset", text: "A record's position in its partition, counted from 0 and never reused." },
+    Entry { id: "replica", term: "Replica", text: "A copy of a partition on one broker. The replication factor says how many copies exist." },
+    Entry { id: "leader", term: "Leader", text: "The replica that takes writes and serves reads for a partition. Followers copy it by fetching." },
+    Entry { id: "isr", term: "ISR (in-sync replicas)", text: "The replicas that are caught up with the leader. A follower that falls behind for replica.lag.time.max.ms is removed; it rejoins once it reaches the high watermark." },
+    Entry { id: "leo", term: "Log end offset (LEO)", text: "The offset the next record appended to a replica will get." },
+    Entry { id: "hw", term: "High watermark (HW)", text: "The offset up to which every in-sync replica has the records. Only records below it are committed and given to consumers. Since Kafka 3.7 it does not advance while the ISR is smaller than min.insync.replicas." },
+    Entry { id: "log-start", term: "Log start offset", text: "The oldest offset still kept. Retention deletes whole segments and moves it forward." },
+    Entry { id: "leader-epoch", term: "Leader epoch", text: "A number that grows with every leader change. Records carry it, so a replica rejoining after a failure can find where its log diverges from the new leader's and truncate exactly there (KIP-101)." },
+    Entry { id: "acks", term: "acks", text: "How many replicas must have a record before the producer is told it is written: 0 (none, no answer at all), 1 (the leader) or all (every in-sync replica)." },
+    Entry { id: "min-isr", term: "min.insync.replicas", text: "With acks=all, the smallest ISR the leader accepts writes with. Below it producers get NOT_ENOUGH_REPLICAS and nothing is written." },
+    Entry { id: "fenced", term: "Fenced broker", text: "A broker the controller no longer trusts, because it missed heartbeats for broker.session.timeout.ms or shut down. It leads nothing and is removed from every ISR (unless it is the last member)." },
+    Entry { id: "controlled-shutdown", term: "Controlled shutdown", text: "A clean stop: the broker asks the controller to move its leaderships away first, so clients barely notice." },
+    Entry { id: "unclean", term: "Unclean leader election", text: "Electing a replica outside the ISR when no in-sync replica is alive. The partition comes back, but records the old leader had committed can be lost. Off by default." },
+    Entry { id: "truncation", term: "Truncation", text: "A follower cutting off the end of its log that the leader does not have: records that were never committed, or, after an unclean election, committed ones." },
+    Entry { id: "idempotent", term: "Idempotent producer", text: "The broker remembers each producer's sequence numbers per partition, so a retried batch is not written twice and retries do not reorder records. On by default since Kafka 3.0." },
+    Entry { id: "position", term: "Consumer position", text: "The offset of the next record the consumer will be given." },
+];
+
+/// Where the simulator is simpler than Kafka. Never something Kafka does not do: a shortcut
+/// in how, not a change in what.
+pub const SIMPLIFICATIONS: &[&str] = &[
+    "The KRaft controller quorum is drawn as one controller that never fails. It pushes metadata changes to brokers; real brokers replicate the metadata log.",
+    "Topic administration happens at the controller directly, without the request passing through a broker.",
+    "A restarted broker is unfenced at its first heartbeat and keeps the high watermark it had, as if its checkpoint were fresh.",
+    "Turning on unclean.leader.election.enable elects offline partitions at once; Kafka's controller checks every 5 minutes.",
+    "Producer ids are handed out when a producer starts, without the InitProducerId request.",
+    "Record sizes are approximate: the payload plus a fixed 10 bytes.",
+    "For records without a key, Kafka picks the next sticky partition at random; the simulator draws it from its seeded random generator so runs replay.",
+    "Retention is checked every simulated minute (Kafka: every 5 minutes). Eligible leader replicas (KIP-966) and fetch sessions (KIP-227) are not modelled.",
+    "Nothing is written to disk: a killed broker keeps its log, as after a process crash whose writes reached the operating system.",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_entries_say_something() {
+        let mut ids: Vec<&str> = ENTRIES.iter().map(|e| e.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), ENTRIES.len());
+        assert!(ENTRIES.iter().all(|e| e.text.len() > 20 && !e.term.is_empty()));
+    }
+}
