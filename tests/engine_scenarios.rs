@@ -387,3 +387,44 @@ fn delivery_timeout_fails_records_when_no_broker_answers() {
     sim.run_for(5_000);
     assert!(events(&sim).any(|e| matches!(e, TraceEvent::ProduceFailed { error: KafkaError::DeliveryTimeout, count: 1, .. })));
 }
+
+#[test]
+fn acks_0_gets_no_answer_and_no_offset() {
+    let mut sim = fast_sim(15, 1);
+    sim.create_topic("t", 1, 1, &[]).unwrap();
+    sim.run_for(200);
+    let p = sim.add_producer("p", ProducerConfig { acks: 0, enable_idempotence: false, linger_ms: 0, ..ProducerConfig::default() }).unwrap();
+    sim.produce(p, record("t", 0, "fire-and-forget")).unwrap();
+    sim.run_for(500);
+    assert_eq!(log_values(&sim, 1, "t", 0), vec!["fire-and-forget"]);
+    assert!(events(&sim).any(|e| matches!(e, TraceEvent::ProduceAcked { base_offset: -1, .. })), "acks=0 reports offset -1");
+    assert!(sim.view(0).in_flight.iter().all(|m| m.kind != "ProduceResponse"));
+    assert_eq!(
+        ProducerConfig { acks: 0, ..ProducerConfig::default() }.validate().unwrap_err().to_string(),
+        "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."
+    );
+}
+
+#[test]
+fn retention_deletes_old_segments_on_every_replica() {
+    let mut sim = fast_sim(16, 3);
+    let mut checker = InvariantChecker::new();
+    sim.create_topic("logs", 1, 3, &cfg(&[("segment.bytes", "200"), ("retention.bytes", "400")])).unwrap();
+    run_checked(&mut sim, &mut checker, 200);
+    let p = sim.add_producer("p", ProducerConfig { linger_ms: 0, ..ProducerConfig::default() }).unwrap();
+    for i in 0..60 {
+        sim.produce(p, record("logs", 0, &format!("line-{i:04}"))).unwrap();
+        run_checked(&mut sim, &mut checker, 20);
+    }
+    // Retention runs every simulated minute on the leader; followers follow its log start.
+    run_checked(&mut sim, &mut checker, 65_000);
+    let l = leader(&sim, "logs", 0).unwrap();
+    let start = sim.broker(l).unwrap().replicas[&TopicPartition::new("logs", 0)].log.log_start_offset();
+    assert!(start > 0, "old segments were deleted");
+    assert!(events(&sim).any(|e| matches!(e, TraceEvent::LogStartAdvanced { .. })));
+    for b in replicas(&sim, "logs", 0) {
+        let r = &sim.broker(b).unwrap().replicas[&TopicPartition::new("logs", 0)];
+        assert_eq!(r.log.log_start_offset(), start, "broker {b}");
+        assert_eq!(r.log.log_end_offset(), 60);
+    }
+}
