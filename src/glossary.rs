@@ -40,6 +40,7 @@ pub const SIMPLIFICATIONS: &[&str] = &[
     "Record sizes are approximate: the payload plus a fixed 10 bytes.",
     "For records without a key, Kafka picks the next sticky partition at random; the simulator draws it from its seeded random generator so runs replay.",
     "Retention is checked every simulated minute (Kafka: every 5 minutes). Eligible leader replicas (KIP-966) and fetch sessions (KIP-227) are not modelled.",
+    "Kafka moves leadership back to preferred replicas by itself every 5 minutes (auto.leader.rebalance.enable); the simulator does not, so use kafka-leader-election.sh --election-type preferred.",
     "Nothing is written to disk: a killed broker keeps its log, as after a process crash whose writes reached the operating system.",
 ];
 

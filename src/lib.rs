@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod glossary;
 pub mod scenarios;
+pub mod shell;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -2,7 +2,11 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::io::Read;
+
 use kafka_flightsim::bench::{firehose, run_firehose, FirehoseSpec};
+use kafka_flightsim::shell::transcript::run_script;
+use kafka_flightsim::shell::Shell;
 
 const USAGE: &str = "\
 flightsim: the Kafka Flight Simulator's native runner
@@ -11,11 +15,19 @@ USAGE:
     flightsim <COMMAND> [OPTIONS]
 
 COMMANDS:
+    run FILE [--strict] [--seed S]
+        Runs a script of commands (FILE, or - for standard input) on a fresh 3-broker
+        cluster and prints the transcript. Lines starting with # are comments; the lines
+        after kafka-console-producer.sh are its records, up to a line with a single '.'.
+        Exit 0 when every command ran, 1 when one failed (the script goes on unless
+        --strict), 2 for unusable arguments.
+    help
+        Lists the commands scripts and the console understand.
     bench [--records N] [--partitions P] [--seed S]
         Runs the firehose: 3 brokers, a topic with P partitions (12), RF 3, acks=all,
         keyed 100-byte records, N records (1000000) produced and consumed by an
         assign-mode consumer. Prints simulated records per second of wall time.
-    help, --help, -h
+    --help, -h
         Prints this help.
     --version
         Prints the version.
@@ -31,10 +43,15 @@ fn main() -> ExitCode {
             eprint!("{USAGE}");
             ExitCode::from(2)
         }
-        Some("help" | "--help" | "-h") => {
+        Some("--help" | "-h") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
+        Some("help") => {
+            print!("{}", kafka_flightsim::shell::help());
+            ExitCode::SUCCESS
+        }
+        Some("run") => run(&args[1..]),
         Some("--version" | "-V") => {
             println!("flightsim {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
@@ -99,4 +116,60 @@ fn bench(spec: FirehoseSpec) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+fn run(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut strict = false;
+    let mut seed = 1u64;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--strict" => strict = true,
+            "--seed" => match it.next().and_then(|s| s.parse().ok()) {
+                Some(s) => seed = s,
+                None => {
+                    eprintln!("flightsim run: --seed takes a whole number, e.g. --seed 42");
+                    return ExitCode::from(2);
+                }
+            },
+            other if other.starts_with("--") => {
+                eprintln!("flightsim run: unknown option {other}; options are --strict, --seed");
+                return ExitCode::from(2);
+            }
+            other if file.is_none() => file = Some(other.to_string()),
+            other => {
+                eprintln!("flightsim run: one script at a time ('{other}' is a second one)");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(file) = file else {
+        eprintln!("flightsim run: which script? give a FILE, or - for standard input");
+        return ExitCode::from(2);
+    };
+    let script = if file == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("flightsim run: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        s
+    } else {
+        match std::fs::read_to_string(&file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("flightsim run: cannot read {file}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let mut shell = Shell::new(seed);
+    let t = run_script(&mut shell, &script, strict);
+    print!("{}", t.text);
+    if t.failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -214,6 +214,15 @@ impl Sim {
         self.queue.is_empty()
     }
 
+    /// What the next event is, in words: a message arriving or a node's timer firing.
+    pub fn describe_next_event(&self) -> Option<String> {
+        let next = self.queue.peek()?;
+        Some(match &next.event {
+            Event::Deliver(m) => format!("[{:>8}ms] {} {} -> {} arrives", next.time, m.payload.kind(), m.from, m.to),
+            Event::Timer { node, timer, .. } => format!("[{:>8}ms] {node}: timer {timer:?}", next.time),
+        })
+    }
+
     /// Virtual time of the next event, if any.
     pub fn next_event_time(&self) -> Option<Millis> {
         self.queue.peek().map(|s| s.time)

@@ -68,6 +68,15 @@ fn generated_value(value: &mut String, name: &str, n: u64, bytes: usize) -> Rc<s
     Rc::from(value.as_str())
 }
 
+/// One record whose delivery failed for good, with the error its callback got.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Failed {
+    pub tp: TopicPartition,
+    pub key: Option<Rc<str>>,
+    pub value: Option<Rc<str>>,
+    pub error: KafkaError,
+}
+
 /// One acknowledged record, kept for checks ("no acknowledged record is ever lost").
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Acked {
@@ -105,6 +114,8 @@ pub struct Producer {
     pub failed_count: u64,
     /// Filled only when the simulation records acknowledgements (tests, lessons).
     pub acked: Vec<Acked>,
+    /// Filled only when the simulation records acknowledgements.
+    pub failures: Vec<Failed>,
     pub record_acks: bool,
 }
 
@@ -140,6 +151,7 @@ impl Producer {
             acked_count: 0,
             failed_count: 0,
             acked: Vec::new(),
+            failures: Vec::new(),
             record_acks: false,
         }
     }
@@ -358,6 +370,11 @@ impl Producer {
     fn fail_batch(&mut self, ctx: &mut Ctx, b: Batch, error: KafkaError) {
         self.buffered_bytes = self.buffered_bytes.saturating_sub(b.bytes);
         self.failed_count += b.records.len() as u64;
+        if self.record_acks {
+            for r in &b.records {
+                self.failures.push(Failed { tp: b.tp.clone(), key: r.key.clone(), value: r.value.clone(), error });
+            }
+        }
         ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp: b.tp.clone(), error, count: b.records.len() });
     }
 
@@ -438,12 +455,18 @@ impl Producer {
                     // An explicit partition the topic does not have.
                     let tp = TopicPartition { topic: u.record.topic.clone(), partition: p };
                     self.failed_count += 1;
+                    if self.record_acks {
+                        self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error: KafkaError::UnknownTopicOrPartition });
+                    }
                     ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1 });
                 }
                 None => {
                     if now.saturating_sub(u.enqueued_ms) >= MAX_BLOCK_MS {
                         self.failed_count += 1;
                         let tp = TopicPartition { topic: u.record.topic.clone(), partition: -1 };
+                        if self.record_acks {
+                            self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error: KafkaError::UnknownTopicOrPartition });
+                        }
                         ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1 });
                     } else {
                         self.metadata_wanted = true;

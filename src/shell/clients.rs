@@ -1,0 +1,334 @@
+//! `kafka-console-producer.sh` and `kafka-console-consumer.sh`: each runs a real client in the
+//! simulation for as long as the command lasts, then closes it.
+
+use super::options::{self, flag, value, Parsed, Spec};
+use super::topics::no_positional;
+use super::{Shell, ShellError};
+use crate::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
+use crate::sim::{Client, Fault, KafkaError, ProducerRecord, Record, TopicPartition};
+
+fn require_bootstrap(p: &Parsed) -> Result<(), ShellError> {
+    // ConsoleProducer / ConsoleConsumer: CommandLineUtils.checkRequiredArgs.
+    if p.get("bootstrap-server").is_none_or(|s| s.trim().is_empty()) {
+        return Err(ShellError::new("Missing required argument \"[bootstrap-server]\""));
+    }
+    Ok(())
+}
+
+/// `key=value` pairs of `--property`, `--producer-property`, `--consumer-property`.
+fn pairs<'a>(p: &'a Parsed, name: &str) -> Result<Vec<(&'a str, &'a str)>, ShellError> {
+    p.all(name)
+        .into_iter()
+        .map(|kv| kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid {name} '{kv}': expected key=value, e.g. --{name} acks=all"))))
+        .collect()
+}
+
+/// The Java exception a producer callback receives for each error.
+fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64) -> String {
+    let (class, msg) = match e {
+        KafkaError::NotEnoughReplicas => ("NotEnoughReplicasException", "Messages are rejected since there are fewer in-sync replicas than required.".to_string()),
+        KafkaError::NotEnoughReplicasAfterAppend => ("NotEnoughReplicasAfterAppendException", "Messages are written to the log, but to fewer in-sync replicas than required.".to_string()),
+        KafkaError::RecordTooLarge => ("RecordTooLargeException", "The request included a message larger than the max message size the server will accept.".to_string()),
+        KafkaError::DeliveryTimeout | KafkaError::RequestTimedOut => {
+            ("TimeoutException", format!("Expiring 1 record(s) for {tp}:{delivery_timeout_ms} ms has passed since batch creation"))
+        }
+        KafkaError::UnknownTopicOrPartition if tp.partition < 0 => ("TimeoutException", format!("Topic {} not present in metadata after 60000 ms.", tp.topic)),
+        KafkaError::UnknownTopicOrPartition => ("UnknownTopicOrPartitionException", "This server does not host this topic-partition.".to_string()),
+        KafkaError::OutOfOrderSequenceNumber => ("OutOfOrderSequenceException", "The broker received an out of order sequence number.".to_string()),
+        other => ("KafkaException", other.to_string()),
+    };
+    format!("org.apache.kafka.common.errors.{class}: {msg}")
+}
+
+const PRODUCER_SPECS: &[Spec] = &[
+    value("bootstrap-server"),
+    value("topic"),
+    value("property"),
+    value("producer-property"),
+    value("request-required-acks"),
+    value("timeout"),
+    value("batch-size"),
+    flag("sync"),
+    flag("help"),
+];
+
+pub fn console_producer(shell: &mut Shell, args: &[String], stdin: &[String]) -> Result<String, ShellError> {
+    let p = options::parse(args, PRODUCER_SPECS)?;
+    no_positional(&p, "kafka-console-producer.sh")?;
+    require_bootstrap(&p)?;
+    let topic = p.get("topic").ok_or_else(|| ShellError::new("Missing required argument \"[topic]\""))?.to_string();
+    // ConsoleProducer's own defaults: linger.ms from --timeout (1000), acks from
+    // --request-required-acks (-1); --producer-property wins over both.
+    let mut config = ProducerConfig { linger_ms: 1_000, ..ProducerConfig::default() };
+    if let Some(t) = p.int("timeout")? {
+        config.linger_ms = t.max(0) as u64;
+    }
+    if let Some(b) = p.int("batch-size")? {
+        config.batch_size = b.max(0) as usize;
+    }
+    if p.has("sync") {
+        config.linger_ms = 0;
+    }
+    if let Some(a) = p.get("request-required-acks") {
+        config.set("acks", a)?;
+    }
+    for (k, v) in pairs(&p, "producer-property")? {
+        config.set(k, v)?;
+    }
+    // Idempotence is on by default only while the other settings allow it, as in Kafka 3.2+.
+    if config.acks != -1 && !p.all("producer-property").iter().any(|kv| kv.starts_with("enable.idempotence")) {
+        config.enable_idempotence = false;
+    }
+    config.validate()?;
+    let mut parse_key = false;
+    let mut separator = "\t".to_string();
+    for (k, v) in pairs(&p, "property")? {
+        match k {
+            "parse.key" => parse_key = v.trim().eq_ignore_ascii_case("true"),
+            "key.separator" => separator = v.to_string(),
+            "ignore.error" | "parse.headers" => {}
+            _ => return Err(ShellError::new(format!("Unknown --property '{k}'; the console producer reads parse.key and key.separator"))),
+        }
+    }
+    // Lines become records (LineMessageReader); a missing separator is Kafka's error.
+    let mut records = Vec::new();
+    for (n, line) in stdin.iter().enumerate() {
+        let (key, value) = if parse_key {
+            match line.split_once(separator.as_str()) {
+                Some((k, v)) => (Some(k), v),
+                None => return Err(ShellError::new(format!("org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'", n + 1))),
+            }
+        } else {
+            (None, line.as_str())
+        };
+        records.push(ProducerRecord::new(&topic, key, Some(value)));
+    }
+    let name = shell.next_console_name("console-producer");
+    let delivery_timeout = config.delivery_timeout_ms;
+    let id = shell.sim.add_producer(&name, config)?;
+    shell.sim.record_client_history(id, true);
+    for r in records {
+        shell.sim.produce(id, r)?;
+    }
+    // Closing the producer flushes: wait until every record is acknowledged or failed.
+    let deadline = shell.sim.now() + delivery_timeout + 70_000;
+    loop {
+        let Some(Client::Producer(prod)) = shell.sim.client(id) else { break };
+        if prod.pending_records() == 0 || shell.sim.now() >= deadline {
+            break;
+        }
+        shell.sim.run_for(10);
+    }
+    let Some(Client::Producer(prod)) = shell.sim.client(id) else { unreachable!("just added") };
+    let mut out = String::new();
+    for f in &prod.failures {
+        let bytes = f.value.as_deref().map_or(0, str::len);
+        let key = f.key.as_deref().unwrap_or("null");
+        out.push_str(&format!(
+            "ERROR Error when sending message to topic {topic} with key: {}, value: {bytes} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
+            if f.key.is_some() { format!("{} bytes", key.len()) } else { "null".to_string() },
+            exception(f.error, &f.tp, delivery_timeout)
+        ));
+    }
+    let _ = shell.sim.apply(Fault::CrashClient(id));
+    Ok(out)
+}
+
+const CONSUMER_SPECS: &[Spec] = &[
+    value("bootstrap-server"),
+    value("topic"),
+    value("partition"),
+    value("offset"),
+    flag("from-beginning"),
+    value("max-messages"),
+    value("timeout-ms"),
+    value("group"),
+    value("isolation-level"),
+    value("property"),
+    value("consumer-property"),
+    flag("skip-message-on-error"),
+    flag("help"),
+];
+
+/// How long the console consumer waits for more records when neither --max-messages nor
+/// --timeout-ms says when to stop (a terminal would wait for Ctrl-C).
+pub const IDLE_STOP_MS: u64 = 1_000;
+
+#[derive(Default)]
+struct Format {
+    timestamp: bool,
+    key: bool,
+    value: bool,
+    partition: bool,
+    offset: bool,
+    headers: bool,
+    delivery: bool,
+    epoch: bool,
+    key_separator: String,
+    line_separator: String,
+    headers_separator: String,
+    null_literal: String,
+}
+
+impl Format {
+    /// DefaultMessageFormatter's fields in its order; each is followed by key.separator if a
+    /// later field is printed, the value by line.separator (cli_formats.md section 3).
+    fn write(&self, out: &mut String, tp: &TopicPartition, r: &Record) {
+        let mut fields: Vec<String> = Vec::new();
+        if self.timestamp {
+            fields.push(format!("CreateTime:{}", r.timestamp_ms));
+        }
+        if self.partition {
+            fields.push(format!("Partition:{}", tp.partition));
+        }
+        if self.offset {
+            fields.push(format!("Offset:{}", r.offset));
+        }
+        if self.delivery {
+            fields.push("Delivery:NOT_PRESENT".to_string());
+        }
+        if self.epoch {
+            fields.push(format!("Epoch:{}", r.leader_epoch));
+        }
+        if self.headers {
+            if r.headers.is_empty() {
+                fields.push("NO_HEADERS".to_string());
+            } else {
+                fields.push(r.headers.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(&self.headers_separator));
+            }
+        }
+        if self.key {
+            fields.push(r.key.as_deref().unwrap_or(&self.null_literal).to_string());
+        }
+        if self.value {
+            fields.push(r.value.as_deref().unwrap_or(&self.null_literal).to_string());
+        }
+        let n = fields.len();
+        for (i, f) in fields.into_iter().enumerate() {
+            out.push_str(&f);
+            out.push_str(if i + 1 < n { &self.key_separator } else { &self.line_separator });
+        }
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("\\t", "\t").replace("\\n", "\n")
+}
+
+pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
+    let p = options::parse(args, CONSUMER_SPECS)?;
+    no_positional(&p, "kafka-console-consumer.sh")?;
+    require_bootstrap(&p)?;
+    let Some(topic) = p.get("topic").map(str::to_string) else {
+        return Err(ShellError::new("Exactly one of include/topic is required."));
+    };
+    if p.has("group") {
+        if p.has("partition") {
+            return Err(ShellError::new("Options group and partition cannot be specified together."));
+        }
+        return Err(ShellError::new("--group needs consumer groups, which the simulator does not run yet; leave it out to read without a group"));
+    }
+    if p.has("offset") && !p.has("partition") {
+        return Err(ShellError::new("The partition is required when offset is specified."));
+    }
+    if p.has("offset") && p.has("from-beginning") {
+        return Err(ShellError::new("Options from-beginning and offset cannot be specified together."));
+    }
+    let start: Option<i64> = match p.get("offset") {
+        None | Some("latest") => None,
+        Some("earliest") => Some(-2),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => return Err(ShellError::new(format!("The provided offset value '{v}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."))),
+        },
+    };
+    let max_messages = p.int("max-messages")?;
+    let timeout_ms = p.int("timeout-ms")?;
+    match p.get("isolation-level") {
+        None | Some("read_uncommitted") | Some("read_committed") => {}
+        Some(other) => {
+            return Err(ShellError::new(format!("Invalid value {other} for configuration isolation.level: String must be one of: read_committed, read_uncommitted")))
+        }
+    }
+    let mut fmt = Format { value: true, key_separator: "\t".into(), line_separator: "\n".into(), headers_separator: ",".into(), null_literal: "null".into(), ..Format::default() };
+    for (k, v) in pairs(&p, "property")? {
+        let on = v.trim().eq_ignore_ascii_case("true");
+        match k {
+            "print.timestamp" => fmt.timestamp = on,
+            "print.key" => fmt.key = on,
+            "print.value" => fmt.value = on,
+            "print.partition" => fmt.partition = on,
+            "print.offset" => fmt.offset = on,
+            "print.headers" => fmt.headers = on,
+            "print.delivery" => fmt.delivery = on,
+            "print.epoch" => fmt.epoch = on,
+            "key.separator" => fmt.key_separator = unescape(v),
+            "line.separator" => fmt.line_separator = unescape(v),
+            "headers.separator" => fmt.headers_separator = unescape(v),
+            "null.literal" => fmt.null_literal = v.to_string(),
+            _ => {
+                return Err(ShellError::new(format!(
+                    "Unknown --property '{k}'; the formatter reads print.timestamp, print.key, print.value, print.partition, print.offset, print.headers, print.delivery, print.epoch, key.separator, line.separator, headers.separator, null.literal"
+                )))
+            }
+        }
+    }
+    let mut config = ConsumerConfig {
+        auto_offset_reset: if p.has("from-beginning") || start == Some(-2) { OffsetReset::Earliest } else { OffsetReset::Latest },
+        ..ConsumerConfig::default()
+    };
+    for (k, v) in pairs(&p, "consumer-property")? {
+        config.set(k, v)?;
+    }
+    let Some(t) = shell.sim.controller().topics.get(topic.as_str()) else {
+        return Err(ShellError::new(format!("Topic '{topic}' does not exist; create it first with kafka-topics.sh --create --topic {topic}")));
+    };
+    let count = t.partitions.len() as i32;
+    let partitions: Vec<TopicPartition> = match p.int("partition")? {
+        Some(n) if n < 0 || n >= count as i64 => {
+            return Err(ShellError::new(format!("Partition {n} of topic '{topic}' does not exist: it has partitions 0 to {}", count - 1)))
+        }
+        Some(n) => vec![TopicPartition::new(&topic, n as i32)],
+        None => (0..count).map(|i| TopicPartition::new(&topic, i)).collect(),
+    };
+    let name = shell.next_console_name("console-consumer");
+    let id = shell.sim.add_consumer(&name, config)?;
+    shell.sim.record_client_history(id, true);
+    shell.sim.assign(id, partitions.clone())?;
+    if let Some(offset) = start.filter(|o| *o >= 0) {
+        shell.sim.seek(id, &partitions[0], offset)?;
+    }
+    let idle_limit = timeout_ms.map(|t| t.max(0) as u64).unwrap_or(IDLE_STOP_MS);
+    let mut seen = 0usize;
+    let mut last_progress = shell.sim.now();
+    let mut timed_out = false;
+    loop {
+        shell.sim.run_for(10);
+        let Some(Client::Consumer(c)) = shell.sim.client(id) else { break };
+        if c.consumed.len() > seen {
+            seen = c.consumed.len();
+            last_progress = shell.sim.now();
+        }
+        if max_messages.is_some_and(|m| seen as i64 >= m) {
+            break;
+        }
+        if shell.sim.now() - last_progress >= idle_limit {
+            timed_out = timeout_ms.is_some();
+            break;
+        }
+    }
+    let Some(Client::Consumer(c)) = shell.sim.client(id) else { unreachable!("just added") };
+    let limit = max_messages.map_or(usize::MAX, |m| m.max(0) as usize);
+    let mut out = String::new();
+    let mut n = 0;
+    for (tp, r) in c.consumed.iter().take(limit) {
+        fmt.write(&mut out, tp, r);
+        n += 1;
+    }
+    if timed_out {
+        out.push_str("ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TimeoutException\n");
+    }
+    out.push_str(&format!("Processed a total of {n} messages\n"));
+    let _ = shell.sim.apply(Fault::CrashClient(id));
+    Ok(out)
+}

@@ -1,0 +1,176 @@
+//! One command language for the console, lessons, shared links, tests and the native runner:
+//! Kafka's CLI tools with Kafka's flags and output, plus simulator verbs. Bad input is a
+//! one-line error, never a panic and never a silent no-op.
+mod clients;
+mod configs;
+mod offsets;
+mod options;
+mod pattern;
+mod tokenize;
+pub mod transcript;
+mod topics;
+mod verbs;
+
+use std::fmt;
+
+use crate::sim::config::ClusterConfig;
+use crate::sim::Sim;
+
+pub use options::did_you_mean;
+pub use verbs::help;
+pub use tokenize::tokenize;
+
+/// A command that failed: one line saying what is wrong (Kafka's text where Kafka has one).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ShellError {
+    pub message: String,
+}
+
+impl ShellError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ShellError { message: message.into() }
+    }
+}
+
+impl fmt::Display for ShellError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<crate::sim::AdminError> for ShellError {
+    fn from(e: crate::sim::AdminError) -> Self {
+        ShellError::new(e.to_string())
+    }
+}
+
+/// One command of a script: its words, the lines it reads as standard input (the console
+/// producer's records), and where it starts.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Command {
+    pub line: usize,
+    pub text: String,
+    pub argv: Vec<String>,
+    pub stdin: Vec<String>,
+}
+
+/// A script line that could not even be split into words.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ParseError {
+    pub line: usize,
+    pub text: String,
+    pub error: ShellError,
+}
+
+/// The tools whose following lines are their standard input.
+fn reads_stdin(argv: &[String]) -> bool {
+    argv.first().is_some_and(|a| tool_name(a) == "kafka-console-producer")
+}
+
+/// `bin/kafka-topics.sh`, `./kafka-topics.sh` and `kafka-topics` all name the same tool.
+pub fn tool_name(word: &str) -> &str {
+    let base = word.rsplit('/').next().unwrap_or(word);
+    base.strip_suffix(".sh").unwrap_or(base)
+}
+
+/// Splits a script into commands. Blank lines and `#` comments are skipped; the lines after a
+/// console producer are its records, up to a line holding a single `.` or the end.
+pub fn parse_script(text: &str) -> Vec<Result<Command, ParseError>> {
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let raw = lines[i];
+        let line = i + 1;
+        i += 1;
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        match tokenize(raw) {
+            Err(error) => out.push(Err(ParseError { line, text: raw.to_string(), error })),
+            Ok(argv) if argv.is_empty() => {}
+            Ok(argv) => {
+                let mut stdin = Vec::new();
+                if reads_stdin(&argv) {
+                    while i < lines.len() {
+                        let l = lines[i];
+                        i += 1;
+                        if l.trim() == "." {
+                            break;
+                        }
+                        stdin.push(l.to_string());
+                    }
+                }
+                out.push(Ok(Command { line, text: raw.to_string(), argv, stdin }));
+            }
+        }
+    }
+    out
+}
+
+/// The interpreter: owns the simulation it drives.
+#[derive(Clone)]
+pub struct Shell {
+    pub sim: Sim,
+    next_console: u32,
+}
+
+/// How many brokers a new shell starts with, and how long they get to register.
+pub const DEFAULT_BROKERS: i32 = 3;
+const BOOT_MS: u64 = 100;
+
+impl Shell {
+    pub fn new(seed: u64) -> Shell {
+        Shell::with_cluster(seed, DEFAULT_BROKERS, ClusterConfig::default())
+    }
+
+    pub fn with_cluster(seed: u64, brokers: i32, cluster: ClusterConfig) -> Shell {
+        let mut sim = Sim::new(seed, brokers, cluster);
+        sim.run_for(BOOT_MS);
+        Shell { sim, next_console: 0 }
+    }
+
+    fn next_console_name(&mut self, prefix: &str) -> String {
+        loop {
+            self.next_console += 1;
+            let name = format!("{prefix}-{}", self.next_console);
+            if self.sim.client_id(&name).is_none() {
+                return name;
+            }
+        }
+    }
+
+    /// Runs one command line (a console producer's records come from `stdin`).
+    pub fn execute(&mut self, line: &str, stdin: &[String]) -> Result<String, ShellError> {
+        let argv = tokenize(line)?;
+        self.run(&argv, stdin)
+    }
+
+    pub fn run(&mut self, argv: &[String], stdin: &[String]) -> Result<String, ShellError> {
+        let Some(first) = argv.first() else { return Ok(String::new()) };
+        let args = &argv[1..];
+        match tool_name(first) {
+            "kafka-topics" => topics::run(self, args),
+            "kafka-console-producer" => clients::console_producer(self, args, stdin),
+            "kafka-console-consumer" => clients::console_consumer(self, args),
+            "kafka-configs" => configs::run(self, args),
+            "kafka-get-offsets" => offsets::get_offsets(self, args),
+            "kafka-leader-election" => offsets::leader_election(self, args),
+            "kafka-consumer-groups" => Err(ShellError::new(
+                "kafka-consumer-groups.sh needs consumer groups, which the simulator does not run yet; `describe clients` shows the consumers",
+            )),
+            _ => verbs::run(self, argv),
+        }
+    }
+}
+
+/// Every command the shell knows, for `help` and did-you-mean.
+pub const TOOLS: &[&str] = &[
+    "kafka-topics.sh",
+    "kafka-console-producer.sh",
+    "kafka-console-consumer.sh",
+    "kafka-configs.sh",
+    "kafka-get-offsets.sh",
+    "kafka-leader-election.sh",
+    "kafka-consumer-groups.sh",
+];
