@@ -52,7 +52,21 @@ const PRODUCER_SPECS: &[Spec] = &[
     flag("help"),
 ];
 
-pub fn console_producer(shell: &mut Shell, args: &[String], stdin: &[String]) -> Result<String, ShellError> {
+/// A console producer in progress: in a script it lasts for its block of lines, in the page
+/// until `exit` or Ctrl-D.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducerSession {
+    id: crate::sim::ClientId,
+    topic: String,
+    parse_key: bool,
+    separator: String,
+    delivery_timeout_ms: u64,
+    line_number: usize,
+    failures_shown: usize,
+}
+
+/// Starts a console producer: checks the options as Kafka does and starts its client.
+pub fn begin_console_producer(shell: &mut Shell, args: &[String]) -> Result<ProducerSession, ShellError> {
     let p = options::parse(args, PRODUCER_SPECS)?;
     no_positional(&p, "kafka-console-producer.sh")?;
     require_bootstrap(&p)?;
@@ -90,48 +104,68 @@ pub fn console_producer(shell: &mut Shell, args: &[String], stdin: &[String]) ->
             _ => return Err(ShellError::new(format!("Unknown --property '{k}'; the console producer reads parse.key and key.separator"))),
         }
     }
-    // Lines become records (LineMessageReader); a missing separator is Kafka's error.
-    let mut records = Vec::new();
-    for (n, line) in stdin.iter().enumerate() {
-        let (key, value) = if parse_key {
-            match line.split_once(separator.as_str()) {
+    let name = shell.next_console_name("console-producer");
+    let delivery_timeout_ms = config.delivery_timeout_ms;
+    let id = shell.sim.add_producer(&name, config)?;
+    shell.sim.record_client_history(id, true);
+    Ok(ProducerSession { id, topic, parse_key, separator, delivery_timeout_ms, line_number: 0, failures_shown: 0 })
+}
+
+/// Sends lines as records (LineMessageReader) and waits until each is acknowledged or has
+/// failed, printing Kafka's error lines for failures. A line without the key separator is
+/// Kafka's fatal error: the session ends.
+pub fn send_console_lines(shell: &mut Shell, session: &mut ProducerSession, lines: &[String]) -> Result<String, ShellError> {
+    for line in lines {
+        session.line_number += 1;
+        let (key, value) = if session.parse_key {
+            match line.split_once(session.separator.as_str()) {
                 Some((k, v)) => (Some(k), v),
-                None => return Err(ShellError::new(format!("org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'", n + 1))),
+                None => {
+                    return Err(ShellError::new(format!(
+                        "org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'",
+                        session.line_number
+                    )))
+                }
             }
         } else {
             (None, line.as_str())
         };
-        records.push(ProducerRecord::new(&topic, key, Some(value)));
+        shell.sim.produce(session.id, ProducerRecord::new(&session.topic, key, Some(value)))?;
     }
-    let name = shell.next_console_name("console-producer");
-    let delivery_timeout = config.delivery_timeout_ms;
-    let id = shell.sim.add_producer(&name, config)?;
-    shell.sim.record_client_history(id, true);
-    for r in records {
-        shell.sim.produce(id, r)?;
-    }
-    // Closing the producer flushes: wait until every record is acknowledged or failed.
-    let deadline = shell.sim.now() + delivery_timeout + 70_000;
+    // Flush: wait until every record is acknowledged or failed.
+    let deadline = shell.sim.now() + session.delivery_timeout_ms + 70_000;
     loop {
-        let Some(Client::Producer(prod)) = shell.sim.client(id) else { break };
+        let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { break };
         if prod.pending_records() == 0 || shell.sim.now() >= deadline {
             break;
         }
         shell.sim.run_for(10);
     }
-    let Some(Client::Producer(prod)) = shell.sim.client(id) else { unreachable!("just added") };
+    let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { return Ok(String::new()) };
     let mut out = String::new();
-    for f in &prod.failures {
+    for f in &prod.failures[session.failures_shown.min(prod.failures.len())..] {
         let bytes = f.value.as_deref().map_or(0, str::len);
-        let key = f.key.as_deref().unwrap_or("null");
         out.push_str(&format!(
-            "ERROR Error when sending message to topic {topic} with key: {}, value: {bytes} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
-            if f.key.is_some() { format!("{} bytes", key.len()) } else { "null".to_string() },
-            exception(f.error, &f.tp, delivery_timeout)
+            "ERROR Error when sending message to topic {} with key: {}, value: {bytes} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
+            session.topic,
+            f.key.as_deref().map_or("null".to_string(), |k| format!("{} bytes", k.len())),
+            exception(f.error, &f.tp, session.delivery_timeout_ms)
         ));
     }
-    let _ = shell.sim.apply(Fault::CrashClient(id));
+    session.failures_shown = prod.failures.len();
     Ok(out)
+}
+
+/// Closes the producer (end of input).
+pub fn end_console_producer(shell: &mut Shell, session: ProducerSession) {
+    let _ = shell.sim.apply(Fault::CrashClient(session.id));
+}
+
+pub fn console_producer(shell: &mut Shell, args: &[String], stdin: &[String]) -> Result<String, ShellError> {
+    let mut session = begin_console_producer(shell, args)?;
+    let result = send_console_lines(shell, &mut session, stdin);
+    end_console_producer(shell, session);
+    result
 }
 
 const CONSUMER_SPECS: &[Spec] = &[

@@ -2,6 +2,7 @@
 //! Kafka's CLI tools with Kafka's flags and output, plus simulator verbs. Bad input is a
 //! one-line error, never a panic and never a silent no-op.
 mod clients;
+pub use clients::ProducerSession;
 mod configs;
 mod offsets;
 mod options;
@@ -138,6 +139,34 @@ impl Shell {
                 return name;
             }
         }
+    }
+
+    /// Wraps an existing simulation (a preset) in a shell.
+    pub fn from_sim(sim: Sim) -> Shell {
+        Shell { sim, next_console: 0 }
+    }
+
+    /// In the page, `kafka-console-producer.sh` opens a `>` prompt: this starts it, or
+    /// returns None when `line` is another command.
+    pub fn begin_interactive(&mut self, line: &str) -> Option<Result<ProducerSession, ShellError>> {
+        let argv = match tokenize(line) {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e)),
+        };
+        if !reads_stdin(&argv) {
+            return None;
+        }
+        Some(clients::begin_console_producer(self, &argv[1..]))
+    }
+
+    /// One line typed at the producer's `>` prompt.
+    pub fn interactive_line(&mut self, session: &mut ProducerSession, line: &str) -> Result<String, ShellError> {
+        clients::send_console_lines(self, session, &[line.to_string()])
+    }
+
+    /// `exit` or Ctrl-D at the producer's prompt.
+    pub fn end_interactive(&mut self, session: ProducerSession) {
+        clients::end_console_producer(self, session);
     }
 
     /// Runs one command line (a console producer's records come from `stdin`).

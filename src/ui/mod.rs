@@ -2,6 +2,7 @@
 //! through one reducer per page (`Reducible` + an `Action` enum).
 mod app;
 mod cluster;
+mod console;
 mod glossary_page;
 mod home;
 mod lesson_page;

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use super::cluster::BrokerCard;
+use super::console::Console;
 use super::state::{Action, SandboxState};
 
 const DEFAULT_SEED: u64 = 42;
@@ -15,6 +16,8 @@ pub fn sandbox_page() -> Html {
     let on_kill = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Kill(b))) };
     let on_stop = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Stop(b))) };
     let on_start = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Start(b))) };
+    let on_submit = { let s = state.clone(); Callback::from(move |line: String| s.dispatch(Action::RunCommand(line))) };
+    let on_eof = { let s = state.clone(); Callback::from(move |_| s.dispatch(Action::EndOfInput)) };
     let v = &state.view;
     html! {
         <main id="main" class="page sandbox">
@@ -34,6 +37,7 @@ pub fn sandbox_page() -> Html {
                     <BrokerCard key={b.id} broker={b.clone()} on_kill={on_kill.clone()} on_stop={on_stop.clone()} on_start={on_start.clone()} />
                 }) }
             </section>
+            <Console lines={state.console.clone()} prompt={state.prompt()} {on_submit} {on_eof} />
             <section class="clients" aria-label="Clients">
                 <h2>{ "Clients" }</h2>
                 <ul>

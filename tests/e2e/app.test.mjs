@@ -70,3 +70,39 @@ test('the glossary states the simplifications', async () => {
   assert.ok(await page.getByText('High watermark (HW)').isVisible());
   assert.deepEqual(errors, []);
 });
+
+test('console: Kafka commands, errors, and the interactive producer', async () => {
+  current = await openPage(browser);
+  const { page, errors } = current;
+  await page.goto(url + '#/sandbox');
+  const input = page.getByTestId('console-input');
+  const output = page.getByTestId('console-output');
+  await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders');
+  await input.press('Enter');
+  await output.getByText(/PartitionCount: 3\s+ReplicationFactor: 3/).waitFor();
+  await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partiton 3');
+  await input.press('Enter');
+  await output.getByText('unknown option --partiton; did you mean --partitions?').waitFor();
+  // The producer opens a > prompt; each line is a record; exit ends it.
+  await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --create --topic notes --partitions 1 --replication-factor 3');
+  await input.press('Enter');
+  await output.getByText('Created topic notes.').waitFor();
+  await input.fill('kafka-console-producer.sh --bootstrap-server localhost:9092 --topic notes');
+  await input.press('Enter');
+  await page.getByRole('textbox', { name: 'Record to produce (exit or Ctrl-D to finish)' }).waitFor();
+  for (const line of ['hello', 'kafka']) {
+    await input.fill(line);
+    await input.press('Enter');
+  }
+  await input.press('Control+d');
+  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  await input.fill('kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic notes --from-beginning --max-messages 2');
+  await input.press('Enter');
+  await output.getByText('Processed a total of 2 messages').waitFor();
+  const text = await output.textContent();
+  assert.ok(text.indexOf('hello') < text.lastIndexOf('kafka'), text);
+  // History: the up arrow brings back the last command.
+  await input.press('ArrowUp');
+  assert.match(await input.inputValue(), /kafka-console-consumer\.sh/);
+  assert.deepEqual(errors, []);
+});

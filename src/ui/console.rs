@@ -1,0 +1,87 @@
+//! The console: a terminal panel over the shell. Enter runs the line; up and down walk the
+//! history; Ctrl-D ends the console producer's `>` prompt.
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::state::{ConsoleLine, LineKind};
+
+#[derive(Properties, PartialEq)]
+pub struct ConsoleProps {
+    pub lines: Vec<ConsoleLine>,
+    pub prompt: &'static str,
+    pub on_submit: Callback<String>,
+    pub on_eof: Callback<()>,
+}
+
+#[function_component(Console)]
+pub fn console(props: &ConsoleProps) -> Html {
+    let input = use_node_ref();
+    let history = use_mut_ref(Vec::<String>::new);
+    let cursor = use_mut_ref(|| 0usize);
+    let onkeydown = {
+        let input = input.clone();
+        let on_submit = props.on_submit.clone();
+        let on_eof = props.on_eof.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(el) = input.cast::<HtmlInputElement>() else { return };
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let line = el.value();
+                    if !line.trim().is_empty() {
+                        history.borrow_mut().push(line.clone());
+                    }
+                    *cursor.borrow_mut() = history.borrow().len();
+                    el.set_value("");
+                    on_submit.emit(line);
+                }
+                "ArrowUp" | "ArrowDown" => {
+                    e.prevent_default();
+                    let h = history.borrow();
+                    let mut c = cursor.borrow_mut();
+                    if e.key() == "ArrowUp" {
+                        *c = c.saturating_sub(1);
+                    } else {
+                        *c = (*c + 1).min(h.len());
+                    }
+                    el.set_value(h.get(*c).map(String::as_str).unwrap_or(""));
+                }
+                "d" if e.ctrl_key() => {
+                    e.prevent_default();
+                    on_eof.emit(());
+                }
+                _ => {}
+            }
+        })
+    };
+    let focus = {
+        let input = input.clone();
+        Callback::from(move |e: MouseEvent| {
+            // Clicking the output focuses the prompt, unless the learner is selecting text.
+            let selecting = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.tag_name() == "INPUT");
+            if !selecting {
+                if let Some(el) = input.cast::<HtmlInputElement>() {
+                    let _ = el.focus();
+                }
+            }
+        })
+    };
+    html! {
+        <section class="console" aria-labelledby="console-heading" onclick={focus}>
+            <h2 id="console-heading">{ "Console" }</h2>
+            <div class="console-output" role="log" aria-live="polite" data-testid="console-output">
+                { for props.lines.iter().map(|l| html! {
+                    <pre key={l.id} class={classes!(match l.kind { LineKind::Input => "in", LineKind::Output => "out", LineKind::Error => "err" })}>{ &l.text }</pre>
+                }) }
+            </div>
+            <div class="console-input">
+                <span class="prompt" aria-hidden="true">{ props.prompt }</span>
+                <input ref={input} {onkeydown} type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
+                    aria-label={if props.prompt == ">" { "Record to produce (exit or Ctrl-D to finish)" } else { "Command" }}
+                    placeholder={if props.prompt == ">" { "a record, or exit" } else { "kafka-topics.sh --bootstrap-server localhost:9092 --list" }}
+                    data-testid="console-input" />
+            </div>
+        </section>
+    }
+}
