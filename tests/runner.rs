@@ -32,3 +32,29 @@ fn small_bench_consumes_everything() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("consumed:                2000"), "{text}");
 }
+
+#[test]
+fn run_prints_a_transcript_and_exits_by_outcome() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let run = |script: &str, extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_flightsim")).arg("run").arg("-").args(extra).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = run("# comment\nkafka-topics.sh --bootstrap-server localhost:9092 --create --topic t\n", &[]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(String::from_utf8(ok.stdout).unwrap(), "$ kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t\nCreated topic t.\n");
+    let failing = "bogus\ntime\n";
+    let out = run(failing, &[]);
+    assert_eq!(out.status.code(), Some(1), "a failed command exits 1");
+    assert!(String::from_utf8(out.stdout).unwrap().contains("$ time\nt = 100 ms"), "the script goes on");
+    let strict = run(failing, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(!String::from_utf8(strict.stdout).unwrap().contains("$ time"), "--strict stops at the failure");
+    assert_eq!(flightsim(&["run"]).status.code(), Some(2));
+    assert_eq!(flightsim(&["run", "/no/such/file"]).status.code(), Some(2));
+    assert_eq!(flightsim(&["run", "-", "--wat"]).status.code(), Some(2));
+    let help = String::from_utf8(flightsim(&["help"]).stdout).unwrap();
+    assert!(help.contains("kafka-topics.sh") && help.contains("tick <duration>"), "{help}");
+}
