@@ -1,6 +1,7 @@
 //! The deterministic engine: a discrete-event simulation of a Kafka cluster at the
 //! granularity of Kafka's own requests. No web, no I/O, no wall clock, no threads: virtual
 //! time in milliseconds, one seeded ChaCha8 RNG, and ordered collections only.
+pub mod assignor;
 pub mod broker;
 pub mod config;
 pub mod connection;
