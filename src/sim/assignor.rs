@@ -300,12 +300,11 @@ fn constrained(ppt: &BTreeMap<String, i32>, order: &[String], mut owned: BTreeMa
             out.transferring.insert(p.clone(), member.clone());
         }
         let count = list.len();
+        // (Kafka also counts members reaching maxQuota here, only to log an inconsistency.)
         if count == min_quota && cursor > 0 && under_min.get(cursor - 1) == Some(&member) {
             cursor -= 1;
             under_min.remove(cursor);
             exactly_min.push_back(member);
-        } else if count == max_quota {
-            over_min += 1;
         }
     }
     out.by_member = assignment;

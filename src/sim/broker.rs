@@ -103,18 +103,27 @@ struct ParkedFetch {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
-enum DelayedResult {
+pub(crate) enum DelayedResult {
     Done(Result<i64, KafkaError>),
     /// Waiting for the high watermark to reach `required_offset`.
     Waiting { base_offset: i64, required_offset: i64, leader_epoch: i32 },
 }
 
+/// Who waits on a delayed append, and how to answer them.
 #[derive(Clone, PartialEq, Eq, Debug)]
-struct DelayedProduce {
-    purgatory_id: u64,
-    from: NodeId,
-    req_id: u64,
-    results: Vec<(TopicPartition, DelayedResult)>,
+pub(crate) enum Reply {
+    Produce,
+    /// A group's offset commit, applied to the coordinator's cache once replicated.
+    OffsetCommit { group: Rc<str>, offsets: Vec<(TopicPartition, i64)> },
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct DelayedProduce {
+    pub(crate) purgatory_id: u64,
+    pub(crate) from: NodeId,
+    pub(crate) req_id: u64,
+    pub(crate) results: Vec<(TopicPartition, DelayedResult)>,
+    pub(crate) reply: Reply,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -136,10 +145,12 @@ pub struct Broker {
     pub metadata: BTreeMap<TopicPartition, (PartitionState, TopicSettings)>,
     pub replicas: BTreeMap<TopicPartition, Replica>,
     parked: Vec<ParkedFetch>,
-    purgatory: Vec<DelayedProduce>,
+    pub(crate) purgatory: Vec<DelayedProduce>,
     fetchers: BTreeMap<BrokerId, Fetcher>,
     next_id: u64,
-    cluster: ClusterConfig,
+    pub(crate) cluster: ClusterConfig,
+    /// Consumer groups this broker coordinates (it leads their __consumer_offsets partition).
+    pub groups: BTreeMap<Rc<str>, super::group::Group>,
 }
 
 /// How long a proposed ISR change may stay unanswered before the leader proposes again.
@@ -163,6 +174,7 @@ impl Broker {
             fetchers: BTreeMap::new(),
             next_id: 1,
             cluster,
+            groups: BTreeMap::new(),
         }
     }
 
@@ -170,7 +182,7 @@ impl Broker {
         self.state != BrokerState::Down
     }
 
-    fn next_id(&mut self) -> u64 {
+    pub(crate) fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
     }
@@ -188,6 +200,7 @@ impl Broker {
         self.parked.clear();
         self.purgatory.clear();
         self.fetchers.clear();
+        self.groups.clear();
         for r in self.replicas.values_mut() {
             r.role = Role::Follower { leader: None };
             // The recovery point: a simplification that assumes a fresh HW checkpoint.
@@ -251,6 +264,13 @@ impl Broker {
                 }
             }
             Payload::ListOffsets { req_id, partitions } => self.on_list_offsets(ctx, from, req_id, partitions),
+            Payload::FindCoordinator { req_id, group } => self.on_find_coordinator(ctx, from, req_id, &group),
+            Payload::JoinGroup { req_id, join } => self.on_join_group(ctx, from, req_id, join),
+            Payload::SyncGroup { req_id, group, generation, member_id, assignments } => self.on_sync_group(ctx, from, req_id, &group, generation, &member_id, assignments),
+            Payload::Heartbeat { req_id, group, generation, member_id } => self.on_heartbeat(ctx, from, req_id, &group, generation, &member_id),
+            Payload::LeaveGroup { req_id, group, member_id } => self.on_leave_group(ctx, from, req_id, &group, &member_id),
+            Payload::OffsetCommit { req_id, group, generation, member_id, offsets } => self.on_offset_commit(ctx, from, req_id, &group, generation, &member_id, offsets),
+            Payload::OffsetFetch { req_id, group, partitions } => self.on_offset_fetch(ctx, from, req_id, &group, partitions),
             Payload::Disconnected { req_id } => {
                 // A follower's fetch hit a dead leader: back off, then try again.
                 if let NodeId::Broker(leader) = from {
@@ -284,17 +304,11 @@ impl Broker {
             Timer::ProduceExpire { purgatory_id } => {
                 if let Some(i) = self.purgatory.iter().position(|d| d.purgatory_id == purgatory_id) {
                     let d = self.purgatory.remove(i);
-                    let results = d
-                        .results
-                        .into_iter()
-                        .map(|(tp, r)| match r {
-                            DelayedResult::Done(r) => (tp, r),
-                            DelayedResult::Waiting { .. } => (tp, Err(KafkaError::RequestTimedOut)),
-                        })
-                        .collect();
-                    ctx.send(d.from, Payload::ProduceResponse { req_id: d.req_id, results });
+                    self.send_delayed(ctx, d);
                 }
             }
+            Timer::GroupJoin { group } => self.on_join_deadline(ctx, &group),
+            Timer::MemberSession { group, member } => self.on_member_session(ctx, &group, &member),
             Timer::RetentionCheck => {
                 self.apply_retention(ctx);
                 ctx.set_timer(RETENTION_CHECK_INTERVAL_MS, Timer::RetentionCheck);
@@ -392,6 +406,9 @@ impl Broker {
                 replica.role = Role::Leader { isr: st.isr.clone(), pending_isr: None, followers };
                 ctx.trace(TraceEvent::BecameLeader { tp: tp.clone(), broker: me, leader_epoch: st.leader_epoch, log_end_offset: leo });
                 self.stop_following(&tp);
+                if &*tp.topic == super::coordinator::OFFSETS_TOPIC {
+                    self.load_groups(ctx, &tp);
+                }
             } else if let Role::Leader { isr, pending_isr, .. } = &mut replica.role {
                 *isr = st.isr.clone();
                 *pending_isr = None;
@@ -406,6 +423,9 @@ impl Broker {
                 ctx.trace(TraceEvent::BecameFollower { tp: tp.clone(), broker: me, leader: st.leader, leader_epoch: st.leader_epoch });
                 if was_leader {
                     self.fail_delayed_produces(ctx, &tp, KafkaError::NotLeaderOrFollower);
+                    if &*tp.topic == super::coordinator::OFFSETS_TOPIC {
+                        self.unload_groups(ctx, tp.partition);
+                    }
                 }
                 if let Some(leader) = st.leader {
                     self.fetchers.entry(leader).or_default();
@@ -470,7 +490,7 @@ impl Broker {
                         (tp, d)
                     })
                     .collect();
-                let mut d = DelayedProduce { purgatory_id, from, req_id, results };
+                let mut d = DelayedProduce { purgatory_id, from, req_id, results, reply: Reply::Produce };
                 if self.try_complete(&mut d) {
                     self.send_delayed(ctx, d);
                 } else {
@@ -484,7 +504,7 @@ impl Broker {
     /// Partition.appendRecordsToLeader: leadership, size, min ISR (acks=all) and
     /// idempotence checks, then the append. Returns the base offset and, for acks=all, the
     /// offset the high watermark must pass.
-    fn append_to_leader(&mut self, ctx: &mut Ctx, batch: ProduceBatch, acks: i16) -> Result<(i64, Option<i64>), KafkaError> {
+    pub(crate) fn append_to_leader(&mut self, ctx: &mut Ctx, batch: ProduceBatch, acks: i16) -> Result<(i64, Option<i64>), KafkaError> {
         let me = self.id;
         let now = ctx.now;
         let Some(replica) = self.replicas.get_mut(&batch.tp) else {
@@ -542,7 +562,7 @@ impl Broker {
     }
 
     /// DelayedProduce.tryComplete via Partition.checkEnoughReplicasReachOffset (PS:1111-1146).
-    fn try_complete(&self, d: &mut DelayedProduce) -> bool {
+    pub(crate) fn try_complete(&self, d: &mut DelayedProduce) -> bool {
         let mut all = true;
         for (tp, r) in d.results.iter_mut() {
             if let DelayedResult::Waiting { base_offset, required_offset, leader_epoch } = *r {
@@ -565,8 +585,8 @@ impl Broker {
         all
     }
 
-    fn send_delayed(&self, ctx: &mut Ctx, d: DelayedProduce) {
-        let results = d
+    pub(crate) fn send_delayed(&mut self, ctx: &mut Ctx, d: DelayedProduce) {
+        let results: Vec<(TopicPartition, Result<i64, KafkaError>)> = d
             .results
             .into_iter()
             .map(|(tp, r)| match r {
@@ -574,7 +594,10 @@ impl Broker {
                 DelayedResult::Waiting { .. } => (tp, Err(KafkaError::RequestTimedOut)),
             })
             .collect();
-        ctx.send(d.from, Payload::ProduceResponse { req_id: d.req_id, results });
+        match d.reply {
+            Reply::Produce => ctx.send(d.from, Payload::ProduceResponse { req_id: d.req_id, results }),
+            Reply::OffsetCommit { group, offsets } => self.finish_offset_commit(ctx, d.from, d.req_id, &group, offsets, &results),
+        }
     }
 
     fn complete_delayed_produces(&mut self, ctx: &mut Ctx, tp: &TopicPartition) {

@@ -293,7 +293,20 @@ pub enum OffsetReset {
     None,
 }
 
-/// Consumer settings (ConsumerConfig.java) for the assign-mode consumer.
+/// When a group member commits what it read.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum CommitMode {
+    /// enable.auto.commit=true: in poll(), every auto.commit.interval.ms, and before a revoke.
+    Auto,
+    /// commitSync after each batch is processed (at-least-once).
+    AfterProcessing,
+    /// commit as soon as records are returned, before processing (at-most-once).
+    BeforeProcessing,
+    /// never commits.
+    Never,
+}
+
+/// Consumer settings (ConsumerConfig.java).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ConsumerConfig {
     pub auto_offset_reset: OffsetReset,
@@ -304,6 +317,14 @@ pub struct ConsumerConfig {
     pub retry_backoff_ms: u64,
     /// Virtual time the application spends on each non-empty poll's records.
     pub processing_ms: u64,
+    pub group_instance_id: Option<String>,
+    pub session_timeout_ms: u64,
+    pub heartbeat_interval_ms: u64,
+    pub max_poll_interval_ms: u64,
+    pub auto_commit_interval_ms: u64,
+    pub commit_mode: CommitMode,
+    /// partition.assignment.strategy, preferred first (default [range, cooperative-sticky]).
+    pub assignors: Vec<super::assignor::Assignor>,
 }
 
 impl Default for ConsumerConfig {
@@ -316,6 +337,13 @@ impl Default for ConsumerConfig {
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
             processing_ms: 0,
+            group_instance_id: None,
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 3_000,
+            max_poll_interval_ms: 300_000,
+            auto_commit_interval_ms: 5_000,
+            commit_mode: CommitMode::Auto,
+            assignors: vec![super::assignor::Assignor::Range, super::assignor::Assignor::CooperativeSticky],
         }
     }
 }
@@ -345,9 +373,23 @@ impl ConsumerConfig {
             "request.timeout.ms" => self.request_timeout_ms = num(0)? as u64,
             "retry.backoff.ms" => self.retry_backoff_ms = num(0)? as u64,
             "processing.ms" => self.processing_ms = num(0)? as u64,
+            "group.instance.id" => self.group_instance_id = (!v.is_empty()).then(|| v.to_string()),
+            "session.timeout.ms" => self.session_timeout_ms = num(1)? as u64,
+            "heartbeat.interval.ms" => self.heartbeat_interval_ms = num(1)? as u64,
+            "max.poll.interval.ms" => self.max_poll_interval_ms = num(1)? as u64,
+            "auto.commit.interval.ms" => self.auto_commit_interval_ms = num(0)? as u64,
+            "enable.auto.commit" => {
+                self.commit_mode = if parse_bool(name, v)? { CommitMode::Auto } else if self.commit_mode == CommitMode::Auto { CommitMode::Never } else { self.commit_mode }
+            }
+            "partition.assignment.strategy" => {
+                let list: Option<Vec<_>> = v.split(',').map(|x| super::assignor::Assignor::parse(x.trim())).collect();
+                self.assignors = list.filter(|l| !l.is_empty()).ok_or_else(|| {
+                    invalid(value, name, "Class names or range, roundrobin, sticky, cooperative-sticky")
+                })?;
+            }
             _ => {
                 return Err(AdminError::InvalidConfig(format!(
-                    "Unknown consumer config '{name}'. Known: auto.offset.reset, max.poll.records, fetch.max.wait.ms, max.partition.fetch.bytes, request.timeout.ms, retry.backoff.ms, processing.ms"
+                    "Unknown consumer config '{name}'. Known: auto.offset.reset, max.poll.records, fetch.max.wait.ms, max.partition.fetch.bytes, request.timeout.ms, retry.backoff.ms, processing.ms, group.instance.id, session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms, enable.auto.commit, auto.commit.interval.ms, partition.assignment.strategy"
                 )))
             }
         }

@@ -36,21 +36,28 @@ pub struct Consumer {
     pub config: ConsumerConfig,
     pub running: bool,
     pub incarnation: u32,
-    bootstrap: Vec<BrokerId>,
-    bootstrap_cursor: usize,
-    metadata: BTreeMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
+    pub(crate) bootstrap: Vec<BrokerId>,
+    pub(crate) bootstrap_cursor: usize,
+    pub(crate) metadata: BTreeMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
     metadata_in_flight: Option<u64>,
-    metadata_wanted: bool,
+    pub(crate) metadata_wanted: bool,
     pub assignment: Vec<TopicPartition>,
     pub positions: BTreeMap<TopicPartition, PartitionPosition>,
     requests: BTreeMap<u64, Request>,
-    buffer: VecDeque<(TopicPartition, Rc<Record>)>,
+    pub(crate) buffer: VecDeque<(TopicPartition, Rc<Record>)>,
     /// Per partition: how many records the buffer holds and the offset after the last one.
-    buffered: BTreeMap<TopicPartition, (usize, i64)>,
+    pub(crate) buffered: BTreeMap<TopicPartition, (usize, i64)>,
+    /// Subscribed with a group.id: the group protocol decides the assignment.
+    pub group: Option<super::group_client::GroupClient>,
+    /// Assigned partitions whose committed offset is still being fetched.
+    pub(crate) pending_offsets: std::collections::BTreeSet<TopicPartition>,
+    pub(crate) offset_fetch_inflight: Option<u64>,
+    /// The application processes the last poll's records until then.
+    pub(crate) busy_until: Millis,
     poll_pending: bool,
     next_req_id: u64,
     wake_at: Option<Millis>,
-    connections: Connections,
+    pub(crate) connections: Connections,
     pub consumed_count: u64,
     /// Filled only when the simulation records consumption (tests, lessons).
     pub consumed: Vec<(TopicPartition, Rc<Record>)>,
@@ -75,6 +82,10 @@ impl Consumer {
             requests: BTreeMap::new(),
             buffer: VecDeque::new(),
             buffered: BTreeMap::new(),
+            group: None,
+            pending_offsets: std::collections::BTreeSet::new(),
+            offset_fetch_inflight: None,
+            busy_until: 0,
             poll_pending: false,
             next_req_id: 0,
             wake_at: None,
@@ -85,7 +96,7 @@ impl Consumer {
         }
     }
 
-    fn next_req_id(&mut self) -> u64 {
+    pub(crate) fn next_req_id(&mut self) -> u64 {
         self.next_req_id += 1;
         self.next_req_id
     }
@@ -129,7 +140,19 @@ impl Consumer {
                 self.poll_pending = false;
                 self.poll(ctx);
             }
+            Timer::Heartbeat => self.on_heartbeat_timer(ctx),
             Timer::RequestTimeout { req_id } => {
+                if let Some(g) = self.group.as_mut() {
+                    if g.inflight_is(req_id) {
+                        g.clear_inflight();
+                        self.coordinator_lost_on_timeout();
+                    }
+                }
+                if self.offset_fetch_inflight == Some(req_id) {
+                    self.offset_fetch_inflight = None;
+                    let pending: Vec<TopicPartition> = self.pending_offsets.iter().cloned().collect();
+                    self.refetch_offsets(ctx, pending);
+                }
                 if self.metadata_in_flight == Some(req_id) {
                     self.metadata_in_flight = None;
                     self.bootstrap_cursor += 1;
@@ -150,6 +173,9 @@ impl Consumer {
         }
         if let (NodeId::Broker(b), false) = (from, matches!(payload, Payload::Disconnected { .. })) {
             self.connections.connected(b);
+        }
+        if self.on_group_message(ctx, &payload) {
+            return;
         }
         match payload {
             Payload::MetadataResponse { req_id, topics, .. } => {
@@ -202,6 +228,14 @@ impl Consumer {
                 }
                 if let Some(id) = req_id {
                     self.requests.remove(&id);
+                    if self.group.as_ref().is_some_and(|g| g.inflight_is(id)) {
+                        self.group.as_mut().expect("checked").clear_inflight();
+                        self.coordinator_lost_on_timeout();
+                    }
+                    if self.offset_fetch_inflight == Some(id) {
+                        self.offset_fetch_inflight = None;
+                        self.coordinator_lost_on_timeout();
+                    }
                 }
                 self.metadata_wanted = true;
                 if let NodeId::Broker(b) = from {
@@ -254,15 +288,18 @@ impl Consumer {
         }
     }
 
-    fn schedule_poll(&mut self, ctx: &mut Ctx, delay: Millis) {
-        if !self.poll_pending && !self.buffer.is_empty() {
+    /// The application calls poll() again after `delay`, but never while still processing.
+    pub(crate) fn schedule_poll(&mut self, ctx: &mut Ctx, delay: Millis) {
+        if !self.poll_pending && (!self.buffer.is_empty() || self.group.as_ref().is_some_and(|g| g.needs_poll())) {
             self.poll_pending = true;
-            ctx.set_timer(delay, Timer::Poll);
+            let at = (ctx.now + delay).max(self.busy_until);
+            ctx.set_timer(at - ctx.now, Timer::Poll);
         }
     }
 
     /// The application's poll(): up to max.poll.records from the buffer.
     fn poll(&mut self, ctx: &mut Ctx) {
+        self.on_poll_entry(ctx);
         let n = self.config.max_poll_records.min(self.buffer.len());
         let mut ranges: Vec<(TopicPartition, i64, i64)> = Vec::new();
         for _ in 0..n {
@@ -288,6 +325,12 @@ impl Consumer {
         for (tp, first, last) in ranges {
             ctx.trace(TraceEvent::Consumed { client: self.name.clone(), tp, first_offset: first, last_offset: last });
         }
+        if n > 0 {
+            self.busy_until = ctx.now + self.config.processing_ms;
+            if self.config.commit_mode == super::config::CommitMode::BeforeProcessing {
+                self.commit_positions(ctx);
+            }
+        }
         self.schedule_poll(ctx, self.config.processing_ms);
         self.run(ctx);
     }
@@ -296,7 +339,7 @@ impl Consumer {
         self.metadata.get(&tp.topic).and_then(|p| p.get(tp.partition as usize)).and_then(|(l, e)| l.map(|l| (l, *e)))
     }
 
-    fn schedule_wake(&mut self, ctx: &mut Ctx, at: Millis) {
+    pub(crate) fn schedule_wake(&mut self, ctx: &mut Ctx, at: Millis) {
         if self.wake_at.is_none_or(|w| at < w || w < ctx.now) {
             self.wake_at = Some(at);
             ctx.set_timer(at.saturating_sub(ctx.now), Timer::ClientWake);
@@ -310,9 +353,12 @@ impl Consumer {
         })
     }
 
-    fn run(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn run(&mut self, ctx: &mut Ctx) {
+        self.group_tick(ctx);
         if self.metadata_wanted && self.metadata_in_flight.is_none() && !self.bootstrap.is_empty() {
             let mut topics: Vec<Rc<str>> = self.assignment.iter().map(|tp| tp.topic.clone()).collect();
+            topics.extend(self.group_topics());
+            topics.sort();
             topics.dedup();
             let n = self.bootstrap.len();
             let broker = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)).unwrap_or(self.bootstrap[self.bootstrap_cursor % n]);
@@ -328,6 +374,9 @@ impl Consumer {
         for tp in self.assignment.clone() {
             let Some(pos) = self.positions.get(&tp).cloned() else { continue };
             if pos.error.is_some() {
+                continue;
+            }
+            if self.pending_offsets.contains(&tp) {
                 continue;
             }
             if pos.retry_after > ctx.now {
@@ -391,5 +440,28 @@ impl Consumer {
             ctx.send(NodeId::Broker(broker), Payload::Fetch { req_id, replica: None, max_wait_ms: self.config.fetch_max_wait_ms, partitions });
             ctx.set_timer(self.config.request_timeout_ms + self.config.fetch_max_wait_ms, Timer::RequestTimeout { req_id });
         }
+    }
+}
+
+impl Consumer {
+    fn coordinator_lost_on_timeout(&mut self) {
+        if let Some(g) = self.group.as_mut() {
+            g.coordinator = None;
+            if g.phase != super::group_client::Phase::Stable {
+                g.phase = super::group_client::Phase::FindCoordinator;
+            }
+        }
+    }
+
+    fn refetch_offsets(&mut self, ctx: &mut Ctx, partitions: Vec<TopicPartition>) {
+        let Some(g) = self.group.as_ref() else { return };
+        let (Some(c), group) = (g.coordinator, g.group.clone()) else { return };
+        if partitions.is_empty() {
+            return;
+        }
+        let req_id = self.next_req_id();
+        self.offset_fetch_inflight = Some(req_id);
+        ctx.send(NodeId::Broker(c), Payload::OffsetFetch { req_id, group, partitions });
+        ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
     }
 }

@@ -540,9 +540,18 @@ impl Controller {
             }
             Payload::AutoCreateTopic { topic } => {
                 // auto.create.topics.enable: num.partitions and default.replication.factor.
-                // A topic the cluster cannot place stays missing; the client keeps waiting.
-                let rf = self.cluster.default_replication_factor;
-                let partitions = self.cluster.num_partitions;
+                // The offsets topic has its own: offsets.topic.num.partitions (50) and
+                // offsets.topic.replication.factor (3, here capped by the brokers there are),
+                // compacted. A topic the cluster cannot place stays missing; clients retry.
+                let internal = &*topic == super::coordinator::OFFSETS_TOPIC;
+                let rf = if internal { (self.usable_brokers().len() as i32).clamp(1, 3) } else { self.cluster.default_replication_factor };
+                let partitions = if internal { super::coordinator::OFFSETS_TOPIC_NUM_PARTITIONS } else { self.cluster.num_partitions };
+                if internal && !self.topics.contains_key(&topic) {
+                    let mut config = TopicConfig::default();
+                    let _ = config.set("cleanup.policy", "compact");
+                    let _ = self.create_topic(ctx, &topic, partitions, rf, config);
+                    return;
+                }
                 if !self.topics.contains_key(&topic) {
                     let _ = self.create_topic(ctx, &topic, partitions, rf, TopicConfig::default());
                 }

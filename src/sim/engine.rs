@@ -594,6 +594,28 @@ impl Sim {
         Ok(())
     }
 
+    /// KafkaConsumer.subscribe with a group.id (the classic group protocol).
+    pub fn subscribe(&mut self, id: ClientId, group: &str, topics: Vec<String>) -> Result<(), AdminError> {
+        if group.is_empty() {
+            return Err(AdminError::Invalid("A group id cannot be empty.".into()));
+        }
+        self.consumer_mut(id)?;
+        self.with_node(NodeId::Client(id), |sim, ctx| sim.consumer_mut(id).expect("checked").subscribe(ctx, group, topics));
+        Ok(())
+    }
+
+    /// KafkaConsumer.close: commits (with auto-commit) and leaves the group (dynamic members).
+    pub fn close_consumer(&mut self, id: ClientId) -> Result<(), AdminError> {
+        self.consumer_mut(id)?;
+        self.with_node(NodeId::Client(id), |sim, ctx| sim.consumer_mut(id).expect("checked").close(ctx));
+        let name = self.clients[id as usize].name().clone();
+        if let Client::Consumer(c) = &mut self.clients[id as usize] {
+            c.incarnation += 1;
+        }
+        self.record(TraceEvent::ClientStopped { client: name });
+        Ok(())
+    }
+
     pub fn seek(&mut self, id: ClientId, tp: &TopicPartition, offset: i64) -> Result<(), AdminError> {
         self.consumer_mut(id)?;
         self.with_node(NodeId::Client(id), |sim, ctx| sim.consumer_mut(id).expect("checked").seek(ctx, tp, offset));

@@ -34,11 +34,30 @@ pub enum KafkaError {
     InvalidUpdateVersion,
     #[error("INELIGIBLE_REPLICA: The new ISR contains at least one ineligible replica.")]
     IneligibleReplica,
+    #[error("COORDINATOR_NOT_AVAILABLE: The coordinator is not available.")]
+    CoordinatorNotAvailable,
+    #[error("NOT_COORDINATOR: This is not the correct coordinator.")]
+    NotCoordinator,
+    #[error("REBALANCE_IN_PROGRESS: The group is rebalancing, so a rejoin is needed.")]
+    RebalanceInProgress,
+    #[error("UNKNOWN_MEMBER_ID: The coordinator is not aware of this member.")]
+    UnknownMemberId,
+    #[error("ILLEGAL_GENERATION: Specified group generation id is not valid.")]
+    IllegalGeneration,
+    #[error("MEMBER_ID_REQUIRED: The group member needs to have a valid member id before actually entering a consumer group.")]
+    MemberIdRequired,
+    #[error("FENCED_INSTANCE_ID: The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.")]
+    FencedInstanceId,
+    #[error("INCONSISTENT_GROUP_PROTOCOL: The group member's supported protocols are incompatible with those of existing members.")]
+    InconsistentGroupProtocol,
     #[error("STALE_BROKER_EPOCH: Broker epoch has changed.")]
     StaleBrokerEpoch,
     /// Client-side: `delivery.timeout.ms` passed before the batch was acknowledged.
     #[error("TimeoutException: Expiring record(s): delivery.timeout.ms has passed since batch creation")]
     DeliveryTimeout,
+    /// Client-side: max.poll.interval.ms passed between two poll() calls.
+    #[error("consumer poll timeout has expired: the time between subsequent calls to poll() was longer than max.poll.interval.ms")]
+    PollTimeout,
     /// Client-side: `auto.offset.reset=none` and no position (NoOffsetForPartitionException).
     #[error("NoOffsetForPartitionException: Undefined offset with no reset policy for partition")]
     NoOffsetForPartition,
@@ -58,6 +77,8 @@ impl KafkaError {
                 | KafkaError::FencedLeaderEpoch
                 | KafkaError::UnknownLeaderEpoch
                 | KafkaError::LeaderNotAvailable
+                | KafkaError::CoordinatorNotAvailable
+                | KafkaError::NotCoordinator
         )
     }
 
@@ -79,8 +100,17 @@ impl KafkaError {
             KafkaError::InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
             KafkaError::StaleBrokerEpoch => "STALE_BROKER_EPOCH",
             KafkaError::IneligibleReplica => "INELIGIBLE_REPLICA",
+            KafkaError::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            KafkaError::NotCoordinator => "NOT_COORDINATOR",
+            KafkaError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            KafkaError::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            KafkaError::IllegalGeneration => "ILLEGAL_GENERATION",
+            KafkaError::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            KafkaError::FencedInstanceId => "FENCED_INSTANCE_ID",
+            KafkaError::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
             KafkaError::DeliveryTimeout => "DELIVERY_TIMEOUT",
             KafkaError::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
+            KafkaError::PollTimeout => "POLL_TIMEOUT",
         }
     }
 }

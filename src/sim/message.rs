@@ -1,6 +1,7 @@
 //! The requests and responses nodes exchange, at the granularity of Kafka's own protocol.
 use std::rc::Rc;
 
+use super::assignor::{Assignor, Member};
 use super::error::KafkaError;
 use super::types::{BrokerId, Millis, NodeId, Record, TopicPartition};
 
@@ -80,6 +81,22 @@ pub enum Payload {
     FetchResponse { req_id: u64, partitions: Vec<(TopicPartition, Result<FetchData, KafkaError>)> },
     ListOffsets { req_id: u64, partitions: Vec<(TopicPartition, OffsetSpec)> },
     ListOffsetsResponse { req_id: u64, partitions: Vec<(TopicPartition, Result<i64, KafkaError>)> },
+    // Consumer groups (classic protocol).
+    FindCoordinator { req_id: u64, group: Rc<str> },
+    FindCoordinatorResponse { req_id: u64, result: Result<BrokerId, KafkaError> },
+    JoinGroup { req_id: u64, join: JoinRequest },
+    /// On MEMBER_ID_REQUIRED the error carries the member id to join with (KIP-394).
+    JoinGroupResponse { req_id: u64, result: Result<JoinResult, (KafkaError, Option<String>)> },
+    SyncGroup { req_id: u64, group: Rc<str>, generation: i32, member_id: String, assignments: Vec<(String, Vec<TopicPartition>)> },
+    SyncGroupResponse { req_id: u64, result: Result<Vec<TopicPartition>, KafkaError> },
+    Heartbeat { req_id: u64, group: Rc<str>, generation: i32, member_id: String },
+    HeartbeatResponse { req_id: u64, error: Option<KafkaError> },
+    LeaveGroup { req_id: u64, group: Rc<str>, member_id: String },
+    LeaveGroupResponse { req_id: u64 },
+    OffsetCommit { req_id: u64, group: Rc<str>, generation: i32, member_id: String, offsets: Vec<(TopicPartition, i64)> },
+    OffsetCommitResponse { req_id: u64, result: Result<(), KafkaError> },
+    OffsetFetch { req_id: u64, group: Rc<str>, partitions: Vec<TopicPartition> },
+    OffsetFetchResponse { req_id: u64, result: Result<Vec<(TopicPartition, i64)>, KafkaError> },
     /// The network tells a sender that its connection to a dead process was refused. It
     /// arrives from the node that could not be reached.
     Disconnected { req_id: Option<u64> },
@@ -105,6 +122,20 @@ impl Payload {
             Payload::ListOffsets { .. } => "ListOffsets",
             Payload::ListOffsetsResponse { .. } => "ListOffsetsResponse",
             Payload::Disconnected { .. } => "Disconnected",
+            Payload::FindCoordinator { .. } => "FindCoordinator",
+            Payload::FindCoordinatorResponse { .. } => "FindCoordinatorResponse",
+            Payload::JoinGroup { .. } => "JoinGroup",
+            Payload::JoinGroupResponse { .. } => "JoinGroupResponse",
+            Payload::SyncGroup { .. } => "SyncGroup",
+            Payload::SyncGroupResponse { .. } => "SyncGroupResponse",
+            Payload::Heartbeat { .. } => "Heartbeat",
+            Payload::HeartbeatResponse { .. } => "HeartbeatResponse",
+            Payload::LeaveGroup { .. } => "LeaveGroup",
+            Payload::LeaveGroupResponse { .. } => "LeaveGroupResponse",
+            Payload::OffsetCommit { .. } => "OffsetCommit",
+            Payload::OffsetCommitResponse { .. } => "OffsetCommitResponse",
+            Payload::OffsetFetch { .. } => "OffsetFetch",
+            Payload::OffsetFetchResponse { .. } => "OffsetFetchResponse",
         }
     }
 
@@ -112,9 +143,41 @@ impl Payload {
     pub fn is_control(&self) -> bool {
         matches!(
             self,
-            Payload::BrokerHeartbeat { .. } | Payload::BrokerHeartbeatResponse { .. } | Payload::MetadataUpdate(_) | Payload::MetadataRequest { .. } | Payload::MetadataResponse { .. }
+            Payload::BrokerHeartbeat { .. }
+                | Payload::BrokerHeartbeatResponse { .. }
+                | Payload::MetadataUpdate(_)
+                | Payload::MetadataRequest { .. }
+                | Payload::MetadataResponse { .. }
+                | Payload::Heartbeat { .. }
+                | Payload::HeartbeatResponse { .. }
         )
     }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct JoinRequest {
+    pub group: Rc<str>,
+    /// Empty on the first join of a dynamic member.
+    pub member_id: String,
+    pub client_id: Rc<str>,
+    pub group_instance_id: Option<String>,
+    /// Assignors the member supports, preferred first (partition.assignment.strategy).
+    pub protocols: Vec<Assignor>,
+    pub topics: Vec<String>,
+    pub owned: Vec<TopicPartition>,
+    pub generation: i32,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct JoinResult {
+    pub generation: i32,
+    pub protocol: Assignor,
+    pub leader: String,
+    pub member_id: String,
+    /// Every member's subscription, for the leader only.
+    pub members: Vec<Member>,
 }
 
 /// A metadata change (or a full image) pushed from the controller to brokers. In KRaft brokers
@@ -157,7 +220,14 @@ impl Payload {
             Payload::MetadataRequest { req_id, .. }
             | Payload::Produce { req_id, .. }
             | Payload::Fetch { req_id, .. }
-            | Payload::ListOffsets { req_id, .. } => Some(*req_id),
+            | Payload::ListOffsets { req_id, .. }
+            | Payload::FindCoordinator { req_id, .. }
+            | Payload::JoinGroup { req_id, .. }
+            | Payload::SyncGroup { req_id, .. }
+            | Payload::Heartbeat { req_id, .. }
+            | Payload::LeaveGroup { req_id, .. }
+            | Payload::OffsetCommit { req_id, .. }
+            | Payload::OffsetFetch { req_id, .. } => Some(*req_id),
             _ => None,
         }
     }

@@ -18,6 +18,10 @@ pub enum Timer {
     FetchExpire { park_id: u64 },
     ProduceExpire { purgatory_id: u64 },
     RetentionCheck,
+    /// The coordinator's join phase ends (initial delay or rebalance timeout).
+    GroupJoin { group: std::rc::Rc<str> },
+    /// Check whether a member's session expired.
+    MemberSession { group: std::rc::Rc<str>, member: String },
     // Controller.
     SessionCheck { broker: BrokerId },
     // Clients.
@@ -25,6 +29,8 @@ pub enum Timer {
     RequestTimeout { req_id: u64 },
     Poll,
     RateTick,
+    /// A group member's heartbeat thread.
+    Heartbeat,
 }
 
 /// The context a handler runs in.

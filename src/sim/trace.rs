@@ -62,11 +62,29 @@ pub enum TraceEvent {
     NodePaused { node: NodeId },
     NodeResumed { node: NodeId },
     ClientStarted { client: Rc<str> },
+    GroupMemberJoined { group: Rc<str>, member: String },
+    GroupMemberReplaced { group: Rc<str>, instance: String, member: String },
+    GroupMemberRemoved { group: Rc<str>, member: String, reason: &'static str },
+    GroupStateChanged { group: Rc<str>, state: String, generation: i32, reason: &'static str },
+    GroupLoaded { group: Rc<str>, coordinator: BrokerId, generation: i32, members: usize },
+    OffsetsCommitted { group: Rc<str>, offsets: Vec<(TopicPartition, i64)> },
+    PartitionsRevoked { client: Rc<str>, group: Rc<str>, partitions: Vec<TopicPartition> },
+    PartitionsAssigned { client: Rc<str>, group: Rc<str>, generation: i32, partitions: Vec<TopicPartition> },
+    PartitionsLost { client: Rc<str>, group: Rc<str>, partitions: Vec<TopicPartition> },
+    JoinedGroup { client: Rc<str>, group: Rc<str>, generation: i32, member_id: String, leader: bool },
     ClientStopped { client: Rc<str> },
 }
 
 fn ids(v: &[BrokerId]) -> String {
     v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn tp_list(v: &[TopicPartition]) -> String {
+    v.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn tp_offsets(v: &[(TopicPartition, i64)]) -> String {
+    v.iter().map(|(p, o)| format!("{p}={o}")).collect::<Vec<_>>().join(", ")
 }
 
 fn nodes(v: &[NodeId]) -> String {
@@ -136,6 +154,22 @@ impl fmt::Display for TraceEvent {
             NodeResumed { node } => write!(f, "{node} resumed"),
             ClientStarted { client } => write!(f, "{client} started"),
             ClientStopped { client } => write!(f, "{client} stopped"),
+            GroupMemberJoined { group, member } => write!(f, "group {group}: {member} joined"),
+            GroupMemberReplaced { group, instance, member } => write!(f, "group {group}: static member {instance} is back as {member}"),
+            GroupMemberRemoved { group, member, reason } => write!(f, "group {group}: removed {member} because {reason}"),
+            GroupStateChanged { group, state, generation, reason } => write!(f, "group {group}: {state} (generation {generation}) because {reason}"),
+            GroupLoaded { group, coordinator, generation, members } => {
+                write!(f, "group {group}: broker {coordinator} is the new coordinator (generation {generation}, {members} member(s))")
+            }
+            OffsetsCommitted { group, offsets } => write!(f, "group {group}: committed {}", tp_offsets(offsets)),
+            PartitionsRevoked { client, group, partitions } => write!(f, "{client} ({group}): revoked [{}]", tp_list(partitions)),
+            PartitionsAssigned { client, group, generation, partitions } => {
+                write!(f, "{client} ({group}): assigned [{}] in generation {generation}", tp_list(partitions))
+            }
+            PartitionsLost { client, group, partitions } => write!(f, "{client} ({group}): LOST [{}]", tp_list(partitions)),
+            JoinedGroup { client, group, generation, member_id, leader } => {
+                write!(f, "{client} joined {group} as {member_id}, generation {generation}{}", if *leader { ", leader" } else { "" })
+            }
         }
     }
 }
