@@ -141,6 +141,8 @@ impl Consumer {
                 self.poll(ctx);
             }
             Timer::Heartbeat => self.on_heartbeat_timer(ctx),
+            Timer::AutoCommit => self.on_auto_commit_timer(ctx),
+            Timer::ProcessingDone => self.on_processing_done(ctx),
             Timer::RequestTimeout { req_id } => {
                 if let Some(g) = self.group.as_mut() {
                     if g.inflight_is(req_id) {
@@ -327,8 +329,10 @@ impl Consumer {
         }
         if n > 0 {
             self.busy_until = ctx.now + self.config.processing_ms;
-            if self.config.commit_mode == super::config::CommitMode::BeforeProcessing {
-                self.commit_positions(ctx);
+            match self.config.commit_mode {
+                super::config::CommitMode::BeforeProcessing => self.commit_positions(ctx),
+                super::config::CommitMode::AfterProcessing if self.group.is_some() => ctx.set_timer(self.config.processing_ms, Timer::ProcessingDone),
+                _ => {}
             }
         }
         self.schedule_poll(ctx, self.config.processing_ms);

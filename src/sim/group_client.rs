@@ -77,6 +77,9 @@ impl Consumer {
         });
         self.metadata_wanted = true;
         ctx.set_timer(self.config.heartbeat_interval_ms, Timer::Heartbeat);
+        if self.config.commit_mode == CommitMode::Auto {
+            ctx.set_timer(self.config.auto_commit_interval_ms.max(1), Timer::AutoCommit);
+        }
         self.run(ctx);
     }
 
@@ -459,8 +462,31 @@ impl Consumer {
                 g.last_auto_commit_ms = now;
                 self.commit_positions(ctx);
             }
-            CommitMode::AfterProcessing => self.commit_positions(ctx),
             _ => {}
+        }
+    }
+
+    /// The auto-commit timer: an application waiting in poll() commits on the interval; a busy
+    /// one commits when it next polls.
+    pub(crate) fn on_auto_commit_timer(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let interval = self.config.auto_commit_interval_ms.max(1);
+        ctx.set_timer(interval, Timer::AutoCommit);
+        if self.busy_until > now {
+            return;
+        }
+        if let Some(g) = self.group.as_mut() {
+            if g.phase == Phase::Stable && now.saturating_sub(g.last_auto_commit_ms) >= interval {
+                g.last_auto_commit_ms = now;
+                self.commit_positions(ctx);
+            }
+        }
+    }
+
+    /// Processing of the last batch is done: commitSync in the after-processing mode.
+    pub(crate) fn on_processing_done(&mut self, ctx: &mut Ctx) {
+        if self.config.commit_mode == CommitMode::AfterProcessing && self.group.as_ref().is_some_and(|g| g.phase == Phase::Stable) {
+            self.commit_positions(ctx);
         }
     }
 

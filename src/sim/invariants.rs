@@ -14,6 +14,24 @@ pub struct InvariantChecker {
     consumed_checked: BTreeMap<u32, usize>,
 }
 
+/// Group members that believe they own a partition in a generation: (group, generation) ->
+/// partition -> member names.
+fn owners(sim: &Sim) -> BTreeMap<(std::rc::Rc<str>, i32), BTreeMap<TopicPartition, Vec<std::rc::Rc<str>>>> {
+    let mut out: BTreeMap<(std::rc::Rc<str>, i32), BTreeMap<TopicPartition, Vec<std::rc::Rc<str>>>> = BTreeMap::new();
+    for c in &sim.clients {
+        if let Client::Consumer(c) = c {
+            let Some(g) = c.group.as_ref() else { continue };
+            if !c.running || g.generation < 0 {
+                continue;
+            }
+            for tp in &c.assignment {
+                out.entry((g.group.clone(), g.generation)).or_default().entry(tp.clone()).or_default().push(c.name.clone());
+            }
+        }
+    }
+    out
+}
+
 impl InvariantChecker {
     pub fn new() -> Self {
         Self::default()
@@ -55,6 +73,23 @@ impl InvariantChecker {
                     return Err(format!("leader_epoch_monotonic: {tp}: epoch went from {} to {}", *e, st.leader_epoch));
                 }
                 *e = st.leader_epoch;
+            }
+        }
+        // One owner per partition per group within a generation (cooperative included).
+        for ((group, generation), parts) in owners(sim) {
+            if let Some((tp, names)) = parts.iter().find(|(_, n)| n.len() > 1) {
+                return Err(format!("one_owner_per_partition: group {group} generation {generation}: {tp} owned by {names:?}"));
+            }
+        }
+        // Committed offsets never pass the log end offset.
+        for b in sim.brokers.values() {
+            for g in b.groups.values() {
+                for (tp, &o) in &g.committed {
+                    let leo = sim.brokers.values().filter_map(|x| x.replicas.get(tp)).map(|r| r.log.log_end_offset()).max().unwrap_or(0);
+                    if o > leo {
+                        return Err(format!("committed_below_leo: group {} committed {tp}={o} above the log end offset {leo}", g.id));
+                    }
+                }
             }
         }
         // Every record a consumer read was below the highest HW any replica had by then

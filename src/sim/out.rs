@@ -31,6 +31,10 @@ pub enum Timer {
     RateTick,
     /// A group member's heartbeat thread.
     Heartbeat,
+    /// auto.commit.interval.ms passed (the consumer commits while waiting in poll()).
+    AutoCommit,
+    /// The application finished processing a batch.
+    ProcessingDone,
 }
 
 /// The context a handler runs in.
