@@ -226,7 +226,7 @@ fn coordinator_failover_keeps_the_group_and_its_commits() {
     let (mut sim, mut checker) = setup(8, 2, 100);
     let ids: Vec<ClientId> = (0..2).map(|i| join(&mut sim, &format!("c{i}"), "g", ConsumerConfig { auto_commit_interval_ms: 1_000, ..member_config() })).collect();
     run_checked(&mut sim, &mut checker, 10_000);
-    let p = coordinator_partition("g", 50);
+    let p = coordinator_partition("g", 10);
     let coordinator = leader(&sim, OFFSETS_TOPIC, p).unwrap();
     let gen = generation(&sim, ids[0]);
     let committed_before = sim.broker(coordinator).unwrap().groups["g"].committed.clone();

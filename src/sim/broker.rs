@@ -115,6 +115,8 @@ pub(crate) enum Reply {
     Produce,
     /// A group's offset commit, applied to the coordinator's cache once replicated.
     OffsetCommit { group: Rc<str>, offsets: Vec<(TopicPartition, i64)> },
+    /// The leader's assignment, stored before the group becomes Stable.
+    GroupStored { group: Rc<str>, generation: i32 },
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -597,6 +599,7 @@ impl Broker {
         match d.reply {
             Reply::Produce => ctx.send(d.from, Payload::ProduceResponse { req_id: d.req_id, results }),
             Reply::OffsetCommit { group, offsets } => self.finish_offset_commit(ctx, d.from, d.req_id, &group, offsets, &results),
+            Reply::GroupStored { group, generation } => self.finish_group_store(ctx, &group, generation, results.iter().all(|(_, r)| r.is_ok())),
         }
     }
 

@@ -167,6 +167,8 @@ pub struct ClusterConfig {
     /// Kafka's default for a new topic when `--replication-factor` is not given.
     pub default_replication_factor: i32,
     pub num_partitions: i32,
+    /// offsets.topic.num.partitions (50): how many partitions `__consumer_offsets` gets.
+    pub offsets_topic_num_partitions: i32,
 }
 
 impl Default for ClusterConfig {
@@ -182,6 +184,7 @@ impl Default for ClusterConfig {
             network_jitter_ms: 2,
             default_replication_factor: 1,
             num_partitions: 1,
+            offsets_topic_num_partitions: super::coordinator::OFFSETS_TOPIC_NUM_PARTITIONS,
         }
     }
 }

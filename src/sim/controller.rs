@@ -545,7 +545,7 @@ impl Controller {
                 // compacted. A topic the cluster cannot place stays missing; clients retry.
                 let internal = &*topic == super::coordinator::OFFSETS_TOPIC;
                 let rf = if internal { (self.usable_brokers().len() as i32).clamp(1, 3) } else { self.cluster.default_replication_factor };
-                let partitions = if internal { super::coordinator::OFFSETS_TOPIC_NUM_PARTITIONS } else { self.cluster.num_partitions };
+                let partitions = if internal { self.cluster.offsets_topic_num_partitions.max(1) } else { self.cluster.num_partitions };
                 if internal && !self.topics.contains_key(&topic) {
                     let mut config = TopicConfig::default();
                     let _ = config.set("cleanup.policy", "compact");

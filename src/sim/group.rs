@@ -391,14 +391,8 @@ impl Broker {
                     for m in g.members.values_mut() {
                         m.assignment = assignments.iter().find(|(id, _)| *id == m.member_id).map(|(_, a)| a.clone()).unwrap_or_default();
                     }
-                    g.state = GroupState::Stable;
-                    ctx.trace(TraceEvent::GroupStateChanged { group: g.id.clone(), state: "Stable".into(), generation: g.generation, reason: "the leader sent the assignment" });
-                    for m in g.members.values_mut() {
-                        if let Some(r) = m.pending_sync.take() {
-                            ctx.send(m.client, Payload::SyncGroupResponse { req_id: r, result: Ok(m.assignment.clone()) });
-                        }
-                    }
-                    self.persist_group(ctx, group);
+                    // The group is stored (acks=all) before anyone hears the assignment.
+                    self.store_group(ctx, group);
                 }
             }
             GroupState::Empty | GroupState::Dead => reply(ctx, Err(KafkaError::UnknownMemberId)),
@@ -553,10 +547,62 @@ impl Broker {
         ctx.send(from, Payload::OffsetFetchResponse { req_id, result });
     }
 
-    /// Writes the group's membership and assignment to its offsets partition (not awaited).
+    /// Stores the group with acks=all; the members get their assignment once it is replicated
+    /// (GroupMetadataManager.storeGroup before the SyncGroup responses).
+    fn store_group(&mut self, ctx: &mut Ctx, group: &str) {
+        let generation = self.groups.get(group).map_or(-1, |g| g.generation);
+        let Some((tp, base, required)) = self.append_group_record(ctx, group, -1) else {
+            return self.finish_group_store(ctx, group, generation, false);
+        };
+        let purgatory_id = self.next_id();
+        let epoch = self.replicas.get(&tp).map_or(-1, |r| r.leader_epoch);
+        let result = match required {
+            Some(required_offset) => DelayedResult::Waiting { base_offset: base, required_offset, leader_epoch: epoch },
+            None => DelayedResult::Done(Ok(base)),
+        };
+        let mut d = DelayedProduce { purgatory_id, from: NodeId::Controller, req_id: 0, results: vec![(tp, result)], reply: Reply::GroupStored { group: Rc::from(group), generation } };
+        if self.try_complete(&mut d) {
+            self.send_delayed(ctx, d);
+        } else {
+            let timeout = self.cluster.replica_lag_time_max_ms.max(5_000);
+            self.purgatory.push(d);
+            ctx.set_timer(timeout, Timer::ProduceExpire { purgatory_id });
+        }
+    }
+
+    /// The stored group is replicated (or the write failed): Stable and answer, or rebalance.
+    pub(crate) fn finish_group_store(&mut self, ctx: &mut Ctx, group: &str, generation: i32, ok: bool) {
+        let Some(g) = self.groups.get_mut(group) else { return };
+        if g.generation != generation || g.state != GroupState::CompletingRebalance {
+            return;
+        }
+        if ok {
+            g.state = GroupState::Stable;
+            ctx.trace(TraceEvent::GroupStateChanged { group: g.id.clone(), state: "Stable".into(), generation: g.generation, reason: "the leader's assignment is stored" });
+            for m in g.members.values_mut() {
+                if let Some(r) = m.pending_sync.take() {
+                    ctx.send(m.client, Payload::SyncGroupResponse { req_id: r, result: Ok(m.assignment.clone()) });
+                }
+            }
+        } else {
+            for m in g.members.values_mut() {
+                m.assignment.clear();
+                if let Some(r) = m.pending_sync.take() {
+                    ctx.send(m.client, Payload::SyncGroupResponse { req_id: r, result: Err(KafkaError::NotCoordinator) });
+                }
+            }
+            self.prepare_rebalance(ctx, group, "storing the group assignment failed");
+        }
+    }
+
+    /// Writes the group's membership to its offsets partition (without waiting).
     fn persist_group(&mut self, ctx: &mut Ctx, group: &str) {
-        let Ok(tp) = self.check_coordinator(group) else { return };
-        let Some(g) = self.groups.get(group) else { return };
+        let _ = self.append_group_record(ctx, group, 1);
+    }
+
+    fn append_group_record(&mut self, ctx: &mut Ctx, group: &str, acks: i16) -> Option<(TopicPartition, i64, Option<i64>)> {
+        let tp = self.check_coordinator(group).ok()?;
+        let g = self.groups.get(group)?;
         let mut value = format!("{}|{}|{}", g.generation, g.protocol.map_or("", |p| p.name()), g.leader.clone().unwrap_or_default());
         for m in g.members.values() {
             value.push_str(&format!(
@@ -571,7 +617,8 @@ impl Broker {
             ));
         }
         let record = PendingRecord { key: Some(Rc::from(format!("group|{}", esc(group)))), value: Some(Rc::from(value)), headers: Rc::from(Vec::new()), timestamp_ms: ctx.now as i64 };
-        let _ = self.append_to_leader(ctx, ProduceBatch { tp, records: Rc::from(vec![record]), producer_id: -1, base_sequence: -1 }, 1);
+        let (base, required) = self.append_to_leader(ctx, ProduceBatch { tp: tp.clone(), records: Rc::from(vec![record]), producer_id: -1, base_sequence: -1 }, acks).ok()?;
+        Some((tp, base, required))
     }
 
     /// A new coordinator rebuilds the groups of an offsets partition from its log

@@ -12,6 +12,7 @@ pub struct InvariantChecker {
     max_high_watermark: BTreeMap<TopicPartition, i64>,
     /// Per consumer, how many of its recorded reads were already checked.
     consumed_checked: BTreeMap<u32, usize>,
+    group_generations: BTreeMap<std::rc::Rc<str>, i32>,
 }
 
 /// Group members that believe they own a partition in a generation: (group, generation) ->
@@ -79,6 +80,20 @@ impl InvariantChecker {
         for ((group, generation), parts) in owners(sim) {
             if let Some((tp, names)) = parts.iter().find(|(_, n)| n.len() > 1) {
                 return Err(format!("one_owner_per_partition: group {group} generation {generation}: {tp} owned by {names:?}"));
+            }
+        }
+        // A group's generation never goes back below one that became Stable (and so was
+        // stored), whichever broker coordinates it. (A generation that never reached Stable
+        // can die with its coordinator, as in Kafka.)
+        for b in sim.brokers.values().filter(|b| b.is_up()) {
+            for g in b.groups.values() {
+                let floor = self.group_generations.entry(g.id.clone()).or_insert(0);
+                if g.generation < *floor {
+                    return Err(format!("generation_monotonic: group {} is at generation {} on coordinator {} but generation {} was stable", g.id, g.generation, b.id, *floor));
+                }
+                if g.state == crate::sim::group::GroupState::Stable {
+                    *floor = (*floor).max(g.generation);
+                }
             }
         }
         // Committed offsets never pass the log end offset.
