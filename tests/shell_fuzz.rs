@@ -3,6 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use kafka_flightsim::shell::{parse_script, Shell};
+use kafka_flightsim::sim::config::ClusterConfig;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
@@ -83,11 +84,14 @@ fn a_hundred_thousand_lines_never_panic() {
     let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20261122);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let corpus = corpus();
-    let mut shell = Shell::new(seed);
+    // A fresh, small cluster every 50 lines: clients started by earlier lines (producers at a
+    // rate, group members heartbeating) would otherwise make every later `tick` slower.
+    let fresh = |s: u64| Shell::with_cluster(s, 3, ClusterConfig { offsets_topic_num_partitions: 5, ..ClusterConfig::default() });
+    let mut shell = fresh(seed);
     let (mut ok, mut err) = (0usize, 0usize);
     for i in 0..LINES {
-        if i % 400 == 0 {
-            shell = Shell::new(seed + i as u64);
+        if i % 50 == 0 {
+            shell = fresh(seed + i as u64);
         }
         let line = match rng.next_u32() % 10 {
             // Pure noise now and then.

@@ -256,11 +256,8 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     let Some(topic) = p.get("topic").map(str::to_string) else {
         return Err(ShellError::new("Exactly one of include/topic is required."));
     };
-    if p.has("group") {
-        if p.has("partition") {
-            return Err(ShellError::new("Options group and partition cannot be specified together."));
-        }
-        return Err(ShellError::new("--group needs consumer groups, which the simulator does not run yet; leave it out to read without a group"));
+    if p.has("group") && p.has("partition") {
+        return Err(ShellError::new("Options group and partition cannot be specified together."));
     }
     if p.has("offset") && !p.has("partition") {
         return Err(ShellError::new("The partition is required when offset is specified."));
@@ -328,11 +325,17 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     let name = shell.next_console_name("console-consumer");
     let id = shell.sim.add_consumer(&name, config)?;
     shell.sim.record_client_history(id, true);
-    shell.sim.assign(id, partitions.clone())?;
+    match p.get("group") {
+        // With --group the console consumer joins the group and reads from its committed
+        // offsets (auto.offset.reset only where there is none).
+        Some(group) => shell.sim.subscribe(id, group, vec![topic.clone()])?,
+        None => shell.sim.assign(id, partitions.clone())?,
+    }
     if let Some(offset) = start.filter(|o| *o >= 0) {
         shell.sim.seek(id, &partitions[0], offset)?;
     }
-    let idle_limit = timeout_ms.map(|t| t.max(0) as u64).unwrap_or(IDLE_STOP_MS);
+    // A group member first has to join (initial rebalance delay included).
+    let idle_limit = timeout_ms.map(|t| t.max(0) as u64).unwrap_or(if p.has("group") { IDLE_STOP_MS + 4_000 } else { IDLE_STOP_MS });
     let mut seen = 0usize;
     let mut last_progress = shell.sim.now();
     let mut timed_out = false;
@@ -363,6 +366,8 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
         out.push_str("ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TimeoutException\n");
     }
     out.push_str(&format!("Processed a total of {n} messages\n"));
-    let _ = shell.sim.apply(Fault::CrashClient(id));
+    // Closing commits (auto-commit) and leaves the group.
+    let _ = shell.sim.close_consumer(id);
+    shell.sim.run_for(50);
     Ok(out)
 }

@@ -4,6 +4,7 @@
 mod clients;
 pub use clients::ProducerSession;
 mod configs;
+mod groups;
 mod offsets;
 mod options;
 mod pattern;
@@ -185,9 +186,7 @@ impl Shell {
             "kafka-configs" => configs::run(self, args),
             "kafka-get-offsets" => offsets::get_offsets(self, args),
             "kafka-leader-election" => offsets::leader_election(self, args),
-            "kafka-consumer-groups" => Err(ShellError::new(
-                "kafka-consumer-groups.sh needs consumer groups, which the simulator does not run yet; `describe clients` shows the consumers",
-            )),
+            "kafka-consumer-groups" => groups::run(self, args),
             _ => verbs::run(self, argv),
         }
     }

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::options::{self, did_you_mean, flag, value, Spec};
 use super::{Shell, ShellError, TOOLS};
-use crate::sim::config::{ClusterConfig, ConsumerConfig, OffsetReset, ProducerConfig};
+use crate::sim::config::{ClusterConfig, CommitMode, ConsumerConfig, OffsetReset, ProducerConfig};
 use crate::sim::producer::RateSpec;
 use crate::sim::{Client, Fault, Millis, NodeId, TopicPartition};
 
@@ -25,9 +25,9 @@ pub const VERBS: &[(&str, &str)] = &[
     ("step", "step [<n>]                            apply the next event(s)"),
     ("run", "run until idle                        advance until clients are done (60 s at most)"),
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys user_1..user_10] [--count N] [--value-bytes N] [--producer-property k=v]...\n                                        producer stop <name>"),
-    ("consumer", "consumer start <name> --topic <t> [--partition p] [--from-beginning] [--consumer-property k=v]...\n                                        consumer stop <name>"),
+    ("consumer", "consumer start <name> --topic <t> [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|after-processing|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
     ("describe", "describe cluster | topic <t> | partition <t-p> | clients"),
-    ("trace", "trace [<n>]                           the last n events (20)"),
+    ("trace", "trace [<n> [<word>]]                  the last n events (20), or the last n that mention word"),
     ("time", "time                                  the virtual clock"),
     ("reset", "reset [--brokers n] [--seed s]        a new cluster (3 brokers, seed 1)"),
 ];
@@ -208,8 +208,10 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
                 None => 20,
                 Some(w) => w.parse().map_err(|_| bad(verb))?,
             };
-            let t = shell.sim.trace();
-            Ok(t[t.len().saturating_sub(n)..].iter().map(|e| format!("{e}\n")).collect())
+            // An optional word keeps only the lines that mention it (a group, a client, a topic).
+            let word = args.get(1).map(String::as_str);
+            let lines: Vec<String> = shell.sim.trace().iter().map(|e| e.to_string()).filter(|l| word.is_none_or(|w| l.contains(w))).collect();
+            Ok(lines[lines.len().saturating_sub(n)..].iter().map(|l| format!("{l}\n")).collect())
         }
         "reset" => {
             let p = options::parse(args, &[value("brokers"), value("seed")])?;
@@ -259,7 +261,17 @@ fn run_until_idle(shell: &mut Shell) -> Result<String, ShellError> {
 }
 
 const PRODUCER_SPECS: &[Spec] = &[value("topic"), value("rate"), value("keys"), value("count"), value("value-bytes"), value("producer-property")];
-const CONSUMER_SPECS: &[Spec] = &[value("topic"), value("partition"), flag("from-beginning"), value("consumer-property")];
+const CONSUMER_SPECS: &[Spec] = &[
+    value("topic"),
+    value("partition"),
+    flag("from-beginning"),
+    value("consumer-property"),
+    value("group"),
+    value("assignor"),
+    value("commit"),
+    value("processing"),
+    value("instance-id"),
+];
 
 /// `user_1..user_10` expands to ten keys; `a,b,c` lists them.
 fn parse_keys(spec: &str) -> Result<Vec<Rc<str>>, ShellError> {
@@ -335,8 +347,37 @@ fn consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         let (k, v) = kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid consumer-property '{kv}': expected key=value")))?;
         config.set(k, v)?;
     }
+    if let Some(a) = p.get("assignor") {
+        let a = crate::sim::assignor::Assignor::parse(a).ok_or_else(|| ShellError::new(format!("unknown assignor '{a}'; choose range, roundrobin, sticky or cooperative-sticky")))?;
+        config.assignors = vec![a];
+    }
+    if let Some(c) = p.get("commit") {
+        config.commit_mode = match c {
+            "auto" => CommitMode::Auto,
+            "after-processing" => CommitMode::AfterProcessing,
+            "before-processing" => CommitMode::BeforeProcessing,
+            "never" => CommitMode::Never,
+            other => return Err(ShellError::new(format!("unknown commit mode '{other}'; choose auto, after-processing, before-processing or never"))),
+        };
+    }
+    if let Some(d) = p.get("processing") {
+        config.processing_ms = parse_duration(d)?;
+    }
+    if let Some(i) = p.get("instance-id") {
+        config.group_instance_id = Some(i.to_string());
+    }
+    let group = p.get("group").map(str::to_string);
+    if group.is_none() && (p.has("assignor") || p.has("commit") || p.has("instance-id")) {
+        return Err(ShellError::new("--assignor, --commit and --instance-id need --group"));
+    }
+    if group.is_some() && p.has("partition") {
+        return Err(ShellError::new("Options group and partition cannot be specified together."));
+    }
     let id = shell.sim.add_consumer(&name, config)?;
-    shell.sim.assign(id, partitions)?;
+    match group {
+        Some(g) => shell.sim.subscribe(id, &g, vec![topic])?,
+        None => shell.sim.assign(id, partitions)?,
+    }
     Ok(String::new())
 }
 
@@ -349,7 +390,11 @@ fn stop_client(shell: &mut Shell, name: &str, producer: bool) -> Result<String, 
     if !c.running() {
         return Err(ShellError::new(format!("'{name}' is not running")));
     }
-    shell.sim.apply(Fault::CrashClient(id))?;
+    if producer {
+        shell.sim.apply(Fault::CrashClient(id))?;
+    } else {
+        shell.sim.close_consumer(id)?;
+    }
     Ok(String::new())
 }
 

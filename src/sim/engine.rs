@@ -292,6 +292,11 @@ impl Sim {
         r
     }
 
+    /// `with_node` for the engine's other modules.
+    pub(crate) fn with_node_pub<R>(&mut self, node: NodeId, f: impl FnOnce(&mut Sim, &mut Ctx) -> R) -> R {
+        self.with_node(node, f)
+    }
+
     fn apply_out(&mut self, node: NodeId, out: Out) {
         for e in out.trace {
             self.record(e);

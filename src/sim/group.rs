@@ -78,6 +78,10 @@ pub struct Group {
 }
 
 impl Group {
+    pub(crate) fn empty(id: Rc<str>) -> Group {
+        Group::new(id)
+    }
+
     fn new(id: Rc<str>) -> Group {
         Group {
             id,
@@ -234,7 +238,14 @@ impl Broker {
             return reply(ctx, Err((KafkaError::UnknownMemberId, None)));
         }
         let m = g.members.get_mut(&j.member_id).expect("checked");
-        let changed = m.topics != j.topics || m.protocols != j.protocols;
+        // member.matches(protocols) compares the whole subscription, owned partitions included
+        // (a cooperative member that gave some up must trigger the follow-up rebalance).
+        let sorted = |v: &[TopicPartition]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        };
+        let changed = m.topics != j.topics || m.protocols != j.protocols || sorted(&m.owned) != sorted(&j.owned);
         m.topics = j.topics.clone();
         m.protocols = j.protocols.clone();
         m.owned = j.owned.clone();
@@ -300,7 +311,8 @@ impl Broker {
         if g.state != GroupState::PreparingRebalance {
             return;
         }
-        let everyone = !g.members.is_empty() && g.members.values().all(|m| m.pending_join.is_some());
+        // Vacuously true for a group whose last member left: it completes at once, to Empty.
+        let everyone = g.members.values().all(|m| m.pending_join.is_some());
         // An empty group that just got its first members waits out the initial delay.
         let waiting_initial = g.generation == 0 && now < g.join_deadline;
         if everyone && !waiting_initial {
@@ -437,14 +449,11 @@ impl Broker {
     fn after_member_removed(&mut self, ctx: &mut Ctx, group: &str) {
         let Some(g) = self.groups.get(group) else { return };
         match g.state {
-            GroupState::Stable | GroupState::CompletingRebalance => self.prepare_rebalance(ctx, group, "a member left"),
-            GroupState::PreparingRebalance => {
-                if self.groups[group].members.is_empty() {
-                    self.complete_join(ctx, group);
-                } else {
-                    self.try_complete_join(ctx, group);
-                }
+            GroupState::Stable | GroupState::CompletingRebalance => {
+                self.prepare_rebalance(ctx, group, "a member left");
+                self.try_complete_join(ctx, group);
             }
+            GroupState::PreparingRebalance => self.try_complete_join(ctx, group),
             _ => {}
         }
     }

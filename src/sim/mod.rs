@@ -10,6 +10,7 @@ pub mod controller;
 pub mod coordinator;
 mod engine;
 pub mod group;
+pub mod group_admin;
 pub mod group_client;
 pub mod error;
 pub mod invariants;

@@ -1,0 +1,323 @@
+//! `kafka-consumer-groups.sh` (apache/kafka tools/.../consumer/group/ConsumerGroupCommand.java;
+//! formats in ../shared/kafka-reference/cli_formats.md section 2).
+use std::collections::BTreeMap;
+
+use super::options::{self, flag, value, Parsed, Spec};
+use super::topics::{no_positional, require_bootstrap};
+use super::{Shell, ShellError};
+use crate::sim::group::GroupState;
+use crate::sim::group_admin::{broker_address, GroupDescription};
+use crate::sim::TopicPartition;
+
+const SPECS: &[Spec] = &[
+    value("bootstrap-server"),
+    flag("list"),
+    flag("describe"),
+    flag("delete"),
+    flag("reset-offsets"),
+    flag("delete-offsets"),
+    value("group"),
+    flag("all-groups"),
+    flag("members"),
+    flag("verbose"),
+    flag("state"),
+    flag("offsets"),
+    value("topic"),
+    flag("all-topics"),
+    flag("to-earliest"),
+    flag("to-latest"),
+    value("to-offset"),
+    value("shift-by"),
+    value("to-datetime"),
+    flag("dry-run"),
+    flag("execute"),
+    value("timeout"),
+    flag("help"),
+];
+
+const MISSING: &str = "-";
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s:<w$}")
+}
+
+pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
+    let p = options::parse(args, SPECS)?;
+    no_positional(&p, "kafka-consumer-groups.sh")?;
+    if p.has("help") || args.is_empty() {
+        return Ok("This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.\n".into());
+    }
+    let actions = ["list", "describe", "delete", "reset-offsets", "delete-offsets"].iter().filter(|a| p.has(a)).count();
+    if actions != 1 {
+        return Err(ShellError::new("Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets"));
+    }
+    require_bootstrap(&p)?;
+    if p.has("list") {
+        return Ok(shell.sim.group_ids().iter().map(|g| format!("{g}\n")).collect());
+    }
+    let groups: Vec<String> = if p.has("all-groups") {
+        shell.sim.group_ids().iter().map(|g| g.to_string()).collect()
+    } else {
+        match p.all("group") {
+            v if v.is_empty() => return Err(ShellError::new("Option [describe] takes one of these options: [all-groups], [group]")),
+            v => v.into_iter().map(String::from).collect(),
+        }
+    };
+    if p.has("describe") {
+        let mut out = String::new();
+        for g in &groups {
+            out.push_str(&describe(shell, &p, g));
+        }
+        return Ok(out);
+    }
+    if p.has("delete") {
+        return delete(shell, &groups);
+    }
+    if p.has("delete-offsets") {
+        let topic = p.get("topic").ok_or_else(|| ShellError::new("Option [delete-offsets] takes the following options: [topic], [group]"))?;
+        let gone = shell.sim.delete_group_offsets(&groups[0], topic)?;
+        let mut out = format!("Request succeed for deleting offsets with topic {topic} group {}\n", groups[0]);
+        out.push_str(&format!("\n{} {} {}\n", pad("TOPIC", 30), pad("PARTITION", 10), "STATUS"));
+        for tp in gone {
+            out.push_str(&format!("{} {} {}\n", pad(&tp.topic, 30), pad(&tp.partition.to_string(), 10), "Successful"));
+        }
+        return Ok(out);
+    }
+    reset_offsets(shell, &p, &groups)
+}
+
+/// `shouldPrintMemberState`: the notices that come before a table (stdout for errors,
+/// stderr for the others; both go to the terminal).
+fn notice(d: &Option<GroupDescription>, group: &str) -> (Option<String>, bool) {
+    match d {
+        None => (Some(format!("\nError: The consumer group '{group}' does not exist.\n")), false),
+        Some(d) => match d.state {
+            GroupState::Dead => (Some(format!("\nError: Consumer group '{group}' does not exist.\n")), false),
+            GroupState::Empty => (Some(format!("\nConsumer group '{group}' has no active members.\n")), true),
+            GroupState::PreparingRebalance | GroupState::CompletingRebalance => (Some(format!("\nWarning: Consumer group '{group}' is rebalancing.\n")), true),
+            GroupState::Stable => (None, true),
+        },
+    }
+}
+
+fn describe(shell: &Shell, p: &Parsed, group: &str) -> String {
+    let d = shell.sim.describe_group(group);
+    let (pre, go_on) = notice(&d, group);
+    let mut out = pre.unwrap_or_default();
+    let Some(d) = d.filter(|_| go_on) else { return out };
+    if p.has("state") {
+        let coordinator = format!("{}  ({})", broker_address(d.coordinator), d.coordinator);
+        let w = 25usize.max(coordinator.len());
+        out.push_str(&format!("\n{} {} {} {} {}", pad("GROUP", w), pad("COORDINATOR (ID)", 25), pad("ASSIGNMENT-STRATEGY", 20), pad("STATE", 15), "#MEMBERS"));
+        out.push_str(&format!(
+            "\n{} {} {} {} {}\n",
+            pad(&d.group, w),
+            pad(&coordinator, 25),
+            pad(d.protocol.map_or("", |a| a.name()), 20),
+            pad(&d.state.to_string(), 15),
+            d.members.len()
+        ));
+        return out;
+    }
+    if p.has("members") {
+        let with_static = d.members.iter().any(|m| m.group_instance_id.is_some());
+        let g = 15usize.max(d.group.len());
+        let c = 15usize.max(d.members.iter().map(|m| m.member_id.len()).max().unwrap_or(0));
+        let i = 17usize.max(d.members.iter().map(|m| m.group_instance_id.as_deref().unwrap_or(MISSING).len()).max().unwrap_or(0));
+        let h = 15usize.max(d.members.iter().map(|m| m.host.len()).max().unwrap_or(0));
+        let cl = 15usize.max(d.members.iter().map(|m| m.client_id.len()).max().unwrap_or(0));
+        let row = |a: &str, b: &str, inst: &str, host: &str, client: &str, n: &str| {
+            if with_static {
+                format!("{} {} {} {} {} {} ", pad(a, g), pad(b, c), pad(inst, i), pad(host, h), pad(client, cl), pad(n, 15))
+            } else {
+                format!("{} {} {} {} {} ", pad(a, g), pad(b, c), pad(host, h), pad(client, cl), pad(n, 15))
+            }
+        };
+        out.push_str(&format!("\n{}", row("GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS")));
+        if p.has("verbose") {
+            out.push_str("ASSIGNMENT");
+        }
+        for m in &d.members {
+            out.push('\n');
+            out.push_str(&row(&d.group, &m.member_id, m.group_instance_id.as_deref().unwrap_or(MISSING), &m.host, &m.client_id, &m.assignment.len().to_string()));
+            if p.has("verbose") {
+                out.push_str(&assignment_string(&m.assignment));
+            }
+        }
+        out.push('\n');
+        return out;
+    }
+    // --offsets (the default view).
+    struct Row {
+        topic: String,
+        partition: i32,
+        current: String,
+        leo: String,
+        lag: String,
+        consumer: String,
+        host: String,
+        client: String,
+    }
+    let mut rows = Vec::new();
+    let mut members: Vec<_> = d.members.iter().filter(|m| !m.assignment.is_empty()).collect();
+    members.sort_by(|a, b| b.assignment.len().cmp(&a.assignment.len()));
+    let value = |tp: &TopicPartition| {
+        let committed = d.committed.get(tp).copied();
+        let leo = shell.sim.latest_offset(tp);
+        let lag = match (committed, leo) {
+            (Some(c), Some(l)) if c >= 0 => (l - c).to_string(),
+            _ => MISSING.to_string(),
+        };
+        (committed.map_or(MISSING.to_string(), |c| c.to_string()), leo.map_or(MISSING.to_string(), |l| l.to_string()), lag)
+    };
+    let mut owned = std::collections::BTreeSet::new();
+    for m in members {
+        let mut parts = m.assignment.clone();
+        parts.sort();
+        for tp in parts {
+            let (current, leo, lag) = value(&tp);
+            owned.insert(tp.clone());
+            rows.push(Row { topic: tp.topic.to_string(), partition: tp.partition, current, leo, lag, consumer: m.member_id.clone(), host: m.host.clone(), client: m.client_id.to_string() });
+        }
+    }
+    for tp in d.committed.keys().filter(|tp| !owned.contains(*tp)) {
+        let (current, leo, lag) = value(tp);
+        rows.push(Row { topic: tp.topic.to_string(), partition: tp.partition, current, leo, lag, consumer: MISSING.into(), host: MISSING.into(), client: MISSING.into() });
+    }
+    if rows.is_empty() && d.state == GroupState::Empty {
+        return out;
+    }
+    let gw = 15usize.max(d.group.len());
+    let tw = 15usize.max(rows.iter().map(|r| r.topic.len()).max().unwrap_or(1));
+    let cw = 15usize.max(rows.iter().map(|r| r.consumer.len()).max().unwrap_or(1));
+    let hw = 15usize.max(rows.iter().map(|r| r.host.len()).max().unwrap_or(1));
+    let line = |a: &str, t: &str, p: &str, c: &str, l: &str, lag: &str, cons: &str, h: &str, cl: &str| {
+        format!("\n{} {} {} {} {} {} {} {} {}", pad(a, gw), pad(t, tw), pad(p, 10), pad(c, 15), pad(l, 15), pad(lag, 15), pad(cons, cw), pad(h, hw), cl)
+    };
+    out.push_str(&line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"));
+    for r in &rows {
+        out.push_str(&line(&d.group, &r.topic, &r.partition.to_string(), &r.current, &r.leo, &r.lag, &r.consumer, &r.host, &r.client));
+    }
+    out.push('\n');
+    out
+}
+
+/// `topic(p1,p2), topic2(p)`: partitions sorted as strings, groups sorted as strings.
+fn assignment_string(a: &[TopicPartition]) -> String {
+    if a.is_empty() {
+        return MISSING.to_string();
+    }
+    let mut by_topic: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for tp in a {
+        by_topic.entry(tp.topic.to_string()).or_default().push(tp.partition.to_string());
+    }
+    let mut parts: Vec<String> = by_topic
+        .into_iter()
+        .map(|(t, mut ps)| {
+            ps.sort();
+            format!("{t}({})", ps.join(","))
+        })
+        .collect();
+    parts.sort();
+    parts.join(", ")
+}
+
+fn delete(shell: &mut Shell, groups: &[String]) -> Result<String, ShellError> {
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    for g in groups {
+        match shell.sim.delete_group(g) {
+            Ok(()) => ok.push(format!("'{g}'")),
+            Err(e) => failed.push(format!("* Group '{g}' could not be deleted due to: {e}")),
+        }
+    }
+    let mut out = String::new();
+    if !ok.is_empty() {
+        out.push_str(&format!("Deletion of requested consumer groups ({}) was successful.\n", ok.join(", ")));
+    }
+    if !failed.is_empty() {
+        out.push_str(&format!("Deletion of some consumer groups failed:\n{}\n", failed.join("\n")));
+        return Err(ShellError::new(out.trim_end().to_string()));
+    }
+    Ok(out)
+}
+
+fn reset_offsets(shell: &mut Shell, p: &Parsed, groups: &[String]) -> Result<String, ShellError> {
+    let specs = ["to-earliest", "to-latest", "to-offset", "shift-by", "to-datetime"];
+    if specs.iter().filter(|s| p.has(s)).count() != 1 {
+        return Err(ShellError::new("Option [reset-offsets] takes one of these options: [to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [from-file], [to-current], [to-offset]"));
+    }
+    if usize::from(p.has("dry-run")) + usize::from(p.has("execute")) == 0 {
+        // Kafka 3.x/4.x: with neither, it is a dry run and says so.
+        return reset_offsets_inner(shell, p, groups, false).map(|s| format!("WARN: No action will be performed as the --execute option is missing. In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n{s}"));
+    }
+    reset_offsets_inner(shell, p, groups, p.has("execute"))
+}
+
+fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute: bool) -> Result<String, ShellError> {
+    let mut out = String::new();
+    for g in groups {
+        let d = shell.sim.describe_group(g);
+        if let Some(d) = &d {
+            if d.state != GroupState::Empty && d.state != GroupState::Dead {
+                return Err(ShellError::new(format!("\nError: Assignments can only be reset if the group '{g}' is inactive, but the current state is {}.", d.state)));
+            }
+        }
+        let committed = d.map(|d| d.committed).unwrap_or_default();
+        let mut partitions: Vec<TopicPartition> = Vec::new();
+        if p.has("all-topics") {
+            partitions.extend(committed.keys().cloned());
+        }
+        for t in p.all("topic") {
+            let (name, list) = match t.split_once(':') {
+                Some((n, l)) => (n, Some(l)),
+                None => (t, None),
+            };
+            let Some(info) = shell.sim.controller().topics.get(name) else {
+                return Err(ShellError::new(format!("Error: Executing consumer group command failed due to org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition. ({name})")));
+            };
+            match list {
+                None => partitions.extend((0..info.partitions.len() as i32).map(|i| TopicPartition::new(name, i))),
+                Some(l) => {
+                    for x in l.split(',') {
+                        let n: i32 = x.trim().parse().map_err(|_| ShellError::new(format!("Invalid partition '{x}' in --topic {t}: write topic:0,1")))?;
+                        partitions.push(TopicPartition::new(name, n));
+                    }
+                }
+            }
+        }
+        if partitions.is_empty() {
+            return Err(ShellError::new("Option [reset-offsets] takes one of these options: [all-topics], [topic]"));
+        }
+        partitions.sort();
+        partitions.dedup();
+        let mut new = Vec::new();
+        for tp in &partitions {
+            let earliest = shell.sim.earliest_offset(tp).unwrap_or(0);
+            let latest = shell.sim.latest_offset(tp).unwrap_or(0);
+            let current = committed.get(tp).copied().unwrap_or(latest);
+            let target = if p.has("to-earliest") {
+                earliest
+            } else if p.has("to-latest") {
+                latest
+            } else if let Some(o) = p.int("to-offset")? {
+                o
+            } else if let Some(s) = p.int("shift-by")? {
+                current + s
+            } else {
+                return Err(ShellError::new("--to-datetime needs wall-clock timestamps, which the simulator does not keep; use --to-offset, --shift-by, --to-earliest or --to-latest"));
+            };
+            // Out-of-range targets are clamped to the log, as Kafka does (with a warning).
+            new.push((tp.clone(), target.clamp(earliest, latest)));
+        }
+        if execute {
+            shell.sim.reset_group_offsets(g, new.clone())?;
+        }
+        out.push_str(&format!("\n{} {} {} {}", pad("GROUP", 30), pad("TOPIC", 30), pad("PARTITION", 10), pad("NEW-OFFSET", 15)));
+        for (tp, o) in &new {
+            out.push_str(&format!("\n{} {} {} {}", pad(g, 30), pad(&tp.topic, 30), pad(&tp.partition.to_string(), 10), pad(&o.to_string(), 15)));
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
