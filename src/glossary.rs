@@ -27,6 +27,12 @@ pub const ENTRIES: &[Entry] = &[
     Entry { id: "truncation", term: "Truncation", text: "A follower cutting off the end of its log that the leader does not have: records that were never committed, or, after an unclean election, committed ones." },
     Entry { id: "idempotent", term: "Idempotent producer", text: "The broker remembers each producer's sequence numbers per partition, so a retried batch is not written twice and retries do not reorder records. On by default since Kafka 3.0." },
     Entry { id: "position", term: "Consumer position", text: "The offset of the next record the consumer will be given." },
+    Entry { id: "group", term: "Consumer group", text: "Consumers sharing a group.id split a topic's partitions: each partition is read by one member. Several groups read the same topic independently." },
+    Entry { id: "coordinator", term: "Group coordinator", text: "The broker that leads the group's partition of __consumer_offsets (abs(hash(group.id)) % 50). It runs the group's membership and stores its committed offsets." },
+    Entry { id: "rebalance", term: "Rebalance", text: "Members join (JoinGroup), the leader computes an assignment, everyone gets theirs (SyncGroup), and the generation grows by one. Eager: everyone first gives up everything. Cooperative (KIP-429): only the partitions that move are given up, and a second rebalance hands them out." },
+    Entry { id: "committed-offset", term: "Committed offset", text: "Where the group resumes reading a partition: the next offset to read. Lag = log end offset - committed offset. Commit after processing and a crash repeats records (at-least-once); commit before processing and a crash skips them (at-most-once)." },
+    Entry { id: "session-timeout", term: "session.timeout.ms", text: "How long the coordinator waits for a member's heartbeat before removing it and rebalancing (45 s by default). max.poll.interval.ms bounds the time between poll() calls instead: a slow consumer leaves the group." },
+    Entry { id: "static-member", term: "Static membership", text: "A member with group.instance.id keeps its partitions across a restart that is shorter than the session timeout: no rebalance (KIP-345)." },
 ];
 
 /// Where the simulator is simpler than Kafka. Never something Kafka does not do: a shortcut
@@ -41,6 +47,9 @@ pub const SIMPLIFICATIONS: &[&str] = &[
     "For records without a key, Kafka picks the next sticky partition at random; the simulator draws it from its seeded random generator so runs replay.",
     "Retention is checked every simulated minute (Kafka: every 5 minutes). Eligible leader replicas (KIP-966) and fetch sessions (KIP-227) are not modelled.",
     "Kafka moves leadership back to preferred replicas by itself every 5 minutes (auto.leader.rebalance.enable); the simulator does not, so use kafka-leader-election.sh --election-type preferred.",
+    "Group administration (kafka-consumer-groups.sh) reaches the coordinator directly, and __consumer_offsets gets as many replicas as there are brokers, up to offsets.topic.replication.factor (3).",
+    "The console consumer without --group reads every partition itself instead of joining a generated group; it prints the same records.",
+    "Commits are asynchronous in every mode: commitSync's wait is not modelled.",
     "Nothing is written to disk: a killed broker keeps its log, as after a process crash whose writes reached the operating system.",
 ];
 

@@ -7,7 +7,7 @@ use crate::sim::producer::RateSpec;
 use crate::sim::{Fault, Sim, TopicPartition};
 
 /// The failover preset: three brokers, `orders` with 3 partitions, RF 3, min ISR 2, a keyed
-/// producer at 4 records/s and a consumer reading every partition from the beginning.
+/// producer at 4 records/s and a `dashboard` consumer group of one member.
 pub fn failover_preset(seed: u64) -> Sim {
     let mut sim = Sim::new(seed, 3, ClusterConfig::default());
     sim.run_for(50);
@@ -18,8 +18,9 @@ pub fn failover_preset(seed: u64) -> Sim {
     sim.start_rate(p, RateSpec { topic: Rc::from("orders"), per_second: 4, keys, value_bytes: 0, remaining: None }).expect("preset producer runs");
     let consumer = ConsumerConfig { auto_offset_reset: OffsetReset::Earliest, ..ConsumerConfig::default() };
     let c = sim.add_consumer("dashboard", consumer).expect("valid preset consumer");
-    sim.assign(c, (0..3).map(|p| TopicPartition::new("orders", p)).collect()).expect("preset consumer runs");
-    sim.run_for(400);
+    sim.subscribe(c, "dashboard", vec!["orders".to_string()]).expect("preset consumer runs");
+    // Past the group's initial rebalance delay, so the sandbox opens on a stable group.
+    sim.run_for(3_500);
     sim
 }
 

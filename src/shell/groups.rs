@@ -53,7 +53,18 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     }
     require_bootstrap(&p)?;
     if p.has("list") {
-        return Ok(shell.sim.group_ids().iter().map(|g| format!("{g}\n")).collect());
+        let ids = shell.sim.group_ids();
+        if !p.has("state") {
+            return Ok(ids.iter().map(|g| format!("{g}\n")).collect());
+        }
+        // --list --state: `%-{max(15, longest)+10}s %-20s` (ConsumerGroupCommand 230-261).
+        let w = 15usize.max(ids.iter().map(|g| g.len()).max().unwrap_or(0)) + 10;
+        let mut out = format!("{} {}\n", pad("GROUP", w), pad("STATE", 20));
+        for g in ids {
+            let state = shell.sim.describe_group(&g).map_or("Unknown".to_string(), |d| d.state.to_string());
+            out.push_str(&format!("{} {}\n", pad(&g, w), pad(&state, 20)));
+        }
+        return Ok(out);
     }
     let groups: Vec<String> = if p.has("all-groups") {
         shell.sim.group_ids().iter().map(|g| g.to_string()).collect()
@@ -305,7 +316,13 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
             } else if let Some(s) = p.int("shift-by")? {
                 current + s
             } else {
-                return Err(ShellError::new("--to-datetime needs wall-clock timestamps, which the simulator does not keep; use --to-offset, --shift-by, --to-earliest or --to-latest"));
+                // The first offset whose timestamp is at or after the datetime (ListOffsets by
+                // timestamp); the log end when there is none.
+                let spec = p.get("to-datetime").unwrap_or("");
+                let ts = parse_datetime(spec).ok_or_else(|| {
+                    ShellError::new(format!("Error parsing timestamp. It does not conform to the format yyyy-MM-dd'T'HH:mm:SS.sss: {spec} (virtual time starts at 1970-01-01T00:00:00.000)"))
+                })?;
+                shell.sim.offset_for_timestamp(tp, ts).unwrap_or(latest)
             };
             // Out-of-range targets are clamped to the log, as Kafka does (with a warning).
             new.push((tp.clone(), target.clamp(earliest, latest)));
@@ -320,4 +337,44 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
         out.push('\n');
     }
     Ok(out)
+}
+
+/// `yyyy-MM-dd'T'HH:mm:SS.sss` (optionally without the milliseconds, or with a trailing Z) as
+/// milliseconds since the epoch. The simulation's virtual clock starts at the epoch.
+fn parse_datetime(s: &str) -> Option<i64> {
+    let s = s.trim().trim_end_matches('Z');
+    let (date, time) = s.split_once('T')?;
+    let mut d = date.split('-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (hms, ms) = match time.split_once('.') {
+        Some((a, b)) => (a, b.parse::<i64>().ok()?),
+        None => (time, 0),
+    };
+    let mut t = hms.split(':').map(|x| x.parse::<i64>().ok());
+    let (h, mi, sec) = (t.next()??, t.next()??, t.next().unwrap_or(Some(0))?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || mi > 59 || sec > 59 || !(0..1000).contains(&ms) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + h) * 60 + mi) * 60_000 + sec * 1_000 + ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_datetime;
+
+    #[test]
+    fn datetimes() {
+        assert_eq!(parse_datetime("1970-01-01T00:00:05.000"), Some(5_000));
+        assert_eq!(parse_datetime("1970-01-02T00:00:00"), Some(86_400_000));
+        assert_eq!(parse_datetime("2024-02-29T12:00:00.000Z"), Some(1_709_208_000_000));
+        assert_eq!(parse_datetime("yesterday"), None);
+        assert_eq!(parse_datetime("1970-13-01T00:00:00"), None);
+    }
 }

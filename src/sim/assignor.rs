@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use super::coordinator::java_string_hash as java_hash;
 use super::types::TopicPartition;
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -144,11 +145,6 @@ fn round_robin(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<Stri
         }
     }
     out
-}
-
-/// Java's `String.hashCode`.
-fn java_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
 }
 
 /// The order a `java.util.HashMap<String, _>` holding these keys iterates them: by bucket

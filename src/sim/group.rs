@@ -505,21 +505,28 @@ impl Broker {
         match self.append_to_leader(ctx, batch, -1) {
             Err(_) => reply(ctx, Err(KafkaError::CoordinatorNotAvailable)),
             Ok((base, required)) => {
-                let purgatory_id = self.next_id();
-                let epoch = self.replicas.get(&tp).map_or(-1, |r| r.leader_epoch);
-                let result = match required {
-                    Some(required_offset) => DelayedResult::Waiting { base_offset: base, required_offset, leader_epoch: epoch },
-                    None => DelayedResult::Done(Ok(base)),
-                };
-                let mut d = DelayedProduce { purgatory_id, from, req_id, results: vec![(tp, result)], reply: Reply::OffsetCommit { group: Rc::from(group), offsets } };
-                if self.try_complete(&mut d) {
-                    self.send_delayed(ctx, d);
-                } else {
-                    let timeout = self.cluster.replica_lag_time_max_ms.max(5_000);
-                    self.purgatory.push(d);
-                    ctx.set_timer(timeout, Timer::ProduceExpire { purgatory_id });
-                }
+                self.await_replication(ctx, tp, base, required, from, req_id, Reply::OffsetCommit { group: Rc::from(group), offsets });
             }
+        }
+    }
+
+    /// Answers `reply` once the appended records at `base` are replicated to the ISR (the
+    /// produce purgatory, as for acks=all), or fails it after the timeout.
+    #[allow(clippy::too_many_arguments)]
+    fn await_replication(&mut self, ctx: &mut Ctx, tp: TopicPartition, base: i64, required: Option<i64>, from: NodeId, req_id: u64, reply: Reply) {
+        let purgatory_id = self.next_id();
+        let epoch = self.replicas.get(&tp).map_or(-1, |r| r.leader_epoch);
+        let result = match required {
+            Some(required_offset) => DelayedResult::Waiting { base_offset: base, required_offset, leader_epoch: epoch },
+            None => DelayedResult::Done(Ok(base)),
+        };
+        let mut d = DelayedProduce { purgatory_id, from, req_id, results: vec![(tp, result)], reply };
+        if self.try_complete(&mut d) {
+            self.send_delayed(ctx, d);
+        } else {
+            let timeout = self.cluster.replica_lag_time_max_ms.max(5_000);
+            self.purgatory.push(d);
+            ctx.set_timer(timeout, Timer::ProduceExpire { purgatory_id });
         }
     }
 
@@ -563,20 +570,7 @@ impl Broker {
         let Some((tp, base, required)) = self.append_group_record(ctx, group, -1) else {
             return self.finish_group_store(ctx, group, generation, false);
         };
-        let purgatory_id = self.next_id();
-        let epoch = self.replicas.get(&tp).map_or(-1, |r| r.leader_epoch);
-        let result = match required {
-            Some(required_offset) => DelayedResult::Waiting { base_offset: base, required_offset, leader_epoch: epoch },
-            None => DelayedResult::Done(Ok(base)),
-        };
-        let mut d = DelayedProduce { purgatory_id, from: NodeId::Controller, req_id: 0, results: vec![(tp, result)], reply: Reply::GroupStored { group: Rc::from(group), generation } };
-        if self.try_complete(&mut d) {
-            self.send_delayed(ctx, d);
-        } else {
-            let timeout = self.cluster.replica_lag_time_max_ms.max(5_000);
-            self.purgatory.push(d);
-            ctx.set_timer(timeout, Timer::ProduceExpire { purgatory_id });
-        }
+        self.await_replication(ctx, tp, base, required, NodeId::Controller, 0, Reply::GroupStored { group: Rc::from(group), generation });
     }
 
     /// The stored group is replicated (or the write failed): Stable and answer, or rebalance.

@@ -87,6 +87,13 @@ impl Sim {
         self.brokers.get(&leader).filter(|b| b.is_up())?.replicas.get(tp).map(|r| r.high_watermark)
     }
 
+    /// ListOffsets by timestamp: the first offset whose timestamp is >= `ts`.
+    pub fn offset_for_timestamp(&self, tp: &TopicPartition, ts: i64) -> Option<i64> {
+        let leader = self.controller.partition(tp)?.leader?;
+        let r = self.brokers.get(&leader).filter(|b| b.is_up())?.replicas.get(tp)?;
+        r.log.records().find(|rec| rec.timestamp_ms >= ts && rec.offset < r.high_watermark).map(|rec| rec.offset)
+    }
+
     pub fn earliest_offset(&self, tp: &TopicPartition) -> Option<i64> {
         let leader = self.controller.partition(tp)?.leader?;
         self.brokers.get(&leader).filter(|b| b.is_up())?.replicas.get(tp).map(|r| r.log.log_start_offset())

@@ -174,6 +174,33 @@ impl fmt::Display for TraceEvent {
     }
 }
 
+impl TraceEvent {
+    /// The partition the event is about, if it is about one.
+    pub fn partition(&self) -> Option<&TopicPartition> {
+        use TraceEvent::*;
+        match self {
+            LeaderElected { tp, .. }
+            | IsrChanged { tp, .. }
+            | IsrChangeProposed { tp, .. }
+            | BecameLeader { tp, .. }
+            | BecameFollower { tp, .. }
+            | Appended { tp, .. }
+            | HighWatermark { tp, .. }
+            | Truncated { tp, .. }
+            | LogStartAdvanced { tp, .. }
+            | ProduceRejected { tp, .. }
+            | DuplicateBatch { tp, .. }
+            | ProduceAcked { tp, .. }
+            | ProduceRetry { tp, .. }
+            | ProduceFailed { tp, .. }
+            | Consumed { tp, .. }
+            | OffsetReset { tp, .. }
+            | ConsumerError { tp, .. } => Some(tp),
+            _ => None,
+        }
+    }
+}
+
 /// A trace event with the virtual time it happened at.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Traced {

@@ -73,6 +73,8 @@ pub struct ClientView {
     pub consumed: u64,
     /// Consumer: (partition, position) of each assigned partition.
     pub positions: Vec<(TopicPartition, Option<i64>)>,
+    /// Consumer in a group: the group and the generation it last joined.
+    pub group: Option<(Rc<str>, i32)>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -184,6 +186,7 @@ impl Sim {
                     pending: p.pending_records(),
                     consumed: 0,
                     positions: Vec::new(),
+                    group: None,
                 },
                 Client::Consumer(c) => ClientView {
                     id: i as ClientId,
@@ -195,6 +198,7 @@ impl Sim {
                     pending: 0,
                     consumed: c.consumed_count,
                     positions: c.assignment.iter().map(|tp| (tp.clone(), c.positions.get(tp).and_then(|p| p.position))).collect(),
+                    group: c.group.as_ref().map(|g| (g.group.clone(), g.generation)),
                 },
             })
             .collect();

@@ -28,6 +28,9 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
         "fenced" => ("⚠", "Fenced"),
         _ => ("●", "Running"),
     };
+    // The internal offsets topic has dozens of partitions: counted, not listed.
+    let internal = b.replicas.iter().filter(|r| r.tp.topic.starts_with("__")).count();
+    let leads = b.replicas.iter().filter(|r| r.tp.topic.starts_with("__") && r.is_leader).count();
     let kill = props.on_kill.reform(move |_: MouseEvent| id);
     let stop = props.on_stop.reform(move |_: MouseEvent| id);
     let start = props.on_start.reform(move |_: MouseEvent| id);
@@ -41,9 +44,12 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
                 <caption class="visually-hidden">{ format!("Replicas on broker {id}") }</caption>
                 <thead><tr><th scope="col">{ "Partition" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "LEO" }</th><th scope="col">{ "HW" }</th><th scope="col">{ "ISR" }</th></tr></thead>
                 <tbody>
-                    { for b.replicas.iter().map(|r| html! { <ReplicaRow key={r.tp.to_string()} replica={r.clone()} /> }) }
+                    { for b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).map(|r| html! { <ReplicaRow key={r.tp.to_string()} replica={r.clone()} /> }) }
                 </tbody>
             </table>
+            if internal > 0 {
+                <p class="internal">{ format!("+ {internal} replicas of __consumer_offsets ({leads} led here)") }</p>
+            }
             <div class="actions">
                 if b.up {
                     <button onclick={kill} aria-label={format!("Kill broker {id} (hard)")}>{ "Kill" }</button>

@@ -47,6 +47,10 @@ pub fn sandbox_page() -> Html {
                                 { format!("Producer {}: {} acknowledged, {} pending, {} failed", c.name, c.acked, c.pending, c.failed) }
                             } else {
                                 { format!("Consumer {}: {} records read", c.name, c.consumed) }
+                                if let Some((group, generation)) = &c.group {
+                                    { format!(" \u{2014} group {group}, generation {generation}, owns ") }
+                                    { if c.positions.is_empty() { "nothing".to_string() } else { c.positions.iter().map(|(tp, _)| tp.to_string()).collect::<Vec<_>>().join(", ") } }
+                                }
                             }
                         </li>
                     }) }

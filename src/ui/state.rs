@@ -74,11 +74,17 @@ impl PartialEq for SandboxState {
 
 /// Record-by-record events are shown by the logs on the stage; the narration tells the
 /// story of the cluster (elections, ISR changes, faults, errors).
+/// Internal topics (`__consumer_offsets`) and routine commits are left to the stage too.
 fn is_noise(e: &TraceEvent) -> bool {
     matches!(
         e,
-        TraceEvent::HighWatermark { .. } | TraceEvent::Appended { .. } | TraceEvent::ProduceAcked { .. } | TraceEvent::Consumed { .. } | TraceEvent::MessageDropped { .. }
-    )
+        TraceEvent::HighWatermark { .. }
+            | TraceEvent::Appended { .. }
+            | TraceEvent::ProduceAcked { .. }
+            | TraceEvent::Consumed { .. }
+            | TraceEvent::MessageDropped { .. }
+            | TraceEvent::OffsetsCommitted { .. }
+    ) || e.partition().is_some_and(|tp| tp.topic.starts_with("__"))
 }
 
 impl SandboxState {
