@@ -25,7 +25,7 @@ pub const VERBS: &[(&str, &str)] = &[
     ("step", "step [<n>]                            apply the next event(s)"),
     ("run", "run until idle                        advance until clients are done (60 s at most)"),
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys user_1..user_10] [--count N] [--value-bytes N] [--producer-property k=v]...\n                                        producer stop <name>"),
-    ("consumer", "consumer start <name> --topic <t> [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|after-processing|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
+    ("consumer", "consumer start <name> --topic <t> [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|sync|async|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
     ("describe", "describe cluster | topic <t> | partition <t-p> | clients"),
     ("trace", "trace [<n> [<word>]]                  the last n events (20), or the last n that mention word"),
     ("time", "time                                  the virtual clock"),
@@ -354,10 +354,11 @@ fn consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     if let Some(c) = p.get("commit") {
         config.commit_mode = match c {
             "auto" => CommitMode::Auto,
-            "after-processing" => CommitMode::AfterProcessing,
+            "sync" | "after-processing" => CommitMode::Sync,
+            "async" => CommitMode::Async,
             "before-processing" => CommitMode::BeforeProcessing,
             "never" => CommitMode::Never,
-            other => return Err(ShellError::new(format!("unknown commit mode '{other}'; choose auto, after-processing, before-processing or never"))),
+            other => return Err(ShellError::new(format!("unknown commit mode '{other}'; choose auto, sync, async, before-processing or never"))),
         };
     }
     if let Some(d) = p.get("processing") {

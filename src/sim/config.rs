@@ -301,8 +301,11 @@ pub enum OffsetReset {
 pub enum CommitMode {
     /// enable.auto.commit=true: in poll(), every auto.commit.interval.ms, and before a revoke.
     Auto,
-    /// commitSync after each batch is processed (at-least-once).
-    AfterProcessing,
+    /// commitSync after each batch is processed (at-least-once): the application waits for
+    /// the commit before it polls again.
+    Sync,
+    /// commitAsync after each batch is processed: the application polls on at once.
+    Async,
     /// commit as soon as records are returned, before processing (at-most-once).
     BeforeProcessing,
     /// never commits.

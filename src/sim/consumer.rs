@@ -54,6 +54,8 @@ pub struct Consumer {
     pub(crate) offset_fetch_inflight: Option<u64>,
     /// The application processes the last poll's records until then.
     pub(crate) busy_until: Millis,
+    /// The commitSync the application is blocked in.
+    pub(crate) sync_commit_inflight: Option<u64>,
     poll_pending: bool,
     next_req_id: u64,
     wake_at: Option<Millis>,
@@ -86,6 +88,7 @@ impl Consumer {
             pending_offsets: std::collections::BTreeSet::new(),
             offset_fetch_inflight: None,
             busy_until: 0,
+            sync_commit_inflight: None,
             poll_pending: false,
             next_req_id: 0,
             wake_at: None,
@@ -149,6 +152,10 @@ impl Consumer {
                         g.clear_inflight();
                         self.coordinator_lost_on_timeout();
                     }
+                }
+                if self.sync_commit_inflight == Some(req_id) {
+                    // commitSync gives up (TimeoutException) and the application goes on.
+                    self.end_sync_commit(ctx);
                 }
                 if self.offset_fetch_inflight == Some(req_id) {
                     self.offset_fetch_inflight = None;
@@ -292,6 +299,10 @@ impl Consumer {
 
     /// The application calls poll() again after `delay`, but never while still processing.
     pub(crate) fn schedule_poll(&mut self, ctx: &mut Ctx, delay: Millis) {
+        // Blocked in commitSync: the next poll comes when the commit is answered.
+        if self.sync_commit_inflight.is_some() {
+            return;
+        }
         if !self.poll_pending && (!self.buffer.is_empty() || self.group.as_ref().is_some_and(|g| g.needs_poll())) {
             self.poll_pending = true;
             let at = (ctx.now + delay).max(self.busy_until);
@@ -301,6 +312,10 @@ impl Consumer {
 
     /// The application's poll(): up to max.poll.records from the buffer.
     fn poll(&mut self, ctx: &mut Ctx) {
+        if self.sync_commit_inflight.is_some() {
+            // Still inside commitSync: end_sync_commit schedules the next poll.
+            return;
+        }
         self.on_poll_entry(ctx);
         let n = self.config.max_poll_records.min(self.buffer.len());
         let mut ranges: Vec<(TopicPartition, i64, i64)> = Vec::new();
@@ -330,8 +345,12 @@ impl Consumer {
         if n > 0 {
             self.busy_until = ctx.now + self.config.processing_ms;
             match self.config.commit_mode {
-                super::config::CommitMode::BeforeProcessing => self.commit_positions(ctx),
-                super::config::CommitMode::AfterProcessing if self.group.is_some() => ctx.set_timer(self.config.processing_ms, Timer::ProcessingDone),
+                super::config::CommitMode::BeforeProcessing => {
+                    let _ = self.commit_positions(ctx);
+                }
+                super::config::CommitMode::Sync | super::config::CommitMode::Async if self.group.is_some() => {
+                    ctx.set_timer(self.config.processing_ms, Timer::ProcessingDone)
+                }
                 _ => {}
             }
         }

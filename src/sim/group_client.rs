@@ -138,7 +138,7 @@ impl Consumer {
         let cooperative = self.group.as_ref().and_then(|g| g.protocol).is_some_and(|p| p.is_cooperative());
         if !cooperative && !self.assignment.is_empty() {
             if self.config.commit_mode == CommitMode::Auto {
-                self.commit_positions(ctx);
+                let _ = self.commit_positions(ctx);
             }
             let revoked = std::mem::take(&mut self.assignment);
             self.drop_partitions(&revoked);
@@ -303,11 +303,14 @@ impl Consumer {
                 }
                 self.run(ctx);
             }
-            Payload::OffsetCommitResponse { result, .. } => {
+            Payload::OffsetCommitResponse { req_id, result } => {
                 if let Err(e) = result {
                     if matches!(e, KafkaError::NotCoordinator | KafkaError::CoordinatorNotAvailable) {
                         self.coordinator_gone();
                     }
+                }
+                if self.sync_commit_inflight == Some(*req_id) {
+                    self.end_sync_commit(ctx);
                 }
             }
             Payload::LeaveGroupResponse { .. } => {}
@@ -429,20 +432,21 @@ impl Consumer {
         self.group_tick(ctx);
     }
 
-    /// Commits the positions of every owned partition (commitAsync).
-    pub(crate) fn commit_positions(&mut self, ctx: &mut Ctx) {
-        let Some(g) = self.group.as_ref() else { return };
-        let Some(c) = g.coordinator else { return };
+    /// Commits the positions of every owned partition; returns the request id.
+    pub(crate) fn commit_positions(&mut self, ctx: &mut Ctx) -> Option<u64> {
+        let g = self.group.as_ref()?;
+        let c = g.coordinator?;
         if g.generation < 0 {
-            return;
+            return None;
         }
         let offsets: Vec<(TopicPartition, i64)> = self.assignment.iter().filter_map(|tp| self.positions.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o))).collect();
         if offsets.is_empty() {
-            return;
+            return None;
         }
         let (group, generation, member_id) = (g.group.clone(), g.generation, g.member_id.clone());
         let req_id = self.next_req_id();
         ctx.send(NodeId::Broker(c), Payload::OffsetCommit { req_id, group, generation, member_id, offsets });
+        Some(req_id)
     }
 
     /// Called as the application enters poll(): commits by mode, rejoins after a poll timeout.
@@ -483,11 +487,33 @@ impl Consumer {
         }
     }
 
-    /// Processing of the last batch is done: commitSync in the after-processing mode.
+    /// Processing of the last batch is done: commitSync (the application blocks until the
+    /// answer) or commitAsync (it polls on at once).
     pub(crate) fn on_processing_done(&mut self, ctx: &mut Ctx) {
-        if self.config.commit_mode == CommitMode::AfterProcessing && self.group.as_ref().is_some_and(|g| g.phase == Phase::Stable) {
-            self.commit_positions(ctx);
+        if !self.group.as_ref().is_some_and(|g| g.phase == Phase::Stable) {
+            return;
         }
+        match self.config.commit_mode {
+            CommitMode::Async => {
+                self.commit_positions(ctx);
+            }
+            CommitMode::Sync => {
+                if let Some(req_id) = self.commit_positions(ctx) {
+                    self.sync_commit_inflight = Some(req_id);
+                    self.busy_until = Millis::MAX;
+                    ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// commitSync returned (answered or timed out): the application polls again.
+    pub(crate) fn end_sync_commit(&mut self, ctx: &mut Ctx) {
+        self.sync_commit_inflight = None;
+        self.busy_until = ctx.now;
+        self.schedule_poll(ctx, 0);
+        self.run(ctx);
     }
 
     /// Closing the consumer: dynamic members leave the group; static members do not (KIP-345).
