@@ -49,7 +49,6 @@ pub const SIMPLIFICATIONS: &[&str] = &[
     "Kafka moves leadership back to preferred replicas by itself every 5 minutes (auto.leader.rebalance.enable); the simulator does not, so use kafka-leader-election.sh --election-type preferred.",
     "Group administration (kafka-consumer-groups.sh) reaches the coordinator directly, and __consumer_offsets gets as many replicas as there are brokers, up to offsets.topic.replication.factor (3).",
     "The console consumer without --group reads every partition itself instead of joining a generated group; it prints the same records.",
-    "Commits are asynchronous in every mode: commitSync's wait is not modelled.",
     "Nothing is written to disk: a killed broker keeps its log, as after a process crash whose writes reached the operating system.",
 ];
 

@@ -8,7 +8,7 @@ use common::*;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use kafka_flightsim::sim::trace::{ElectionKind, TraceEvent};
-use kafka_flightsim::sim::{AdminError, Fault, KafkaError, NodeId, ProducerRecord, TopicPartition};
+use kafka_flightsim::sim::{AdminError, Client, Fault, KafkaError, NodeId, ProducerRecord, TopicPartition};
 
 fn record(topic: &str, p: i32, value: &str) -> ProducerRecord {
     ProducerRecord { partition: Some(p), ..ProducerRecord::new(topic, None, Some(value)) }
@@ -89,7 +89,7 @@ fn controlled_shutdown_moves_leadership_first_and_loses_nothing() {
     let stopped = trace.iter().position(|e| matches!(e, TraceEvent::BrokerStopped { broker } if *broker == l)).expect("broker stopped");
     assert!(moved < stopped, "leaderships move before the broker stops");
     assert_ne!(leader(&sim, "t", 0), Some(l));
-    let kafka_flightsim::sim::Client::Producer(prod) = sim.client(p).unwrap() else { panic!() };
+    let Client::Producer(prod) = sim.client(p).unwrap() else { panic!() };
     assert_eq!(prod.acked_count, 200);
     assert_eq!(prod.failed_count, 0);
 }
@@ -138,7 +138,7 @@ fn unclean_election_loses_committed_records_and_says_so() {
         sim.produce(p, record("t", 0, v)).unwrap();
     }
     run_checked(&mut sim, &mut checker, 1_000);
-    let kafka_flightsim::sim::Client::Producer(prod) = sim.client(p).unwrap() else { panic!() };
+    let Client::Producer(prod) = sim.client(p).unwrap() else { panic!() };
     assert_eq!(prod.acked.len(), 3, "acknowledged with acks=all by an ISR of one");
     sim.apply(Fault::KillBroker(a)).unwrap();
     run_checked(&mut sim, &mut checker, 3_000);
@@ -427,4 +427,39 @@ fn retention_deletes_old_segments_on_every_replica() {
         assert_eq!(r.log.log_start_offset(), start, "broker {b}");
         assert_eq!(r.log.log_end_offset(), 60);
     }
+}
+
+#[test]
+fn dynamic_broker_configs_are_defaults_that_topic_overrides_beat() {
+    let mut sim = fast_sim(17, 3);
+    sim.create_topic("plain", 1, 3, &[]).unwrap();
+    sim.create_topic("own", 1, 3, &cfg(&[("min.insync.replicas", "1"), ("max.message.bytes", "100000")])).unwrap();
+    sim.run_for(300);
+    // Cluster-wide default: min.insync.replicas=3 for every topic that does not set its own.
+    sim.alter_broker_config(None, "min.insync.replicas", Some("3")).unwrap();
+    let l = leader(&sim, "plain", 0).unwrap();
+    let follower = replicas(&sim, "plain", 0).into_iter().find(|b| *b != l).unwrap();
+    sim.apply(Fault::KillBroker(follower)).unwrap();
+    sim.run_for(5_000);
+    let p = sim.add_producer("p", ProducerConfig { linger_ms: 0, delivery_timeout_ms: 3_000, request_timeout_ms: 1_000, ..ProducerConfig::default() }).unwrap();
+    sim.record_client_history(p, true);
+    sim.produce(p, record("plain", 0, "refused")).unwrap();
+    sim.produce(p, record("own", 0, "accepted")).unwrap();
+    sim.run_for(5_000);
+    let Client::Producer(prod) = sim.client(p).unwrap() else { panic!() };
+    assert!(prod.failures.iter().any(|f| &*f.tp.topic == "plain"), "the cluster default applies");
+    assert!(prod.acked.iter().any(|a| &*a.tp.topic == "own"), "the topic's own min.insync.replicas wins");
+    // Per broker: the leader of `plain` refuses records above its message.max.bytes.
+    sim.alter_broker_config(None, "min.insync.replicas", None).unwrap();
+    sim.alter_broker_config(Some(l), "message.max.bytes", Some("50")).unwrap();
+    sim.run_for(500);
+    sim.produce(p, record("plain", 0, &"x".repeat(80))).unwrap();
+    sim.run_for(3_000);
+    assert!(events(&sim).any(|e| matches!(e, TraceEvent::ProduceFailed { error: KafkaError::RecordTooLarge, .. })));
+    assert_eq!(
+        sim.alter_broker_config(Some(l), "min.insync.replicas", Some("0")).unwrap_err().to_string(),
+        "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"
+    );
+    assert!(sim.alter_broker_config(Some(l), "replica.lag.time.max.ms", Some("5")).is_err());
+    assert!(sim.alter_broker_config(Some(99), "message.max.bytes", Some("5")).is_err());
 }

@@ -130,41 +130,104 @@ fn describe_topic(shell: &Shell, name: &str, all: bool) -> String {
             continue;
         }
         let (broker_name, broker_value) = broker_default(k);
+        let cluster_default = crate::sim::config::BROKER_TOPIC_DEFAULTS
+            .iter()
+            .find(|(_, t)| t == k)
+            .and_then(|(b, _)| shell.sim.controller().cluster_defaults().get(*b).map(|v| (b.to_string(), v.clone())));
         let mut synonyms = Vec::new();
         if let Some(v) = dynamic {
             synonyms.push(format!("DYNAMIC_TOPIC_CONFIG:{k}={v}"));
         }
+        if let Some((b, v)) = &cluster_default {
+            synonyms.push(format!("DYNAMIC_DEFAULT_BROKER_CONFIG:{b}={v}"));
+        }
         synonyms.push(format!("DEFAULT_CONFIG:{broker_name}={broker_value}"));
-        let value = dynamic.map(String::as_str).unwrap_or(default);
+        let value = dynamic.map(String::as_str).or(cluster_default.as_ref().map(|(_, v)| v.as_str())).unwrap_or(default);
         out.push_str(&format!("  {k}={value} sensitive=false synonyms={{{}}}\n", synonyms.join(", ")));
     }
     out
 }
 
 fn broker(shell: &mut Shell, p: &Parsed, name: Option<String>) -> Result<String, ShellError> {
-    if p.has("alter") {
-        return Err(ShellError::new("the simulator does not change broker configs yet; topic configs can be altered (--entity-type topics)"));
-    }
-    let ids: Vec<i32> = match name {
-        Some(n) => {
+    let default = p.has("entity-default");
+    let target: Option<i32> = match (&name, default) {
+        (Some(_), true) => return Err(ShellError::new("--entity-name and --entity-default cannot be used together")),
+        (Some(n), false) => {
             let id: i32 = n.parse().map_err(|_| ShellError::new(format!("The entity name for brokers must be a valid integer broker id, but it is: {n}")))?;
             if shell.sim.broker(id).is_none() {
                 return Err(crate::sim::AdminError::NoSuchBroker(id).into());
             }
-            vec![id]
+            Some(id)
         }
+        (None, _) => None,
+    };
+    if p.has("alter") {
+        if target.is_none() && !default {
+            return Err(ShellError::new("an entity name must be specified with --alter of brokers, or --entity-default for all brokers"));
+        }
+        let adds: Vec<(String, String)> = p
+            .all("add-config")
+            .into_iter()
+            .flat_map(split_list)
+            .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| ShellError::new(format!("Invalid config '{kv}': --add-config takes key=value pairs separated by commas"))))
+            .collect::<Result<_, _>>()?;
+        let deletes: Vec<String> = p.all("delete-config").into_iter().flat_map(split_list).collect();
+        if adds.is_empty() && deletes.is_empty() {
+            return Err(ShellError::new("At least one of --add-config or --delete-config must be specified with --alter"));
+        }
+        for (k, v) in &adds {
+            shell.sim.alter_broker_config(target, k, Some(v))?;
+        }
+        for k in &deletes {
+            shell.sim.alter_broker_config(target, k, None)?;
+        }
+        return Ok(match target {
+            Some(id) => format!("Completed updating config for broker {id}.\n"),
+            None => "Completed updating default config for brokers in the cluster.\n".to_string(),
+        });
+    }
+    let configs = shell.sim.controller().broker_configs.clone();
+    let cluster = configs.get(&None).cloned().unwrap_or_default();
+    if default {
+        let mut out = "Default configs for brokers in the cluster are:\n".to_string();
+        for (k, v) in &cluster {
+            out.push_str(&format!("  {k}={v} sensitive=false synonyms={{DYNAMIC_DEFAULT_BROKER_CONFIG:{k}={v}}}\n"));
+        }
+        return Ok(out);
+    }
+    let ids: Vec<i32> = match target {
+        Some(id) => vec![id],
         None => shell.sim.brokers().map(|b| b.id).collect(),
     };
     let c = shell.sim.cluster_config().clone();
     let mut out = String::new();
     for id in ids {
+        let own = configs.get(&Some(id)).cloned().unwrap_or_default();
         out.push_str(&format!("{} configs for broker {id} are:\n", if p.has("all") { "All" } else { "Dynamic" }));
+        // Each dynamic config with its synonyms, most specific first (ConfigEntry.synonyms).
+        for (broker_name, topic_name) in crate::sim::config::BROKER_TOPIC_DEFAULTS {
+            let static_default = crate::sim::config::TOPIC_CONFIGS.iter().find(|(n, _)| n == topic_name).map_or("", |(_, d)| *d);
+            let mut synonyms = Vec::new();
+            if let Some(v) = own.get(*broker_name) {
+                synonyms.push(format!("DYNAMIC_BROKER_CONFIG:{broker_name}={v}"));
+            }
+            if let Some(v) = cluster.get(*broker_name) {
+                synonyms.push(format!("DYNAMIC_DEFAULT_BROKER_CONFIG:{broker_name}={v}"));
+            }
+            if synonyms.is_empty() && !p.has("all") {
+                continue;
+            }
+            synonyms.push(format!("DEFAULT_CONFIG:{broker_name}={static_default}"));
+            let value = own.get(*broker_name).or(cluster.get(*broker_name)).map(String::as_str).unwrap_or(static_default);
+            out.push_str(&format!("  {broker_name}={value} sensitive=false synonyms={{{}}}\n", synonyms.join(", ")));
+        }
         if p.has("all") {
             for (k, v) in [
                 ("broker.heartbeat.interval.ms", c.broker_heartbeat_interval_ms.to_string()),
                 ("broker.session.timeout.ms", c.broker_session_timeout_ms.to_string()),
                 ("default.replication.factor", c.default_replication_factor.to_string()),
                 ("num.partitions", c.num_partitions.to_string()),
+                ("offsets.topic.num.partitions", c.offsets_topic_num_partitions.to_string()),
                 ("replica.fetch.backoff.ms", c.replica_fetch_backoff_ms.to_string()),
                 ("replica.fetch.max.bytes", c.replica_fetch_max_bytes.to_string()),
                 ("replica.fetch.wait.max.ms", c.replica_fetch_wait_max_ms.to_string()),

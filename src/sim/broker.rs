@@ -143,6 +143,8 @@ pub struct Broker {
     /// Whether the controller last told this broker it is fenced.
     pub fenced: bool,
     pub live_brokers: Vec<BrokerId>,
+    /// This broker's own dynamic configs (defaults for what topics do not override).
+    pub dynamic_configs: BTreeMap<String, String>,
     /// The metadata image: partition states and settings of every topic.
     pub metadata: BTreeMap<TopicPartition, (PartitionState, TopicSettings)>,
     pub replicas: BTreeMap<TopicPartition, Replica>,
@@ -169,6 +171,7 @@ impl Broker {
             metadata_version: 0,
             fenced: true,
             live_brokers: Vec::new(),
+            dynamic_configs: BTreeMap::new(),
             metadata: BTreeMap::new(),
             replicas: BTreeMap::new(),
             parked: Vec::new(),
@@ -330,6 +333,7 @@ impl Broker {
         }
         self.metadata_version = delta.version;
         self.live_brokers = delta.live_brokers.clone();
+        self.dynamic_configs = delta.broker_configs.get(&self.id).cloned().unwrap_or_default();
         if delta.full {
             let keep: Vec<TopicPartition> = delta.partitions.iter().map(|(tp, _, _)| tp.clone()).collect();
             let gone: Vec<TopicPartition> = self.replicas.keys().filter(|tp| !keep.contains(tp)).cloned().collect();
@@ -363,7 +367,29 @@ impl Broker {
 
     /// Becomes leader or follower as the controller decided (Partition.makeLeader /
     /// makeFollower), or just takes a new committed ISR.
+    /// The topic's settings with this broker's dynamic defaults for what the topic does not set.
+    fn local_settings(&self, mut s: TopicSettings) -> TopicSettings {
+        for (name, value) in &self.dynamic_configs {
+            let Some(topic_name) = super::config::topic_name_for_broker_config(name) else { continue };
+            if s.overridden.iter().any(|o| o == topic_name) {
+                continue;
+            }
+            let Ok(n) = value.parse::<i64>() else { continue };
+            match topic_name {
+                "min.insync.replicas" => s.min_insync_replicas = n as i32,
+                "segment.bytes" => s.segment_bytes = n,
+                "segment.ms" => s.segment_ms = n,
+                "max.message.bytes" => s.max_message_bytes = n,
+                "retention.ms" => s.retention_ms = n,
+                "retention.bytes" => s.retention_bytes = n,
+                _ => {}
+            }
+        }
+        s
+    }
+
     fn apply_partition_state(&mut self, ctx: &mut Ctx, tp: TopicPartition, st: PartitionState, settings: TopicSettings) {
+        let settings = self.local_settings(settings);
         if !st.replicas.contains(&self.id) {
             self.remove_replica(ctx, &tp);
             return;

@@ -151,6 +151,53 @@ impl TopicConfig {
     }
 }
 
+/// Dynamic broker configs that set the defaults of topic configs, with the topic config each
+/// one stands for (LogConfig's server default names). `kafka-configs.sh --entity-type brokers`
+/// may change these per broker or for the whole cluster (--entity-default).
+pub const BROKER_TOPIC_DEFAULTS: &[(&str, &str)] = &[
+    ("log.cleanup.policy", "cleanup.policy"),
+    ("log.retention.bytes", "retention.bytes"),
+    ("log.retention.ms", "retention.ms"),
+    ("log.roll.ms", "segment.ms"),
+    ("log.segment.bytes", "segment.bytes"),
+    ("message.max.bytes", "max.message.bytes"),
+    ("min.insync.replicas", "min.insync.replicas"),
+    ("unclean.leader.election.enable", "unclean.leader.election.enable"),
+];
+
+/// The topic config a dynamic broker config is the default of.
+pub fn topic_name_for_broker_config(name: &str) -> Option<&'static str> {
+    BROKER_TOPIC_DEFAULTS.iter().find(|(b, _)| *b == name).map(|(_, t)| *t)
+}
+
+/// Validates a dynamic broker config value with the rules of the topic config it defaults.
+pub fn validate_broker_config(name: &str, value: &str) -> Result<(), AdminError> {
+    let Some(topic_name) = topic_name_for_broker_config(name) else {
+        return Err(AdminError::InvalidConfig(format!(
+            "Cannot update these configs dynamically in the simulator: {name}. Dynamic broker configs here: {}",
+            BROKER_TOPIC_DEFAULTS.iter().map(|(b, _)| *b).collect::<Vec<_>>().join(", ")
+        )));
+    };
+    TopicConfig::default().set(topic_name, value).map_err(|e| AdminError::InvalidConfig(e.to_string().replace(topic_name, name)))
+}
+
+impl TopicConfig {
+    /// This topic's config over the given broker defaults (topic overrides win).
+    pub fn with_defaults(&self, broker_defaults: &BTreeMap<String, String>) -> TopicConfig {
+        let mut c = TopicConfig::default();
+        for (b, v) in broker_defaults {
+            if let Some(t) = topic_name_for_broker_config(b) {
+                let _ = c.set(t, v);
+            }
+        }
+        for (k, v) in &self.overrides {
+            let _ = c.set(k, v);
+        }
+        c.overrides = self.overrides.clone();
+        c
+    }
+}
+
 /// Broker settings that shape replication and liveness. Defaults are Kafka's
 /// (ReplicationConfigs.java, KRaftConfigs.java); lessons shorten them to keep scenes brief.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -30,9 +30,11 @@ pub struct TopicInfo {
 }
 
 impl TopicInfo {
-    pub fn settings(&self) -> TopicSettings {
-        let c = &self.config;
+    /// Settings over the cluster-wide dynamic defaults; brokers apply their own on top.
+    pub fn settings_with(&self, cluster_defaults: &BTreeMap<String, String>) -> TopicSettings {
+        let c = &self.config.with_defaults(cluster_defaults);
         TopicSettings {
+            overridden: c.overrides.keys().cloned().collect(),
             min_insync_replicas: c.min_insync_replicas,
             segment_bytes: c.segment_bytes,
             segment_ms: c.segment_ms,
@@ -53,6 +55,8 @@ pub struct Controller {
     deleted: Vec<Rc<str>>,
     /// A broker was fenced or unfenced: brokers need the new live set even if no partition changed.
     brokers_changed: bool,
+    /// Dynamic broker configs: per broker, and the cluster-wide default (None).
+    pub broker_configs: BTreeMap<Option<BrokerId>, BTreeMap<String, String>>,
     pub cluster: ClusterConfig,
 }
 
@@ -85,7 +89,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), AdminError> {
 
 impl Controller {
     pub fn new(cluster: ClusterConfig) -> Self {
-        Controller { brokers: BTreeMap::new(), topics: BTreeMap::new(), metadata_version: 1, dirty: Vec::new(), deleted: Vec::new(), brokers_changed: false, cluster }
+        Controller { brokers: BTreeMap::new(), topics: BTreeMap::new(), metadata_version: 1, dirty: Vec::new(), deleted: Vec::new(), brokers_changed: false, broker_configs: BTreeMap::new(), cluster }
     }
 
     fn usable(&self, b: BrokerId) -> bool {
@@ -250,6 +254,49 @@ impl Controller {
         Ok(())
     }
 
+    /// `unclean.leader.election.enable` for a topic: its own setting, else the cluster-wide
+    /// dynamic default, else false.
+    fn unclean_enabled(&self, topic: &str) -> bool {
+        self.topics.get(topic).is_some_and(|t| t.config.with_defaults(&self.cluster_defaults()).unclean_leader_election_enable)
+    }
+
+    pub fn cluster_defaults(&self) -> BTreeMap<String, String> {
+        self.broker_configs.get(&None).cloned().unwrap_or_default()
+    }
+
+    /// `kafka-configs.sh --entity-type brokers --alter` (broker None: --entity-default).
+    pub fn alter_broker_config(&mut self, ctx: &mut Ctx, broker: Option<BrokerId>, key: &str, value: Option<&str>) -> Result<(), AdminError> {
+        if let Some(b) = broker {
+            if !self.brokers.contains_key(&b) {
+                return Err(AdminError::NoSuchBroker(b));
+            }
+        }
+        match value {
+            Some(v) => {
+                super::config::validate_broker_config(key, v)?;
+                self.broker_configs.entry(broker).or_default().insert(key.to_string(), v.trim().to_string());
+            }
+            None => {
+                super::config::topic_name_for_broker_config(key).ok_or_else(|| AdminError::InvalidConfig(format!("Invalid config(s): {key}")))?;
+                if let Some(m) = self.broker_configs.get_mut(&broker) {
+                    m.remove(key);
+                }
+            }
+        }
+        ctx.trace(TraceEvent::BrokerConfigChanged { broker, name: key.to_string(), value: value.map(str::to_string) });
+        // Every partition's settings may change: republish them all.
+        let all: Vec<TopicPartition> = self.topics.iter().flat_map(|(t, i)| (0..i.partitions.len() as i32).map(move |p| TopicPartition { topic: t.clone(), partition: p })).collect();
+        for tp in all {
+            self.mark_dirty(tp);
+        }
+        self.brokers_changed = true;
+        if key == "unclean.leader.election.enable" {
+            self.elect_offline(ctx, None);
+        }
+        self.publish(ctx);
+        Ok(())
+    }
+
     // ---- Elections ----
 
     /// Clean leader choice (PartitionChangeBuilder.electAnyLeader): the first replica, in
@@ -286,7 +333,7 @@ impl Controller {
         let topics: Vec<Rc<str>> = self.topics.keys().cloned().collect();
         for topic in topics {
             let n = self.topics[&topic].partitions.len();
-            let unclean = self.topics[&topic].config.unclean_leader_election_enable;
+            let unclean = self.unclean_enabled(&topic);
             for p in 0..n {
                 let tp = TopicPartition { topic: topic.clone(), partition: p as i32 };
                 let mut st = self.topics[&topic].partitions[p].clone();
@@ -322,7 +369,7 @@ impl Controller {
         let topics: Vec<Rc<str>> = self.topics.keys().filter(|t| only.is_none_or(|o| o == *t)).cloned().collect();
         for topic in topics {
             let n = self.topics[&topic].partitions.len();
-            let unclean = self.topics[&topic].config.unclean_leader_election_enable;
+            let unclean = self.unclean_enabled(&topic);
             for p in 0..n {
                 let st = &self.topics[&topic].partitions[p];
                 if st.leader.is_some() {
@@ -486,17 +533,29 @@ impl Controller {
         Ok(st)
     }
 
+    fn per_broker_configs(&self) -> BTreeMap<BrokerId, BTreeMap<String, String>> {
+        self.broker_configs.iter().filter_map(|(b, m)| b.map(|b| (b, m.clone()))).collect()
+    }
+
     // ---- Metadata propagation ----
 
     pub fn snapshot(&self) -> MetadataDelta {
         let mut partitions = Vec::new();
+        let defaults = self.cluster_defaults();
         for (topic, info) in &self.topics {
-            let settings = info.settings();
+            let settings = info.settings_with(&defaults);
             for (p, st) in info.partitions.iter().enumerate() {
                 partitions.push((TopicPartition { topic: topic.clone(), partition: p as i32 }, st.clone(), settings.clone()));
             }
         }
-        MetadataDelta { version: self.metadata_version, full: true, partitions, deleted_topics: Vec::new(), live_brokers: self.usable_brokers() }
+        MetadataDelta {
+            version: self.metadata_version,
+            full: true,
+            partitions,
+            deleted_topics: Vec::new(),
+            live_brokers: self.usable_brokers(),
+            broker_configs: self.per_broker_configs(),
+        }
     }
 
     /// Pushes what changed to every unfenced broker. Fenced brokers catch up from the full
@@ -508,10 +567,11 @@ impl Controller {
         self.brokers_changed = false;
         self.metadata_version += 1;
         let mut partitions = Vec::new();
+        let defaults = self.cluster_defaults();
         for tp in std::mem::take(&mut self.dirty) {
             if let Some(info) = self.topics.get(&tp.topic) {
                 if let Some(st) = info.partitions.get(tp.partition as usize) {
-                    partitions.push((tp.clone(), st.clone(), info.settings()));
+                    partitions.push((tp.clone(), st.clone(), info.settings_with(&defaults)));
                 }
             }
         }
@@ -521,6 +581,7 @@ impl Controller {
             partitions,
             deleted_topics: std::mem::take(&mut self.deleted),
             live_brokers: self.usable_brokers(),
+            broker_configs: self.per_broker_configs(),
         };
         for (b, reg) in &self.brokers {
             if !reg.fenced {

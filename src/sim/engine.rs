@@ -418,6 +418,11 @@ impl Sim {
         self.with_node(NodeId::Controller, |sim, ctx| sim.controller.alter_topic_config(ctx, name, key, value))
     }
 
+    /// A dynamic broker config for one broker, or (None) the cluster-wide default.
+    pub fn alter_broker_config(&mut self, broker: Option<BrokerId>, key: &str, value: Option<&str>) -> Result<(), AdminError> {
+        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.alter_broker_config(ctx, broker, key, value))
+    }
+
     /// Preferred (unclean = false) or unclean leader election for one partition.
     pub fn elect_leader(&mut self, tp: &TopicPartition, unclean: bool) -> Result<BrokerId, AdminError> {
         self.with_node(NodeId::Controller, |sim, ctx| sim.controller.elect(ctx, tp, unclean))

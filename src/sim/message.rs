@@ -189,11 +189,15 @@ pub struct MetadataDelta {
     pub partitions: Vec<(TopicPartition, PartitionState, TopicSettings)>,
     pub deleted_topics: Vec<Rc<str>>,
     pub live_brokers: Vec<BrokerId>,
+    /// Per-broker dynamic configs (`kafka-configs.sh --entity-type brokers --entity-name N`).
+    pub broker_configs: std::collections::BTreeMap<BrokerId, std::collections::BTreeMap<String, String>>,
 }
 
 /// The per-topic settings a broker needs to enforce on a partition.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct TopicSettings {
+    /// Topic configs set on the topic itself; a broker's own dynamic defaults apply to the rest.
+    pub overridden: Vec<String>,
     pub min_insync_replicas: i32,
     pub segment_bytes: i64,
     pub segment_ms: i64,

@@ -37,6 +37,8 @@ pub enum TraceEvent {
     TopicDeleted { topic: Rc<str> },
     PartitionsAdded { topic: Rc<str>, from: i32, to: i32 },
     TopicConfigChanged { topic: Rc<str>, name: String, value: Option<String> },
+    /// `broker` None: the cluster-wide default.
+    BrokerConfigChanged { broker: Option<BrokerId>, name: String, value: Option<String> },
     LeaderElected { tp: TopicPartition, leader: Option<BrokerId>, leader_epoch: i32, isr: Vec<BrokerId>, kind: ElectionKind },
     IsrChanged { tp: TopicPartition, isr: Vec<BrokerId>, partition_epoch: i32 },
     IsrChangeProposed { tp: TopicPartition, broker: BrokerId, new_isr: Vec<BrokerId> },
@@ -108,6 +110,13 @@ impl fmt::Display for TraceEvent {
             PartitionsAdded { topic, from, to } => write!(f, "topic {topic} grew from {from} to {to} partitions"),
             TopicConfigChanged { topic, name, value: Some(v) } => write!(f, "topic {topic} config {name}={v}"),
             TopicConfigChanged { topic, name, value: None } => write!(f, "topic {topic} config {name} reset to default"),
+            BrokerConfigChanged { broker, name, value } => {
+                let who = broker.map_or("every broker (cluster default)".to_string(), |b| format!("broker {b}"));
+                match value {
+                    Some(v) => write!(f, "{who}: dynamic config {name}={v}"),
+                    None => write!(f, "{who}: dynamic config {name} removed"),
+                }
+            }
             LeaderElected { tp, leader: Some(l), leader_epoch, isr, kind } => {
                 write!(f, "{tp}: {kind} election, leader {l}, epoch {leader_epoch}, isr [{}]", ids(isr))
             }
