@@ -63,3 +63,24 @@ async fn sandbox_shows_three_brokers_and_kill_elects_a_new_leader() {
     assert!(root.query_selector("article.broker.down").unwrap().is_some());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn step_and_step_back_change_and_restore_the_view() {
+    web_sys::window().unwrap().location().set_hash("#/sandbox").unwrap();
+    let root = mount();
+    settle().await;
+    let text = |sel: &str| root.query_selector(sel).unwrap().unwrap().text_content().unwrap_or_default();
+    let click = |sel: &str| {
+        let b: HtmlElement = root.query_selector(sel).unwrap().unwrap().dyn_into().unwrap();
+        b.click();
+    };
+    let before = (text("[data-testid='clock']"), text("section.brokers"));
+    click("[data-testid='run-1s']");
+    settle().await;
+    let after = (text("[data-testid='clock']"), text("section.brokers"));
+    assert_ne!(before, after, "a second of virtual time changes the view");
+    click("[data-testid='step-back']");
+    settle().await;
+    assert_eq!((text("[data-testid='clock']"), text("section.brokers")), before, "step back restores it");
+    root.remove();
+}

@@ -7,6 +7,7 @@ mod glossary_page;
 mod home;
 mod lesson_page;
 mod sandbox;
+mod transport;
 pub mod state;
 
 pub use app::{App, Route};

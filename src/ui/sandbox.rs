@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use super::cluster::BrokerCard;
 use super::console::Console;
+use super::transport::Transport;
 use super::state::{Action, SandboxState};
 
 const DEFAULT_SEED: u64 = 42;
@@ -9,10 +10,6 @@ const DEFAULT_SEED: u64 = 42;
 #[function_component(SandboxPage)]
 pub fn sandbox_page() -> Html {
     let state = use_reducer(|| SandboxState::new(DEFAULT_SEED));
-    let dispatch = |a: Action| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(a.clone()))
-    };
     let on_kill = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Kill(b))) };
     let on_stop = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Stop(b))) };
     let on_start = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Start(b))) };
@@ -22,13 +19,7 @@ pub fn sandbox_page() -> Html {
     html! {
         <main id="main" class="page sandbox">
             <h1>{ "Sandbox" }</h1>
-            <div class="toolbar" role="toolbar" aria-label="Simulation controls">
-                <button onclick={dispatch(Action::Step)} data-testid="step">{ "Step" }</button>
-                <button onclick={dispatch(Action::RunFor(1_000))} data-testid="run-1s">{ "Run 1 s" }</button>
-                <button onclick={dispatch(Action::RunFor(10_000))}>{ "Run 10 s" }</button>
-                <button onclick={dispatch(Action::Reset)}>{ "Restart" }</button>
-                <span class="clock" data-testid="clock" aria-label="Virtual time">{ format!("t = {} ms", v.now_ms) }</span>
-            </div>
+            <Transport state={state.clone()} />
             if let Some(err) = &state.error {
                 <p class="error" role="alert">{ err }</p>
             }

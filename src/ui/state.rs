@@ -30,7 +30,19 @@ pub enum Action {
     /// Ctrl-D at the console: ends the producer's prompt.
     EndOfInput,
     Reset,
+    /// Undo the last change of the simulation (restores its snapshot).
+    StepBack,
+    TogglePlay,
+    /// Playback speed in percent of real time (25 to 800).
+    SetSpeed(u32),
+    /// While playing: real milliseconds have passed.
+    Tick(u32),
+    ToggleHelp,
 }
+
+/// Snapshots kept for step back (the simulation is Clone; records are shared, not copied).
+const HISTORY: usize = 300;
+pub const SPEEDS: &[u32] = &[25, 50, 100, 200, 400, 800];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineKind {
@@ -59,6 +71,11 @@ pub struct SandboxState {
     /// Set while the console producer's `>` prompt is open.
     pub producer: Option<ProducerSession>,
     pub seed: u64,
+    /// Earlier simulations, newest last, for step back.
+    history: Vec<Shell>,
+    pub playing: bool,
+    pub speed_percent: u32,
+    pub show_help: bool,
 }
 
 impl PartialEq for SandboxState {
@@ -69,6 +86,10 @@ impl PartialEq for SandboxState {
             && self.error == other.error
             && self.console == other.console
             && self.producer == other.producer
+            && self.playing == other.playing
+            && self.speed_percent == other.speed_percent
+            && self.show_help == other.show_help
+            && self.history.len() == other.history.len()
     }
 }
 
@@ -100,6 +121,21 @@ impl SandboxState {
             next_line: 0,
             producer: None,
             seed,
+            history: Vec::new(),
+            playing: false,
+            speed_percent: 100,
+            show_help: false,
+        }
+    }
+
+    pub fn can_step_back(&self) -> bool {
+        !self.history.is_empty()
+    }
+
+    fn snapshot(&mut self) {
+        self.history.push(self.shell.clone());
+        if self.history.len() > HISTORY {
+            self.history.remove(0);
         }
     }
 
@@ -176,7 +212,43 @@ impl Reducible for SandboxState {
         let mut next = (*self).clone();
         let from = next.shell.sim.trace().len();
         next.error = None;
+        // Everything that changes the simulation keeps a snapshot first, for step back.
+        if matches!(
+            action,
+            Action::Step | Action::RunFor(_) | Action::Kill(_) | Action::Stop(_) | Action::Start(_) | Action::RunCommand(_) | Action::EndOfInput | Action::Tick(_)
+        ) {
+            next.snapshot();
+        }
         let result = match action {
+            Action::StepBack => {
+                match next.history.pop() {
+                    Some(previous) => {
+                        next.shell = previous;
+                        next.producer = None;
+                        next.narration.push(format!("Stepped back to t = {} ms.", next.shell.sim.now()));
+                    }
+                    None => next.narration.push("Nothing to step back to.".into()),
+                }
+                next.view = next.shell.sim.view(LOG_TAIL);
+                return Rc::new(next);
+            }
+            Action::TogglePlay => {
+                next.playing = !next.playing;
+                return Rc::new(next);
+            }
+            Action::SetSpeed(p) => {
+                next.speed_percent = p.clamp(25, 800);
+                return Rc::new(next);
+            }
+            Action::ToggleHelp => {
+                next.show_help = !next.show_help;
+                return Rc::new(next);
+            }
+            Action::Tick(real_ms) => {
+                let virtual_ms = (real_ms as u64 * next.speed_percent as u64) / 100;
+                next.shell.sim.run_for(virtual_ms.max(1));
+                Ok(())
+            }
             Action::Step => {
                 next.shell.sim.step();
                 Ok(())

@@ -106,3 +106,39 @@ test('console: Kafka commands, errors, and the interactive producer', async () =
   assert.match(await input.inputValue(), /kafka-console-consumer\.sh/);
   assert.deepEqual(errors, []);
 });
+
+test('keyboard only: step, step back, play, pause and the shortcut list', async () => {
+  current = await openPage(browser);
+  const { page, errors } = current;
+  await page.goto(url + '#/sandbox');
+  const clock = page.getByTestId('clock');
+  await clock.waitFor();
+  const t0 = await clock.textContent();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').textContent !== t, t0);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').textContent === t, t0);
+  await page.keyboard.press(' ');
+  await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').textContent !== t, t0);
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  await page.keyboard.press('?');
+  await page.getByTestId('shortcuts-help').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('shortcuts-help').waitFor({ state: 'detached' });
+  // Typing in the console is not taken for shortcuts.
+  const input = page.getByTestId('console-input');
+  await input.focus();
+  await page.keyboard.type('time ');
+  assert.equal(await input.inputValue(), 'time ');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  // Focus is visible on keyboard navigation.
+  await page.keyboard.press('Shift+Tab');
+  const focused = await page.evaluate(() => ({ tag: document.activeElement.tagName, outline: getComputedStyle(document.activeElement).outlineStyle }));
+  assert.equal(focused.tag, 'BUTTON');
+  assert.notEqual(focused.outline, 'none', 'keyboard focus is visible');
+  assert.deepEqual(errors, []);
+});
