@@ -76,6 +76,21 @@ fn entity(p: &Parsed) -> Result<(&'static str, Option<String>), ShellError> {
     Ok((kind, p.get("entity-name").map(str::to_string)))
 }
 
+/// The `--add-config k=v,k2=v2` pairs and `--delete-config k1,k2` names of an --alter.
+fn alterations(p: &Parsed) -> Result<(Vec<(String, String)>, Vec<String>), ShellError> {
+    let adds: Vec<(String, String)> = p
+        .all("add-config")
+        .into_iter()
+        .flat_map(split_list)
+        .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| ShellError::new(format!("Invalid config '{kv}': --add-config takes key=value pairs separated by commas"))))
+        .collect::<Result<_, _>>()?;
+    let deletes: Vec<String> = p.all("delete-config").into_iter().flat_map(split_list).collect();
+    if adds.is_empty() && deletes.is_empty() {
+        return Err(ShellError::new("At least one of --add-config or --delete-config must be specified with --alter"));
+    }
+    Ok((adds, deletes))
+}
+
 fn split_list(v: &str) -> Vec<String> {
     v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
@@ -101,16 +116,7 @@ fn topic(shell: &mut Shell, p: &Parsed, args: &[String], name: Option<String>) -
     if p.has("describe") {
         return Ok(describe_topic(shell, &name, p.has("all")));
     }
-    let adds: Vec<(String, String)> = p
-        .all("add-config")
-        .into_iter()
-        .flat_map(split_list)
-        .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| ShellError::new(format!("Invalid config '{kv}': --add-config takes key=value pairs separated by commas"))))
-        .collect::<Result<_, _>>()?;
-    let deletes: Vec<String> = p.all("delete-config").into_iter().flat_map(split_list).collect();
-    if adds.is_empty() && deletes.is_empty() {
-        return Err(ShellError::new("At least one of --add-config or --delete-config must be specified with --alter"));
-    }
+    let (adds, deletes) = alterations(p)?;
     for (k, v) in &adds {
         shell.sim.alter_topic_config(&name, k, Some(v))?;
     }
@@ -165,16 +171,7 @@ fn broker(shell: &mut Shell, p: &Parsed, name: Option<String>) -> Result<String,
         if target.is_none() && !default {
             return Err(ShellError::new("an entity name must be specified with --alter of brokers, or --entity-default for all brokers"));
         }
-        let adds: Vec<(String, String)> = p
-            .all("add-config")
-            .into_iter()
-            .flat_map(split_list)
-            .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| ShellError::new(format!("Invalid config '{kv}': --add-config takes key=value pairs separated by commas"))))
-            .collect::<Result<_, _>>()?;
-        let deletes: Vec<String> = p.all("delete-config").into_iter().flat_map(split_list).collect();
-        if adds.is_empty() && deletes.is_empty() {
-            return Err(ShellError::new("At least one of --add-config or --delete-config must be specified with --alter"));
-        }
+        let (adds, deletes) = alterations(p)?;
         for (k, v) in &adds {
             shell.sim.alter_broker_config(target, k, Some(v))?;
         }
