@@ -5,7 +5,7 @@ mod common;
 
 use std::rc::Rc;
 
-use common::fast_cluster;
+use common::{fast_cluster, step_until_checked};
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use kafka_flightsim::sim::producer::RateSpec;
@@ -108,15 +108,7 @@ fn run_seed(seed: u64, cfg: SweepConfig) -> Outcome {
     sim.record_client_history(c, true);
     sim.assign(c, (0..PARTITIONS).map(|i| TopicPartition::new("sweep", i)).collect()).unwrap();
 
-    let step_all = |sim: &mut Sim, checker: &mut InvariantChecker, until: u64| {
-        while sim.next_event_time().is_some_and(|t| t <= until) {
-            sim.step();
-            if let Err(e) = checker.check(sim) {
-                fail(seed, sim, &e);
-            }
-        }
-        sim.run_until(until);
-    };
+    let step_all = |sim: &mut Sim, checker: &mut InvariantChecker, until: u64| step_until_checked(sim, checker, until, &|sim, e| fail(seed, sim, e));
     let chaos_end = sim.now() + CHAOS_MS;
     while sim.now() < chaos_end {
         let next = sim.now() + 200 + (rng.next_u32() % 1_300) as u64;

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use common::fast_cluster;
+use common::{fast_cluster, step_until_checked};
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
@@ -60,15 +60,7 @@ fn run_seed(seed: u64) {
     for _ in 0..2 {
         add(&mut sim, &mut members, &mut n, false);
     }
-    let step_all = |sim: &mut Sim, checker: &mut InvariantChecker, until: u64| {
-        while sim.next_event_time().is_some_and(|t| t <= until) {
-            sim.step();
-            if let Err(e) = checker.check(sim) {
-                fail(seed, sim, &e);
-            }
-        }
-        sim.run_until(until);
-    };
+    let step_all = |sim: &mut Sim, checker: &mut InvariantChecker, until: u64| step_until_checked(sim, checker, until, &|sim, e| fail(seed, sim, e));
     let running = |sim: &Sim, id: ClientId| sim.client(id).is_some_and(|c| c.running());
     let chaos_end = sim.now() + 15_000;
     while sim.now() < chaos_end {

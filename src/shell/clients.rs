@@ -311,17 +311,7 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     for (k, v) in pairs(&p, "consumer-property")? {
         config.set(k, v)?;
     }
-    let Some(t) = shell.sim.controller().topics.get(topic.as_str()) else {
-        return Err(ShellError::new(format!("Topic '{topic}' does not exist; create it first with kafka-topics.sh --create --topic {topic}")));
-    };
-    let count = t.partitions.len() as i32;
-    let partitions: Vec<TopicPartition> = match p.int("partition")? {
-        Some(n) if n < 0 || n >= count as i64 => {
-            return Err(ShellError::new(format!("Partition {n} of topic '{topic}' does not exist: it has partitions 0 to {}", count - 1)))
-        }
-        Some(n) => vec![TopicPartition::new(&topic, n as i32)],
-        None => (0..count).map(|i| TopicPartition::new(&topic, i)).collect(),
-    };
+    let partitions = shell.partitions_of(&topic, p.int("partition")?)?;
     let name = shell.next_console_name("console-consumer");
     let id = shell.sim.add_consumer(&name, config)?;
     shell.sim.record_client_history(id, true);

@@ -170,6 +170,21 @@ impl Shell {
         clients::end_console_producer(self, session);
     }
 
+    /// The partitions a client command reads: all of the topic's, or the one asked for. The
+    /// topic must exist (clients here do not create topics by reading them).
+    pub(crate) fn partitions_of(&self, topic: &str, partition: Option<i64>) -> Result<Vec<crate::sim::TopicPartition>, ShellError> {
+        use crate::sim::TopicPartition;
+        let Some(t) = self.sim.controller().topics.get(topic) else {
+            return Err(ShellError::new(format!("Topic '{topic}' does not exist; create it first with kafka-topics.sh --create --topic {topic}")));
+        };
+        let n = t.partitions.len() as i32;
+        match partition {
+            Some(x) if x < 0 || x >= n as i64 => Err(ShellError::new(format!("Partition {x} of topic '{topic}' does not exist: it has partitions 0 to {}", n - 1))),
+            Some(x) => Ok(vec![TopicPartition::new(topic, x as i32)]),
+            None => Ok((0..n).map(|i| TopicPartition::new(topic, i)).collect()),
+        }
+    }
+
     /// Runs one command line (a console producer's records come from `stdin`).
     pub fn execute(&mut self, line: &str, stdin: &[String]) -> Result<String, ShellError> {
         let argv = tokenize(line)?;

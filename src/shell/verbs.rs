@@ -300,9 +300,7 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     }
     let p = options::parse(&args[2..], PRODUCER_SPECS)?;
     let topic = p.get("topic").ok_or_else(|| ShellError::new("producer start needs --topic <name>"))?.to_string();
-    if !shell.sim.controller().topics.contains_key(topic.as_str()) {
-        return Err(ShellError::new(format!("Topic '{topic}' does not exist; create it first with kafka-topics.sh --create --topic {topic}")));
-    }
+    shell.partitions_of(&topic, None)?;
     let per_second = match p.get("rate") {
         None => 10,
         Some(r) => r.trim_end_matches("/s").parse::<u32>().ok().filter(|n| *n > 0 && *n <= 1_000_000).ok_or_else(|| ShellError::new(format!("'{r}' is not a rate; write it like 10/s")))?,
@@ -333,15 +331,7 @@ fn consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     }
     let p = options::parse(&args[2..], CONSUMER_SPECS)?;
     let topic = p.get("topic").ok_or_else(|| ShellError::new("consumer start needs --topic <name>"))?.to_string();
-    let Some(t) = shell.sim.controller().topics.get(topic.as_str()) else {
-        return Err(ShellError::new(format!("Topic '{topic}' does not exist; create it first with kafka-topics.sh --create --topic {topic}")));
-    };
-    let n = t.partitions.len() as i32;
-    let partitions = match p.int("partition")? {
-        Some(x) if x < 0 || x >= n as i64 => return Err(ShellError::new(format!("Partition {x} of topic '{topic}' does not exist: it has partitions 0 to {}", n - 1))),
-        Some(x) => vec![TopicPartition::new(&topic, x as i32)],
-        None => (0..n).map(|i| TopicPartition::new(&topic, i)).collect(),
-    };
+    let partitions = shell.partitions_of(&topic, p.int("partition")?)?;
     let mut config = ConsumerConfig { auto_offset_reset: if p.has("from-beginning") { OffsetReset::Earliest } else { OffsetReset::Latest }, ..ConsumerConfig::default() };
     for kv in p.all("consumer-property") {
         let (k, v) = kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid consumer-property '{kv}': expected key=value")))?;

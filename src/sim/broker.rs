@@ -433,7 +433,6 @@ impl Broker {
                     .collect();
                 replica.role = Role::Leader { isr: st.isr.clone(), pending_isr: None, followers };
                 ctx.trace(TraceEvent::BecameLeader { tp: tp.clone(), broker: me, leader_epoch: st.leader_epoch, log_end_offset: leo });
-                self.stop_following(&tp);
                 if &*tp.topic == super::coordinator::OFFSETS_TOPIC {
                     self.load_groups(ctx, &tp);
                 }
@@ -460,10 +459,6 @@ impl Broker {
                 }
             }
         }
-    }
-
-    fn stop_following(&mut self, _tp: &TopicPartition) {
-        // Fetch requests are rebuilt from roles each time, so nothing to undo here.
     }
 
     fn on_metadata_request(&mut self, ctx: &mut Ctx, from: NodeId, req_id: u64, topics: Vec<Rc<str>>) {

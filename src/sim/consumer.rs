@@ -150,7 +150,7 @@ impl Consumer {
                 if let Some(g) = self.group.as_mut() {
                     if g.inflight_is(req_id) {
                         g.clear_inflight();
-                        self.coordinator_lost_on_timeout();
+                        self.coordinator_gone();
                     }
                 }
                 if self.sync_commit_inflight == Some(req_id) {
@@ -239,11 +239,11 @@ impl Consumer {
                     self.requests.remove(&id);
                     if self.group.as_ref().is_some_and(|g| g.inflight_is(id)) {
                         self.group.as_mut().expect("checked").clear_inflight();
-                        self.coordinator_lost_on_timeout();
+                        self.coordinator_gone();
                     }
                     if self.offset_fetch_inflight == Some(id) {
                         self.offset_fetch_inflight = None;
-                        self.coordinator_lost_on_timeout();
+                        self.coordinator_gone();
                     }
                 }
                 self.metadata_wanted = true;
@@ -467,15 +467,6 @@ impl Consumer {
 }
 
 impl Consumer {
-    fn coordinator_lost_on_timeout(&mut self) {
-        if let Some(g) = self.group.as_mut() {
-            g.coordinator = None;
-            if g.phase != super::group_client::Phase::Stable {
-                g.phase = super::group_client::Phase::FindCoordinator;
-            }
-        }
-    }
-
     fn refetch_offsets(&mut self, ctx: &mut Ctx, partitions: Vec<TopicPartition>) {
         let Some(g) = self.group.as_ref() else { return };
         let (Some(c), group) = (g.coordinator, g.group.clone()) else { return };

@@ -106,6 +106,20 @@ fn unesc(s: &str) -> String {
     s.replace("%2C", ",").replace("%3B", ";").replace("%7C", "|").replace("%25", "%")
 }
 
+/// The `__consumer_offsets` records of a commit: key `offset|group|topic|partition`, value the
+/// offset (GroupMetadataManager's offset commit record, in text).
+pub(crate) fn offset_records(group: &str, offsets: &[(TopicPartition, i64)], now: Millis) -> Vec<PendingRecord> {
+    offsets
+        .iter()
+        .map(|(p, o)| PendingRecord {
+            key: Some(Rc::from(format!("offset|{}|{}|{}", esc(group), p.topic, p.partition))),
+            value: Some(Rc::from(o.to_string())),
+            headers: Rc::from(Vec::new()),
+            timestamp_ms: now as i64,
+        })
+        .collect()
+}
+
 fn tps(list: &[TopicPartition]) -> String {
     list.iter().map(|p| format!("{}:{}", p.topic, p.partition)).collect::<Vec<_>>().join("+")
 }
@@ -492,15 +506,7 @@ impl Broker {
         }
         // One record per partition, key offset|group|topic|partition, in the group's
         // __consumer_offsets partition, written with acks=all.
-        let records: Vec<PendingRecord> = offsets
-            .iter()
-            .map(|(p, o)| PendingRecord {
-                key: Some(Rc::from(format!("offset|{}|{}|{}", esc(group), p.topic, p.partition))),
-                value: Some(Rc::from(o.to_string())),
-                headers: Rc::from(Vec::new()),
-                timestamp_ms: ctx.now as i64,
-            })
-            .collect();
+        let records = offset_records(group, &offsets, ctx.now);
         let batch = ProduceBatch { tp: tp.clone(), records: Rc::from(records), producer_id: -1, base_sequence: -1 };
         match self.append_to_leader(ctx, batch, -1) {
             Err(_) => reply(ctx, Err(KafkaError::CoordinatorNotAvailable)),

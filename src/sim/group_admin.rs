@@ -10,7 +10,7 @@ use super::coordinator::{coordinator_partition, OFFSETS_TOPIC};
 use super::engine::Sim;
 use super::error::AdminError;
 use super::group::GroupState;
-use super::message::{PendingRecord, ProduceBatch};
+use super::message::ProduceBatch;
 use super::out::Ctx;
 use super::types::{BrokerId, NodeId, TopicPartition};
 
@@ -135,13 +135,12 @@ impl Sim {
         }
         let gone: Vec<TopicPartition> = d.committed.keys().filter(|p| &*p.topic == topic).cloned().collect();
         let (g, list) = (Rc::<str>::from(group), gone.clone());
-        self.with_coordinator(group, move |b, ctx| {
+        self.with_coordinator(group, move |b, _| {
             if let Some(x) = b.groups.get_mut(&g) {
                 for p in &list {
                     x.committed.remove(p);
                 }
             }
-            let _ = ctx;
         })?;
         Ok(gone)
     }
@@ -151,15 +150,7 @@ impl Broker {
     fn admin_commit(&mut self, ctx: &mut Ctx, group: &Rc<str>, offsets: &[(TopicPartition, i64)]) -> Result<(), AdminError> {
         let n = self.metadata.keys().filter(|tp| &*tp.topic == OFFSETS_TOPIC).count() as i32;
         let tp = TopicPartition::new(OFFSETS_TOPIC, coordinator_partition(group, n));
-        let records: Vec<PendingRecord> = offsets
-            .iter()
-            .map(|(p, o)| PendingRecord {
-                key: Some(Rc::from(format!("offset|{}|{}|{}", group.replace('%', "%25").replace('|', "%7C"), p.topic, p.partition))),
-                value: Some(Rc::from(o.to_string())),
-                headers: Rc::from(Vec::new()),
-                timestamp_ms: ctx.now as i64,
-            })
-            .collect();
+        let records = super::group::offset_records(group, offsets, ctx.now);
         self.append_to_leader(ctx, ProduceBatch { tp, records: Rc::from(records), producer_id: -1, base_sequence: -1 }, 1)
             .map_err(|e| AdminError::Invalid(e.to_string()))?;
         let g = self.groups.entry(group.clone()).or_insert_with(|| super::group::Group::empty(group.clone()));

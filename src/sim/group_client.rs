@@ -177,7 +177,8 @@ impl Consumer {
         g.inflight = None;
     }
 
-    fn coordinator_gone(&mut self) {
+    /// The coordinator stopped answering or moved: find it again (membership is kept).
+    pub(crate) fn coordinator_gone(&mut self) {
         if let Some(g) = self.group.as_mut() {
             g.coordinator = None;
             g.inflight = None;
@@ -287,8 +288,9 @@ impl Consumer {
                 }
             }
             Payload::OffsetFetchResponse { req_id, result } => {
-                let Some(pending) = self.offset_fetch_inflight.take_if(|r| r == req_id) else { return true };
-                let _ = pending;
+                if self.offset_fetch_inflight.take_if(|r| r == req_id).is_none() {
+                    return true;
+                }
                 match result {
                     Ok(offsets) => {
                         for (tp, o) in offsets {

@@ -23,16 +23,22 @@ pub fn fast_sim(seed: u64, brokers: i32) -> Sim {
     sim
 }
 
-/// Runs `ms` of virtual time, checking every named invariant after every step.
-pub fn run_checked(sim: &mut Sim, checker: &mut InvariantChecker, ms: Millis) {
-    let until = sim.now() + ms;
+/// Steps to virtual time `until`, checking every named invariant after every step; a broken
+/// invariant goes to `fail` (which panics with whatever reproduces the run).
+pub fn step_until_checked(sim: &mut Sim, checker: &mut InvariantChecker, until: Millis, fail: &dyn Fn(&Sim, &str)) {
     while sim.next_event_time().is_some_and(|t| t <= until) {
         sim.step();
         if let Err(e) = checker.check(sim) {
-            panic!("invariant broken at t={} (seed {}): {e}", sim.now(), sim.seed);
+            fail(sim, &e);
         }
     }
     sim.run_until(until);
+}
+
+/// Runs `ms` of virtual time, checking every named invariant after every step.
+pub fn run_checked(sim: &mut Sim, checker: &mut InvariantChecker, ms: Millis) {
+    let until = sim.now() + ms;
+    step_until_checked(sim, checker, until, &|sim, e| panic!("invariant broken at t={} (seed {}): {e}", sim.now(), sim.seed));
 }
 
 pub fn leader(sim: &Sim, topic: &str, p: i32) -> Option<BrokerId> {
