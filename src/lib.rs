@@ -4,7 +4,9 @@
 //! nor of the web.
 pub mod bench;
 pub mod glossary;
+pub mod presets;
 pub mod scenarios;
+pub mod session;
 pub mod shell;
 pub mod sim;
 

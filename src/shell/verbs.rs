@@ -17,6 +17,7 @@ pub const VERBS: &[(&str, &str)] = &[
     ("pause", "pause broker <id> | client <name>     a long GC pause: handles nothing until resumed"),
     ("resume", "resume broker <id> | client <name>    end a pause"),
     ("partition", "partition <nodes> | <nodes>           cut the network between two sides (nodes: broker-1, controller, client names)"),
+    ("slow", "slow client <name> <duration>        the consumer takes this long per poll (0ms: fast again)"),
     ("isolate", "isolate broker <id> | client <name>   cut one node off from all others"),
     ("heal", "heal                                  repair every network fault"),
     ("latency", "latency <ms> [jitter <ms>]            network latency per message"),
@@ -125,6 +126,17 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
             shell.sim.apply(if verb == "pause" { Fault::Pause(n) } else { Fault::Resume(n) })?;
             Ok(String::new())
         }
+        "slow" => {
+            let n = target(shell, args, verb)?;
+            let only = || ShellError::new("only a consumer can be slow: slow client <name> <duration>, e.g. slow client dashboard 2s");
+            let NodeId::Client(c) = n else { return Err(only()) };
+            if !matches!(shell.sim.client(c), Some(Client::Consumer(_))) {
+                return Err(only());
+            }
+            let ms = parse_duration(args.get(if args.first().is_some_and(|a| a == "client") { 2 } else { 1 }).ok_or_else(|| bad(verb))?)?;
+            shell.sim.apply(Fault::SlowConsumer { client: c, processing_ms: ms })?;
+            Ok(String::new())
+        }
         "isolate" => {
             let n = target(shell, args, verb)?;
             shell.sim.apply(Fault::Isolate(n))?;
@@ -210,8 +222,9 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
             };
             // An optional word keeps only the lines that mention it (a group, a client, a topic).
             let word = args.get(1).map(String::as_str);
-            let lines: Vec<String> = shell.sim.trace().iter().map(|e| e.to_string()).filter(|l| word.is_none_or(|w| l.contains(w))).collect();
-            Ok(lines[lines.len().saturating_sub(n)..].iter().map(|l| format!("{l}\n")).collect())
+            let mut lines: Vec<String> = shell.sim.trace().iter().rev().map(|e| e.to_string()).filter(|l| word.is_none_or(|w| l.contains(w))).take(n).collect();
+            lines.reverse();
+            Ok(lines.iter().map(|l| format!("{l}\n")).collect())
         }
         "reset" => {
             let p = options::parse(args, &[value("brokers"), value("seed")])?;

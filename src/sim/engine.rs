@@ -16,7 +16,7 @@ use super::error::AdminError;
 use super::message::{Message, Payload};
 use super::out::{Ctx, Out, Timer};
 use super::producer::{Producer, RateSpec};
-use super::trace::{TraceEvent, TraceHasher, Traced};
+use super::trace::{TraceEvent, TraceHasher, TraceLog, Traced};
 use super::types::{BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPartition};
 
 #[derive(Clone, Debug)]
@@ -79,6 +79,8 @@ pub enum Fault {
     Pause(NodeId),
     Resume(NodeId),
     CrashClient(ClientId),
+    /// The consumer's application takes this long to process each batch it polls.
+    SlowConsumer { client: ClientId, processing_ms: Millis },
 }
 
 #[derive(Clone, Debug)]
@@ -140,7 +142,8 @@ pub struct Sim {
     pub(crate) cluster: ClusterConfig,
     hasher: TraceHasher,
     last_step: Vec<Traced>,
-    trace_log: Option<Vec<Traced>>,
+    trace_log: TraceLog,
+    keep_trace: bool,
     next_message_id: u64,
     next_producer_id: i64,
     events_processed: u64,
@@ -164,7 +167,8 @@ impl Sim {
             cluster,
             hasher: TraceHasher::default(),
             last_step: Vec::new(),
-            trace_log: Some(Vec::new()),
+            trace_log: TraceLog::default(),
+            keep_trace: true,
             next_message_id: 0,
             next_producer_id: 1000,
             events_processed: 0,
@@ -203,11 +207,15 @@ impl Sim {
 
     /// Keep (or stop keeping) the full trace. The hash is always kept.
     pub fn set_keep_trace(&mut self, keep: bool) {
-        self.trace_log = if keep { Some(self.trace_log.take().unwrap_or_default()) } else { None };
+        self.keep_trace = keep;
+        if !keep {
+            self.trace_log = TraceLog::default();
+        }
     }
 
-    pub fn trace(&self) -> &[Traced] {
-        self.trace_log.as_deref().unwrap_or(&[])
+    /// The kept trace (empty when `set_keep_trace(false)`).
+    pub fn trace(&self) -> &TraceLog {
+        &self.trace_log
     }
 
     pub fn is_empty(&self) -> bool {
@@ -221,6 +229,13 @@ impl Sim {
             Event::Deliver(m) => format!("[{:>8}ms] {} {} -> {} arrives", next.time, m.payload.kind(), m.from, m.to),
             Event::Timer { node, timer, .. } => format!("[{:>8}ms] {node}: timer {timer:?}", next.time),
         })
+    }
+
+    /// Moves the clock to `t` without applying anything, never past the next event: how a
+    /// replayed session lands exactly where a paused one stood.
+    pub fn set_clock(&mut self, t: Millis) {
+        let cap = self.next_event_time().unwrap_or(Millis::MAX);
+        self.now = self.now.max(t.min(cap));
     }
 
     /// Virtual time of the next event, if any.
@@ -265,8 +280,8 @@ impl Sim {
         let t = Traced { time_ms: self.now, event };
         let _ = writeln!(self.hasher, "{t}");
         self.trace_count += 1;
-        if let Some(log) = self.trace_log.as_mut() {
-            log.push(t.clone());
+        if self.keep_trace {
+            self.trace_log.push(t.clone());
         }
         self.last_step.push(t);
     }
@@ -505,6 +520,14 @@ impl Sim {
                     }
                 }
                 self.record(TraceEvent::ClientStopped { client: name });
+            }
+            Fault::SlowConsumer { client, processing_ms } => {
+                let Some(Client::Consumer(c)) = self.clients.get_mut(client as usize) else {
+                    return Err(AdminError::NoSuchClient(format!("client-{client}")));
+                };
+                c.config.processing_ms = processing_ms;
+                let name = c.name.clone();
+                self.record(TraceEvent::ConsumerSlowed { client: name, processing_ms });
             }
         }
         Ok(())

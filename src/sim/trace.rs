@@ -75,6 +75,8 @@ pub enum TraceEvent {
     PartitionsLost { client: Rc<str>, group: Rc<str>, partitions: Vec<TopicPartition> },
     JoinedGroup { client: Rc<str>, group: Rc<str>, generation: i32, member_id: String, leader: bool },
     ClientStopped { client: Rc<str> },
+    /// A consumer's processing time per poll changed (a slow consumer).
+    ConsumerSlowed { client: Rc<str>, processing_ms: Millis },
 }
 
 fn ids(v: &[BrokerId]) -> String {
@@ -163,6 +165,7 @@ impl fmt::Display for TraceEvent {
             NodeResumed { node } => write!(f, "{node} resumed"),
             ClientStarted { client } => write!(f, "{client} started"),
             ClientStopped { client } => write!(f, "{client} stopped"),
+            ConsumerSlowed { client, processing_ms } => write!(f, "{client} now takes {processing_ms} ms to process each poll's records"),
             GroupMemberJoined { group, member } => write!(f, "group {group}: {member} joined"),
             GroupMemberReplaced { group, instance, member } => write!(f, "group {group}: static member {instance} is back as {member}"),
             GroupMemberRemoved { group, member, reason } => write!(f, "group {group}: removed {member} because {reason}"),
@@ -250,5 +253,49 @@ impl fmt::Write for TraceHasher {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.write(s.as_bytes());
         Ok(())
+    }
+}
+
+/// The kept trace. Full chunks are shared behind `Rc`, so cloning a `Sim` (a snapshot for
+/// seeking) copies a few pointers and at most one open chunk, not the whole history.
+#[derive(Clone, Debug, Default)]
+pub struct TraceLog {
+    chunks: Vec<Rc<Vec<Traced>>>,
+    open: Vec<Traced>,
+}
+
+const TRACE_CHUNK: usize = 256;
+
+impl TraceLog {
+    pub fn push(&mut self, t: Traced) {
+        self.open.push(t);
+        if self.open.len() == TRACE_CHUNK {
+            self.chunks.push(Rc::new(std::mem::take(&mut self.open)));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.chunks.len() * TRACE_CHUNK + self.open.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Traced> + '_ {
+        self.chunks.iter().flat_map(|c| c.iter()).chain(self.open.iter())
+    }
+
+    /// The entries from index `from` on (the ones a caller has not seen yet).
+    pub fn since(&self, from: usize) -> impl Iterator<Item = &Traced> + '_ {
+        let first_chunk = from / TRACE_CHUNK;
+        let skip = from % TRACE_CHUNK;
+        self.chunks.iter().skip(first_chunk).flat_map(|c| c.iter()).chain(self.open.iter()).skip(if first_chunk <= self.chunks.len() { skip } else { usize::MAX })
+    }
+}
+
+impl PartialEq for TraceLog {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }

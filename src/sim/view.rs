@@ -78,6 +78,25 @@ pub struct ClientView {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MemberView {
+    pub member_id: String,
+    pub client: Rc<str>,
+    pub assignment: Vec<TopicPartition>,
+}
+
+/// A consumer group as its coordinator holds it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct GroupView {
+    pub id: Rc<str>,
+    pub state: String,
+    pub generation: i32,
+    /// The assignor the group chose (`range`, `cooperative-sticky`...).
+    pub protocol: Option<&'static str>,
+    pub coordinator: BrokerId,
+    pub members: Vec<MemberView>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct MessageView {
     pub id: u64,
     pub from: NodeId,
@@ -96,7 +115,13 @@ pub struct SimView {
     pub topics: Vec<TopicView>,
     pub clients: Vec<ClientView>,
     pub in_flight: Vec<MessageView>,
+    pub groups: Vec<GroupView>,
     pub network_partitioned: bool,
+    /// Nodes the network has paused (a GC pause): shown as frozen.
+    pub paused: Vec<NodeId>,
+    pub next_event_ms: Option<Millis>,
+    pub events_processed: u64,
+    pub latency_ms: Millis,
 }
 
 impl Sim {
@@ -220,7 +245,37 @@ impl Sim {
             topics,
             clients,
             in_flight: in_flight.into_iter().map(|(_, m)| m).collect(),
+            groups: self.group_views(),
             network_partitioned: !self.net.cuts.is_empty(),
+            paused: self.net.paused.iter().copied().collect(),
+            next_event_ms: self.next_event_time(),
+            events_processed: self.events_processed(),
+            latency_ms: self.net.latency_ms,
         }
+    }
+}
+
+impl Sim {
+    /// Each group once, from the running broker that coordinates it (a dead coordinator's
+    /// copy is gone with it; a new one loads the group from `__consumer_offsets`).
+    fn group_views(&self) -> Vec<GroupView> {
+        let mut out: Vec<GroupView> = Vec::new();
+        for b in self.brokers.values().filter(|b| b.is_up()) {
+            for g in b.groups.values() {
+                if out.iter().any(|o| o.id == g.id) {
+                    continue;
+                }
+                out.push(GroupView {
+                    id: g.id.clone(),
+                    state: g.state.to_string(),
+                    generation: g.generation,
+                    protocol: g.protocol.map(|p| p.name()),
+                    coordinator: b.id,
+                    members: g.members.values().map(|m| MemberView { member_id: m.member_id.clone(), client: m.client_id.clone(), assignment: m.assignment.clone() }).collect(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
     }
 }

@@ -1,0 +1,395 @@
+//! A sandbox session is a tape: a preset, a seed and the list of what the learner did
+//! (console lines, steps, playing up to a virtual time). The simulation is a pure function of
+//! the tape, so seeking is "restore the nearest checkpoint, replay forward", stepping back is
+//! seeking one event back, and a shared link is the tape itself.
+//!
+//! Positions are counted in events applied since the session began (`elapsed`), so they stay
+//! monotonic across a `reset` inside the tape.
+pub mod link;
+
+use std::rc::Rc;
+
+use crate::presets::Preset;
+use crate::shell::{ProducerSession, Shell};
+use crate::sim::Millis;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// A console line: a command, or a record at the console producer's `>` prompt.
+    Line(String),
+    /// Ctrl-D (or `exit`) at the producer's prompt.
+    EndOfInput,
+    /// Apply events until `elapsed` reaches this count (the Step button).
+    StepTo(u64),
+    /// Apply every event up to this virtual time, then set the clock there (playing).
+    RunUntil(Millis),
+    /// Set the clock without applying events: where a cut-short run stood.
+    Clock(Millis),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    Input,
+    Output,
+    Error,
+}
+
+/// A line for the console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Printed {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+/// The state at one point of the tape.
+#[derive(Clone)]
+struct Frame {
+    shell: Shell,
+    producer: Option<ProducerSession>,
+    /// The next op to apply (or to go on with, for a run op applied in part).
+    op: usize,
+    elapsed: u64,
+}
+
+/// At most this many checkpoints; past it every other one goes and the spacing doubles.
+const MAX_CHECKPOINTS: usize = 128;
+const FIRST_INTERVAL: u64 = 256;
+
+/// A session: its tape, where it stands, and checkpoints for seeking.
+#[derive(Clone)]
+pub struct Player {
+    pub preset: &'static Preset,
+    pub seed: u64,
+    ops: Vec<Op>,
+    frame: Frame,
+    checkpoints: Vec<Rc<Frame>>,
+    interval: u64,
+    /// `elapsed` at the end of the tape.
+    head: u64,
+    /// Console lines produced since the UI last took them.
+    printed: Vec<Printed>,
+    printing: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Limit {
+    elapsed: u64,
+    time: Millis,
+}
+
+impl Limit {
+    const NONE: Limit = Limit { elapsed: u64::MAX, time: Millis::MAX };
+}
+
+/// Events counted across a `reset`, which replaces the simulation (and its counter).
+fn events_between(before: u64, after: u64) -> u64 {
+    if after >= before {
+        after - before
+    } else {
+        after
+    }
+}
+
+impl Player {
+    pub fn new(preset: &'static Preset, seed: u64) -> Result<Player, String> {
+        let shell = preset.build(seed)?;
+        let frame = Frame { shell, producer: None, op: 0, elapsed: 0 };
+        Ok(Player {
+            preset,
+            seed,
+            ops: Vec::new(),
+            checkpoints: vec![Rc::new(frame.clone())],
+            frame,
+            interval: FIRST_INTERVAL,
+            head: 0,
+            printed: Vec::new(),
+            printing: true,
+        })
+    }
+
+    pub fn shell(&self) -> &Shell {
+        &self.frame.shell
+    }
+
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// Events applied since the session began: the position on the timeline.
+    pub fn elapsed(&self) -> u64 {
+        self.frame.elapsed
+    }
+
+    /// The timeline's end.
+    pub fn head(&self) -> u64 {
+        self.head
+    }
+
+    pub fn at_head(&self) -> bool {
+        self.frame.op >= self.ops.len()
+    }
+
+    pub fn producer_open(&self) -> bool {
+        self.frame.producer.is_some()
+    }
+
+    /// Console lines written since the last call.
+    pub fn take_printed(&mut self) -> Vec<Printed> {
+        std::mem::take(&mut self.printed)
+    }
+
+    fn print(&mut self, kind: LineKind, text: &str) {
+        if self.printing {
+            self.printed.extend(text.lines().map(|l| Printed { kind, text: l.to_string() }));
+        }
+    }
+
+    fn checkpoint(&mut self) {
+        let last = self.checkpoints.last().map_or(0, |c| c.elapsed);
+        if self.frame.elapsed < last + self.interval {
+            return;
+        }
+        self.checkpoints.push(Rc::new(self.frame.clone()));
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            // Keep the first (the preset) and every other one after it.
+            let mut i = 0;
+            self.checkpoints.retain(|_| {
+                i += 1;
+                i == 1 || i % 2 == 0
+            });
+            self.interval *= 2;
+        }
+    }
+
+    fn step_event(&mut self) -> bool {
+        if self.frame.shell.sim.step().is_none() {
+            return false;
+        }
+        self.frame.elapsed += 1;
+        self.checkpoint();
+        true
+    }
+
+    /// Applies a console line (or end of input) to the frame.
+    fn apply_line(&mut self, op: &Op) {
+        let before = self.frame.shell.sim.events_processed();
+        match op {
+            Op::EndOfInput => {
+                if let Some(session) = self.frame.producer.take() {
+                    self.print(LineKind::Input, "> ^D");
+                    self.frame.shell.end_interactive(session);
+                }
+            }
+            Op::Line(line) => self.apply_text(line),
+            _ => unreachable!("apply_line takes console ops only"),
+        }
+        self.frame.elapsed += events_between(before, self.frame.shell.sim.events_processed());
+        // Past this op before the checkpoint, or restoring it would apply the line twice.
+        self.frame.op += 1;
+        self.checkpoint();
+    }
+
+    fn apply_text(&mut self, line: &str) {
+        let prompt = if self.frame.producer.is_some() { ">" } else { "$" };
+        self.print(LineKind::Input, &format!("{prompt} {line}"));
+        if let Some(mut session) = self.frame.producer.take() {
+            if line.trim() == "exit" {
+                self.frame.shell.end_interactive(session);
+                return;
+            }
+            match self.frame.shell.interactive_line(&mut session, line) {
+                Ok(out) => {
+                    self.print(LineKind::Output, &out);
+                    self.frame.producer = Some(session);
+                }
+                Err(e) => {
+                    self.print(LineKind::Error, &e.message);
+                    self.frame.shell.end_interactive(session);
+                }
+            }
+            return;
+        }
+        if line.trim().is_empty() {
+            return;
+        }
+        match self.frame.shell.begin_interactive(line) {
+            Some(Ok(session)) => {
+                self.frame.producer = Some(session);
+                self.print(LineKind::Output, "(type one record per line; `exit` or Ctrl-D to finish)");
+            }
+            Some(Err(e)) => self.print(LineKind::Error, &e.message),
+            None => match self.frame.shell.execute(line, &[]) {
+                Ok(out) => self.print(LineKind::Output, &out),
+                Err(e) => self.print(LineKind::Error, &e.message),
+            },
+        }
+    }
+
+    /// Goes along the tape from the frame until `limit` or the tape's end. Console lines met
+    /// exactly at an event limit are applied only if they apply no event themselves, so a
+    /// position is "after event n and whatever the learner did before event n + 1".
+    fn forward(&mut self, limit: Limit) {
+        while self.frame.op < self.ops.len() {
+            let op = self.ops[self.frame.op].clone();
+            match op {
+                Op::StepTo(target) => {
+                    while self.frame.elapsed < target.min(limit.elapsed) && self.frame.shell.sim.next_event_time().is_some_and(|t| t <= limit.time) {
+                        self.step_event();
+                    }
+                    if self.frame.elapsed < target && !self.frame.shell.sim.is_empty() {
+                        return;
+                    }
+                }
+                Op::RunUntil(t) | Op::Clock(t) => {
+                    let apply_events = matches!(op, Op::RunUntil(_));
+                    let until = t.min(limit.time);
+                    while apply_events && self.frame.elapsed < limit.elapsed && self.frame.shell.sim.next_event_time().is_some_and(|e| e <= until) {
+                        self.step_event();
+                    }
+                    if self.frame.elapsed >= limit.elapsed && apply_events && self.frame.shell.sim.next_event_time().is_some_and(|e| e <= until) {
+                        return;
+                    }
+                    self.frame.shell.sim.set_clock(until);
+                    if until < t {
+                        return;
+                    }
+                }
+                Op::Line(_) | Op::EndOfInput => {
+                    if self.frame.elapsed >= limit.elapsed {
+                        // Try it: a line that applies events belongs after the limit.
+                        let saved = (self.frame.clone(), self.printed.len());
+                        self.apply_line(&op);
+                        if self.frame.elapsed > limit.elapsed {
+                            self.frame = saved.0;
+                            self.printed.truncate(saved.1);
+                            return;
+                        }
+                    } else {
+                        self.apply_line(&op);
+                    }
+                    continue;
+                }
+            }
+            self.frame.op += 1;
+        }
+        self.head = self.head.max(self.frame.elapsed);
+    }
+
+    /// Drops the tape after the current position: the learner changed the past.
+    fn truncate(&mut self) {
+        if self.at_head() {
+            return;
+        }
+        let k = self.frame.op;
+        let partial = matches!(self.ops[k], Op::StepTo(_) | Op::RunUntil(_) | Op::Clock(_));
+        self.ops.truncate(k);
+        if partial {
+            self.ops.push(Op::StepTo(self.frame.elapsed));
+            self.ops.push(Op::Clock(self.frame.shell.sim.now()));
+        }
+        self.frame.op = self.ops.len();
+        let (elapsed, op) = (self.frame.elapsed, k);
+        self.checkpoints.retain(|c| c.elapsed <= elapsed && c.op <= op);
+        self.head = elapsed;
+    }
+
+    fn push_op(&mut self, op: Op) {
+        self.truncate();
+        // Consecutive steps, and consecutive runs, are one op.
+        match (self.ops.last_mut(), &op) {
+            (Some(Op::StepTo(a)), Op::StepTo(b)) => *a = *b,
+            (Some(Op::RunUntil(a)), Op::RunUntil(b)) => *a = *b,
+            _ => self.ops.push(op),
+        }
+        self.frame.op = self.ops.len() - 1;
+        self.forward(Limit::NONE);
+    }
+
+    /// A line typed in the console.
+    pub fn line(&mut self, text: &str) {
+        self.push_op(Op::Line(text.to_string()));
+    }
+
+    pub fn end_of_input(&mut self) {
+        if self.frame.producer.is_some() {
+            self.push_op(Op::EndOfInput);
+        }
+    }
+
+    /// The next event: along the tape when replaying, a new step at its end. False when
+    /// nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        let before = self.frame.elapsed;
+        if !self.at_head() {
+            self.forward(Limit { elapsed: before + 1, time: Millis::MAX });
+            return self.frame.elapsed > before;
+        }
+        if self.frame.shell.sim.is_empty() {
+            return false;
+        }
+        self.push_op(Op::StepTo(before + 1));
+        self.frame.elapsed > before
+    }
+
+    /// Playing: everything up to virtual time `t`, along the tape and then past its end.
+    pub fn advance_to(&mut self, t: Millis) {
+        if !self.at_head() {
+            self.forward(Limit { elapsed: u64::MAX, time: t });
+            if !self.at_head() {
+                return;
+            }
+        }
+        if t > self.frame.shell.sim.now() {
+            self.push_op(Op::RunUntil(t));
+        }
+    }
+
+    /// Moves to position `target` (clamped to the timeline) without printing.
+    pub fn seek(&mut self, target: u64) {
+        let target = target.min(self.head);
+        let cp = self.checkpoints.iter().rev().find(|c| c.elapsed <= target).cloned().unwrap_or_else(|| self.checkpoints[0].clone());
+        self.frame = (*cp).clone();
+        self.printing = false;
+        self.forward(Limit { elapsed: target, time: Millis::MAX });
+        self.printing = true;
+    }
+
+    /// One event back (and whatever was typed after it).
+    pub fn step_back(&mut self) -> bool {
+        let at = self.frame.elapsed;
+        if at == 0 {
+            return false;
+        }
+        self.seek(at - 1);
+        true
+    }
+
+    /// The link that reopens this session at this step.
+    pub fn link(&self) -> link::Link {
+        link::Link { preset: self.preset.id.to_string(), seed: self.seed, ops: self.ops.clone(), at: if self.at_head() { None } else { Some(self.frame.elapsed) } }
+    }
+
+    /// Opens a shared link (see `link`).
+    pub fn open(link: &link::Link, budget: u64) -> Result<Player, link::LinkError> {
+        let preset = crate::presets::find(&link.preset).ok_or_else(|| link::LinkError::UnknownPreset(link.preset.clone()))?;
+        Player::replay(preset, link.seed, link.ops.clone(), link.at, budget).map_err(link::LinkError::Replay)
+    }
+
+    /// A new session from a tape: replays it whole (so the timeline knows its end), then
+    /// seeks to `at`. Refuses a tape that asks for more than `budget` events.
+    pub fn replay(preset: &'static Preset, seed: u64, ops: Vec<Op>, at: Option<u64>, budget: u64) -> Result<Player, String> {
+        let mut p = Player::new(preset, seed)?;
+        p.ops = ops;
+        p.forward(Limit { elapsed: budget, time: Millis::MAX });
+        if !p.at_head() {
+            return Err(format!("the link asks for more than {budget} events"));
+        }
+        if let Some(at) = at {
+            if at > p.head {
+                return Err(format!("the link's step {at} is past the end of its run ({})", p.head));
+            }
+            p.seek(at);
+        }
+        Ok(p)
+    }
+}
