@@ -59,9 +59,54 @@ mod tests {
     #[test]
     fn ids_are_unique_and_entries_say_something() {
         let mut ids: Vec<&str> = ENTRIES.iter().map(|e| e.id).collect();
-        ids.sort();
+        crate::sort::sort(&mut ids);
         ids.dedup();
         assert_eq!(ids.len(), ENTRIES.len());
         assert!(ENTRIES.iter().all(|e| e.text.len() > 20 && !e.term.is_empty()));
+    }
+}
+
+/// Words in the narration that lead to an entry, most specific first.
+const KEYWORDS: &[(&str, &str)] = &[
+    ("high watermark", "hw"),
+    ("unclean", "unclean"),
+    ("truncat", "truncation"),
+    ("controlled shutdown", "controlled-shutdown"),
+    ("fenced", "fenced"),
+    ("isr", "isr"),
+    ("epoch", "leader-epoch"),
+    ("rebalanc", "rebalance"),
+    ("generation", "rebalance"),
+    ("session timeout", "session-timeout"),
+    ("coordinator", "coordinator"),
+    ("committed", "committed-offset"),
+    ("leader", "leader"),
+    ("group", "group"),
+    ("offset", "offset"),
+];
+
+/// The first glossary term in a line of narration: its byte range and entry.
+pub fn term_in(text: &str) -> Option<(usize, usize, &'static Entry)> {
+    let lower = text.to_ascii_lowercase();
+    KEYWORDS.iter().find_map(|(word, id)| {
+        let start = lower.find(word)?;
+        let entry = ENTRIES.iter().find(|e| e.id == *id)?;
+        Some((start, start + word.len(), entry))
+    })
+}
+
+#[cfg(test)]
+mod keyword_tests {
+    use super::*;
+
+    #[test]
+    fn every_keyword_leads_to_an_entry() {
+        for (word, id) in KEYWORDS {
+            assert!(ENTRIES.iter().any(|e| e.id == *id), "{word} -> {id}");
+        }
+        let (s, e, entry) = term_in("orders-0: isr now [1,2]").expect("isr");
+        assert_eq!((s, e, entry.id), (10, 13, "isr"));
+        assert_eq!(term_in("orders-0: broker 2 high watermark 11").map(|t| t.2.id), Some("hw"));
+        assert!(term_in("nothing to see").is_none());
     }
 }

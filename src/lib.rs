@@ -7,6 +7,8 @@ pub mod glossary;
 pub mod presets;
 pub mod scenarios;
 pub mod session;
+pub mod sort;
+pub mod stage;
 pub mod shell;
 pub mod sim;
 

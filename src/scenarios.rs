@@ -38,3 +38,26 @@ pub fn reference_run(seed: u64) -> Sim {
     sim.run_for(5_000);
     sim
 }
+
+/// The reference session: what a learner does in the sandbox, through the same tape the page
+/// records (typed commands, steps, playing, a seek back and a changed past). Its trace hash
+/// must be the same natively and in the browser.
+pub fn reference_session(seed: u64) -> crate::session::Player {
+    let preset = crate::presets::find("order-service").expect("the order-service preset exists");
+    let mut p = crate::session::Player::new(preset, seed).expect("the preset builds");
+    for _ in 0..40 {
+        p.step();
+    }
+    p.line("kill broker 2");
+    p.advance_to(p.shell().sim.now() + 8_000);
+    let middle = p.elapsed() / 2;
+    p.seek(middle);
+    p.step_back();
+    // Changing the past: the tape after this point is dropped and replayed differently.
+    p.line("slow client billing 2s");
+    p.advance_to(p.shell().sim.now() + 6_000);
+    p.line("start broker 2");
+    p.line("kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group billing");
+    p.advance_to(p.shell().sim.now() + 10_000);
+    p
+}

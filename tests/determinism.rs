@@ -36,3 +36,20 @@ fn reference_hash_matches_the_golden_file() {
     }
     assert_eq!(hash, GOLDEN.trim(), "the reference run changed; if intended, rerun with UPDATE_GOLDEN=1");
 }
+
+const SESSION_GOLDEN: &str = include_str!("data/session_trace_hash.txt");
+
+#[test]
+fn reference_session_matches_the_golden_file() {
+    let mut a = kafka_flightsim::scenarios::reference_session(42);
+    let errors: Vec<String> = a.take_printed().into_iter().filter(|p| p.kind == kafka_flightsim::session::LineKind::Error).map(|p| p.text).collect();
+    assert!(errors.is_empty(), "every command of the reference session runs: {errors:?}");
+    let b = kafka_flightsim::scenarios::reference_session(42);
+    assert_eq!(a.shell().sim.trace_hash(), b.shell().sim.trace_hash());
+    let hash = format!("{:016x}", a.shell().sim.trace_hash());
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/session_trace_hash.txt"), format!("{hash}\n")).unwrap();
+        return;
+    }
+    assert_eq!(hash, SESSION_GOLDEN.trim(), "the reference session changed; if intended, rerun with UPDATE_GOLDEN=1");
+}

@@ -40,7 +40,7 @@ fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64) -> St
     format!("org.apache.kafka.common.errors.{class}: {msg}")
 }
 
-const PRODUCER_SPECS: &[Spec] = &[
+pub(super) const PRODUCER_SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("topic"),
     value("property"),
@@ -168,7 +168,7 @@ pub fn console_producer(shell: &mut Shell, args: &[String], stdin: &[String]) ->
     result
 }
 
-const CONSUMER_SPECS: &[Spec] = &[
+pub(super) const CONSUMER_SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("topic"),
     value("partition"),

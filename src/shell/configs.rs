@@ -4,7 +4,7 @@ use super::topics::{no_positional, require_bootstrap};
 use super::{Shell, ShellError};
 use crate::sim::config::TOPIC_CONFIGS;
 
-const SPECS: &[Spec] = &[
+pub(super) const SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("entity-type"),
     value("entity-name"),

@@ -9,7 +9,7 @@ use crate::sim::group::GroupState;
 use crate::sim::group_admin::{broker_address, GroupDescription};
 use crate::sim::TopicPartition;
 
-const SPECS: &[Spec] = &[
+pub(super) const SPECS: &[Spec] = &[
     value("bootstrap-server"),
     flag("list"),
     flag("describe"),
@@ -171,7 +171,7 @@ fn describe(shell: &Shell, p: &Parsed, group: &str) -> String {
     }
     let mut rows = Vec::new();
     let mut members: Vec<_> = d.members.iter().filter(|m| !m.assignment.is_empty()).collect();
-    members.sort_by(|a, b| b.assignment.len().cmp(&a.assignment.len()));
+    crate::sort::sort_by(&mut members, |a, b| b.assignment.len().cmp(&a.assignment.len()));
     let value = |tp: &TopicPartition| {
         let committed = d.committed.get(tp).copied();
         let leo = shell.sim.latest_offset(tp);
@@ -184,7 +184,7 @@ fn describe(shell: &Shell, p: &Parsed, group: &str) -> String {
     let mut owned = std::collections::BTreeSet::new();
     for m in members {
         let mut parts = m.assignment.clone();
-        parts.sort();
+        crate::sort::sort(&mut parts);
         for tp in parts {
             let (current, leo, lag) = value(&tp);
             owned.insert(tp.clone());
@@ -225,11 +225,11 @@ fn assignment_string(a: &[TopicPartition]) -> String {
     let mut parts: Vec<String> = by_topic
         .into_iter()
         .map(|(t, mut ps)| {
-            ps.sort();
+            crate::sort::sort(&mut ps);
             format!("{t}({})", ps.join(","))
         })
         .collect();
-    parts.sort();
+    crate::sort::sort(&mut parts);
     parts.join(", ")
 }
 
@@ -300,7 +300,7 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
         if partitions.is_empty() {
             return Err(ShellError::new("Option [reset-offsets] takes one of these options: [all-topics], [topic]"));
         }
-        partitions.sort();
+        crate::sort::sort(&mut partitions);
         partitions.dedup();
         let mut new = Vec::new();
         for tp in &partitions {

@@ -2,6 +2,8 @@
 //! Kafka's CLI tools with Kafka's flags and output, plus simulator verbs. Bad input is a
 //! one-line error, never a panic and never a silent no-op.
 mod clients;
+mod complete;
+pub use complete::{complete, Completion};
 pub use clients::ProducerSession;
 mod configs;
 mod groups;

@@ -6,7 +6,7 @@ use super::topics::{no_positional, require_bootstrap};
 use super::{Shell, ShellError};
 use crate::sim::{AdminError, TopicPartition};
 
-const OFFSET_SPECS: &[Spec] = &[value("bootstrap-server"), value("topic"), value("partitions"), value("time"), value("topic-partitions"), flag("exclude-internal-topics"), flag("help")];
+pub(super) const OFFSET_SPECS: &[Spec] = &[value("bootstrap-server"), value("topic"), value("partitions"), value("time"), value("topic-partitions"), flag("exclude-internal-topics"), flag("help")];
 
 pub fn get_offsets(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, OFFSET_SPECS)?;
@@ -57,7 +57,7 @@ pub fn get_offsets(shell: &mut Shell, args: &[String]) -> Result<String, ShellEr
     Ok(out)
 }
 
-const ELECTION_SPECS: &[Spec] = &[value("bootstrap-server"), value("election-type"), value("topic"), value("partition"), flag("all-topic-partitions"), value("path-to-json-file"), flag("help")];
+pub(super) const ELECTION_SPECS: &[Spec] = &[value("bootstrap-server"), value("election-type"), value("topic"), value("partition"), flag("all-topic-partitions"), value("path-to-json-file"), flag("help")];
 
 pub fn leader_election(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, ELECTION_SPECS)?;

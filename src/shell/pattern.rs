@@ -135,7 +135,7 @@ fn match_one(node: &Node, s: &[char], i: usize) -> Vec<usize> {
             .collect(),
         Node::Group(alts) => {
             let mut out: Vec<usize> = alts.iter().flat_map(|alt| match_seq(alt, s, i)).collect();
-            out.sort_unstable();
+            crate::sort::sort(&mut out);
             out.dedup();
             out
         }
@@ -158,7 +158,7 @@ fn match_seq(items: &[Item], s: &[char], i: usize) -> Vec<usize> {
             break;
         }
         let mut next: Vec<usize> = frontier.iter().flat_map(|&p| match_one(&first.node, s, p)).filter(|p| !frontier.contains(p) || count < first.min).collect();
-        next.sort_unstable();
+        crate::sort::sort(&mut next);
         next.dedup();
         if next.is_empty() || next == frontier {
             break;
@@ -166,7 +166,7 @@ fn match_seq(items: &[Item], s: &[char], i: usize) -> Vec<usize> {
         frontier = next;
         count += 1;
     }
-    ends.sort_unstable();
+    crate::sort::sort(&mut ends);
     ends.dedup();
     ends
 }

@@ -5,7 +5,7 @@ use super::pattern::Pattern;
 use super::{Shell, ShellError};
 use crate::sim::view::TopicView;
 
-const SPECS: &[Spec] = &[
+pub(super) const SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("command-config"),
     flag("list"),

@@ -227,7 +227,7 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
             Ok(lines.iter().map(|l| format!("{l}\n")).collect())
         }
         "reset" => {
-            let p = options::parse(args, &[value("brokers"), value("seed")])?;
+            let p = options::parse(args, RESET_SPECS)?;
             let brokers = p.int("brokers")?.unwrap_or(super::DEFAULT_BROKERS as i64);
             if !(1..=9).contains(&brokers) {
                 return Err(ShellError::new("--brokers takes 1 to 9"));
@@ -273,8 +273,9 @@ fn run_until_idle(shell: &mut Shell) -> Result<String, ShellError> {
     Err(ShellError::new("still busy after 60000 ms of virtual time: `describe clients` shows who is waiting"))
 }
 
-const PRODUCER_SPECS: &[Spec] = &[value("topic"), value("rate"), value("keys"), value("count"), value("value-bytes"), value("producer-property")];
-const CONSUMER_SPECS: &[Spec] = &[
+pub(super) const RESET_SPECS: &[Spec] = &[value("brokers"), value("seed")];
+pub(super) const PRODUCER_SPECS: &[Spec] = &[value("topic"), value("rate"), value("keys"), value("count"), value("value-bytes"), value("producer-property")];
+pub(super) const CONSUMER_SPECS: &[Spec] = &[
     value("topic"),
     value("partition"),
     flag("from-beginning"),

@@ -2,6 +2,7 @@
 //! RangeAssignor, RoundRobinAssignor, StickyAssignor and CooperativeStickyAssignor
 //! (apache/kafka clients/src/main/java/org/apache/kafka/clients/consumer/; rules and vectors in
 //! ../shared/kafka-reference/assignors.json). The group leader runs one of them; it is pure.
+use crate::sort::CollectSorted;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -105,13 +106,13 @@ pub fn assign(assignor: Assignor, partitions_per_topic: &BTreeMap<String, i32>, 
 /// RangeAssignor: per topic, numeric partitions over the sorted subscribers; the first
 /// `P mod C` members get one extra.
 fn range(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<String, Vec<TopicPartition>> {
-    let mut out: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect();
+    let mut out: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
     for (topic, &n) in ppt {
         let mut subs: Vec<&Member> = members.iter().filter(|m| m.topics.contains(topic)).collect();
         if subs.is_empty() {
             continue;
         }
-        subs.sort_by(|a, b| member_order(a, b));
+        crate::sort::sort_by(&mut subs, |a, b| member_order(a, b));
         let c = subs.len() as i32;
         let (per, extra) = (n / c, n % c);
         let mut next = 0;
@@ -127,10 +128,10 @@ fn range(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<String, Ve
 /// RoundRobinAssignor: every partition of every subscribed topic (topics sorted), dealt
 /// around the sorted members; members not subscribed to a partition's topic are skipped.
 fn round_robin(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<String, Vec<TopicPartition>> {
-    let mut out: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect();
+    let mut out: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
     let mut sorted: Vec<&Member> = members.iter().collect();
-    sorted.sort_by(|a, b| member_order(a, b));
-    let topics: BTreeSet<&String> = members.iter().flat_map(|m| m.topics.iter()).filter(|t| ppt.contains_key(*t)).collect();
+    crate::sort::sort_by(&mut sorted, |a, b| member_order(a, b));
+    let topics: BTreeSet<&String> = members.iter().flat_map(|m| m.topics.iter()).filter(|t| ppt.contains_key(*t)).collect_set();
     let mut cursor = 0usize;
     for topic in topics {
         for p in 0..ppt[topic] {
@@ -165,19 +166,19 @@ fn java_hashmap_order(keys: &[String]) -> Vec<String> {
             (spread & (capacity - 1), i, k)
         })
         .collect();
-    indexed.sort();
+    crate::sort::sort(&mut indexed);
     indexed.into_iter().map(|(_, _, k)| k.clone()).collect()
 }
 
 fn sticky(all: &BTreeMap<String, i32>, members: &[Member]) -> Assignment {
     // AbstractPartitionAssignor hands the assignor only topics some member subscribes to.
-    let subscribed_topics: BTreeMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect();
+    let subscribed_topics: BTreeMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect_map();
     let ppt = &subscribed_topics;
     // Members in the subscription map's own (HashMap) order.
     let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
     let order = java_hashmap_order(&ids);
-    let by_id: BTreeMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect();
-    let all_topics: BTreeSet<&str> = ppt.keys().map(String::as_str).collect();
+    let by_id: BTreeMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect_map();
+    let all_topics: BTreeSet<&str> = ppt.keys().map(String::as_str).collect_set();
 
     // AbstractStickyAssignor.allSubscriptionsEqual: collect owned partitions, resolving
     // conflicting claims by generation (same generation: nobody keeps it).
@@ -185,10 +186,10 @@ fn sticky(all: &BTreeMap<String, i32>, members: &[Member]) -> Assignment {
     let mut prev_owner: BTreeMap<TopicPartition, String> = BTreeMap::new();
     let mut multiple_owners: BTreeSet<TopicPartition> = BTreeSet::new();
     let mut all_equal = true;
-    let first_topics: Option<BTreeSet<&String>> = order.first().map(|id| by_id[id.as_str()].topics.iter().collect());
+    let first_topics: Option<BTreeSet<&String>> = order.first().map(|id| by_id[id.as_str()].topics.iter().collect_set());
     for id in &order {
         let m = by_id[id.as_str()];
-        let topics: BTreeSet<&String> = m.topics.iter().collect();
+        let topics: BTreeSet<&String> = m.topics.iter().collect_set();
         if first_topics.as_ref().is_some_and(|f| *f != topics) {
             all_equal = false;
         }
@@ -248,7 +249,7 @@ fn constrained(ppt: &BTreeMap<String, i32>, order: &[String], mut owned: BTreeMa
         let mut mine = owned.remove(id).unwrap_or_default();
         mine.retain(|p| !multiple_owners.contains(p));
         // Owned partitions are considered by partition number, then topic.
-        mine.sort_by(|a, b| (a.partition, &a.topic).cmp(&(b.partition, &b.topic)));
+        crate::sort::sort_by(&mut mine, |a, b| (a.partition, &a.topic).cmp(&(b.partition, &b.topic)));
         let list = assignment.entry(id.clone()).or_default();
         if mine.len() < min_quota {
             list.extend(mine.iter().cloned());
@@ -274,8 +275,8 @@ fn constrained(ppt: &BTreeMap<String, i32>, order: &[String], mut owned: BTreeMa
     let unassigned: Vec<TopicPartition> = ppt.iter().flat_map(|(t, &n)| (0..n).map(move |p| tp(t, p))).filter(|p| !assigned.contains(p)).collect();
     // Both waiting lists are sorted by member id before the round robin
     // (ConstrainedAssignmentBuilder.assignNewPartitionsRoundRobin).
-    under_min.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-    exactly_min.make_contiguous().sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    crate::sort::sort_by(&mut under_min, |a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    crate::sort::sort_by(exactly_min.make_contiguous(), |a, b| a.encode_utf16().cmp(b.encode_utf16()));
     let mut cursor = 0usize;
     for p in unassigned {
         let member = if cursor < under_min.len() {
@@ -319,7 +320,7 @@ fn general(
     multiple_owners: &BTreeSet<TopicPartition>,
 ) -> Assignment {
     let subscribed = |id: &str, t: &str| members.iter().any(|m| m.member_id == id && m.topics.iter().any(|x| x == t));
-    let mut assignment: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect();
+    let mut assignment: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
     let mut taken: BTreeSet<TopicPartition> = BTreeSet::new();
     for (id, list) in &owned {
         for p in list {
@@ -331,7 +332,7 @@ fn general(
     }
     let potential = |t: &str| members.iter().filter(|m| m.topics.iter().any(|x| x == t)).count();
     let mut unassigned: Vec<TopicPartition> = ppt.iter().flat_map(|(t, &n)| (0..n).map(move |p| tp(t, p))).filter(|p| !taken.contains(p) && potential(&p.topic) > 0).collect();
-    unassigned.sort_by(|a, b| (potential(&a.topic), &a.topic, a.partition).cmp(&(potential(&b.topic), &b.topic, b.partition)));
+    crate::sort::sort_by(&mut unassigned, |a, b| (potential(&a.topic), &a.topic, a.partition).cmp(&(potential(&b.topic), &b.topic, b.partition)));
     let mut out = Assignment::default();
     for p in unassigned {
         let Some(id) = assignment.iter().filter(|(id, _)| subscribed(id, &p.topic)).min_by_key(|(id, l)| (l.len(), (*id).clone())).map(|(id, _)| id.clone()) else { continue };

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use crate::sort::CollectSorted;
+
 use super::config::ClusterConfig;
 use super::error::KafkaError;
 use super::log::{PartitionLog, SequenceCheck};
@@ -430,7 +432,7 @@ impl Broker {
                             last_fetch_leader_log_end_offset: -1,
                         })
                     })
-                    .collect();
+                    .collect_map();
                 replica.role = Role::Leader { isr: st.isr.clone(), pending_isr: None, followers };
                 ctx.trace(TraceEvent::BecameLeader { tp: tp.clone(), broker: me, leader_epoch: st.leader_epoch, log_end_offset: leo });
                 if &*tp.topic == super::coordinator::OFFSETS_TOPIC {

@@ -381,7 +381,7 @@ impl Consumer {
         if self.metadata_wanted && self.metadata_in_flight.is_none() && !self.bootstrap.is_empty() {
             let mut topics: Vec<Rc<str>> = self.assignment.iter().map(|tp| tp.topic.clone()).collect();
             topics.extend(self.group_topics());
-            topics.sort();
+            crate::sort::sort(&mut topics);
             topics.dedup();
             let n = self.bootstrap.len();
             let broker = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)).unwrap_or(self.bootstrap[self.bootstrap_cursor % n]);

@@ -1,6 +1,7 @@
 //! The KRaft controller, drawn as one node that never fails (a documented simplification of
 //! the controller quorum). It registers and fences brokers by heartbeat, owns the topic
 //! metadata, elects leaders and applies ISR changes, and pushes metadata to the brokers.
+use crate::sort::CollectSorted;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -534,7 +535,7 @@ impl Controller {
     }
 
     fn per_broker_configs(&self) -> BTreeMap<BrokerId, BTreeMap<String, String>> {
-        self.broker_configs.iter().filter_map(|(b, m)| b.map(|b| (b, m.clone()))).collect()
+        self.broker_configs.iter().filter_map(|(b, m)| b.map(|b| (b, m.clone()))).collect_map()
     }
 
     // ---- Metadata propagation ----

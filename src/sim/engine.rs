@@ -1,5 +1,6 @@
 //! The simulation: one event queue ordered by (virtual time, sequence), one seeded RNG, the
 //! network between nodes, and the nodes themselves. `step()` applies the next event.
+use crate::sort::CollectSorted;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::fmt::Write as _;
@@ -473,7 +474,7 @@ impl Sim {
                     return Err(AdminError::Invalid("A network partition needs a node on each side.".into()));
                 }
                 self.record(TraceEvent::NetworkPartitioned { side_a: side_a.clone(), side_b: side_b.clone() });
-                self.net.cuts.push((side_a.into_iter().collect(), side_b.into_iter().collect()));
+                self.net.cuts.push((side_a.into_iter().collect_set(), side_b.into_iter().collect_set()));
             }
             Fault::Isolate(node) => {
                 let others: Vec<NodeId> = self.all_nodes().into_iter().filter(|n| *n != node).collect();
@@ -500,7 +501,7 @@ impl Sim {
                     let (mine, rest): (Vec<Scheduled>, Vec<Scheduled>) = std::mem::take(&mut self.net.held).into_iter().partition(|s| s.target() == node);
                     self.net.held = rest;
                     let mut mine = mine;
-                    mine.sort_by_key(|s| (s.time, s.seq));
+                    crate::sort::sort_by_key(&mut mine, |s| (s.time, s.seq));
                     for s in mine {
                         self.push(self.now, s.event);
                     }

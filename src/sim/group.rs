@@ -256,7 +256,7 @@ impl Broker {
         // (a cooperative member that gave some up must trigger the follow-up rebalance).
         let sorted = |v: &[TopicPartition]| {
             let mut v = v.to_vec();
-            v.sort();
+            crate::sort::sort(&mut v);
             v
         };
         let changed = m.topics != j.topics || m.protocols != j.protocols || sorted(&m.owned) != sorted(&j.owned);

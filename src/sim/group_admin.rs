@@ -50,7 +50,7 @@ impl Sim {
     /// Every group some live coordinator knows, sorted.
     pub fn group_ids(&self) -> Vec<Rc<str>> {
         let mut v: Vec<Rc<str>> = self.brokers.values().filter(|b| b.is_up()).flat_map(|b| b.groups.keys().cloned()).collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v.dedup();
         v.retain(|g| self.describe_group(g).is_some_and(|d| d.state != GroupState::Dead));
         v

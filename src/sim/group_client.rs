@@ -2,6 +2,7 @@
 //! AbstractCoordinator): find the coordinator, join, the leader assigns, sync, fetch the
 //! committed offsets, heartbeat, and rebalance EAGER (revoke everything first) or COOPERATIVE
 //! (KIP-429: keep what stays, give up only what moves, then rejoin).
+use crate::sort::CollectSorted;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -359,8 +360,8 @@ impl Consumer {
         g.phase = Phase::Stable;
         let group = g.group.clone();
         let generation = g.generation;
-        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect();
-        let old: BTreeSet<TopicPartition> = self.assignment.iter().cloned().collect();
+        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect_set();
+        let old: BTreeSet<TopicPartition> = self.assignment.iter().cloned().collect_set();
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&old).cloned().collect();
         if !revoked.is_empty() {

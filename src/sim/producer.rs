@@ -399,7 +399,7 @@ impl Producer {
                 topics.push(u.record.topic.clone());
             }
         }
-        topics.sort();
+        crate::sort::sort(&mut topics);
         // Ask a broker whose connection is ready, starting at the cursor (leastLoadedNode).
         let n = self.bootstrap.len();
         let Some(broker) = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)) else {

@@ -238,7 +238,7 @@ impl Sim {
                 Event::Timer { .. } => None,
             })
             .collect();
-        in_flight.sort_by_key(|(seq, m)| (m.arrive_ms, *seq));
+        crate::sort::sort_by_key(&mut in_flight, |(seq, m)| (m.arrive_ms, *seq));
         SimView {
             now_ms: self.now,
             brokers,
@@ -275,7 +275,7 @@ impl Sim {
                 });
             }
         }
-        out.sort_by(|a, b| a.id.cmp(&b.id));
+        crate::sort::sort_by(&mut out, |a, b| a.id.cmp(&b.id));
         out
     }
 }

@@ -1,60 +1,103 @@
+//! Hash routes (`#/sandbox?...`), so the app works from any static host without server
+//! rewrites. A few lines of routing instead of a router crate keep the bundle small.
+use gloo_events::EventListener;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use super::glossary_page::GlossaryPage;
 use super::home::Home;
 use super::lesson_page::LessonPage;
 use super::sandbox::SandboxPage;
 
-/// Hash routes, so the app works from any static host without server rewrites.
-#[derive(Clone, Routable, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub enum Route {
-    #[at("/")]
     Home,
-    #[at("/lesson/:id")]
-    Lesson { id: String },
-    #[at("/sandbox")]
-    Sandbox,
-    #[at("/glossary")]
-    Glossary,
-    #[not_found]
-    #[at("/404")]
-    NotFound,
+    Lesson(String),
+    /// The query after `#/sandbox?`: a preset or a shared session.
+    Sandbox(String),
+    /// The glossary, opened at a term.
+    Glossary(Option<String>),
+    /// Panics on purpose, to show (and test) the error screen.
+    CrashTest,
+    NotFound(String),
 }
 
-fn switch(route: Route) -> Html {
-    match route {
-        Route::Home => html! { <Home /> },
-        Route::Lesson { id } => html! { <LessonPage id={id} /> },
-        Route::Sandbox => html! { <SandboxPage /> },
-        Route::Glossary => html! { <GlossaryPage /> },
-        Route::NotFound => html! {
-            <main id="main" class="page">
-                <h1>{ "Page not found" }</h1>
-                <p>{ "That address does not lead anywhere in the simulator. " }
-                   <Link<Route> to={Route::Home}>{ "Back to the course" }</Link<Route>></p>
-            </main>
-        },
+impl Route {
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.strip_prefix('#').unwrap_or(hash);
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let query_field = |name: &str| query.split('&').find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('='))).map(str::to_string);
+        match path.trim_end_matches('/') {
+            "" => Route::Home,
+            "/sandbox" => Route::Sandbox(query.to_string()),
+            "/glossary" => Route::Glossary(query_field("term")),
+            "/crash-test" => Route::CrashTest,
+            p => match p.strip_prefix("/lesson/") {
+                Some(id) if !id.is_empty() => Route::Lesson(id.to_string()),
+                _ => Route::NotFound(p.to_string()),
+            },
+        }
     }
+}
+
+pub fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+#[function_component(CrashTest)]
+fn crash_test() -> Html {
+    panic!("a deliberate crash from #/crash-test, to show the error screen");
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
+    let hash = use_state(current_hash);
+    {
+        let hash = hash.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| hash.set(current_hash())));
+            move || drop(listener)
+        });
+    }
+    let route = Route::parse(&hash);
+    let page = match route {
+        Route::Home => html! { <Home /> },
+        Route::Lesson(id) => html! { <LessonPage id={id} /> },
+        // Keyed by the query: pasting another link remounts the sandbox with it.
+        Route::Sandbox(query) => { let key = query.clone(); html! { <SandboxPage {key} {query} /> } }
+        Route::Glossary(term) => html! { <GlossaryPage term={term} /> },
+        Route::CrashTest => html! { <CrashTest /> },
+        Route::NotFound(path) => html! {
+            <main id="main" class="page">
+                <h1>{ "Page not found" }</h1>
+                <p>{ format!("The address \u{201c}{path}\u{201d} does not lead anywhere in the simulator. ") }
+                   <a href="#/">{ "Back to the course" }</a></p>
+            </main>
+        },
+    };
     html! {
-        <HashRouter>
-            <a class="skip-link" href="#main">{ "Skip to content" }</a>
+        <>
+            <a class="skip-link" href="#main" onclick={Callback::from(|e: MouseEvent| {
+                // The hash is the router's: move focus instead of navigating.
+                e.prevent_default();
+                if let Some(m) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
+                    let _ = m.set_attribute("tabindex", "-1");
+                    if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m) {
+                        let _ = h.focus();
+                    }
+                }
+            })}>{ "Skip to content" }</a>
             <header class="topbar">
-                <Link<Route> to={Route::Home} classes="brand">
+                <a href="#/" class="brand">
                     <span class="brand-mark" aria-hidden="true">{ "◆" }</span>
                     { " Kafka Flight Simulator" }
-                </Link<Route>>
+                </a>
                 <nav aria-label="Main">
-                    <Link<Route> to={Route::Home}>{ "Course" }</Link<Route>>
-                    <Link<Route> to={Route::Sandbox}>{ "Sandbox" }</Link<Route>>
-                    <Link<Route> to={Route::Glossary}>{ "Glossary" }</Link<Route>>
+                    <a href="#/">{ "Course" }</a>
+                    <a href="#/sandbox">{ "Sandbox" }</a>
+                    <a href="#/glossary">{ "Glossary" }</a>
                 </nav>
             </header>
-            <Switch<Route> render={switch} />
-        </HashRouter>
+            { page }
+        </>
     }
 }

@@ -1,10 +1,14 @@
 //! The console: a terminal panel over the shell. Enter runs the line; up and down walk the
-//! history; Ctrl-D ends the console producer's `>` prompt.
+//! history; Tab completes the word being typed (Shift+Tab, or Tab with nothing to complete, moves
+//! focus on as usual, so the prompt never traps the keyboard); Ctrl-D ends the console
+//! producer's `>` prompt.
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::state::{ConsoleLine, LineKind};
+use super::state::ConsoleLine;
+use crate::session::LineKind;
+use crate::shell::Completion;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
@@ -12,6 +16,8 @@ pub struct ConsoleProps {
     pub prompt: &'static str,
     pub on_submit: Callback<String>,
     pub on_eof: Callback<()>,
+    /// Completes a command line against the cluster as it is now.
+    pub on_complete: Callback<String, Option<Completion>>,
 }
 
 #[function_component(Console)]
@@ -19,13 +25,27 @@ pub fn console(props: &ConsoleProps) -> Html {
     let input = use_node_ref();
     let history = use_mut_ref(Vec::<String>::new);
     let cursor = use_mut_ref(|| 0usize);
+    let hint = use_state(String::new);
+    let interactive = props.prompt == ">";
     let onkeydown = {
         let input = input.clone();
         let on_submit = props.on_submit.clone();
         let on_eof = props.on_eof.clone();
+        let on_complete = props.on_complete.clone();
+        let hint = hint.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(el) = input.cast::<HtmlInputElement>() else { return };
+            if e.key() != "Tab" && !hint.is_empty() {
+                hint.set(String::new());
+            }
             match e.key().as_str() {
+                "Tab" if !e.shift_key() && !interactive => {
+                    if let Some(c) = on_complete.emit(el.value()) {
+                        e.prevent_default();
+                        el.set_value(&c.line);
+                        hint.set(c.candidates.join("  "));
+                    }
+                }
                 "Enter" => {
                     e.prevent_default();
                     let line = el.value();
@@ -80,8 +100,9 @@ pub fn console(props: &ConsoleProps) -> Html {
                 <input ref={input} {onkeydown} type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
                     aria-label={if props.prompt == ">" { "Record to produce (exit or Ctrl-D to finish)" } else { "Command" }}
                     placeholder={if props.prompt == ">" { "a record, or exit" } else { "kafka-topics.sh --bootstrap-server localhost:9092 --list" }}
-                    data-testid="console-input" />
+                    aria-describedby="console-hint" data-testid="console-input" />
             </div>
+            <p id="console-hint" class="console-hint" aria-live="polite" data-testid="console-hint">{ (*hint).clone() }</p>
         </section>
     }
 }

@@ -1,7 +1,4 @@
 use yew::prelude::*;
-use yew_router::prelude::*;
-
-use super::app::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
@@ -16,7 +13,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         <main id="main" class="page">
             <h1>{ "Lesson not found" }</h1>
             <p role="status">{ format!("There is no lesson called \u{201c}{}\u{201d}.", props.id) }</p>
-            <p><Link<Route> to={Route::Home}>{ "See the course" }</Link<Route>></p>
+            <p><a href="#/">{ "See the course" }</a></p>
         </main>
     }
 }

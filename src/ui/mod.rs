@@ -1,12 +1,15 @@
 //! The Yew front end. Reads the engine only through `Sim::view()`; all state changes go
 //! through one reducer per page (`Reducible` + an `Action` enum).
 mod app;
-mod cluster;
 mod console;
+mod crash;
+mod details;
+mod flight;
 mod glossary_page;
 mod home;
 mod lesson_page;
 mod sandbox;
+mod stage;
 mod transport;
 pub mod state;
 
@@ -14,6 +17,6 @@ pub use app::{App, Route};
 
 /// Mounts the app on `<body>`. A panic shows a recoverable notice instead of a dead page.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    crash::install();
     yew::Renderer::<App>::new().render();
 }

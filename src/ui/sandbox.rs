@@ -1,58 +1,151 @@
+//! The sandbox page: presets, the transport, the stage, details, narration and the console.
+//! The address bar follows the session (a shared link reopens this moment).
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::cluster::BrokerCard;
 use super::console::Console;
-use super::transport::Transport;
+use super::details::Details;
+use super::stage::Stage;
 use super::state::{Action, SandboxState};
+use super::transport::Transport;
+use crate::glossary::term_in;
+use crate::presets::PRESETS;
+use crate::stage::NARROW_PX;
 
-const DEFAULT_SEED: u64 = 42;
+#[derive(Properties, PartialEq)]
+pub struct SandboxProps {
+    /// The address's query: a preset, a shared session, or nothing.
+    pub query: String,
+}
+
+fn is_narrow() -> bool {
+    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).is_some_and(|w| w < NARROW_PX)
+}
+
+fn sandbox_address(query: &str) -> String {
+    let w = web_sys::window();
+    let base = w.as_ref().and_then(|w| w.location().href().ok()).map(|h| h.split('#').next().unwrap_or("").to_string()).unwrap_or_default();
+    format!("{base}#/sandbox?{query}")
+}
+
+/// A narration line with its first Kafka term linked to the glossary.
+fn narration_line(text: &str) -> Html {
+    match term_in(text) {
+        Some((s, e, entry)) => html! {
+            <>{ &text[..s] }<a href={format!("#/glossary?term={}", entry.id)} title={entry.text}>{ &text[s..e] }</a>{ &text[e..] }</>
+        },
+        None => html! { { text } },
+    }
+}
 
 #[function_component(SandboxPage)]
-pub fn sandbox_page() -> Html {
-    let state = use_reducer(|| SandboxState::new(DEFAULT_SEED));
-    let on_kill = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Kill(b))) };
-    let on_stop = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Stop(b))) };
-    let on_start = { let s = state.clone(); Callback::from(move |b| s.dispatch(Action::Start(b))) };
-    let on_submit = { let s = state.clone(); Callback::from(move |line: String| s.dispatch(Action::RunCommand(line))) };
-    let on_eof = { let s = state.clone(); Callback::from(move |_| s.dispatch(Action::EndOfInput)) };
-    let v = &state.view;
+pub fn sandbox_page(props: &SandboxProps) -> Html {
+    let state = {
+        let q = props.query.clone();
+        use_reducer(move || SandboxState::from_query(&q))
+    };
+    let narrow = use_state(is_narrow);
+    {
+        let narrow = narrow.clone();
+        use_effect_with((), move |_| {
+            let l = web_sys::window().map(|w| EventListener::new(&w, "resize", move |_| narrow.set(is_narrow())));
+            move || drop(l)
+        });
+    }
+    // Keep the address on this moment: at once when paused, at most once a second while
+    // playing (browsers throttle history updates). Also what the error screen reports.
+    let last_write = use_mut_ref(|| 0.0f64);
+    {
+        let state = state.clone();
+        let last_write = last_write.clone();
+        use_effect_with((state.revision, state.playing), move |_| {
+            let now = js_sys::Date::now();
+            if !state.playing || now - *last_write.borrow() > 1_000.0 {
+                *last_write.borrow_mut() = now;
+                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#/sandbox?{}", state.link_query())));
+                }
+            }
+        });
+    }
+    let dispatch = {
+        let d = state.dispatcher();
+        Callback::from(move |a: Action| d.dispatch(a))
+    };
+    let on_submit = dispatch.reform(Action::Line);
+    let on_eof = dispatch.reform(|_| Action::EndOfInput);
+    let on_complete = {
+        let state = state.clone();
+        Callback::from(move |line: String| crate::shell::complete(state.player.shell(), &line))
+    };
+    let preset_choice = use_node_ref();
+    let on_load = {
+        let d = dispatch.clone();
+        let choice = preset_choice.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(sel) = choice.cast::<web_sys::HtmlSelectElement>() {
+                let id = sel.value();
+                if let Some(p) = PRESETS.iter().find(|p| p.id == id) {
+                    d.emit(Action::Restart(Some(p.id)));
+                }
+            }
+        })
+    };
+    let show_link = use_state(|| false);
+    let on_share = {
+        let show_link = show_link.clone();
+        Callback::from(move |_: MouseEvent| show_link.set(!*show_link))
+    };
+    let select_all = Callback::from(|e: FocusEvent| {
+        if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            i.select();
+        }
+    });
+    let current = state.player.preset;
     html! {
         <main id="main" class="page sandbox">
-            <h1>{ "Sandbox" }</h1>
+            <div class="sandbox-head">
+                <h1>{ "Sandbox" }</h1>
+                <div class="presets">
+                    <label for="preset">{ "Preset " }</label>
+                    <select id="preset" ref={preset_choice} data-testid="preset">
+                        { for PRESETS.iter().map(|p| html! { <option value={p.id} selected={p.id == current.id}>{ p.title }</option> }) }
+                    </select>
+                    <button onclick={on_load} data-testid="load-preset">{ "Load" }</button>
+                    <button onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
+                </div>
+            </div>
+            if *show_link {
+                <p class="share">
+                    <label for="share-link">{ "Link to this exact step (copy it): " }</label>
+                    <input id="share-link" readonly=true value={sandbox_address(&state.link_query())} onfocus={select_all} data-testid="share-link" />
+                </p>
+            }
+            if let Some(n) = &state.notice {
+                <p class="notice" role="status" data-testid="notice">
+                    { n }
+                    <button onclick={dispatch.reform(|_: MouseEvent| Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
+                </p>
+            }
             <Transport state={state.clone()} />
             if let Some(err) = &state.error {
                 <p class="error" role="alert">{ err }</p>
             }
-            <section class="brokers" aria-label="Brokers">
-                { for v.brokers.iter().map(|b| html! {
-                    <BrokerCard key={b.id} broker={b.clone()} on_kill={on_kill.clone()} on_stop={on_stop.clone()} on_start={on_start.clone()} />
-                }) }
-            </section>
-            <Console lines={state.console.clone()} prompt={state.prompt()} {on_submit} {on_eof} />
-            <section class="clients" aria-label="Clients">
-                <h2>{ "Clients" }</h2>
-                <ul>
-                    { for v.clients.iter().map(|c| html! {
-                        <li key={c.name.to_string()}>
-                            if c.is_producer {
-                                { format!("Producer {}: {} acknowledged, {} pending, {} failed", c.name, c.acked, c.pending, c.failed) }
-                            } else {
-                                { format!("Consumer {}: {} records read", c.name, c.consumed) }
-                                if let Some((group, generation)) = &c.group {
-                                    { format!(" \u{2014} group {group}, generation {generation}, owns ") }
-                                    { if c.positions.is_empty() { "nothing".to_string() } else { c.positions.iter().map(|(tp, _)| tp.to_string()).collect::<Vec<_>>().join(", ") } }
-                                }
-                            }
-                        </li>
-                    }) }
-                </ul>
-            </section>
-            <section class="narration" aria-labelledby="narration-heading">
-                <h2 id="narration-heading">{ "What just happened" }</h2>
-                <ol aria-live="polite" data-testid="narration">
-                    { for state.narration.iter().enumerate().map(|(i, line)| html! { <li key={i}>{ line }</li> }) }
-                </ol>
-            </section>
+            <div class="sandbox-grid">
+                <Stage view={state.view.clone()} narrow={*narrow} selected={state.selected.clone()} playing={state.playing}
+                    speed_percent={state.speed_percent} show_background={state.show_background} dispatch={dispatch.clone()} />
+                <div class="side">
+                    <Details view={state.view.clone()} selected={state.selected.clone()} dispatch={dispatch.clone()} />
+                    <section class="narration" aria-labelledby="narration-heading">
+                        <h2 id="narration-heading">{ "What just happened" }</h2>
+                        <ol aria-live="polite" data-testid="narration">
+                            { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line) }</li> }) }
+                        </ol>
+                    </section>
+                </div>
+            </div>
+            <Console lines={state.console.clone()} prompt={state.prompt()} {on_submit} {on_eof} {on_complete} />
         </main>
     }
 }

@@ -1,54 +1,62 @@
-//! The sandbox's one state: a shell (and so a simulation), its current view, the narration of
-//! what the last action did, and the console's lines. All changes go through `Action`;
-//! timers and effects live outside.
+//! The sandbox's one state: a session (the tape and the simulation it replays), its view,
+//! the narration, the console's lines and the transport's settings. All changes go through
+//! `Action`; timers, the animation loop and the address bar live outside.
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::scenarios::failover_preset;
-use crate::shell::{ProducerSession, Shell};
+use crate::presets::{self, Preset};
+use crate::session::link::Link;
+use crate::session::{LineKind, Player};
 use crate::sim::trace::TraceEvent;
 use crate::sim::view::SimView;
-use crate::sim::{BrokerId, Fault, Millis};
+use crate::sim::{BrokerId, ClientId, Millis, TopicPartition};
+use crate::stage::LOG_CELLS;
 
-/// How many records of each replica's log the page shows.
-pub const LOG_TAIL: usize = 8;
 const NARRATION_LINES: usize = 12;
 const CONSOLE_LINES: usize = 400;
+/// A shared link may ask for at most this many events (a tampered one could ask for days).
+pub const LINK_BUDGET: u64 = 3_000_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Apply the next event.
     Step,
-    /// Advance virtual time.
+    StepBack,
+    /// Jump to a position on the timeline (events since the session began).
+    Seek(u64),
+    /// Playing: apply everything up to this virtual time.
+    AdvanceTo(Millis),
+    /// Advance virtual time by this much (the "Run 1 s" button).
     RunFor(Millis),
-    Kill(BrokerId),
-    Stop(BrokerId),
-    Start(BrokerId),
-    /// A line typed in the console (a command, or a record at the producer's prompt).
-    RunCommand(String),
+    /// A console line (a command, or a record at the producer's prompt). Fault buttons send
+    /// the command they stand for, so the console teaches it and the tape records it.
+    Line(String),
     /// Ctrl-D at the console: ends the producer's prompt.
     EndOfInput,
-    Reset,
-    /// Undo the last change of the simulation (restores its snapshot).
-    StepBack,
+    /// Start over from a preset (None: the current one).
+    Restart(Option<&'static str>),
     TogglePlay,
-    /// Playback speed in percent of real time (25 to 800).
+    Pause,
+    /// Playback speed in percent (25 to 800).
     SetSpeed(u32),
-    /// While playing: real milliseconds have passed.
-    Tick(u32),
     ToggleHelp,
+    ToggleBackground,
+    Select(Option<Selection>),
+    DismissNotice,
+    /// Closes the shortcuts list if open, else the details.
+    Escape,
 }
 
-/// Snapshots kept for step back (the simulation is Clone; records are shared, not copied).
-const HISTORY: usize = 300;
 pub const SPEEDS: &[u32] = &[25, 50, 100, 200, 400, 800];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineKind {
-    Input,
-    Output,
-    Error,
+/// What the details panel shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Broker(BrokerId),
+    Partition(TopicPartition),
+    Client(ClientId),
+    Group(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,99 +69,138 @@ pub struct ConsoleLine {
 
 #[derive(Clone)]
 pub struct SandboxState {
-    pub shell: Shell,
-    pub view: SimView,
-    /// Plain-words lines of what happened, newest last.
-    pub narration: Vec<String>,
+    pub player: Player,
+    pub view: Rc<SimView>,
+    /// Plain-words lines of what happened, newest last, with a stable key each.
+    pub narration: Vec<(u64, String)>,
+    next_narration: u64,
     pub error: Option<String>,
+    /// A notice about the page itself (a damaged link was set aside...).
+    pub notice: Option<String>,
     pub console: Vec<ConsoleLine>,
     next_line: u64,
-    /// Set while the console producer's `>` prompt is open.
-    pub producer: Option<ProducerSession>,
-    pub seed: u64,
-    /// Earlier simulations, newest last, for step back.
-    history: Vec<Shell>,
     pub playing: bool,
     pub speed_percent: u32,
     pub show_help: bool,
+    /// Group and control messages on the stage.
+    pub show_background: bool,
+    pub selected: Option<Selection>,
+    /// Bumped on every change of the simulation, so effects can tell.
+    pub revision: u64,
 }
 
 impl PartialEq for SandboxState {
     fn eq(&self, other: &Self) -> bool {
-        self.shell.sim.trace_hash() == other.shell.sim.trace_hash()
-            && self.view == other.view
+        self.revision == other.revision
             && self.narration == other.narration
             && self.error == other.error
+            && self.notice == other.notice
             && self.console == other.console
-            && self.producer == other.producer
             && self.playing == other.playing
             && self.speed_percent == other.speed_percent
             && self.show_help == other.show_help
-            && self.history.len() == other.history.len()
+            && self.show_background == other.show_background
+            && self.selected == other.selected
     }
 }
 
 /// Record-by-record events are shown by the logs on the stage; the narration tells the
-/// story of the cluster (elections, ISR changes, faults, errors).
-/// Internal topics (`__consumer_offsets`) and routine commits are left to the stage too.
+/// story of the cluster (elections, ISR changes, faults, rebalances, errors).
 fn is_noise(e: &TraceEvent) -> bool {
     matches!(
         e,
-        TraceEvent::HighWatermark { .. }
-            | TraceEvent::Appended { .. }
-            | TraceEvent::ProduceAcked { .. }
-            | TraceEvent::Consumed { .. }
-            | TraceEvent::MessageDropped { .. }
-            | TraceEvent::OffsetsCommitted { .. }
+        TraceEvent::HighWatermark { .. } | TraceEvent::Appended { .. } | TraceEvent::ProduceAcked { .. } | TraceEvent::Consumed { .. } | TraceEvent::MessageDropped { .. } | TraceEvent::OffsetsCommitted { .. }
     ) || e.partition().is_some_and(|tp| tp.topic.starts_with("__"))
 }
 
+pub const DEFAULT_SEED: u64 = 42;
+
 impl SandboxState {
-    pub fn new(seed: u64) -> Self {
-        let shell = Shell::from_sim(failover_preset(seed));
-        let view = shell.sim.view(LOG_TAIL);
-        SandboxState {
-            shell,
+    fn from_player(player: Player, notice: Option<String>) -> Self {
+        let view = Rc::new(player.shell().sim.view(LOG_CELLS));
+        let mut s = SandboxState {
+            narration: Vec::new(),
+            next_narration: 0,
             view,
-            narration: vec!["Three brokers are up; `orders` is replicated three times.".into()],
             error: None,
+            notice,
             console: Vec::new(),
             next_line: 0,
-            producer: None,
-            seed,
-            history: Vec::new(),
             playing: false,
             speed_percent: 100,
             show_help: false,
+            show_background: true,
+            selected: None,
+            revision: 0,
+            player,
+        };
+        s.narrate(format!("{}. {}", s.player.preset.title, s.player.preset.blurb));
+        s
+    }
+
+    pub fn new(preset: &'static Preset, seed: u64) -> Self {
+        let player = Player::new(preset, seed).unwrap_or_else(|e| panic!("a preset failed to build: {e}"));
+        SandboxState::from_player(player, None)
+    }
+
+    /// The sandbox as the address asks: a shared session, or the default preset. A link that
+    /// does not parse or replay opens a clean sandbox with a notice saying why.
+    pub fn from_query(query: &str) -> Self {
+        let default = || presets::find(presets::DEFAULT_PRESET).expect("the default preset exists");
+        let plain_preset = query.split('&').find_map(|kv| kv.strip_prefix("preset=")).filter(|_| !query.contains("tape="));
+        if let Some(id) = plain_preset {
+            return match presets::find(id) {
+                Some(p) => SandboxState::new(p, DEFAULT_SEED),
+                None => SandboxState::from_player(Player::new(default(), DEFAULT_SEED).expect("default preset"), Some(format!("There is no preset called '{id}'; opened the default sandbox."))),
+            };
+        }
+        match Link::from_query(query) {
+            Ok(None) => SandboxState::new(default(), DEFAULT_SEED),
+            Ok(Some(link)) => match Player::open(&link, LINK_BUDGET) {
+                Ok(mut player) => {
+                    let printed = player.take_printed();
+                    let mut s = SandboxState::from_player(player, None);
+                    for p in printed {
+                        s.print(p.kind, &p.text);
+                    }
+                    s.narrate(format!("Opened a shared session at step {} (t = {} ms).", s.player.elapsed(), s.view.now_ms));
+                    s
+                }
+                Err(e) => SandboxState::from_player(Player::new(default(), DEFAULT_SEED).expect("default preset"), Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead."))),
+            },
+            Err(e) => SandboxState::from_player(Player::new(default(), DEFAULT_SEED).expect("default preset"), Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead."))),
         }
     }
 
-    pub fn can_step_back(&self) -> bool {
-        !self.history.is_empty()
-    }
-
-    fn snapshot(&mut self) {
-        self.history.push(self.shell.clone());
-        if self.history.len() > HISTORY {
-            self.history.remove(0);
-        }
+    /// The query part of the link to this moment.
+    pub fn link_query(&self) -> String {
+        self.player.link().to_query()
     }
 
     /// The console's prompt: `$` for commands, `>` while the console producer reads records.
     pub fn prompt(&self) -> &'static str {
-        if self.producer.is_some() {
+        if self.player.producer_open() {
             ">"
         } else {
             "$"
         }
     }
 
-    fn narrate_since(&mut self, from: usize) {
-        let lines: Vec<String> = self.shell.sim.trace()[from..].iter().filter(|t| !is_noise(&t.event)).map(|t| t.to_string()).collect();
-        self.narration.extend(lines);
+    fn narrate(&mut self, line: String) {
+        self.next_narration += 1;
+        self.narration.push((self.next_narration, line));
         let n = self.narration.len();
         if n > NARRATION_LINES {
             self.narration.drain(..n - NARRATION_LINES);
+        }
+    }
+
+    fn narrate_since(&mut self, from: usize) {
+        let lines: Vec<String> = self.player.shell().sim.trace().since(from).filter(|t| !is_noise(&t.event)).map(|t| t.to_string()).collect();
+        // A long run could bring thousands: the panel shows the last few.
+        let skip = lines.len().saturating_sub(NARRATION_LINES);
+        for l in lines.into_iter().skip(skip) {
+            self.narrate(l);
         }
     }
 
@@ -167,42 +214,6 @@ impl SandboxState {
             self.console.drain(..n - CONSOLE_LINES);
         }
     }
-
-    fn run_command(&mut self, line: &str) {
-        let prompt = self.prompt();
-        self.print(LineKind::Input, &format!("{prompt} {line}"));
-        if let Some(mut session) = self.producer.take() {
-            if line.trim() == "exit" {
-                self.shell.end_interactive(session);
-                return;
-            }
-            match self.shell.interactive_line(&mut session, line) {
-                Ok(out) => {
-                    self.print(LineKind::Output, &out);
-                    self.producer = Some(session);
-                }
-                Err(e) => {
-                    self.print(LineKind::Error, &e.message);
-                    self.shell.end_interactive(session);
-                }
-            }
-            return;
-        }
-        if line.trim().is_empty() {
-            return;
-        }
-        match self.shell.begin_interactive(line) {
-            Some(Ok(session)) => {
-                self.producer = Some(session);
-                self.print(LineKind::Output, "(type one record per line; `exit` or Ctrl-D to finish)");
-            }
-            Some(Err(e)) => self.print(LineKind::Error, &e.message),
-            None => match self.shell.execute(line, &[]) {
-                Ok(out) => self.print(LineKind::Output, &out),
-                Err(e) => self.print(LineKind::Error, &e.message),
-            },
-        }
-    }
 }
 
 impl Reducible for SandboxState {
@@ -210,75 +221,74 @@ impl Reducible for SandboxState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
-        let from = next.shell.sim.trace().len();
         next.error = None;
-        // Everything that changes the simulation keeps a snapshot first, for step back.
-        if matches!(
-            action,
-            Action::Step | Action::RunFor(_) | Action::Kill(_) | Action::Stop(_) | Action::Start(_) | Action::RunCommand(_) | Action::EndOfInput | Action::Tick(_)
-        ) {
-            next.snapshot();
-        }
-        let result = match action {
-            Action::StepBack => {
-                match next.history.pop() {
-                    Some(previous) => {
-                        next.shell = previous;
-                        next.producer = None;
-                        next.narration.push(format!("Stepped back to t = {} ms.", next.shell.sim.now()));
-                    }
-                    None => next.narration.push("Nothing to step back to.".into()),
+        let trace_before = next.player.shell().sim.trace().len();
+        let hash_before = next.player.shell().sim.trace_hash();
+        let mut seeked = false;
+        match action {
+            Action::TogglePlay => next.playing = !next.playing,
+            Action::Pause => next.playing = false,
+            Action::SetSpeed(p) => next.speed_percent = p.clamp(25, 800),
+            Action::ToggleHelp => next.show_help = !next.show_help,
+            Action::ToggleBackground => next.show_background = !next.show_background,
+            Action::Select(s) => next.selected = s,
+            Action::DismissNotice => next.notice = None,
+            Action::Escape => {
+                if next.show_help {
+                    next.show_help = false;
+                } else {
+                    next.selected = None;
                 }
-                next.view = next.shell.sim.view(LOG_TAIL);
-                return Rc::new(next);
             }
-            Action::TogglePlay => {
-                next.playing = !next.playing;
-                return Rc::new(next);
-            }
-            Action::SetSpeed(p) => {
-                next.speed_percent = p.clamp(25, 800);
-                return Rc::new(next);
-            }
-            Action::ToggleHelp => {
-                next.show_help = !next.show_help;
-                return Rc::new(next);
-            }
-            Action::Tick(real_ms) => {
-                let virtual_ms = (real_ms as u64 * next.speed_percent as u64) / 100;
-                next.shell.sim.run_for(virtual_ms.max(1));
-                Ok(())
+            Action::Restart(preset) => {
+                let preset = preset.and_then(presets::find).unwrap_or(self.player.preset);
+                let mut fresh = SandboxState::new(preset, self.player.seed);
+                fresh.speed_percent = self.speed_percent;
+                fresh.show_background = self.show_background;
+                fresh.console = self.console.clone();
+                fresh.next_line = self.next_line;
+                fresh.revision = self.revision + 1;
+                return Rc::new(fresh);
             }
             Action::Step => {
-                next.shell.sim.step();
-                Ok(())
-            }
-            Action::RunFor(ms) => {
-                next.shell.sim.run_for(ms);
-                Ok(())
-            }
-            Action::Kill(b) => next.shell.sim.apply(Fault::KillBroker(b)),
-            Action::Stop(b) => next.shell.sim.apply(Fault::StopBroker(b)),
-            Action::Start(b) => next.shell.sim.apply(Fault::StartBroker(b)),
-            Action::RunCommand(line) => {
-                next.run_command(&line);
-                Ok(())
-            }
-            Action::EndOfInput => {
-                if let Some(session) = next.producer.take() {
-                    next.print(LineKind::Input, "> ^D");
-                    next.shell.end_interactive(session);
+                if !next.player.step() {
+                    next.error = Some("Nothing is left to happen: every node is idle. Type a command or start a client.".into());
                 }
-                Ok(())
             }
-            Action::Reset => return Rc::new(SandboxState::new(self.seed)),
-        };
-        if let Err(e) = result {
-            next.error = Some(e.to_string());
+            Action::StepBack => {
+                if next.player.step_back() {
+                    seeked = true;
+                } else {
+                    next.error = Some("This is the start of the session: nothing to step back to.".into());
+                }
+            }
+            Action::Seek(k) => {
+                next.player.seek(k);
+                seeked = true;
+            }
+            Action::AdvanceTo(t) => next.player.advance_to(t),
+            Action::RunFor(ms) => {
+                let t = next.player.shell().sim.now() + ms;
+                next.player.advance_to(t);
+            }
+            Action::Line(line) => next.player.line(&line),
+            Action::EndOfInput => next.player.end_of_input(),
         }
-        let from = from.min(next.shell.sim.trace().len());
-        next.narrate_since(from);
-        next.view = next.shell.sim.view(LOG_TAIL);
+        for p in next.player.take_printed() {
+            next.print(p.kind, &p.text);
+        }
+        let sim = &next.player.shell().sim;
+        if sim.trace_hash() != hash_before || seeked {
+            if seeked {
+                next.narrate(format!("At step {} of {} (t = {} ms).", next.player.elapsed(), next.player.head(), sim.now()));
+            } else {
+                next.narrate_since(trace_before);
+            }
+        }
+        if next.player.shell().sim.now() != self.view.now_ms || next.player.shell().sim.trace_hash() != hash_before || seeked {
+            next.view = Rc::new(next.player.shell().sim.view(LOG_CELLS));
+            next.revision += 1;
+        }
         Rc::new(next)
     }
 }

@@ -1,14 +1,10 @@
-//! The transport: play/pause, speed, step, step back, run, restart; the play loop and the
-//! keyboard shortcuts live here, outside the reducer.
+//! The transport: play/pause, speed, step, step back, a timeline to seek, restart; and the
+//! keyboard shortcuts. The play loop itself is the stage's animation loop (`flight`).
 use gloo_events::{EventListener, EventListenerOptions};
-use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::state::{Action, SandboxState, SPEEDS};
-
-/// Real milliseconds between two play ticks.
-const TICK_MS: u32 = 100;
 
 #[derive(Properties, PartialEq)]
 pub struct TransportProps {
@@ -19,15 +15,9 @@ pub struct TransportProps {
 pub fn transport(props: &TransportProps) -> Html {
     let state = props.state.clone();
     let dispatcher = state.dispatcher();
-    // The play loop: one tick every 100 ms while playing.
-    {
-        let dispatcher = dispatcher.clone();
-        use_effect_with(state.playing, move |playing| {
-            let interval = playing.then(|| Interval::new(TICK_MS, move || dispatcher.dispatch(Action::Tick(TICK_MS))));
-            move || drop(interval)
-        });
-    }
-    // Keyboard shortcuts, except while typing in a field (the console has its own keys).
+    let head = state.player.head();
+    // Keyboard shortcuts, except while typing in a field (the console has its own keys) or
+    // on a control that uses the key itself (a button's Space, the timeline's arrows).
     {
         let dispatcher = dispatcher.clone();
         use_effect_with((), move |_| {
@@ -36,21 +26,28 @@ pub fn transport(props: &TransportProps) -> Html {
                 // Not passive: Space must not also scroll the page.
                 EventListener::new_with_options(&d, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                    let typing = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                    let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
+                    let on_control = target.as_ref().is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
+                    if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A") && e.key() != "?" && e.key() != "Escape" || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    if on_control && (e.key() == " " || e.key() == "Enter") {
                         return;
                     }
                     let action = match e.key().as_str() {
-                        " " => Action::TogglePlay,
-                        "ArrowRight" => Action::Step,
-                        "ArrowLeft" => Action::StepBack,
+                        " " | "k" => Action::TogglePlay,
+                        "ArrowRight" | "l" => Action::Step,
+                        "ArrowLeft" | "j" => Action::StepBack,
+                        "Home" => Action::Seek(0),
+                        "End" => Action::Seek(u64::MAX),
                         "?" => Action::ToggleHelp,
-                        "Escape" => Action::ToggleHelp,
+                        "Escape" => Action::Escape,
                         _ => return,
                     };
+                    if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") && e.key() == "?" {
+                        return;
+                    }
                     e.prevent_default();
                     dispatcher.dispatch(action);
                 })
@@ -72,6 +69,18 @@ pub fn transport(props: &TransportProps) -> Html {
             }
         })
     };
+    let on_seek = {
+        let d = dispatcher.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                if let Ok(k) = input.value().parse::<u64>() {
+                    d.dispatch(Action::Pause);
+                    d.dispatch(Action::Seek(k));
+                }
+            }
+        })
+    };
+    let at = state.player.elapsed();
     html! {
         <>
             <div class="toolbar" role="toolbar" aria-label="Simulation controls">
@@ -85,23 +94,35 @@ pub fn transport(props: &TransportProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <button onclick={on(Action::StepBack)} disabled={!state.can_step_back()} data-testid="step-back" title="Left arrow">{ "◀ Back" }</button>
+                <button onclick={on(Action::StepBack)} disabled={at == 0} data-testid="step-back" title="Left arrow">{ "◀ Back" }</button>
                 <button onclick={on(Action::Step)} data-testid="step" title="Right arrow">{ "Step ▶" }</button>
                 <button onclick={on(Action::RunFor(1_000))} data-testid="run-1s">{ "Run 1 s" }</button>
-                <button onclick={on(Action::RunFor(10_000))}>{ "Run 10 s" }</button>
-                <button onclick={on(Action::Reset)}>{ "Restart" }</button>
+                <button onclick={on(Action::Restart(None))} data-testid="restart">{ "Restart" }</button>
+                <button onclick={on(Action::ToggleBackground)} aria-pressed={state.show_background.to_string()} data-testid="toggle-background">
+                    { if state.show_background { "Hide group & metadata messages" } else { "Show group & metadata messages" } }
+                </button>
                 <button onclick={on(Action::ToggleHelp)} aria-expanded={state.show_help.to_string()} data-testid="shortcuts">{ "? Shortcuts" }</button>
-                <span class="clock" data-testid="clock" aria-label="Virtual time">{ format!("t = {} ms", state.view.now_ms) }</span>
+                // The animation loop writes the display clock here every frame.
+                <span class="clock" data-testid="clock" aria-label="Virtual time" data-now={state.view.now_ms.to_string()}></span>
+            </div>
+            <div class="timeline">
+                <label for="timeline">{ format!("Step {at} of {head}") }</label>
+                <input id="timeline" type="range" min="0" max={head.to_string()} value={at.to_string()} step="1" oninput={on_seek}
+                    aria-valuetext={format!("step {at} of {head}, t = {} ms", state.view.now_ms)} data-testid="timeline" />
             </div>
             if state.show_help {
                 <section class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts-help">
                     <h2>{ "Keyboard shortcuts" }</h2>
                     <dl>
-                        <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play or pause" }</dd>
-                        <dt><kbd>{ "→" }</kbd></dt><dd>{ "step: apply the next event" }</dd>
-                        <dt><kbd>{ "←" }</kbd></dt><dd>{ "step back: undo the last change" }</dd>
-                        <dt><kbd>{ "?" }</kbd>{ " / " }<kbd>{ "Esc" }</kbd></dt><dd>{ "show or hide this list" }</dd>
+                        <dt><kbd>{ "Space" }</kbd>{ " / " }<kbd>{ "k" }</kbd></dt><dd>{ "play or pause" }</dd>
+                        <dt><kbd>{ "→" }</kbd>{ " / " }<kbd>{ "l" }</kbd></dt><dd>{ "step: apply the next event" }</dd>
+                        <dt><kbd>{ "←" }</kbd>{ " / " }<kbd>{ "j" }</kbd></dt><dd>{ "step back one event" }</dd>
+                        <dt><kbd>{ "Home" }</kbd>{ " / " }<kbd>{ "End" }</kbd></dt><dd>{ "start or end of the timeline" }</dd>
+                        <dt><kbd>{ "Tab" }</kbd></dt><dd>{ "move between controls; on the stage, Enter shows details" }</dd>
+                        <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "close the details" }</dd>
+                        <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this list" }</dd>
                         <dt><kbd>{ "↑" }</kbd>{ " " }<kbd>{ "↓" }</kbd></dt><dd>{ "in the console: command history" }</dd>
+                        <dt><kbd>{ "Tab" }</kbd>{ " in the console" }</dt><dd>{ "complete a command or option (when there is a word to complete)" }</dd>
                     </dl>
                 </section>
             }

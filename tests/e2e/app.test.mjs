@@ -19,6 +19,14 @@ afterEach(async (t) => {
   current = undefined;
 });
 
+const now = (page) => page.getByTestId('clock').getAttribute('data-now');
+const timelineLabel = (page) => page.locator('.timeline label').textContent();
+
+async function openSandbox(page, query = 'preset=failover') {
+  await page.goto(url + '#/sandbox?' + query);
+  await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
+}
+
 test('home page mounts without console errors', async () => {
   current = await openPage(browser);
   const { page, errors } = current;
@@ -36,28 +44,45 @@ test('an unknown lesson says so', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('sandbox: killing a broker fences it and moves leadership', async () => {
+test('sandbox: the stage draws the cluster; killing a broker from its details fences it and moves leadership', async () => {
   current = await openPage(browser);
   const { page, errors } = current;
-  await page.goto(url + '#/sandbox');
-  await page.locator('article.broker').first().waitFor();
-  assert.equal(await page.locator('article.broker').count(), 3);
-  await page.getByRole('button', { name: 'Kill broker 1 (hard)' }).click();
-  await page.getByRole('button', { name: 'Run 10 s' }).click();
+  await openSandbox(page);
+  assert.equal(await page.locator('svg[data-testid=stage] g.broker').count(), 3);
+  assert.equal(await page.locator("g.replica[data-testid^='replica-orders-']").count(), 9);
+  // The broker's title bar (its replicas are buttons of their own).
+  await page.getByTestId('broker-1').getByRole('button').first().click({ position: { x: 40, y: 12 } });
+  await page.getByTestId('details').getByRole('heading', { name: /Broker 1/ }).waitFor();
+  await page.getByTestId('fault-kill').click();
+  for (let i = 0; i < 10; i++) await page.getByTestId('run-1s').click();
   const narration = page.getByTestId('narration');
-  await narration.getByText('controller fenced broker 1').waitFor();
-  assert.match(await narration.textContent(), /clean election, leader [23]/);
-  assert.ok(await page.getByRole('button', { name: 'Start broker 1' }).isVisible());
+  await narration.getByText('controller fenced broker 1').first().waitFor();
+  assert.match(await page.getByTestId('broker-1-status').textContent(), /down/);
+  assert.equal(await page.locator('[data-testid=broker-1] g.replica.leader').count(), 0);
+  assert.equal(await page.locator("g.replica.leader[data-testid^='replica-orders-']").count(), 3, 'every partition has a leader again');
+  // The details offer the way back.
+  assert.ok(await page.getByTestId('fault-start').isVisible());
   assert.deepEqual(errors, []);
 });
 
 test('works at 360 px wide', async () => {
   current = await openPage(browser, { viewport: { width: 360, height: 740 } });
   const { page, errors } = current;
-  await page.goto(url + '#/sandbox');
-  await page.locator('article.broker').first().waitFor();
+  await openSandbox(page, 'preset=order-service');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  const stage = await page.getByTestId('stage').boundingBox();
+  assert.ok(stage.width <= 360 && stage.width > 300, `the stage fits: ${stage.width}px`);
+  assert.deepEqual(errors, []);
+});
+
+test('dark theme follows the system', async () => {
+  current = await openPage(browser, { colorScheme: 'dark' });
+  const { page, errors } = current;
+  await openSandbox(page);
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = bg.match(/\d+/g).map(Number);
+  assert.ok(r + g + b < 150, `dark background, got ${bg}`);
   assert.deepEqual(errors, []);
 });
 
@@ -71,10 +96,10 @@ test('the glossary states the simplifications', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('console: Kafka commands, errors, and the interactive producer', async () => {
+test('console: Kafka commands, errors, tab completion and the interactive producer', async () => {
   current = await openPage(browser);
   const { page, errors } = current;
-  await page.goto(url + '#/sandbox');
+  await openSandbox(page);
   const input = page.getByTestId('console-input');
   const output = page.getByTestId('console-output');
   await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders');
@@ -83,6 +108,19 @@ test('console: Kafka commands, errors, and the interactive producer', async () =
   await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partiton 3');
   await input.press('Enter');
   await output.getByText('unknown option --partiton; did you mean --partitions?').waitFor();
+  // Tab completes tools, options and topic names; with several matches it lists them.
+  await input.fill('kafka-to');
+  await input.press('Tab');
+  assert.equal(await input.inputValue(), 'kafka-topics.sh ');
+  await input.pressSequentially('--desc');
+  await input.press('Tab');
+  assert.equal(await input.inputValue(), 'kafka-topics.sh --describe ');
+  await input.pressSequentially('--topic or');
+  await input.press('Tab');
+  assert.equal(await input.inputValue(), 'kafka-topics.sh --describe --topic orders ');
+  await input.fill('kafka-con');
+  await input.press('Tab');
+  assert.match(await page.getByTestId('console-hint').textContent(), /kafka-console-consumer\.sh.*kafka-consumer-groups\.sh/);
   // The producer opens a > prompt; each line is a record; exit ends it.
   await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --create --topic notes --partitions 1 --replication-factor 3');
   await input.press('Enter');
@@ -104,24 +142,29 @@ test('console: Kafka commands, errors, and the interactive producer', async () =
   // History: the up arrow brings back the last command.
   await input.press('ArrowUp');
   assert.match(await input.inputValue(), /kafka-console-consumer\.sh/);
+  // With nothing to complete, Tab leaves the prompt: the keyboard is never trapped.
+  await input.fill('');
+  await input.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.dataset?.testid), 'console-input');
   assert.deepEqual(errors, []);
 });
 
-test('keyboard only: step, step back, play, pause and the shortcut list', async () => {
+test('keyboard only: step, step back, play, pause, select a broker and the shortcut list', async () => {
   current = await openPage(browser);
   const { page, errors } = current;
-  await page.goto(url + '#/sandbox');
-  const clock = page.getByTestId('clock');
-  await clock.waitFor();
-  const t0 = await clock.textContent();
+  await openSandbox(page);
+  const t0 = await now(page);
+  const label0 = await timelineLabel(page);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').textContent !== t, t0);
+  await page.waitForFunction((l) => document.querySelector('.timeline label').textContent !== l, label0);
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
-  await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').textContent === t, t0);
+  // Back at the start; the steps taken stay on the timeline (Step 0 of 2) until changed.
+  await page.waitForFunction(() => document.querySelector('.timeline label').textContent.startsWith('Step 0 of'));
+  assert.equal(await now(page), t0);
   await page.keyboard.press(' ');
-  await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').textContent !== t, t0);
+  await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').dataset.now !== t, t0);
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
   await page.keyboard.press(' ');
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
@@ -129,16 +172,84 @@ test('keyboard only: step, step back, play, pause and the shortcut list', async 
   await page.getByTestId('shortcuts-help').waitFor();
   await page.keyboard.press('Escape');
   await page.getByTestId('shortcuts-help').waitFor({ state: 'detached' });
+  // Tab reaches a broker on the stage; Enter shows its details; focus is visible.
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.closest('[data-testid=broker-2]') !== null);
+  }
+  assert.ok(reached, 'Tab reaches broker 2');
+  // On the stage the focus ring is the shape's own outline, drawn thicker in the focus colour.
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement.querySelector('.box')).strokeWidth);
+  assert.equal(ring, '3px', 'keyboard focus is visible');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('details').getByRole('heading', { name: /Broker 2/ }).waitFor();
   // Typing in the console is not taken for shortcuts.
   const input = page.getByTestId('console-input');
   await input.focus();
   await page.keyboard.type('time ');
   assert.equal(await input.inputValue(), 'time ');
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
-  // Focus is visible on keyboard navigation.
-  await page.keyboard.press('Shift+Tab');
-  const focused = await page.evaluate(() => ({ tag: document.activeElement.tagName, outline: getComputedStyle(document.activeElement).outlineStyle }));
-  assert.equal(focused.tag, 'BUTTON');
-  assert.notEqual(focused.outline, 'none', 'keyboard focus is visible');
   assert.deepEqual(errors, []);
+});
+
+test('a shared link reopens the same moment', async () => {
+  current = await openPage(browser);
+  const { page, errors } = current;
+  await openSandbox(page);
+  const input = page.getByTestId('console-input');
+  await input.fill('kill broker 2');
+  await input.press('Enter');
+  for (let i = 0; i < 3; i++) await page.getByTestId('run-1s').click();
+  for (let i = 0; i < 5; i++) await page.getByTestId('step-back').click();
+  const label = await timelineLabel(page);
+  const t = await now(page);
+  const stage = await page.getByTestId('stage').textContent();
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /#\/sandbox\?preset=failover&seed=\d+&tape=[-_A-Za-z0-9]+&at=\d+&sum=[0-9a-f]{8}$/);
+  const other = await openPage(browser);
+  try {
+    await other.page.goto(link);
+    await other.page.locator('svg[data-testid=stage] g.broker').first().waitFor();
+    assert.equal(await timelineLabel(other.page), label);
+    assert.equal(await now(other.page), t);
+    assert.equal(await other.page.getByTestId('stage').textContent(), stage);
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await other.page.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a tampered link opens a clean sandbox with a notice', async () => {
+  current = await openPage(browser);
+  const { page, errors } = current;
+  await openSandbox(page);
+  await page.getByTestId('console-input').fill('kill broker 1');
+  await page.getByTestId('console-input').press('Enter');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  // Change one character of the tape: the checksum no longer matches.
+  const tampered = link.replace(/tape=(.)/, (_, c) => `tape=${c === 'A' ? 'B' : 'A'}`);
+  for (const bad of [tampered, url + '#/sandbox?preset=failover&seed=1&tape=%%%&sum=zz', url + '#/sandbox?preset=nope']) {
+    await page.goto('about:blank');
+    await page.goto(bad);
+    await page.getByTestId('notice').waitFor();
+    assert.equal(await page.locator('svg[data-testid=stage] g.broker').count(), 3, bad);
+    assert.match(await page.getByTestId('broker-1-status').textContent(), /running/, 'a clean sandbox: nothing replayed');
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a panic shows a recoverable error screen', async () => {
+  current = await openPage(browser);
+  const { page, errors } = current;
+  await page.goto(url + '#/crash-test');
+  const screen = page.getByTestId('crash-screen');
+  await screen.waitFor();
+  assert.match(await screen.textContent(), /seed 42/);
+  assert.ok(errors.some((e) => /panicked/.test(e)), 'the panic is reported in the console');
+  await page.getByRole('link', { name: 'Start a clean sandbox' }).click();
+  await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
 });

@@ -1,0 +1,307 @@
+//! The stage's geometry, kept apart from the UI so it is tested natively: where each producer,
+//! broker (with its replica rows), group and consumer sits, where messages fly from and to,
+//! and where a message is at a given virtual time.
+use crate::sim::view::SimView;
+use crate::sim::{BrokerId, ClientId, NodeId, TopicPartition};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn center(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrokerBox {
+    pub id: BrokerId,
+    pub rect: Rect,
+    /// The user topics' replicas, one row each, in the order of the broker's view.
+    pub rows: Vec<(TopicPartition, f64)>,
+    /// Internal topics' replicas are summarised on one row (this is its y), if any.
+    pub internal_row: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBox {
+    pub id: String,
+    pub rect: Rect,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub controller: Rect,
+    pub brokers: Vec<BrokerBox>,
+    /// Producers on the left (top when narrow).
+    pub producers: Vec<(ClientId, Rect)>,
+    pub groups: Vec<GroupBox>,
+    /// Consumers, inside their group's box, or alone below the groups.
+    pub consumers: Vec<(ClientId, Rect)>,
+}
+
+pub const ROW_H: f64 = 22.0;
+pub const HEADER_H: f64 = 40.0;
+pub const BROKER_W: f64 = 318.0;
+pub const CLIENT_W: f64 = 150.0;
+pub const CLIENT_H: f64 = 44.0;
+pub const MEMBER_H: f64 = 54.0;
+const GAP: f64 = 18.0;
+/// Records drawn per replica row; older ones are counted.
+pub const LOG_CELLS: usize = 8;
+
+/// Below this page width the stage is one column: producers, brokers, then groups.
+pub const NARROW_PX: f64 = 720.0;
+
+fn broker_columns(n: usize, narrow: bool) -> usize {
+    if narrow {
+        1
+    } else {
+        match n {
+            0..=3 => n.max(1),
+            4 => 2,
+            _ => 3,
+        }
+    }
+}
+
+impl Layout {
+    pub fn new(view: &SimView, narrow: bool) -> Layout {
+        let producers: Vec<ClientId> = view.clients.iter().filter(|c| c.is_producer).map(|c| c.id).collect();
+        let cols = broker_columns(view.brokers.len(), narrow);
+        let heights: Vec<f64> = view
+            .brokers
+            .iter()
+            .map(|b| {
+                let user = b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).count();
+                let internal = b.replicas.iter().any(|r| r.tp.topic.starts_with("__"));
+                HEADER_H + (user + internal as usize).max(1) as f64 * ROW_H + 8.0
+            })
+            .collect();
+        let grid_w = cols as f64 * BROKER_W + (cols as f64 - 1.0) * GAP;
+        let (bx0, mut y0) = if narrow { (GAP, 0.0) } else { (GAP + CLIENT_W + 2.0 * GAP, 0.0) };
+
+        // Producers: a column on the left, or rows on top when narrow.
+        let mut producer_boxes = Vec::new();
+        if narrow {
+            let per_row = ((grid_w + GAP) / (CLIENT_W + GAP)).floor().max(1.0) as usize;
+            for (i, id) in producers.iter().enumerate() {
+                let (r, c) = (i / per_row, i % per_row);
+                producer_boxes.push((*id, Rect { x: GAP + c as f64 * (CLIENT_W + GAP), y: GAP + r as f64 * (CLIENT_H + GAP), w: CLIENT_W, h: CLIENT_H }));
+            }
+            y0 = GAP + producers.len().div_ceil(per_row) as f64 * (CLIENT_H + GAP);
+        }
+        let controller = Rect { x: bx0 + grid_w / 2.0 - 70.0, y: y0 + GAP, w: 140.0, h: 30.0 };
+        let grid_top = controller.y + controller.h + GAP * 1.5;
+        let mut brokers = Vec::new();
+        let mut row_tops = vec![grid_top];
+        for (i, b) in view.brokers.iter().enumerate() {
+            let (r, c) = (i / cols, i % cols);
+            if row_tops.len() <= r + 1 {
+                row_tops.push(0.0);
+            }
+            let top = row_tops[r];
+            let rect = Rect { x: bx0 + c as f64 * (BROKER_W + GAP), y: top, w: BROKER_W, h: heights[i] };
+            row_tops[r + 1] = row_tops[r + 1].max(top + heights[i] + GAP);
+            let mut y = rect.y + HEADER_H;
+            let mut rows = Vec::new();
+            for rep in b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")) {
+                rows.push((rep.tp.clone(), y));
+                y += ROW_H;
+            }
+            let internal_row = b.replicas.iter().any(|r| r.tp.topic.starts_with("__")).then_some(y);
+            brokers.push(BrokerBox { id: b.id, rect, rows, internal_row });
+        }
+        let grid_bottom = row_tops.last().copied().unwrap_or(grid_top).max(grid_top + GAP);
+
+        if !narrow {
+            let mut y = grid_top;
+            for id in &producers {
+                producer_boxes.push((*id, Rect { x: GAP, y, w: CLIENT_W, h: CLIENT_H }));
+                y += CLIENT_H + GAP;
+            }
+        }
+
+        // Groups (with their member consumers) and consumers outside any group.
+        let (gx, mut gy) = if narrow { (GAP, grid_bottom) } else { (bx0 + grid_w + 2.0 * GAP, grid_top) };
+        let group_w = if narrow { grid_w.min(BROKER_W) } else { CLIENT_W + 50.0 };
+        let mut groups = Vec::new();
+        let mut consumers = Vec::new();
+        let consumer_group = |name: &str| view.clients.iter().find(|c| &*c.name == name).and_then(|c| c.group.as_ref().map(|g| g.0.clone()));
+        let mut group_ids: Vec<String> = view.groups.iter().map(|g| g.id.to_string()).collect();
+        for c in view.clients.iter().filter(|c| !c.is_producer) {
+            if let Some((g, _)) = &c.group {
+                if !group_ids.iter().any(|x| **x == **g) {
+                    group_ids.push(g.to_string());
+                }
+            }
+        }
+        for gid in &group_ids {
+            let members: Vec<ClientId> = view.clients.iter().filter(|c| !c.is_producer && consumer_group(&c.name).is_some_and(|g| &*g == gid.as_str())).map(|c| c.id).collect();
+            let h = 30.0 + members.len().max(1) as f64 * (MEMBER_H + 6.0) + 4.0;
+            let rect = Rect { x: gx, y: gy, w: group_w, h };
+            for (i, m) in members.iter().enumerate() {
+                consumers.push((*m, Rect { x: gx + 10.0, y: gy + 30.0 + i as f64 * (MEMBER_H + 6.0), w: group_w - 20.0, h: MEMBER_H }));
+            }
+            groups.push(GroupBox { id: gid.clone(), rect });
+            gy += h + GAP;
+        }
+        for c in view.clients.iter().filter(|c| !c.is_producer && c.group.is_none()) {
+            consumers.push((c.id, Rect { x: gx, y: gy, w: group_w.min(CLIENT_W + 50.0), h: MEMBER_H }));
+            gy += MEMBER_H + GAP;
+        }
+
+        let mut width = if narrow { GAP + grid_w.max(group_w) + GAP } else { gx + group_w + GAP };
+        width = width.max(producer_boxes.iter().map(|(_, r)| r.x + r.w + GAP).fold(0.0, f64::max));
+        let bottom = [grid_bottom, gy, producer_boxes.iter().map(|(_, r)| r.y + r.h + GAP).fold(0.0, f64::max)].into_iter().fold(0.0, f64::max);
+        Layout { width, height: bottom + GAP, controller, brokers, producers: producer_boxes, groups, consumers }
+    }
+
+    /// Where a node's messages leave and arrive.
+    pub fn anchor(&self, node: NodeId) -> Option<(f64, f64)> {
+        match node {
+            NodeId::Controller => Some(self.controller.center()),
+            NodeId::Broker(b) => self.brokers.iter().find(|x| x.id == b).map(|x| (x.rect.x + x.rect.w / 2.0, x.rect.y + HEADER_H / 2.0)),
+            NodeId::Client(c) => self.producers.iter().chain(self.consumers.iter()).find(|(id, _)| *id == c).map(|(_, r)| r.center()),
+        }
+    }
+
+    pub fn broker(&self, id: BrokerId) -> Option<&BrokerBox> {
+        self.brokers.iter().find(|b| b.id == id)
+    }
+}
+
+/// How the stage draws a message: the shape is the signal, colour only helps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Produce requests and their acks: circles.
+    Produce,
+    /// Followers fetching from leaders: squares.
+    Replication,
+    /// Consumers fetching and listing offsets: triangles.
+    Consume,
+    /// Group coordination (join, sync, heartbeats, commits): diamonds. Can be hidden.
+    Group,
+    /// Controller traffic and metadata: small dots. Can be hidden.
+    Control,
+}
+
+impl Family {
+    pub fn of(kind: &str, from: NodeId, to: NodeId) -> Family {
+        let between_brokers = matches!((from, to), (NodeId::Broker(_), NodeId::Broker(_)));
+        match kind {
+            "Produce" | "ProduceResponse" => Family::Produce,
+            "Fetch(replica)" => Family::Replication,
+            "FetchResponse" if between_brokers => Family::Replication,
+            "Fetch" | "FetchResponse" | "ListOffsets" | "ListOffsetsResponse" => Family::Consume,
+            "FindCoordinator" | "FindCoordinatorResponse" | "JoinGroup" | "JoinGroupResponse" | "SyncGroup" | "SyncGroupResponse" | "Heartbeat" | "HeartbeatResponse" | "LeaveGroup"
+            | "LeaveGroupResponse" | "OffsetCommit" | "OffsetCommitResponse" | "OffsetFetch" | "OffsetFetchResponse" => Family::Group,
+            _ => Family::Control,
+        }
+    }
+
+    /// Hidden when the learner turns off "group and control messages".
+    pub fn is_background(self) -> bool {
+        matches!(self, Family::Group | Family::Control)
+    }
+
+    pub fn css(self) -> &'static str {
+        match self {
+            Family::Produce => "m-produce",
+            Family::Replication => "m-replication",
+            Family::Consume => "m-consume",
+            Family::Group => "m-group",
+            Family::Control => "m-control",
+        }
+    }
+}
+
+/// How far along its path a message is at virtual time `t` (0 at sending, 1 on arrival).
+/// Only the message's own virtual times count, so pausing, stepping and seeking agree.
+pub fn progress(sent_ms: u64, arrive_ms: u64, t: f64) -> f64 {
+    if arrive_ms <= sent_ms {
+        return 1.0;
+    }
+    ((t - sent_ms as f64) / (arrive_ms - sent_ms) as f64).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+    use crate::session::Player;
+
+    fn layout_of(preset: &str, narrow: bool, extra: &[&str]) -> (Layout, SimView) {
+        let mut p = Player::new(presets::find(preset).expect("preset"), 1).expect("builds");
+        for l in extra {
+            p.line(l);
+        }
+        let view = p.shell().sim.view(LOG_CELLS);
+        (Layout::new(&view, narrow), view)
+    }
+
+    fn assert_no_overlap(l: &Layout) {
+        let mut boxes: Vec<(String, Rect)> = vec![("controller".into(), l.controller)];
+        boxes.extend(l.brokers.iter().map(|b| (format!("broker {}", b.id), b.rect)));
+        boxes.extend(l.producers.iter().map(|(c, r)| (format!("producer {c}"), *r)));
+        boxes.extend(l.groups.iter().map(|g| (format!("group {}", g.id), g.rect)));
+        for (i, (a, ra)) in boxes.iter().enumerate() {
+            assert!(ra.x >= 0.0 && ra.y >= 0.0 && ra.x + ra.w <= l.width + 0.1 && ra.y + ra.h <= l.height + 0.1, "{a} is off the stage: {ra:?} in {}x{}", l.width, l.height);
+            for (b, rb) in &boxes[i + 1..] {
+                assert!(!ra.overlaps(rb), "{a} {ra:?} overlaps {b} {rb:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn from_one_to_nine_brokers_nothing_overlaps_wide_or_narrow() {
+        for n in 1..=9 {
+            for narrow in [false, true] {
+                let (l, v) = layout_of("empty", narrow, &[&format!("reset --brokers {n}"), "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 3 --replication-factor 1", "producer start p --topic t --rate 1/s", "consumer start c --topic t --group g", "tick 4s"]);
+                assert_eq!(l.brokers.len(), n);
+                assert_no_overlap(&l);
+                for c in &v.clients {
+                    assert!(l.anchor(NodeId::Client(c.id)).is_some(), "client {} has no place", c.name);
+                }
+                if narrow {
+                    assert!(l.width <= 360.0, "narrow stage is {} wide", l.width);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn forty_eight_replicas_on_six_brokers_each_get_a_row() {
+        let (l, v) = layout_of("stress", false, &[]);
+        let rows: usize = l.brokers.iter().map(|b| b.rows.len()).sum();
+        assert_eq!(rows, 48);
+        assert_no_overlap(&l);
+        for b in &l.brokers {
+            assert!(b.rows.windows(2).all(|w| w[1].1 - w[0].1 >= ROW_H), "rows of broker {} collide", b.id);
+        }
+        assert!(v.groups.iter().any(|g| &*g.id == "readers"));
+    }
+
+    #[test]
+    fn messages_move_by_their_own_virtual_times() {
+        assert_eq!(progress(100, 110, 100.0), 0.0);
+        assert_eq!(progress(100, 110, 105.0), 0.5);
+        assert_eq!(progress(100, 110, 200.0), 1.0);
+        assert_eq!(progress(100, 100, 100.0), 1.0);
+        assert_eq!(Family::of("Fetch(replica)", NodeId::Broker(1), NodeId::Broker(2)), Family::Replication);
+        assert_eq!(Family::of("FetchResponse", NodeId::Broker(1), NodeId::Broker(2)), Family::Replication);
+        assert_eq!(Family::of("FetchResponse", NodeId::Broker(1), NodeId::Client(0)), Family::Consume);
+        assert!(Family::of("Heartbeat", NodeId::Client(0), NodeId::Broker(1)).is_background());
+    }
+}

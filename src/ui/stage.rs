@@ -1,0 +1,347 @@
+//! The stage: producers, brokers with their replicas' logs, groups and consumers, in SVG.
+//! Yew draws what changes when the simulation steps; the messages in flight are moved per
+//! animation frame by `flight`, outside the virtual DOM. Role and state are words and shapes,
+//! never colour alone.
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::flight::Flights;
+use super::state::{Action, Selection};
+use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView, SimView};
+use crate::sim::NodeId;
+use crate::stage::{Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    pub view: Rc<SimView>,
+    pub narrow: bool,
+    pub selected: Option<Selection>,
+    pub playing: bool,
+    pub speed_percent: u32,
+    pub show_background: bool,
+    pub dispatch: Callback<Action>,
+}
+
+/// Enter or Space on a focused stage element selects it, as a click does.
+fn activate(dispatch: &Callback<Action>, sel: Selection) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let d = dispatch.clone();
+    let s = sel.clone();
+    let click = Callback::from(move |_: MouseEvent| d.emit(Action::Select(Some(s.clone()))));
+    let d = dispatch.clone();
+    let key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            d.emit(Action::Select(Some(sel.clone())));
+        }
+    });
+    (click, key)
+}
+
+fn translate(r: &Rect) -> String {
+    format!("translate({} {})", r.x, r.y)
+}
+
+#[function_component(Stage)]
+pub fn stage(props: &StageProps) -> Html {
+    let layout = {
+        let view = props.view.clone();
+        use_memo((view, props.narrow), |(v, narrow)| Layout::new(v, *narrow))
+    };
+    let v = &props.view;
+    let l = &*layout;
+    let anchors: Rc<Vec<(NodeId, (f64, f64))>> = Rc::new(
+        std::iter::once(NodeId::Controller)
+            .chain(v.brokers.iter().map(|b| NodeId::Broker(b.id)))
+            .chain(v.clients.iter().map(|c| NodeId::Client(c.id)))
+            .filter_map(|n| l.anchor(n).map(|p| (n, p)))
+            .collect(),
+    );
+    let selected = props.selected.clone();
+    html! {
+        <figure class="stage-wrap">
+            <svg class="stage" viewBox={format!("0 0 {} {}", l.width, l.height)} role="group" aria-label="The cluster: producers, brokers and consumer groups"
+                 data-testid="stage" style={format!("max-width: {}px", l.width.max(320.0))}>
+                <defs>
+                    <circle id="shape-produce" r="6" />
+                    <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" />
+                    <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" />
+                    <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" />
+                    <circle id="shape-control" r="3.5" />
+                    <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" />
+                    </pattern>
+                </defs>
+                <g class="controller" transform={translate(&l.controller)}>
+                    <rect width={l.controller.w.to_string()} height={l.controller.h.to_string()} rx="15" />
+                    <text x={(l.controller.w / 2.0).to_string()} y="20" text-anchor="middle">{ "Controller (KRaft)" }</text>
+                </g>
+                { for v.brokers.iter().filter_map(|b| l.broker(b.id).map(|bx| {
+                    let sel = matches!(&selected, Some(Selection::Broker(x)) if *x == b.id);
+                    html! { <BrokerShape key={b.id} broker={b.clone()} rect={bx.rect} rows={bx.rows.iter().map(|(_, y)| *y).collect::<Vec<f64>>()} internal_row={bx.internal_row} selected={sel} selected_partition={match &selected { Some(Selection::Partition(tp)) => Some(tp.to_string()), _ => None }} dispatch={props.dispatch.clone()} /> }
+                })) }
+                { for l.producers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
+                    let sel = matches!(&selected, Some(Selection::Client(x)) if *x == c.id);
+                    html! { <ClientShape key={format!("p{}", c.id)} client={c.clone()} rect={*r} paused={v.paused.contains(&NodeId::Client(c.id))} selected={sel} dispatch={props.dispatch.clone()} /> }
+                })) }
+                { for l.groups.iter().map(|g| {
+                    let gv = v.groups.iter().find(|x| *x.id == *g.id).cloned();
+                    let sel = matches!(&selected, Some(Selection::Group(x)) if *x == g.id);
+                    html! { <GroupShape key={g.id.clone()} id={g.id.clone()} group={gv} rect={g.rect} selected={sel} dispatch={props.dispatch.clone()} /> }
+                }) }
+                { for l.consumers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
+                    let sel = matches!(&selected, Some(Selection::Client(x)) if *x == c.id);
+                    html! { <ClientShape key={format!("c{}", c.id)} client={c.clone()} rect={*r} paused={v.paused.contains(&NodeId::Client(c.id))} selected={sel} dispatch={props.dispatch.clone()} /> }
+                })) }
+                <Flights view={props.view.clone()} anchors={anchors} playing={props.playing} speed_percent={props.speed_percent}
+                    show_background={props.show_background} dispatch={props.dispatch.clone()} />
+            </svg>
+            <figcaption class="legend">
+                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>{ "produce" }</span>
+                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>{ "replica fetch" }</span>
+                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>{ "consumer fetch" }</span>
+                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>{ "group" }</span>
+                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>{ "metadata" }</span>
+                <span><span class="cell-key committed" aria-hidden="true"></span>{ "committed (below the high watermark)" }</span>
+                <span><span class="cell-key uncommitted" aria-hidden="true"></span>{ "not yet committed" }</span>
+                <span>{ "★ leader · ○ follower · ⊘ out of ISR · ✕ offline" }</span>
+            </figcaption>
+        </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BrokerShapeProps {
+    broker: BrokerView,
+    rect: Rect,
+    rows: Vec<f64>,
+    internal_row: Option<f64>,
+    selected: bool,
+    selected_partition: Option<String>,
+    dispatch: Callback<Action>,
+}
+
+#[function_component(BrokerShape)]
+fn broker_shape(props: &BrokerShapeProps) -> Html {
+    let b = &props.broker;
+    let r = &props.rect;
+    let (status, icon, word) = if !b.up {
+        ("down", "✕", "down")
+    } else if b.paused {
+        ("paused", "⏸", "paused")
+    } else if b.fenced {
+        ("fenced", "⚠", "fenced")
+    } else {
+        ("running", "●", "running")
+    };
+    let user: Vec<&ReplicaView> = b.replicas.iter().filter(|x| !x.tp.topic.starts_with("__")).collect();
+    let leads = user.iter().filter(|x| x.is_leader).count();
+    let internal = b.replicas.iter().filter(|x| x.tp.topic.starts_with("__")).count();
+    let internal_leads = b.replicas.iter().filter(|x| x.tp.topic.starts_with("__") && x.is_leader).count();
+    let (click, key) = activate(&props.dispatch, Selection::Broker(b.id));
+    let label = format!("Broker {}, {word}, leader of {leads} of its {} partitions", b.id, user.len());
+    html! {
+        <g class={classes!("broker", status, props.selected.then_some("selected"))} transform={translate(r)} data-testid={format!("broker-{}", b.id)}>
+            <g class="hit" tabindex="0" role="button" aria-label={label.clone()} aria-pressed={props.selected.to_string()} onclick={click} onkeydown={key}>
+                <title>{ label }</title>
+                <rect class="box" width={r.w.to_string()} height={r.h.to_string()} rx="8" />
+                <text class="b-title" x="10" y="18">{ format!("Broker {}", b.id) }</text>
+                <text class="b-status" x={(r.w - 10.0).to_string()} y="18" text-anchor="end" data-testid={format!("broker-{}-status", b.id)}>{ format!("{icon} {word}") }</text>
+                <text class="b-sub" x="10" y="33">{ format!("leads {leads} · {} replicas", user.len()) }</text>
+            </g>
+            { for user.iter().zip(props.rows.iter()).map(|(rep, y)| {
+                let sel = props.selected_partition.as_deref() == Some(rep.tp.to_string().as_str());
+                html! { <ReplicaShape key={rep.tp.to_string()} replica={(*rep).clone()} y={*y - r.y} selected={sel} dispatch={props.dispatch.clone()} /> }
+            }) }
+            if let Some(y) = props.internal_row {
+                <text class="internal" x="10" y={(y - r.y + 15.0).to_string()}>{ format!("__consumer_offsets: {internal} replicas, {internal_leads} led here") }</text>
+            }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReplicaShapeProps {
+    replica: ReplicaView,
+    y: f64,
+    selected: bool,
+    dispatch: Callback<Action>,
+}
+
+/// Offsets are drawn in small cells; five digits and more keep the last three.
+fn short_offset(o: i64) -> String {
+    if o < 10_000 {
+        o.to_string()
+    } else {
+        format!("…{:03}", o % 1000)
+    }
+}
+
+const CELL_X: f64 = 150.0;
+const CELL_W: f64 = 17.0;
+
+#[function_component(ReplicaShape)]
+fn replica_shape(props: &ReplicaShapeProps) -> Html {
+    let rep = &props.replica;
+    let (role_class, glyph, role_word) = if !rep.online {
+        ("offline", "✕", "offline")
+    } else if rep.is_leader {
+        ("leader", "★", "leader")
+    } else {
+        ("follower", "○", "follower")
+    };
+    let isr = if rep.in_isr { "" } else { " ⊘" };
+    let shown = rep.tail.len();
+    let older = (rep.log_end_offset - rep.log_start_offset) as usize - shown.min((rep.log_end_offset - rep.log_start_offset).max(0) as usize);
+    let first_x = CELL_X + (LOG_CELLS - shown) as f64 * CELL_W;
+    // The high watermark sits between the last committed record and the first that is not.
+    let hw_cells = rep.tail.iter().filter(|x| x.offset < rep.high_watermark).count();
+    let hw_x = first_x + hw_cells as f64 * CELL_W;
+    let end_x = CELL_X + LOG_CELLS as f64 * CELL_W;
+    let (click, key) = activate(&props.dispatch, Selection::Partition(rep.tp.clone()));
+    let label = format!(
+        "{} on this broker: {role_word}{}, epoch {}, log start {}, high watermark {}, log end offset {}",
+        rep.tp,
+        if rep.in_isr { ", in sync" } else { ", out of the ISR" },
+        rep.leader_epoch,
+        rep.log_start_offset,
+        rep.high_watermark,
+        rep.log_end_offset
+    );
+    html! {
+        <g class={classes!("replica", role_class, (!rep.in_isr).then_some("out-of-isr"), props.selected.then_some("selected"))} transform={format!("translate(0 {})", props.y)}
+           tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("replica-{}", rep.tp)}>
+            <title>{ label }</title>
+            <rect class="row-hit" x="4" y="1" width={(BROKER_W - 8.0).to_string()} height={(ROW_H - 2.0).to_string()} rx="3" />
+            <text class="tp" x="10" y="15">{ rep.tp.to_string() }</text>
+            <text class="role" x="104" y="15">{ format!("{glyph}{isr}") }</text>
+            <text class="epoch" x="124" y="15">{ format!("e{}", rep.leader_epoch) }</text>
+            { for rep.tail.iter().enumerate().map(|(i, rec)| {
+                let committed = rec.offset < rep.high_watermark;
+                let x = first_x + i as f64 * CELL_W;
+                html! {
+                    <g key={rec.offset} class={classes!("cell", if committed { "committed" } else { "uncommitted" })} transform={format!("translate({x} 3)")}>
+                        <rect width={(CELL_W - 2.0).to_string()} height="16" rx="2" />
+                        <text x={((CELL_W - 2.0) / 2.0).to_string()} y="11.5" text-anchor="middle">{ short_offset(rec.offset) }</text>
+                    </g>
+                }
+            }) }
+            <line class="hw" x1={(hw_x - 1.0).to_string()} x2={(hw_x - 1.0).to_string()} y1="0" y2={ROW_H.to_string()} />
+            <line class="leo" x1={(end_x).to_string()} x2={(end_x).to_string()} y1="2" y2={(ROW_H - 2.0).to_string()} />
+            if older > 0 {
+                <text class="older" x={(end_x + 4.0).to_string()} y="15">{ format!("+{older}") }</text>
+            }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ClientShapeProps {
+    client: ClientView,
+    rect: Rect,
+    paused: bool,
+    selected: bool,
+    dispatch: Callback<Action>,
+}
+
+#[function_component(ClientShape)]
+fn client_shape(props: &ClientShapeProps) -> Html {
+    let c = &props.client;
+    let r = &props.rect;
+    let state = if !c.running {
+        "stopped"
+    } else if props.paused {
+        "paused"
+    } else {
+        "running"
+    };
+    let line2 = if c.is_producer {
+        format!("{} acked · {} pending{}", c.acked, c.pending, if c.failed > 0 { format!(" · {} failed", c.failed) } else { String::new() })
+    } else {
+        format!("{} records read", c.consumed)
+    };
+    // Consumers: what they own, the partitions of one topic written compactly (orders 0,1,2).
+    let owns = (!c.is_producer).then(|| {
+        if c.positions.is_empty() {
+            return "owns nothing".to_string();
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for (tp, _) in &c.positions {
+            match parts.last_mut() {
+                Some(last) if last.starts_with(&format!("{} ", short_topic(&tp.topic))) => last.push_str(&format!(",{}", tp.partition)),
+                _ => parts.push(format!("{} {}", short_topic(&tp.topic), tp.partition)),
+            }
+        }
+        let text = format!("owns {}", parts.join("; "));
+        if text.chars().count() > 30 { format!("{}…", text.chars().take(29).collect::<String>()) } else { text }
+    });
+    let kind = if c.is_producer { "Producer" } else { "Consumer" };
+    let (click, key) = activate(&props.dispatch, Selection::Client(c.id));
+    let label = format!("{kind} {}, {state}: {line2}{}", c.name, owns.as_ref().map(|o| format!(", {o}")).unwrap_or_default());
+    html! {
+        <g class={classes!("client", if c.is_producer { "producer" } else { "consumer" }, state, props.selected.then_some("selected"))} transform={translate(r)}
+           tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("client-{}", c.name)}>
+            <title>{ label }</title>
+            <rect class="box" width={r.w.to_string()} height={r.h.to_string()} rx={if c.is_producer { "6" } else { "14" }} />
+            <text class="c-title" x="8" y="17">{ format!("{}{}", c.name, match state { "stopped" => " ✕", "paused" => " ⏸", _ => "" }) }</text>
+            <text class="c-sub" x="8" y="32">{ line2 }</text>
+            if let Some(o) = owns {
+                <text class="c-sub owns" x="8" y="46">{ o }</text>
+            }
+        </g>
+    }
+}
+
+/// Topic names shortened for the small client boxes (the full name is in the label).
+fn short_topic(t: &str) -> String {
+    if t.chars().count() <= 8 {
+        t.to_string()
+    } else {
+        format!("{}…", t.chars().take(7).collect::<String>())
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GroupShapeProps {
+    id: String,
+    group: Option<GroupView>,
+    rect: Rect,
+    selected: bool,
+    dispatch: Callback<Action>,
+}
+
+#[function_component(GroupShape)]
+fn group_shape(props: &GroupShapeProps) -> Html {
+    let r = &props.rect;
+    let (state, generation, protocol) = match &props.group {
+        Some(g) => (g.state.clone(), g.generation, g.protocol.unwrap_or("-")),
+        None => ("no coordinator".to_string(), 0, "-"),
+    };
+    let style = if protocol == "cooperative-sticky" { "cooperative" } else { "eager" };
+    let (click, key) = activate(&props.dispatch, Selection::Group(props.id.clone()));
+    let label = format!("Group {}: {state}, generation {generation}, {protocol} ({style} rebalancing)", props.id);
+    html! {
+        <g class={classes!("group", format!("state-{}", state.replace(' ', "-")), props.selected.then_some("selected"))} transform={translate(r)} data-testid={format!("group-{}", props.id)}>
+            <g tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key}>
+                <title>{ label }</title>
+                <rect class="box" width={r.w.to_string()} height={r.h.to_string()} rx="10" />
+                <text class="g-title" x="8" y="16">{ format!("group {}", props.id) }</text>
+                <text class="g-state" x="8" y="28" data-testid={format!("group-{}-state", props.id)}>{ format!("{} · gen {generation}", badge(&state)) }</text>
+            </g>
+        </g>
+    }
+}
+
+/// Group states as words with a shape, so the badge reads without colour.
+fn badge(state: &str) -> String {
+    let mark = match state {
+        "Stable" => "●",
+        "PreparingRebalance" => "◐",
+        "CompletingRebalance" => "◑",
+        "Empty" => "○",
+        _ => "✕",
+    };
+    format!("{mark} {state}")
+}
+
