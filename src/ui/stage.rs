@@ -217,11 +217,15 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             <text class="tp" x="10" y="15">{ rep.tp.to_string() }</text>
             <text class="role" x="104" y="15">{ format!("{glyph}{isr}") }</text>
             <text class="epoch" x="124" y="15">{ format!("e{}", rep.leader_epoch) }</text>
+            // Keyed by slot, not by offset: as records arrive (or a seek jumps), each slot's
+            // nodes are updated in place instead of being rebuilt, which keeps a step's
+            // re-render of a busy cluster within a frame.
             { for rep.tail.iter().enumerate().map(|(i, rec)| {
                 let committed = rec.offset < rep.high_watermark;
-                let x = first_x + i as f64 * CELL_W;
+                let slot = LOG_CELLS - shown + i;
+                let x = CELL_X + slot as f64 * CELL_W;
                 html! {
-                    <g key={rec.offset} class={classes!("cell", if committed { "committed" } else { "uncommitted" })} transform={format!("translate({x} 3)")}>
+                    <g key={slot} class={classes!("cell", if committed { "committed" } else { "uncommitted" })} transform={format!("translate({x} 3)")}>
                         <rect width={(CELL_W - 2.0).to_string()} height="16" rx="2" />
                         <text x={((CELL_W - 2.0) / 2.0).to_string()} y="11.5" text-anchor="middle">{ short_offset(rec.offset) }</text>
                     </g>
