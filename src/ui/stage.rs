@@ -216,7 +216,7 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             <rect class="row-hit" x="4" y="1" width={(BROKER_W - 8.0).to_string()} height={(ROW_H - 2.0).to_string()} rx="3" />
             <text class="tp" x="10" y="15">{ rep.tp.to_string() }</text>
             <text class="role" x="104" y="15">{ format!("{glyph}{isr}") }</text>
-            <text class="epoch" x="124" y="15">{ format!("e{}", rep.leader_epoch) }</text>
+            <text class="epoch" x="130" y="15">{ format!("e{}", rep.leader_epoch) }</text>
             // Keyed by slot, not by offset: as records arrive (or a seek jumps), each slot's
             // nodes are updated in place instead of being rebuilt, which keeps a step's
             // re-render of a busy cluster within a frame.
