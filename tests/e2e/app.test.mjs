@@ -253,3 +253,79 @@ test('a panic shows a recoverable error screen', async () => {
   await page.getByRole('link', { name: 'Start a clean sandbox' }).click();
   await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
 });
+
+// WCAG 2 contrast of every piece of text against what is behind it, light and dark.
+async function lowContrast(page) {
+  return page.evaluate(() => {
+    const parse = (c) => {
+      const m = c && c.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+    };
+    const lum = ({ r, g, b }) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const ratio = (a, b) => {
+      const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const opaque = (c) => c && c.a > 0.5;
+    const htmlBg = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (opaque(c)) return c;
+      }
+      return parse(getComputedStyle(document.documentElement).backgroundColor) ?? { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const svgBg = (t) => {
+      const fills = [t.closest('g.cell')?.querySelector('rect'), t.closest('g.replica')?.querySelector('.row-hit'),
+        t.closest('g.broker, g.client, g.group, g.controller')?.querySelector('.box, rect')];
+      for (const el of fills) {
+        const c = el && parse(getComputedStyle(el).fill);
+        if (opaque(c)) return c;
+      }
+      return htmlBg(t.closest('svg').parentElement);
+    };
+    const bad = [];
+    const check = (el, fg, bg) => {
+      const s = getComputedStyle(el);
+      const size = parseFloat(s.fontSize), bold = Number(s.fontWeight) >= 700;
+      const need = size >= 24 || (size >= 18.66 && bold) ? 3 : 4.5;
+      const r = ratio(fg, bg);
+      if (r < need) bad.push(`${r.toFixed(2)} < ${need}: ${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} "${el.textContent.trim().slice(0, 30)}"`);
+    };
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('svg') || !el.getClientRects().length) continue;
+      const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (hasText) check(el, parse(getComputedStyle(el).color), htmlBg(el));
+    }
+    for (const t of document.querySelectorAll('svg text')) {
+      if (t.textContent.trim() && t.getClientRects().length) check(t, parse(getComputedStyle(t).fill), svgBg(t));
+    }
+    return bad;
+  });
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`text contrast is at least 4.5:1 (${colorScheme})`, async () => {
+    current = await openPage(browser, { colorScheme });
+    const { page, errors } = current;
+    const bad = [];
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'The course' }).waitFor();
+    bad.push(...(await lowContrast(page)).map((b) => `home: ${b}`));
+    await openSandbox(page);
+    await page.getByTestId('console-input').fill('kill broker 1');
+    await page.getByTestId('console-input').press('Enter');
+    for (let i = 0; i < 8; i++) await page.getByTestId('run-1s').click();
+    await page.getByTestId('broker-2').getByRole('button').first().click({ position: { x: 40, y: 12 } });
+    bad.push(...(await lowContrast(page)).map((b) => `sandbox: ${b}`));
+    await page.goto(url + '#/glossary');
+    await page.getByRole('heading', { name: 'Where the simulator simplifies' }).waitFor();
+    bad.push(...(await lowContrast(page)).map((b) => `glossary: ${b}`));
+    assert.deepEqual([...new Set(bad)], []);
+    assert.deepEqual(errors, []);
+  });
+}
