@@ -3,8 +3,9 @@
 //! pausing, stepping and seeking can never leave a dot out of step with the simulation.
 //!
 //! The display clock runs slowly while a visible message is in flight (one network hop takes
-//! about half a second at 1x) and quickly across quiet gaps, but never past the next event:
-//! the loop asks the reducer to apply events as the clock reaches them.
+//! about a third of a second at 1x) and quickly across quiet gaps, but never past the next
+//! event of a gap: the loop asks the reducer to apply events as the clock reaches them, all
+//! of a frame's events at once while messages fly.
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -80,11 +81,18 @@ impl Anim {
             let rate = if flying { self.latency_ms / HOP_REAL_MS } else { IDLE_RATE };
             let mut t = self.display_ms + dt * rate * self.speed;
             if let Some(next) = self.next_event {
-                // Never past the next event: its messages must be seen leaving.
-                t = t.min(next as f64);
+                // Across a quiet gap, never past the next event: its messages must be seen
+                // leaving. While messages fly, every event up to this frame's time is applied
+                // at once (a busy cluster has many per frame; one at a time would slow it far
+                // below the chosen speed), and new messages start where their send time puts
+                // them, at most one frame along their path.
+                if !flying {
+                    t = t.min(next as f64);
+                }
                 if t >= next as f64 {
                     self.waiting = true;
-                    out = self.dispatch.clone().map(|d| (d, Action::AdvanceTo(next)));
+                    let to = if flying { (t.floor() as Millis).max(next) } else { next };
+                    out = self.dispatch.clone().map(|d| (d, Action::AdvanceTo(to)));
                 }
             }
             self.display_ms = t.max(self.display_ms);

@@ -105,6 +105,9 @@ pub fn stage(props: &StageProps) -> Html {
                 <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>{ "metadata" }</span>
                 <span><span class="cell-key committed" aria-hidden="true"></span>{ "committed (below the high watermark)" }</span>
                 <span><span class="cell-key uncommitted" aria-hidden="true"></span>{ "not yet committed" }</span>
+                <span><span class="line-key lso-key" aria-hidden="true"></span>{ "log start" }</span>
+                <span><span class="line-key hw-key" aria-hidden="true"></span>{ "high watermark" }</span>
+                <span><span class="line-key leo-key" aria-hidden="true"></span>{ "log end offset" }</span>
                 <span>{ "★ leader · ○ follower · ⊘ out of ISR · ✕ offline" }</span>
             </figcaption>
         </figure>
@@ -193,7 +196,10 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
     };
     let isr = if rep.in_isr { "" } else { " ⊘" };
     let shown = rep.tail.len();
-    let older = (rep.log_end_offset - rep.log_start_offset) as usize - shown.min((rep.log_end_offset - rep.log_start_offset).max(0) as usize);
+    let older = ((rep.log_end_offset - rep.log_start_offset).max(0) as usize).saturating_sub(shown);
+    // The log's first record is drawn when it is among the newest shown (or the log is
+    // empty): its left edge is the log start offset, which retention moves right.
+    let shows_log_start = rep.tail.first().is_none_or(|r| r.offset <= rep.log_start_offset);
     let first_x = CELL_X + (LOG_CELLS - shown) as f64 * CELL_W;
     // The high watermark sits between the last committed record and the first that is not.
     let hw_cells = rep.tail.iter().filter(|x| x.offset < rep.high_watermark).count();
@@ -233,6 +239,9 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             }) }
             <line class="hw" x1={(hw_x - 1.0).to_string()} x2={(hw_x - 1.0).to_string()} y1="0" y2={ROW_H.to_string()} />
             <line class="leo" x1={(end_x).to_string()} x2={(end_x).to_string()} y1="2" y2={(ROW_H - 2.0).to_string()} />
+            if shows_log_start {
+                <line class="lso" x1={(first_x - 1.5).to_string()} x2={(first_x - 1.5).to_string()} y1="1" y2={(ROW_H - 1.0).to_string()} />
+            }
             if older > 0 {
                 <text class="older" x={(end_x + 4.0).to_string()} y="15">{ format!("+{older}") }</text>
             }
