@@ -61,7 +61,10 @@ pub struct Player {
     pub preset: &'static Preset,
     pub seed: u64,
     ops: Vec<Op>,
-    frame: Frame,
+    /// Shared with the checkpoint it came from (and with the page's previous state) until
+    /// changed: `fm()` copies it on the first change, so a seek or an action costs at most one
+    /// copy of the simulation.
+    frame: Rc<Frame>,
     checkpoints: Vec<Rc<Frame>>,
     interval: u64,
     /// `elapsed` at the end of the tape.
@@ -93,12 +96,12 @@ fn events_between(before: u64, after: u64) -> u64 {
 impl Player {
     pub fn new(preset: &'static Preset, seed: u64) -> Result<Player, String> {
         let shell = preset.build(seed)?;
-        let frame = Frame { shell, producer: None, op: 0, elapsed: 0 };
+        let frame = Rc::new(Frame { shell, producer: None, op: 0, elapsed: 0 });
         Ok(Player {
             preset,
             seed,
             ops: Vec::new(),
-            checkpoints: vec![Rc::new(frame.clone())],
+            checkpoints: vec![frame.clone()],
             frame,
             interval: FIRST_INTERVAL,
             head: 0,
@@ -138,6 +141,11 @@ impl Player {
         std::mem::take(&mut self.printed)
     }
 
+    /// The frame, to change: copied first if a checkpoint or an earlier state still shares it.
+    fn fm(&mut self) -> &mut Frame {
+        Rc::make_mut(&mut self.frame)
+    }
+
     fn print(&mut self, kind: LineKind, text: &str) {
         if self.printing {
             self.printed.extend(text.lines().map(|l| Printed { kind, text: l.to_string() }));
@@ -149,7 +157,7 @@ impl Player {
         if self.frame.elapsed < last + self.interval {
             return;
         }
-        self.checkpoints.push(Rc::new(self.frame.clone()));
+        self.checkpoints.push(self.frame.clone());
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             // Keep the first (the preset) and every other one after it.
             let mut i = 0;
@@ -162,10 +170,10 @@ impl Player {
     }
 
     fn step_event(&mut self) -> bool {
-        if self.frame.shell.sim.step().is_none() {
+        if self.fm().shell.sim.step().is_none() {
             return false;
         }
-        self.frame.elapsed += 1;
+        self.fm().elapsed += 1;
         self.checkpoint();
         true
     }
@@ -175,36 +183,37 @@ impl Player {
         let before = self.frame.shell.sim.events_processed();
         match op {
             Op::EndOfInput => {
-                if let Some(session) = self.frame.producer.take() {
+                if let Some(session) = self.fm().producer.take() {
                     self.print(LineKind::Input, "> ^D");
-                    self.frame.shell.end_interactive(session);
+                    self.fm().shell.end_interactive(session);
                 }
             }
             Op::Line(line) => self.apply_text(line),
             _ => unreachable!("apply_line takes console ops only"),
         }
-        self.frame.elapsed += events_between(before, self.frame.shell.sim.events_processed());
+        let after = self.frame.shell.sim.events_processed();
+        self.fm().elapsed += events_between(before, after);
         // Past this op before the checkpoint, or restoring it would apply the line twice.
-        self.frame.op += 1;
+        self.fm().op += 1;
         self.checkpoint();
     }
 
     fn apply_text(&mut self, line: &str) {
         let prompt = if self.frame.producer.is_some() { ">" } else { "$" };
         self.print(LineKind::Input, &format!("{prompt} {line}"));
-        if let Some(mut session) = self.frame.producer.take() {
+        if let Some(mut session) = self.fm().producer.take() {
             if line.trim() == "exit" {
-                self.frame.shell.end_interactive(session);
+                self.fm().shell.end_interactive(session);
                 return;
             }
-            match self.frame.shell.interactive_line(&mut session, line) {
+            match self.fm().shell.interactive_line(&mut session, line) {
                 Ok(out) => {
                     self.print(LineKind::Output, &out);
-                    self.frame.producer = Some(session);
+                    self.fm().producer = Some(session);
                 }
                 Err(e) => {
                     self.print(LineKind::Error, &e.message);
-                    self.frame.shell.end_interactive(session);
+                    self.fm().shell.end_interactive(session);
                 }
             }
             return;
@@ -212,13 +221,13 @@ impl Player {
         if line.trim().is_empty() {
             return;
         }
-        match self.frame.shell.begin_interactive(line) {
+        match self.fm().shell.begin_interactive(line) {
             Some(Ok(session)) => {
-                self.frame.producer = Some(session);
+                self.fm().producer = Some(session);
                 self.print(LineKind::Output, "(type one record per line; `exit` or Ctrl-D to finish)");
             }
             Some(Err(e)) => self.print(LineKind::Error, &e.message),
-            None => match self.frame.shell.execute(line, &[]) {
+            None => match self.fm().shell.execute(line, &[]) {
                 Ok(out) => self.print(LineKind::Output, &out),
                 Err(e) => self.print(LineKind::Error, &e.message),
             },
@@ -249,7 +258,7 @@ impl Player {
                     if self.frame.elapsed >= limit.elapsed && apply_events && self.frame.shell.sim.next_event_time().is_some_and(|e| e <= until) {
                         return;
                     }
-                    self.frame.shell.sim.set_clock(until);
+                    self.fm().shell.sim.set_clock(until);
                     if until < t {
                         return;
                     }
@@ -270,7 +279,7 @@ impl Player {
                     continue;
                 }
             }
-            self.frame.op += 1;
+            self.fm().op += 1;
         }
         self.head = self.head.max(self.frame.elapsed);
     }
@@ -287,7 +296,7 @@ impl Player {
             self.ops.push(Op::StepTo(self.frame.elapsed));
             self.ops.push(Op::Clock(self.frame.shell.sim.now()));
         }
-        self.frame.op = self.ops.len();
+        self.fm().op = self.ops.len();
         let (elapsed, op) = (self.frame.elapsed, k);
         self.checkpoints.retain(|c| c.elapsed <= elapsed && c.op <= op);
         self.head = elapsed;
@@ -301,7 +310,7 @@ impl Player {
             (Some(Op::RunUntil(a)), Op::RunUntil(b)) => *a = *b,
             _ => self.ops.push(op),
         }
-        self.frame.op = self.ops.len() - 1;
+        self.fm().op = self.ops.len() - 1;
         self.forward(Limit::NONE);
     }
 
@@ -348,7 +357,7 @@ impl Player {
     pub fn seek(&mut self, target: u64) {
         let target = target.min(self.head);
         let cp = self.checkpoints.iter().rev().find(|c| c.elapsed <= target).cloned().unwrap_or_else(|| self.checkpoints[0].clone());
-        self.frame = (*cp).clone();
+        self.frame = cp;
         self.printing = false;
         self.forward(Limit { elapsed: target, time: Millis::MAX });
         self.printing = true;

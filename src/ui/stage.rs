@@ -59,10 +59,12 @@ pub fn stage(props: &StageProps) -> Html {
             .collect(),
     );
     let selected = props.selected.clone();
+    let view_box = format!("0 0 {} {}", l.width, l.height);
     html! {
         <figure class="stage-wrap">
-            <svg class="stage" viewBox={format!("0 0 {} {}", l.width, l.height)} role="group" aria-label="The cluster: producers, brokers and consumer groups"
-                 data-testid="stage" style={format!("max-width: {}px", l.width.max(320.0))}>
+          <div class="stage-canvas" style={format!("max-width: {}px", l.width.max(320.0))}>
+            <svg class="stage" viewBox={view_box.clone()} role="group" aria-label="The cluster: producers, brokers and consumer groups"
+                 data-testid="stage">
                 <defs>
                     <circle id="shape-produce" r="6" />
                     <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" />
@@ -94,9 +96,14 @@ pub fn stage(props: &StageProps) -> Html {
                     let sel = matches!(&selected, Some(Selection::Client(x)) if *x == c.id);
                     html! { <ClientShape key={format!("c{}", c.id)} client={c.clone()} rect={*r} paused={v.paused.contains(&NodeId::Client(c.id))} selected={sel} dispatch={props.dispatch.clone()} /> }
                 })) }
+            </svg>
+            // Messages fly in an overlay of their own (its own compositing layer): moving them
+            // every frame repaints only the dots, not the whole cluster underneath.
+            <svg class="flights-layer" viewBox={view_box} aria-hidden="true" focusable="false">
                 <Flights view={props.view.clone()} anchors={anchors} playing={props.playing} speed_percent={props.speed_percent}
                     show_background={props.show_background} dispatch={props.dispatch.clone()} />
             </svg>
+          </div>
             <figcaption class="legend">
                 <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>{ "produce" }</span>
                 <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>{ "replica fetch" }</span>
