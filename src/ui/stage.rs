@@ -191,6 +191,15 @@ fn short_offset(o: i64) -> String {
 const CELL_X: f64 = 150.0;
 const CELL_W: f64 = 17.0;
 
+/// Below the high watermark a record is committed (drawn solid), above it not yet (hatched).
+fn cell_state(offset: i64, high_watermark: i64) -> &'static str {
+    if offset < high_watermark {
+        "committed"
+    } else {
+        "uncommitted"
+    }
+}
+
 #[function_component(ReplicaShape)]
 fn replica_shape(props: &ReplicaShapeProps) -> Html {
     let rep = &props.replica;
@@ -231,18 +240,17 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             <text class="role" x="104" y="15">{ format!("{glyph}{isr}") }</text>
             <text class="epoch" x="130" y="15">{ format!("e{}", rep.leader_epoch) }</text>
             // Keyed by slot, not by offset: as records arrive (or a seek jumps), each slot's
-            // nodes are updated in place instead of being rebuilt, which keeps a step's
-            // re-render of a busy cluster within a frame.
+            // nodes are updated in place instead of being rebuilt; and a cell is two nodes (no
+            // group around them), which keeps a step's re-render of a busy cluster small.
             { for rep.tail.iter().enumerate().map(|(i, rec)| {
-                let committed = rec.offset < rep.high_watermark;
                 let slot = LOG_CELLS - shown + i;
                 let x = CELL_X + slot as f64 * CELL_W;
-                html! {
-                    <g key={slot} class={classes!("cell", if committed { "committed" } else { "uncommitted" })} transform={format!("translate({x} 3)")}>
-                        <rect width={(CELL_W - 2.0).to_string()} height="16" rx="2" />
-                        <text x={((CELL_W - 2.0) / 2.0).to_string()} y="11.5" text-anchor="middle">{ short_offset(rec.offset) }</text>
-                    </g>
-                }
+                html! { <rect key={slot} class={classes!("cell", cell_state(rec.offset, rep.high_watermark))} x={x.to_string()} y="3" width={(CELL_W - 2.0).to_string()} height="16" rx="2" /> }
+            }) }
+            { for rep.tail.iter().enumerate().map(|(i, rec)| {
+                let slot = LOG_CELLS - shown + i;
+                let x = CELL_X + slot as f64 * CELL_W + (CELL_W - 2.0) / 2.0;
+                html! { <text key={slot} class={classes!("cell", cell_state(rec.offset, rep.high_watermark))} x={x.to_string()} y="14.5" text-anchor="middle">{ short_offset(rec.offset) }</text> }
             }) }
             <line class="hw" x1={(hw_x - 1.0).to_string()} x2={(hw_x - 1.0).to_string()} y1="0" y2={ROW_H.to_string()} />
             <line class="leo" x1={(end_x).to_string()} x2={(end_x).to_string()} y1="2" y2={(ROW_H - 2.0).to_string()} />

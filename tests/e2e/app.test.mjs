@@ -280,7 +280,9 @@ async function lowContrast(page) {
       return parse(getComputedStyle(document.documentElement).backgroundColor) ?? { r: 255, g: 255, b: 255, a: 1 };
     };
     const svgBg = (t) => {
-      const fills = [t.closest('g.cell')?.querySelector('rect'), t.closest('g.replica')?.querySelector('.row-hit'),
+      // A log cell's number sits on the cell's rect (the rect before it of the same state).
+      const cell = t.classList.contains('cell') ? t.parentNode.querySelector(`rect.cell.${t.classList.contains('committed') ? 'committed' : 'uncommitted'}`) : null;
+      const fills = [cell, t.closest('g.replica')?.querySelector('.row-hit'),
         t.closest('g.broker, g.client, g.group, g.controller')?.querySelector('.box, rect')];
       for (const el of fills) {
         const c = el && parse(getComputedStyle(el).fill);
