@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The browser benchmarks (frame rate, first paint, seek) against a fresh release build, in
-# headless Chromium. Prints JSON and one line per budget; exits 1 when a budget is missed.
+# The browser benchmarks: the engine firehose compiled to wasm, then the stage (frame rate,
+# first paint, seek) against a fresh release build, in headless Chromium. Prints JSON and one line per budget; exits 1 when a budget is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+echo "== the engine firehose compiled to wasm (200,000 records), in headless Chromium"
+wasm-pack test --release --headless --chrome -- --test wasm_firehose -- --nocapture 2>&1 | grep -E "FIREHOSE|test result" || exit 1
+echo "== the stage: frame rate, first paint, seek"
 trunk build --release >/dev/null 2>&1 || { trunk build --release; exit 1; }
 exec node bench/stage.mjs
