@@ -9,6 +9,7 @@ pub mod scenarios;
 pub mod session;
 pub mod sort;
 pub mod stage;
+pub mod vecmap;
 pub mod shell;
 pub mod sim;
 

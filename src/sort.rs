@@ -7,7 +7,7 @@
 //! slice is permuted in place. The sort is stable, so results are exactly what
 //! `sort_by` gives, and the engine stays deterministic.
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 /// Stable sort by a comparator (as `slice::sort_by`).
 pub fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -29,26 +29,27 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
-/// `collect()` into a `BTreeMap` or `BTreeSet` sorts the input first (its bulk build), with
-/// one more copy of the sort per type. These insert one by one instead: same result (a later
-/// key replaces an earlier one, as with `collect`), no sort.
+/// Collects into the crate's ordered map or set (`crate::vecmap`). These date from the
+/// `BTreeMap` days, when `collect()` sorted with one more copy of the sort per type; they
+/// insert one by one, as `collect()` into a `VecMap` now does too (a later key replaces an
+/// earlier one).
 pub trait CollectSorted: Iterator + Sized {
-    fn collect_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    fn collect_map<K: Ord, V>(self) -> VecMap<K, V>
     where
         Self: Iterator<Item = (K, V)>,
     {
-        let mut m = BTreeMap::new();
+        let mut m = VecMap::new();
         for (k, v) in self {
             m.insert(k, v);
         }
         m
     }
 
-    fn collect_set(self) -> BTreeSet<Self::Item>
+    fn collect_set(self) -> VecSet<Self::Item>
     where
         Self::Item: Ord,
     {
-        let mut s = BTreeSet::new();
+        let mut s = VecSet::new();
         for x in self {
             s.insert(x);
         }
@@ -108,6 +109,6 @@ mod tests {
     #[test]
     fn collect_map_keeps_the_last_value_for_a_key() {
         let m = [(2, "a"), (1, "b"), (2, "c")].into_iter().collect_map();
-        assert_eq!(m, [(2, "c"), (1, "b")].into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(m, [(2, "c"), (1, "b")].into_iter().collect::<VecMap<_, _>>());
     }
 }

@@ -2,7 +2,7 @@
 //! the seed): every subscribed partition is assigned exactly once (cooperative-sticky: at most
 //! once, and only the partitions it withholds are missing), balance within one where the
 //! assignor promises it, and sticky assignors keep what members had when one member leaves.
-use std::collections::{BTreeMap, BTreeSet};
+use kafka_flightsim::vecmap::{VecMap, VecSet};
 
 use kafka_flightsim::sim::assignor::{assign, Assignor, Member};
 use kafka_flightsim::sim::TopicPartition;
@@ -11,9 +11,9 @@ use rand_core::{RngCore, SeedableRng};
 
 const CASES: u64 = 1_500;
 
-fn random_group(rng: &mut ChaCha8Rng, equal: bool) -> (BTreeMap<String, i32>, Vec<Member>) {
+fn random_group(rng: &mut ChaCha8Rng, equal: bool) -> (VecMap<String, i32>, Vec<Member>) {
     let n_topics = 1 + rng.next_u32() % 4;
-    let ppt: BTreeMap<String, i32> = (0..n_topics).map(|t| (format!("t{t}"), 1 + (rng.next_u32() % 8) as i32)).collect();
+    let ppt: VecMap<String, i32> = (0..n_topics).map(|t| (format!("t{t}"), 1 + (rng.next_u32() % 8) as i32)).collect();
     let topics: Vec<String> = ppt.keys().cloned().collect();
     let n_members = 1 + rng.next_u32() % 7;
     let members = (0..n_members)
@@ -26,13 +26,13 @@ fn random_group(rng: &mut ChaCha8Rng, equal: bool) -> (BTreeMap<String, i32>, Ve
     (ppt, members)
 }
 
-fn subscribed_partitions(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeSet<TopicPartition> {
+fn subscribed_partitions(ppt: &VecMap<String, i32>, members: &[Member]) -> VecSet<TopicPartition> {
     ppt.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).flat_map(|(t, &n)| (0..n).map(move |p| TopicPartition::new(t, p))).collect()
 }
 
-fn check_coverage(seed: u64, assignor: Assignor, ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<String, Vec<TopicPartition>> {
+fn check_coverage(seed: u64, assignor: Assignor, ppt: &VecMap<String, i32>, members: &[Member]) -> VecMap<String, Vec<TopicPartition>> {
     let a = assign(assignor, ppt, members);
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     for (m, list) in &a.by_member {
         let member = members.iter().find(|x| &x.member_id == m).unwrap_or_else(|| panic!("seed {seed}: unknown member {m}"));
         for p in list {
@@ -41,9 +41,9 @@ fn check_coverage(seed: u64, assignor: Assignor, ppt: &BTreeMap<String, i32>, me
         }
     }
     let expected = subscribed_partitions(ppt, members);
-    let missing: BTreeSet<_> = expected.difference(&seen).cloned().collect();
+    let missing: VecSet<_> = expected.difference(&seen).cloned().collect();
     if assignor.is_cooperative() {
-        let withheld: BTreeSet<_> = a.transferring.keys().cloned().collect();
+        let withheld: VecSet<_> = a.transferring.keys().cloned().collect();
         assert_eq!(missing, withheld, "seed {seed}: cooperative-sticky may only leave out partitions it withholds");
     } else {
         assert!(missing.is_empty(), "seed {seed} {}: unassigned {missing:?}", assignor.name());
@@ -51,7 +51,7 @@ fn check_coverage(seed: u64, assignor: Assignor, ppt: &BTreeMap<String, i32>, me
     a.by_member
 }
 
-fn spread(a: &BTreeMap<String, Vec<TopicPartition>>) -> usize {
+fn spread(a: &VecMap<String, Vec<TopicPartition>>) -> usize {
     let sizes: Vec<usize> = a.values().map(Vec::len).collect();
     sizes.iter().max().unwrap_or(&0) - sizes.iter().min().unwrap_or(&0)
 }
@@ -105,7 +105,7 @@ fn sticky_keeps_partitions_when_a_member_leaves() {
                 .collect();
             let second = check_coverage(seed, a, &ppt, &rest);
             for m in &rest {
-                let kept: BTreeSet<_> = second[&m.member_id].iter().collect();
+                let kept: VecSet<_> = second[&m.member_id].iter().collect();
                 assert!(m.owned.iter().all(|p| kept.contains(p)), "seed {seed} {}: {} lost {:?} -> {:?}", a.name(), m.member_id, m.owned, second[&m.member_id]);
             }
             assert!(spread(&second) <= 1, "seed {seed} {}: unbalanced after a leave", a.name());

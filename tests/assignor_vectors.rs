@@ -1,6 +1,6 @@
 //! Every assignor case transcribed from Kafka's own unit tests (tests/data/assignors.json,
 //! copied from ../shared/kafka-reference), compared the way each Java test compares.
-use std::collections::{BTreeMap, BTreeSet};
+use kafka_flightsim::vecmap::{VecMap, VecSet};
 
 use kafka_flightsim::sim::assignor::{assign, Assignment, Assignor, Member};
 use kafka_flightsim::sim::TopicPartition;
@@ -29,7 +29,7 @@ fn members(case: &Value) -> Vec<Member> {
     v
 }
 
-fn partitions(case: &Value) -> BTreeMap<String, i32> {
+fn partitions(case: &Value) -> VecMap<String, i32> {
     case["partitions_per_topic"].as_object().unwrap().iter().map(|(t, n)| (t.clone(), n.as_i64().unwrap() as i32)).collect()
 }
 
@@ -43,7 +43,7 @@ fn check(case: &Value, assignor: Assignor, got: &Assignment) -> Result<(), Strin
         let exp: Vec<String> = exp.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect();
         let mine = strings(got, member);
         let same = match case["compare"].as_str().unwrap() {
-            "set" => exp.iter().collect::<BTreeSet<_>>() == mine.iter().collect::<BTreeSet<_>>(),
+            "set" => exp.iter().collect::<VecSet<_>>() == mine.iter().collect::<VecSet<_>>(),
             _ => exp == mine,
         };
         if !same {
@@ -81,8 +81,8 @@ fn run_kind(kind: &str, assignors: &dyn Fn(&Value) -> Vec<Assignor>) -> usize {
             }
             if let Some(exp) = case.get("expected_partitions_transferring_ownership").and_then(Value::as_object) {
                 if !(assignor.is_cooperative() && final_state) {
-                    let exp: BTreeMap<String, String> = exp.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
-                    let mine: BTreeMap<String, String> = first.transferring.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                    let exp: VecMap<String, String> = exp.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
+                    let mine: VecMap<String, String> = first.transferring.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
                     if exp != mine {
                         failures.push(format!("{} / {}: transferring {mine:?}, expected {exp:?}", assignor.name(), case["test"]));
                     }

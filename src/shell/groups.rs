@@ -1,6 +1,6 @@
 //! `kafka-consumer-groups.sh` (apache/kafka tools/.../consumer/group/ConsumerGroupCommand.java;
 //! formats in ../shared/kafka-reference/cli_formats.md section 2).
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::options::{self, flag, value, Parsed, Spec};
 use super::topics::{no_positional, require_bootstrap};
@@ -181,7 +181,7 @@ fn describe(shell: &Shell, p: &Parsed, group: &str) -> String {
         };
         (committed.map_or(MISSING.to_string(), |c| c.to_string()), leo.map_or(MISSING.to_string(), |l| l.to_string()), lag)
     };
-    let mut owned = std::collections::BTreeSet::new();
+    let mut owned = crate::vecmap::VecSet::new();
     for m in members {
         let mut parts = m.assignment.clone();
         crate::sort::sort(&mut parts);
@@ -218,7 +218,7 @@ fn assignment_string(a: &[TopicPartition]) -> String {
     if a.is_empty() {
         return MISSING.to_string();
     }
-    let mut by_topic: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_topic: VecMap<String, Vec<String>> = VecMap::new();
     for tp in a {
         by_topic.entry(tp.topic.to_string()).or_default().push(tp.partition.to_string());
     }

@@ -4,7 +4,7 @@
 //! ../shared/kafka-reference/assignors.json). The group leader runs one of them; it is pure.
 use crate::sort::CollectSorted;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 use std::rc::Rc;
 
 use super::coordinator::java_string_hash as java_hash;
@@ -58,10 +58,10 @@ pub struct Member {
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Assignment {
-    pub by_member: BTreeMap<String, Vec<TopicPartition>>,
+    pub by_member: VecMap<String, Vec<TopicPartition>>,
     /// Partitions that move from one owner to another (AbstractStickyAssignor's
     /// partitionsTransferringOwnership); cooperative-sticky withholds them this round.
-    pub transferring: BTreeMap<TopicPartition, String>,
+    pub transferring: VecMap<TopicPartition, String>,
 }
 
 const DEFAULT_GENERATION: i32 = -1;
@@ -82,7 +82,7 @@ fn member_order(a: &Member, b: &Member) -> Ordering {
     }
 }
 
-pub fn assign(assignor: Assignor, partitions_per_topic: &BTreeMap<String, i32>, members: &[Member]) -> Assignment {
+pub fn assign(assignor: Assignor, partitions_per_topic: &VecMap<String, i32>, members: &[Member]) -> Assignment {
     let mut out = match assignor {
         Assignor::Range => Assignment { by_member: range(partitions_per_topic, members), ..Default::default() },
         Assignor::RoundRobin => Assignment { by_member: round_robin(partitions_per_topic, members), ..Default::default() },
@@ -105,8 +105,8 @@ pub fn assign(assignor: Assignor, partitions_per_topic: &BTreeMap<String, i32>, 
 
 /// RangeAssignor: per topic, numeric partitions over the sorted subscribers; the first
 /// `P mod C` members get one extra.
-fn range(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<String, Vec<TopicPartition>> {
-    let mut out: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
+fn range(ppt: &VecMap<String, i32>, members: &[Member]) -> VecMap<String, Vec<TopicPartition>> {
+    let mut out: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
     for (topic, &n) in ppt {
         let mut subs: Vec<&Member> = members.iter().filter(|m| m.topics.contains(topic)).collect();
         if subs.is_empty() {
@@ -127,11 +127,11 @@ fn range(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<String, Ve
 
 /// RoundRobinAssignor: every partition of every subscribed topic (topics sorted), dealt
 /// around the sorted members; members not subscribed to a partition's topic are skipped.
-fn round_robin(ppt: &BTreeMap<String, i32>, members: &[Member]) -> BTreeMap<String, Vec<TopicPartition>> {
-    let mut out: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
+fn round_robin(ppt: &VecMap<String, i32>, members: &[Member]) -> VecMap<String, Vec<TopicPartition>> {
+    let mut out: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
     let mut sorted: Vec<&Member> = members.iter().collect();
     crate::sort::sort_by(&mut sorted, |a, b| member_order(a, b));
-    let topics: BTreeSet<&String> = members.iter().flat_map(|m| m.topics.iter()).filter(|t| ppt.contains_key(*t)).collect_set();
+    let topics: VecSet<&String> = members.iter().flat_map(|m| m.topics.iter()).filter(|t| ppt.contains_key(*t)).collect_set();
     let mut cursor = 0usize;
     for topic in topics {
         for p in 0..ppt[topic] {
@@ -170,26 +170,26 @@ fn java_hashmap_order(keys: &[String]) -> Vec<String> {
     indexed.into_iter().map(|(_, _, k)| k.clone()).collect()
 }
 
-fn sticky(all: &BTreeMap<String, i32>, members: &[Member]) -> Assignment {
+fn sticky(all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
     // AbstractPartitionAssignor hands the assignor only topics some member subscribes to.
-    let subscribed_topics: BTreeMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect_map();
+    let subscribed_topics: VecMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect_map();
     let ppt = &subscribed_topics;
     // Members in the subscription map's own (HashMap) order.
     let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
     let order = java_hashmap_order(&ids);
-    let by_id: BTreeMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect_map();
-    let all_topics: BTreeSet<&str> = ppt.keys().map(String::as_str).collect_set();
+    let by_id: VecMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect_map();
+    let all_topics: VecSet<&str> = ppt.keys().map(String::as_str).collect_set();
 
     // AbstractStickyAssignor.allSubscriptionsEqual: collect owned partitions, resolving
     // conflicting claims by generation (same generation: nobody keeps it).
-    let mut owned: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
-    let mut prev_owner: BTreeMap<TopicPartition, String> = BTreeMap::new();
-    let mut multiple_owners: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut owned: VecMap<String, Vec<TopicPartition>> = VecMap::new();
+    let mut prev_owner: VecMap<TopicPartition, String> = VecMap::new();
+    let mut multiple_owners: VecSet<TopicPartition> = VecSet::new();
     let mut all_equal = true;
-    let first_topics: Option<BTreeSet<&String>> = order.first().map(|id| by_id[id.as_str()].topics.iter().collect_set());
+    let first_topics: Option<VecSet<&String>> = order.first().map(|id| by_id[id.as_str()].topics.iter().collect_set());
     for id in &order {
         let m = by_id[id.as_str()];
-        let topics: BTreeSet<&String> = m.topics.iter().collect_set();
+        let topics: VecSet<&String> = m.topics.iter().collect_set();
         if first_topics.as_ref().is_some_and(|f| *f != topics) {
             all_equal = false;
         }
@@ -229,7 +229,7 @@ fn sticky(all: &BTreeMap<String, i32>, members: &[Member]) -> Assignment {
 }
 
 /// ConstrainedAssignmentBuilder (all members subscribe to the same topics).
-fn constrained(ppt: &BTreeMap<String, i32>, order: &[String], mut owned: BTreeMap<String, Vec<TopicPartition>>, multiple_owners: &BTreeSet<TopicPartition>) -> Assignment {
+fn constrained(ppt: &VecMap<String, i32>, order: &[String], mut owned: VecMap<String, Vec<TopicPartition>>, multiple_owners: &VecSet<TopicPartition>) -> Assignment {
     let n_members = order.len();
     let total: i32 = ppt.values().sum();
     let mut out = Assignment::default();
@@ -240,11 +240,11 @@ fn constrained(ppt: &BTreeMap<String, i32>, order: &[String], mut owned: BTreeMa
     let max_quota = (total as usize).div_ceil(n_members);
     let expected_over_min = total as usize % n_members;
     let mut over_min = 0usize;
-    let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut revoked: VecSet<TopicPartition> = VecSet::new();
     let mut under_min: Vec<String> = Vec::new();
     let mut exactly_min: std::collections::VecDeque<String> = std::collections::VecDeque::new();
-    let mut assignment: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
-    let mut assigned: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut assignment: VecMap<String, Vec<TopicPartition>> = VecMap::new();
+    let mut assigned: VecSet<TopicPartition> = VecSet::new();
     for id in order {
         let mut mine = owned.remove(id).unwrap_or_default();
         mine.retain(|p| !multiple_owners.contains(p));
@@ -313,15 +313,15 @@ fn constrained(ppt: &BTreeMap<String, i32>, order: &[String], mut owned: BTreeMa
 /// to the eligible member with the fewest partitions, then move partitions while that
 /// narrows the gap between an eligible member with more and one with fewer by two or more.
 fn general(
-    ppt: &BTreeMap<String, i32>,
+    ppt: &VecMap<String, i32>,
     members: &[Member],
-    owned: BTreeMap<String, Vec<TopicPartition>>,
-    prev_owner: &BTreeMap<TopicPartition, String>,
-    multiple_owners: &BTreeSet<TopicPartition>,
+    owned: VecMap<String, Vec<TopicPartition>>,
+    prev_owner: &VecMap<TopicPartition, String>,
+    multiple_owners: &VecSet<TopicPartition>,
 ) -> Assignment {
     let subscribed = |id: &str, t: &str| members.iter().any(|m| m.member_id == id && m.topics.iter().any(|x| x == t));
-    let mut assignment: BTreeMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
-    let mut taken: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut assignment: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
+    let mut taken: VecSet<TopicPartition> = VecSet::new();
     for (id, list) in &owned {
         for p in list {
             if subscribed(id, &p.topic) && !multiple_owners.contains(p) {

@@ -3,7 +3,7 @@
 //!
 //! Citations are to apache/kafka `core/src/main/scala/kafka/cluster/Partition.scala` (PS) and
 //! `AbstractFetcherThread.scala` (AFT) at the commit named in ../shared/kafka-reference.
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use crate::sort::CollectSorted;
@@ -41,7 +41,7 @@ pub enum Role {
         isr: Vec<BrokerId>,
         /// A proposed ISR in flight to the controller, and when it was sent.
         pending_isr: Option<(Vec<BrokerId>, Millis)>,
-        followers: BTreeMap<BrokerId, FollowerState>,
+        followers: VecMap<BrokerId, FollowerState>,
     },
     Follower {
         leader: Option<BrokerId>,
@@ -146,17 +146,17 @@ pub struct Broker {
     pub fenced: bool,
     pub live_brokers: Vec<BrokerId>,
     /// This broker's own dynamic configs (defaults for what topics do not override).
-    pub dynamic_configs: BTreeMap<String, String>,
+    pub dynamic_configs: VecMap<String, String>,
     /// The metadata image: partition states and settings of every topic.
-    pub metadata: BTreeMap<TopicPartition, (PartitionState, TopicSettings)>,
-    pub replicas: BTreeMap<TopicPartition, Replica>,
+    pub metadata: VecMap<TopicPartition, (PartitionState, TopicSettings)>,
+    pub replicas: VecMap<TopicPartition, Replica>,
     parked: Vec<ParkedFetch>,
     pub(crate) purgatory: Vec<DelayedProduce>,
-    fetchers: BTreeMap<BrokerId, Fetcher>,
+    fetchers: VecMap<BrokerId, Fetcher>,
     next_id: u64,
     pub(crate) cluster: ClusterConfig,
     /// Consumer groups this broker coordinates (it leads their __consumer_offsets partition).
-    pub groups: BTreeMap<Rc<str>, super::group::Group>,
+    pub groups: VecMap<Rc<str>, super::group::Group>,
 }
 
 /// How long a proposed ISR change may stay unanswered before the leader proposes again.
@@ -173,15 +173,15 @@ impl Broker {
             metadata_version: 0,
             fenced: true,
             live_brokers: Vec::new(),
-            dynamic_configs: BTreeMap::new(),
-            metadata: BTreeMap::new(),
-            replicas: BTreeMap::new(),
+            dynamic_configs: VecMap::new(),
+            metadata: VecMap::new(),
+            replicas: VecMap::new(),
             parked: Vec::new(),
             purgatory: Vec::new(),
-            fetchers: BTreeMap::new(),
+            fetchers: VecMap::new(),
             next_id: 1,
             cluster,
-            groups: BTreeMap::new(),
+            groups: VecMap::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! Topic defaults come from LogConfig / TopicConfig (apache/kafka storage/.../LogConfig.java
 //! lines 172-179) and the validation messages from `ConfigDef` (clients/.../common/config/
 //! ConfigDef.java: "Invalid value X for configuration Y: ...").
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::error::AdminError;
 
@@ -24,7 +24,7 @@ pub struct TopicConfig {
     pub min_cleanable_dirty_ratio_permille: i64,
     pub min_compaction_lag_ms: i64,
     pub max_compaction_lag_ms: i64,
-    pub overrides: BTreeMap<String, String>,
+    pub overrides: VecMap<String, String>,
 }
 
 impl Default for TopicConfig {
@@ -43,7 +43,7 @@ impl Default for TopicConfig {
             min_cleanable_dirty_ratio_permille: 500,
             min_compaction_lag_ms: 0,
             max_compaction_lag_ms: i64::MAX,
-            overrides: BTreeMap::new(),
+            overrides: VecMap::new(),
         }
     }
 }
@@ -183,7 +183,7 @@ pub fn validate_broker_config(name: &str, value: &str) -> Result<(), AdminError>
 
 impl TopicConfig {
     /// This topic's config over the given broker defaults (topic overrides win).
-    pub fn with_defaults(&self, broker_defaults: &BTreeMap<String, String>) -> TopicConfig {
+    pub fn with_defaults(&self, broker_defaults: &VecMap<String, String>) -> TopicConfig {
         let mut c = TopicConfig::default();
         for (b, v) in broker_defaults {
             if let Some(t) = topic_name_for_broker_config(b) {

@@ -3,7 +3,7 @@
 //! `reconnect.backoff.ms` (50) up to `reconnect.backoff.max.ms` (1000)
 //! (CommonClientConfigs; ClusterConnectionStates). Requests are only sent on a ready
 //! connection, so a dead broker costs a retry attempt only for requests already in flight.
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::types::{BrokerId, Millis};
 
@@ -18,7 +18,7 @@ struct ConnState {
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Connections {
-    states: BTreeMap<BrokerId, ConnState>,
+    states: VecMap<BrokerId, ConnState>,
 }
 
 impl Connections {

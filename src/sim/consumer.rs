@@ -1,7 +1,8 @@
 //! The consumer client in assign mode (no group yet): positions, auto.offset.reset through
 //! ListOffsets, one fetch in flight per broker, a buffer that poll() drains max.poll.records
 //! at a time. Consumers fetch from the leader and only ever see records below its HW.
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use super::config::{ConsumerConfig, OffsetReset};
@@ -38,19 +39,19 @@ pub struct Consumer {
     pub incarnation: u32,
     pub(crate) bootstrap: Vec<BrokerId>,
     pub(crate) bootstrap_cursor: usize,
-    pub(crate) metadata: BTreeMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
+    pub(crate) metadata: VecMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
     metadata_in_flight: Option<u64>,
     pub(crate) metadata_wanted: bool,
     pub assignment: Vec<TopicPartition>,
-    pub positions: BTreeMap<TopicPartition, PartitionPosition>,
-    requests: BTreeMap<u64, Request>,
+    pub positions: VecMap<TopicPartition, PartitionPosition>,
+    requests: VecMap<u64, Request>,
     pub(crate) buffer: VecDeque<(TopicPartition, Rc<Record>)>,
     /// Per partition: how many records the buffer holds and the offset after the last one.
-    pub(crate) buffered: BTreeMap<TopicPartition, (usize, i64)>,
+    pub(crate) buffered: VecMap<TopicPartition, (usize, i64)>,
     /// Subscribed with a group.id: the group protocol decides the assignment.
     pub group: Option<super::group_client::GroupClient>,
     /// Assigned partitions whose committed offset is still being fetched.
-    pub(crate) pending_offsets: std::collections::BTreeSet<TopicPartition>,
+    pub(crate) pending_offsets: crate::vecmap::VecSet<TopicPartition>,
     pub(crate) offset_fetch_inflight: Option<u64>,
     /// The application processes the last poll's records until then.
     pub(crate) busy_until: Millis,
@@ -76,16 +77,16 @@ impl Consumer {
             incarnation: 0,
             bootstrap,
             bootstrap_cursor: 0,
-            metadata: BTreeMap::new(),
+            metadata: VecMap::new(),
             metadata_in_flight: None,
             metadata_wanted: true,
             assignment: Vec::new(),
-            positions: BTreeMap::new(),
-            requests: BTreeMap::new(),
+            positions: VecMap::new(),
+            requests: VecMap::new(),
             buffer: VecDeque::new(),
-            buffered: BTreeMap::new(),
+            buffered: VecMap::new(),
             group: None,
-            pending_offsets: std::collections::BTreeSet::new(),
+            pending_offsets: crate::vecmap::VecSet::new(),
             offset_fetch_inflight: None,
             busy_until: 0,
             sync_commit_inflight: None,
@@ -391,8 +392,8 @@ impl Consumer {
             ctx.send(NodeId::Broker(broker), Payload::MetadataRequest { req_id, topics });
             ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
         }
-        let mut resets: BTreeMap<BrokerId, Vec<(TopicPartition, OffsetSpec)>> = BTreeMap::new();
-        let mut fetches: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut resets: VecMap<BrokerId, Vec<(TopicPartition, OffsetSpec)>> = VecMap::new();
+        let mut fetches: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         let mut leaderless = false;
         for tp in self.assignment.clone() {
             let Some(pos) = self.positions.get(&tp).cloned() else { continue };

@@ -2,7 +2,7 @@
 //! the controller quorum). It registers and fences brokers by heartbeat, owns the topic
 //! metadata, elects leaders and applies ISR changes, and pushes metadata to the brokers.
 use crate::sort::CollectSorted;
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use rand_core::RngCore;
@@ -32,7 +32,7 @@ pub struct TopicInfo {
 
 impl TopicInfo {
     /// Settings over the cluster-wide dynamic defaults; brokers apply their own on top.
-    pub fn settings_with(&self, cluster_defaults: &BTreeMap<String, String>) -> TopicSettings {
+    pub fn settings_with(&self, cluster_defaults: &VecMap<String, String>) -> TopicSettings {
         let c = &self.config.with_defaults(cluster_defaults);
         TopicSettings {
             overridden: c.overrides.keys().cloned().collect(),
@@ -48,8 +48,8 @@ impl TopicInfo {
 
 #[derive(Clone, Debug)]
 pub struct Controller {
-    pub brokers: BTreeMap<BrokerId, BrokerRegistration>,
-    pub topics: BTreeMap<Rc<str>, TopicInfo>,
+    pub brokers: VecMap<BrokerId, BrokerRegistration>,
+    pub topics: VecMap<Rc<str>, TopicInfo>,
     pub metadata_version: u64,
     /// Partitions changed since the last push to brokers.
     dirty: Vec<TopicPartition>,
@@ -57,7 +57,7 @@ pub struct Controller {
     /// A broker was fenced or unfenced: brokers need the new live set even if no partition changed.
     brokers_changed: bool,
     /// Dynamic broker configs: per broker, and the cluster-wide default (None).
-    pub broker_configs: BTreeMap<Option<BrokerId>, BTreeMap<String, String>>,
+    pub broker_configs: VecMap<Option<BrokerId>, VecMap<String, String>>,
     pub cluster: ClusterConfig,
 }
 
@@ -90,7 +90,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), AdminError> {
 
 impl Controller {
     pub fn new(cluster: ClusterConfig) -> Self {
-        Controller { brokers: BTreeMap::new(), topics: BTreeMap::new(), metadata_version: 1, dirty: Vec::new(), deleted: Vec::new(), brokers_changed: false, broker_configs: BTreeMap::new(), cluster }
+        Controller { brokers: VecMap::new(), topics: VecMap::new(), metadata_version: 1, dirty: Vec::new(), deleted: Vec::new(), brokers_changed: false, broker_configs: VecMap::new(), cluster }
     }
 
     fn usable(&self, b: BrokerId) -> bool {
@@ -261,7 +261,7 @@ impl Controller {
         self.topics.get(topic).is_some_and(|t| t.config.with_defaults(&self.cluster_defaults()).unclean_leader_election_enable)
     }
 
-    pub fn cluster_defaults(&self) -> BTreeMap<String, String> {
+    pub fn cluster_defaults(&self) -> VecMap<String, String> {
         self.broker_configs.get(&None).cloned().unwrap_or_default()
     }
 
@@ -534,7 +534,7 @@ impl Controller {
         Ok(st)
     }
 
-    fn per_broker_configs(&self) -> BTreeMap<BrokerId, BTreeMap<String, String>> {
+    fn per_broker_configs(&self) -> VecMap<BrokerId, VecMap<String, String>> {
         self.broker_configs.iter().filter_map(|(b, m)| b.map(|b| (b, m.clone()))).collect_map()
     }
 

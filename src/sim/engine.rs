@@ -2,7 +2,8 @@
 //! network between nodes, and the nodes themselves. `step()` applies the next event.
 use crate::sort::CollectSorted;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
+use crate::vecmap::{VecMap, VecSet};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -115,11 +116,11 @@ impl Client {
 pub(crate) struct Network {
     pub latency_ms: Millis,
     pub jitter_ms: Millis,
-    pub cuts: Vec<(BTreeSet<NodeId>, BTreeSet<NodeId>)>,
+    pub cuts: Vec<(VecSet<NodeId>, VecSet<NodeId>)>,
     pub drops: Vec<(Option<NodeId>, Option<NodeId>, u32)>,
     /// TCP keeps each connection in order: a message never overtakes an earlier one.
-    pub last_arrival: BTreeMap<(NodeId, NodeId), Millis>,
-    pub paused: BTreeSet<NodeId>,
+    pub last_arrival: VecMap<(NodeId, NodeId), Millis>,
+    pub paused: VecSet<NodeId>,
     pub held: Vec<Scheduled>,
 }
 
@@ -137,7 +138,7 @@ pub struct Sim {
     pub(crate) queue: BinaryHeap<Scheduled>,
     rng: ChaCha8Rng,
     pub(crate) controller: Controller,
-    pub(crate) brokers: BTreeMap<BrokerId, Broker>,
+    pub(crate) brokers: VecMap<BrokerId, Broker>,
     pub(crate) clients: Vec<Client>,
     pub(crate) net: Network,
     pub(crate) cluster: ClusterConfig,
@@ -162,7 +163,7 @@ impl Sim {
             queue: BinaryHeap::new(),
             rng: ChaCha8Rng::seed_from_u64(seed),
             controller: Controller::new(cluster.clone()),
-            brokers: BTreeMap::new(),
+            brokers: VecMap::new(),
             clients: Vec::new(),
             net: Network { latency_ms: cluster.network_latency_ms, jitter_ms: cluster.network_jitter_ms, ..Default::default() },
             cluster,

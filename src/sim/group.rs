@@ -3,7 +3,7 @@
 //! kafka.coordinator.group.GroupCoordinator). Group states and transitions follow
 //! ClassicGroupState (semantics.md); commits are records in `__consumer_offsets`, answered
 //! once replicated, and a new coordinator rebuilds its groups from that log.
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -69,10 +69,10 @@ pub struct Group {
     pub generation: i32,
     pub protocol: Option<Assignor>,
     pub leader: Option<String>,
-    pub members: BTreeMap<String, GroupMember>,
-    pub committed: BTreeMap<TopicPartition, i64>,
+    pub members: VecMap<String, GroupMember>,
+    pub committed: VecMap<TopicPartition, i64>,
     /// Member ids handed out with MEMBER_ID_REQUIRED, not yet joined (KIP-394).
-    pending_member_ids: BTreeSet<String>,
+    pending_member_ids: VecSet<String>,
     join_deadline: Millis,
     next_join_seq: u64,
 }
@@ -89,9 +89,9 @@ impl Group {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
-            committed: BTreeMap::new(),
-            pending_member_ids: BTreeSet::new(),
+            members: VecMap::new(),
+            committed: VecMap::new(),
+            pending_member_ids: VecSet::new(),
             join_deadline: 0,
             next_join_seq: 0,
         }
@@ -636,7 +636,7 @@ impl Broker {
         let now = ctx.now;
         let n = self.offsets_partition_count();
         let Some(r) = self.replicas.get(tp) else { return };
-        let mut loaded: BTreeMap<Rc<str>, Group> = BTreeMap::new();
+        let mut loaded: VecMap<Rc<str>, Group> = VecMap::new();
         for rec in r.log.records() {
             let (Some(k), Some(v)) = (rec.key.as_deref(), rec.value.as_deref()) else { continue };
             let mut parts = k.split('|');

@@ -1,7 +1,7 @@
 //! What `kafka-consumer-groups.sh` asks of the coordinators: list, describe, reset offsets,
 //! delete. Like topic administration, the simulator applies these at the coordinator
 //! directly (a documented simplification); writes still go to `__consumer_offsets`.
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use super::assignor::Assignor;
@@ -31,7 +31,7 @@ pub struct GroupDescription {
     pub protocol: Option<Assignor>,
     pub coordinator: BrokerId,
     pub members: Vec<MemberDescription>,
-    pub committed: BTreeMap<TopicPartition, i64>,
+    pub committed: VecMap<TopicPartition, i64>,
 }
 
 /// Brokers listen on localhost:9092, 9093, ... (broker 1 on 9092, as in the quickstarts).

@@ -3,7 +3,7 @@
 //! committed offsets, heartbeat, and rebalance EAGER (revoke everything first) or COOPERATIVE
 //! (KIP-429: keep what stays, give up only what moves, then rejoin).
 use crate::sort::CollectSorted;
-use std::collections::BTreeSet;
+use crate::vecmap::VecSet;
 use std::rc::Rc;
 
 use super::assignor::{assign, Assignor};
@@ -333,7 +333,7 @@ impl Consumer {
         ctx.trace(TraceEvent::JoinedGroup { client: self.name.clone(), group: group.clone(), generation: j.generation, member_id: j.member_id.clone(), leader });
         let assignments = if leader {
             // The leader runs the assignor over the partition counts it knows.
-            let mut ppt = std::collections::BTreeMap::new();
+            let mut ppt = crate::vecmap::VecMap::new();
             for m in &j.members {
                 for t in &m.topics {
                     if let Some(parts) = self.metadata.get(t.as_str()) {
@@ -360,8 +360,8 @@ impl Consumer {
         g.phase = Phase::Stable;
         let group = g.group.clone();
         let generation = g.generation;
-        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect_set();
-        let old: BTreeSet<TopicPartition> = self.assignment.iter().cloned().collect_set();
+        let new: VecSet<TopicPartition> = assignment.iter().cloned().collect_set();
+        let old: VecSet<TopicPartition> = self.assignment.iter().cloned().collect_set();
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&old).cloned().collect();
         if !revoked.is_empty() {

@@ -1,6 +1,6 @@
 //! Named invariants, checked after every step in tests and sweeps. A violation is an engine
 //! bug: the checker reports which invariant broke and where.
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::engine::{Client, Sim};
 use super::types::TopicPartition;
@@ -8,17 +8,17 @@ use super::types::TopicPartition;
 /// Remembers what must only move forward (leader epochs, high watermarks) between checks.
 #[derive(Clone, Debug, Default)]
 pub struct InvariantChecker {
-    leader_epochs: BTreeMap<TopicPartition, i32>,
-    max_high_watermark: BTreeMap<TopicPartition, i64>,
+    leader_epochs: VecMap<TopicPartition, i32>,
+    max_high_watermark: VecMap<TopicPartition, i64>,
     /// Per consumer, how many of its recorded reads were already checked.
-    consumed_checked: BTreeMap<u32, usize>,
-    group_generations: BTreeMap<std::rc::Rc<str>, i32>,
+    consumed_checked: VecMap<u32, usize>,
+    group_generations: VecMap<std::rc::Rc<str>, i32>,
 }
 
 /// Group members that believe they own a partition in a generation: (group, generation) ->
 /// partition -> member names.
-fn owners(sim: &Sim) -> BTreeMap<(std::rc::Rc<str>, i32), BTreeMap<TopicPartition, Vec<std::rc::Rc<str>>>> {
-    let mut out: BTreeMap<(std::rc::Rc<str>, i32), BTreeMap<TopicPartition, Vec<std::rc::Rc<str>>>> = BTreeMap::new();
+fn owners(sim: &Sim) -> VecMap<(std::rc::Rc<str>, i32), VecMap<TopicPartition, Vec<std::rc::Rc<str>>>> {
+    let mut out: VecMap<(std::rc::Rc<str>, i32), VecMap<TopicPartition, Vec<std::rc::Rc<str>>>> = VecMap::new();
     for c in &sim.clients {
         if let Client::Consumer(c) = c {
             let Some(g) = c.group.as_ref() else { continue };

@@ -1,6 +1,7 @@
 //! One replica's partition log: records, segments, the leader-epoch cache (KIP-101) and the
 //! idempotent producers' sequence state. Pure data; the broker decides when to call what.
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use super::types::{Millis, Record};
@@ -49,7 +50,7 @@ pub struct PartitionLog {
     segments: Vec<Segment>,
     /// Leader epoch cache: (epoch, start offset), ascending in both.
     epochs: Vec<(i32, i64)>,
-    producers: BTreeMap<i64, ProducerState>,
+    producers: VecMap<i64, ProducerState>,
     size_bytes: usize,
 }
 

@@ -190,7 +190,7 @@ pub struct MetadataDelta {
     pub deleted_topics: Vec<Rc<str>>,
     pub live_brokers: Vec<BrokerId>,
     /// Per-broker dynamic configs (`kafka-configs.sh --entity-type brokers --entity-name N`).
-    pub broker_configs: std::collections::BTreeMap<BrokerId, std::collections::BTreeMap<String, String>>,
+    pub broker_configs: crate::vecmap::VecMap<BrokerId, crate::vecmap::VecMap<String, String>>,
 }
 
 /// The per-topic settings a broker needs to enforce on a partition.

@@ -2,7 +2,8 @@
 //! Batching (linger.ms, batch.size), one batch per partition per request, at most
 //! max.in.flight.requests.per.connection requests per broker, retries with backoff,
 //! delivery.timeout.ms, and the idempotent producer's per-partition sequence numbers.
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use rand_core::RngCore;
@@ -96,14 +97,14 @@ pub struct Producer {
     bootstrap: Vec<BrokerId>,
     bootstrap_cursor: usize,
     /// topic -> per partition (leader, leader epoch).
-    metadata: BTreeMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
+    metadata: VecMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
     metadata_in_flight: Option<u64>,
     metadata_wanted: bool,
     unsent: VecDeque<Unsent>,
-    batches: BTreeMap<TopicPartition, VecDeque<Batch>>,
-    in_flight: BTreeMap<u64, InFlight>,
-    next_sequence: BTreeMap<TopicPartition, i32>,
-    sticky: BTreeMap<Rc<str>, (i32, usize)>,
+    batches: VecMap<TopicPartition, VecDeque<Batch>>,
+    in_flight: VecMap<u64, InFlight>,
+    next_sequence: VecMap<TopicPartition, i32>,
+    sticky: VecMap<Rc<str>, (i32, usize)>,
     next_req_id: u64,
     wake_at: Option<Millis>,
     connections: Connections,
@@ -134,14 +135,14 @@ impl Producer {
             incarnation: 0,
             bootstrap,
             bootstrap_cursor: 0,
-            metadata: BTreeMap::new(),
+            metadata: VecMap::new(),
             metadata_in_flight: None,
             metadata_wanted: false,
             unsent: VecDeque::new(),
-            batches: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
-            next_sequence: BTreeMap::new(),
-            sticky: BTreeMap::new(),
+            batches: VecMap::new(),
+            in_flight: VecMap::new(),
+            next_sequence: VecMap::new(),
+            sticky: VecMap::new(),
             next_req_id: 0,
             wake_at: None,
             connections: Connections::default(),
@@ -496,14 +497,14 @@ impl Producer {
         }
 
         // Drain: at most one batch per partition per request, per broker.
-        let mut per_broker: BTreeMap<BrokerId, Vec<Batch>> = BTreeMap::new();
+        let mut per_broker: VecMap<BrokerId, Vec<Batch>> = VecMap::new();
         let mut next_wake: Option<Millis> = None;
         let want = |t: Millis, nw: &mut Option<Millis>| {
             if nw.is_none_or(|w| t < w) {
                 *nw = Some(t);
             }
         };
-        let in_flight_per_broker = |inf: &BTreeMap<u64, InFlight>, b: BrokerId| inf.values().filter(|f| f.broker == b).count();
+        let in_flight_per_broker = |inf: &VecMap<u64, InFlight>, b: BrokerId| inf.values().filter(|f| f.broker == b).count();
         for tp in tps {
             let Some(front) = self.batches.get(&tp).and_then(|q| q.front()) else { continue };
             let Some(leader) = self.leader_of(&tp) else {
