@@ -69,19 +69,43 @@ tick 3500ms",
     },
     Preset {
         id: "stress",
-        title: "Busy: 6 brokers, 48 replicas",
-        blurb: "16 partitions replicated three times over 6 brokers, four producers and a group of four: the frame-rate benchmark's cluster.",
+        title: "Busy: 6 brokers, 48 replicas, 28 clients",
+        blurb: "16 partitions replicated three times over 6 brokers; 16 keyed producers and three groups of four keep about 250 requests and responses on the wire: the frame-rate benchmark's cluster.",
         brokers: 6,
-        script: "latency 120ms jitter 40ms
+        // Sized with examples/flight_probe.rs: keyed records spread each producer's batches
+        // over every leader, so up to max.in.flight.requests.per.connection (5) requests per
+        // broker are out at once; unkeyed ones stick to one partition (KIP-480) and keep about
+        // one. Mean 250 messages in flight (min 192) at 100 ms latency.
+        script: "latency 100ms jitter 40ms
 kafka-topics.sh --bootstrap-server localhost:9092 --create --topic load --partitions 16 --replication-factor 3
-producer start writer-1 --topic load --rate 300/s --producer-property linger.ms=0
-producer start writer-2 --topic load --rate 300/s --producer-property linger.ms=0
-producer start writer-3 --topic load --rate 300/s --producer-property linger.ms=0
-producer start writer-4 --topic load --rate 300/s --producer-property linger.ms=0
-consumer start reader-1 --topic load --group readers
-consumer start reader-2 --topic load --group readers
-consumer start reader-3 --topic load --group readers
-consumer start reader-4 --topic load --group readers
+producer start writer-1 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-2 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-3 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-4 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-5 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-6 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-7 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-8 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-9 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-10 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-11 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-12 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-13 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-14 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-15 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+producer start writer-16 --topic load --rate 200/s --keys key_1..key_1000 --producer-property linger.ms=0
+consumer start search-1 --topic load --group search
+consumer start search-2 --topic load --group search
+consumer start search-3 --topic load --group search
+consumer start search-4 --topic load --group search
+consumer start audit-1 --topic load --group audit
+consumer start audit-2 --topic load --group audit
+consumer start audit-3 --topic load --group audit
+consumer start audit-4 --topic load --group audit
+consumer start archive-1 --topic load --group archive
+consumer start archive-2 --topic load --group archive
+consumer start archive-3 --topic load --group archive
+consumer start archive-4 --topic load --group archive
 tick 5s",
     },
 ];

@@ -290,7 +290,9 @@ mod tests {
         for b in &l.brokers {
             assert!(b.rows.windows(2).all(|w| w[1].1 - w[0].1 >= ROW_H), "rows of broker {} collide", b.id);
         }
-        assert!(v.groups.iter().any(|g| &*g.id == "readers"));
+        assert!(["search", "audit", "archive"].iter().all(|g| v.groups.iter().any(|vg| &*vg.id == *g)));
+        assert_eq!(l.producers.len(), 16);
+        assert_eq!(l.consumers.len(), 12);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! idempotent producers' sequence state. Pure data; the broker decides when to call what.
 use std::collections::VecDeque;
 use crate::vecmap::VecMap;
+use super::chunked::Chunked;
 use std::rc::Rc;
 
 use super::types::{Millis, Record};
@@ -44,7 +45,7 @@ pub enum SequenceCheck {
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct PartitionLog {
-    records: VecDeque<Rc<Record>>,
+    records: Chunked<Rc<Record>>,
     log_start_offset: i64,
     log_end_offset: i64,
     segments: Vec<Segment>,
@@ -233,7 +234,7 @@ impl PartitionLog {
         let mut out = Vec::new();
         let mut bytes = 0usize;
         let start = self.index_of(from);
-        for r in self.records.range(start..) {
+        for r in self.records.iter_from(start) {
             if r.offset >= until {
                 break;
             }
@@ -259,7 +260,8 @@ impl PartitionLog {
         }
         let offset = offset.max(self.log_start_offset);
         let idx = self.index_of(offset);
-        let removed: Vec<Rc<Record>> = self.records.drain(idx..).collect();
+        let removed: Vec<Rc<Record>> = self.records.iter_from(idx).cloned().collect();
+        self.records.truncate(idx);
         self.log_end_offset = offset;
         self.epochs.retain(|&(_, start)| start < offset);
         self.recompute_segments_and_producers();
@@ -279,8 +281,8 @@ impl PartitionLog {
             let upper = bounds.get(k + 1).copied().unwrap_or(end);
             let lo = self.records.partition_point(|r| r.offset < seg.base_offset);
             let hi = self.records.partition_point(|r| r.offset < upper);
-            seg.bytes = self.records.range(lo..hi).map(|r| r.size_bytes()).sum();
-            seg.max_timestamp_ms = self.records.range(lo..hi).map(|r| r.timestamp_ms).max().unwrap_or(-1);
+            seg.bytes = self.records.iter_from(lo).take(hi - lo).map(|r| r.size_bytes()).sum();
+            seg.max_timestamp_ms = self.records.iter_from(lo).take(hi - lo).map(|r| r.timestamp_ms).max().unwrap_or(-1);
         }
         self.size_bytes = self.segments.iter().map(|s| s.bytes).sum();
         self.producers.clear();
@@ -327,7 +329,7 @@ impl PartitionLog {
         let new_start = self.segments[deleted].base_offset;
         self.segments.drain(..deleted);
         let idx = self.index_of(new_start);
-        self.records.drain(..idx);
+        self.records.remove_front(idx);
         self.log_start_offset = new_start;
         self.size_bytes = size.max(0) as usize;
         Some(new_start)
@@ -340,7 +342,7 @@ impl PartitionLog {
         }
         let offset = offset.min(self.log_end_offset);
         let idx = self.index_of(offset);
-        self.records.drain(..idx);
+        self.records.remove_front(idx);
         self.log_start_offset = offset;
         self.segments.retain(|s| s.base_offset >= offset);
         if self.segments.first().map_or(true, |s| s.base_offset > offset) && offset < self.log_end_offset {

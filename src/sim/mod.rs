@@ -3,6 +3,7 @@
 //! time in milliseconds, one seeded ChaCha8 RNG, and ordered collections only.
 pub mod assignor;
 pub mod broker;
+mod chunked;
 pub mod config;
 pub mod connection;
 pub mod consumer;
