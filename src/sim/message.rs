@@ -21,7 +21,8 @@ pub struct PartitionState {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ProduceBatch {
     pub tp: TopicPartition,
-    pub records: Rc<[PendingRecord]>,
+    /// Shared with the producer's batch (kept for retries) rather than copied.
+    pub records: Rc<Vec<PendingRecord>>,
     pub producer_id: i64,
     pub base_sequence: i32,
 }

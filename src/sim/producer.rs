@@ -27,7 +27,8 @@ struct Unsent {
 #[derive(Clone, Debug)]
 struct Batch {
     tp: TopicPartition,
-    records: Vec<PendingRecord>,
+    /// Shared with the request on the wire; appended to only while the batch is open.
+    records: Rc<Vec<PendingRecord>>,
     bytes: usize,
     created_ms: Millis,
     attempts: u32,
@@ -372,7 +373,7 @@ impl Producer {
         self.buffered_bytes = self.buffered_bytes.saturating_sub(b.bytes);
         self.failed_count += b.records.len() as u64;
         if self.record_acks {
-            for r in &b.records {
+            for r in b.records.iter() {
                 self.failures.push(Failed { tp: b.tp.clone(), key: r.key.clone(), value: r.value.clone(), error });
             }
         }
@@ -550,7 +551,7 @@ impl Producer {
             let req_id = self.next_req_id();
             let wire: Vec<ProduceBatch> = batches
                 .iter()
-                .map(|b| ProduceBatch { tp: b.tp.clone(), records: Rc::from(b.records.clone()), producer_id: self.producer_id, base_sequence: b.base_sequence })
+                .map(|b| ProduceBatch { tp: b.tp.clone(), records: b.records.clone(), producer_id: self.producer_id, base_sequence: b.base_sequence })
                 .collect();
             ctx.send(NodeId::Broker(broker), Payload::Produce { req_id, acks: self.config.acks, timeout_ms: self.config.request_timeout_ms, batches: wire });
             if self.config.acks == 0 {
@@ -584,13 +585,13 @@ impl Producer {
         self.buffered_bytes += size;
         if let Some(last) = q.back_mut() {
             if last.attempts == 0 && last.base_sequence < 0 && last.bytes + size <= batch_size.max(1) {
-                last.records.push(rec);
+                Rc::make_mut(&mut last.records).push(rec);
                 last.bytes += size;
                 return;
             }
         }
         let mut records = Vec::with_capacity((batch_size / size.max(1)).clamp(1, 1024));
         records.push(rec);
-        q.push_back(Batch { tp, records, bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1 });
+        q.push_back(Batch { tp, records: Rc::new(records), bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1 });
     }
 }
