@@ -23,7 +23,9 @@ use super::types::{BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPart
 
 #[derive(Clone, Debug)]
 pub(crate) enum Event {
-    Deliver(Message),
+    /// Shared between copies of the simulation (the player keeps several); taken out, or
+    /// copied if still shared, when it arrives.
+    Deliver(Rc<Message>),
     Timer { node: NodeId, incarnation: u32, timer: Timer },
 }
 
@@ -345,7 +347,7 @@ impl Sim {
         *link = arrive;
         self.next_message_id += 1;
         let msg = Message { id: self.next_message_id, from, to, sent_ms: self.now, arrive_ms: arrive, payload };
-        self.push(arrive, Event::Deliver(msg));
+        self.push(arrive, Event::Deliver(Rc::new(msg)));
     }
 
     fn dispatch(&mut self, ev: Scheduled) {
@@ -355,7 +357,7 @@ impl Sim {
             return;
         }
         match ev.event {
-            Event::Deliver(msg) => self.deliver(msg),
+            Event::Deliver(msg) => self.deliver(Rc::try_unwrap(msg).unwrap_or_else(|m| (*m).clone())),
             Event::Timer { node, incarnation, timer } => {
                 if incarnation != self.incarnation_of(node) {
                     return;
