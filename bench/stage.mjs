@@ -36,7 +36,7 @@ async function frameRate() {
         if (t - start >= warmup) {
           if (last !== null) intervals.push(t - last);
           last = t;
-          inFlight.push(document.querySelectorAll('g.flights use[visibility=visible]').length);
+          inFlight.push(Number(document.querySelector('[data-testid=flights]')?.dataset.inFlight ?? 0));
         }
         if (t - start < warmup + span) requestAnimationFrame(tick); else resolve();
       }

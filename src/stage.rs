@@ -198,6 +198,8 @@ pub enum Family {
 }
 
 impl Family {
+    pub const ALL: [Family; 5] = [Family::Produce, Family::Replication, Family::Consume, Family::Group, Family::Control];
+
     pub fn of(kind: &str, from: NodeId, to: NodeId) -> Family {
         let between_brokers = matches!((from, to), (NodeId::Broker(_), NodeId::Broker(_)));
         match kind {

@@ -1,4 +1,6 @@
-//! Messages in flight, moved once per animation frame outside the virtual DOM. A message's
+//! Messages in flight, drawn once per animation frame outside the virtual DOM, on a canvas
+//! over the stage (200 SVG elements moved per frame cost more than a frame to restyle, paint
+//! and rasterise on a 2-core machine; a canvas redraw of them takes well under one). A message's
 //! place is a pure function of its virtual send and arrival times and the display clock, so
 //! pausing, stepping and seeking can never leave a dot out of step with the simulation.
 //!
@@ -22,12 +24,15 @@ use crate::stage::{progress, Family};
 const HOP_REAL_MS: f64 = 350.0;
 /// Virtual milliseconds per real millisecond across quiet gaps at 1x.
 const IDLE_RATE: f64 = 12.0;
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
+/// Real milliseconds between re-renders of the stage while messages fly (30 per second).
+const MIN_RENDER_GAP_MS: f64 = 32.0;
 
 #[derive(Properties, PartialEq)]
 pub struct FlightsProps {
     pub view: Rc<SimView>,
     pub anchors: Rc<Vec<(NodeId, (f64, f64))>>,
+    /// The stage's width in its viewBox units.
+    pub stage_width: f64,
     pub playing: bool,
     pub speed_percent: u32,
     pub show_background: bool,
@@ -56,17 +61,24 @@ struct Anim {
     /// Set after asking the reducer to advance, until the new view arrives.
     waiting: bool,
     last_real: Option<f64>,
+    /// When the loop last asked the reducer to advance while messages flew.
+    last_advance_real: f64,
     reduced_motion: bool,
     dispatch: Option<Callback<Action>>,
-    pool: Vec<(web_sys::Element, Option<Family>)>,
-    layer: Option<web_sys::Element>,
+    canvas: Option<web_sys::HtmlCanvasElement>,
+    ctx: Option<web_sys::CanvasRenderingContext2d>,
+    /// The stage's width in its own units (the SVG's viewBox), which the anchors are in.
+    stage_width: f64,
+    /// Fill per family (in `Family::ALL` order) and the outline, read from the page's CSS so
+    /// that the themes stay in one place; re-read every second (the system theme can change).
+    colors: Vec<String>,
+    outline: String,
+    colors_read_real: f64,
+    /// Dots drawn in the last frame, published as `data-in-flight` when it changes.
+    drawn: usize,
     clock: Option<web_sys::Element>,
     clock_text: u64,
     frame_id: Option<i32>,
-}
-
-fn set(el: &web_sys::Element, name: &str, value: &str) {
-    let _ = el.set_attribute(name, value);
 }
 
 impl Anim {
@@ -85,11 +97,17 @@ impl Anim {
                 // leaving. While messages fly, every event up to this frame's time is applied
                 // at once (a busy cluster has many per frame; one at a time would slow it far
                 // below the chosen speed), and new messages start where their send time puts
-                // them, at most one frame along their path.
+                // them, at most a render gap along their path.
                 if !flying {
                     t = t.min(next as f64);
                 }
-                if t >= next as f64 {
+                // While messages fly the stage re-renders at most every MIN_RENDER_GAP_MS:
+                // the dots still move every frame, and an event is applied at most that late
+                // (a few virtual milliseconds at the in-flight pace). Re-rendering a busy
+                // cluster's SVG every frame cost more than a frame (docs/BENCHMARKS.md).
+                let due = !flying || now_real - self.last_advance_real >= MIN_RENDER_GAP_MS;
+                if t >= next as f64 && due {
+                    self.last_advance_real = now_real;
                     self.waiting = true;
                     let to = if flying { (t.floor() as Millis).max(next) } else { next };
                     out = self.dispatch.clone().map(|d| (d, Action::AdvanceTo(to)));
@@ -97,38 +115,53 @@ impl Anim {
             }
             self.display_ms = t.max(self.display_ms);
         }
-        self.draw();
+        self.draw(now_real);
         out
     }
 
-    fn draw(&mut self) {
-        let Some(layer) = self.layer.clone() else { return };
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let mut used = 0;
-        for d in &self.dots {
-            let p = if self.reduced_motion { 0.5 } else { progress(d.sent_ms, d.arrive_ms, self.display_ms) };
-            if p >= 1.0 && !self.reduced_motion {
-                continue;
-            }
-            if used == self.pool.len() {
-                let Ok(el) = doc.create_element_ns(Some(SVG_NS), "use") else { return };
-                let _ = layer.append_child(&el);
-                self.pool.push((el, None));
-            }
-            let (el, fam) = &mut self.pool[used];
-            if *fam != Some(d.family) {
-                set(el, "href", &format!("#shape-{}", &d.family.css()[2..]));
-                set(el, "class", d.family.css());
-                *fam = Some(d.family);
-            }
-            let x = d.from.0 + (d.to.0 - d.from.0) * p;
-            let y = d.from.1 + (d.to.1 - d.from.1) * p;
-            set(el, "transform", &format!("translate({x:.1} {y:.1})"));
-            set(el, "visibility", "visible");
-            used += 1;
+    fn draw(&mut self, now_real: f64) {
+        let (Some(canvas), Some(ctx)) = (self.canvas.clone(), self.ctx.clone()) else { return };
+        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        let (w, h) = ((canvas.client_width() as f64 * ratio).round(), (canvas.client_height() as f64 * ratio).round());
+        if canvas.width() != w as u32 || canvas.height() != h as u32 {
+            canvas.set_width(w as u32);
+            canvas.set_height(h as u32);
         }
-        for (el, _) in &self.pool[used..] {
-            set(el, "visibility", "hidden");
+        if self.colors.is_empty() || now_real - self.colors_read_real > 1000.0 {
+            self.read_colors();
+            self.colors_read_real = now_real;
+        }
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, w, h);
+        // The canvas has the stage's box, and the stage keeps its viewBox's aspect ratio.
+        let scale = if self.stage_width > 0.0 { w / self.stage_width } else { 1.0 };
+        let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+        ctx.set_line_width(1.5);
+        ctx.set_stroke_style_str(&self.outline);
+        let mut drawn = 0;
+        // One path per family: five fills and five strokes a frame, whatever the count.
+        for (k, family) in Family::ALL.iter().enumerate() {
+            ctx.begin_path();
+            let mut any = false;
+            for d in self.dots.iter().filter(|d| d.family == *family) {
+                let p = if self.reduced_motion { 0.5 } else { progress(d.sent_ms, d.arrive_ms, self.display_ms) };
+                if p >= 1.0 && !self.reduced_motion {
+                    continue;
+                }
+                let (x, y) = (d.from.0 + (d.to.0 - d.from.0) * p, d.from.1 + (d.to.1 - d.from.1) * p);
+                trace_shape(&ctx, *family, x, y);
+                any = true;
+                drawn += 1;
+            }
+            if any {
+                ctx.set_fill_style_str(self.colors.get(k).map_or("#64748b", |c| c.as_str()));
+                ctx.fill();
+                ctx.stroke();
+            }
+        }
+        if drawn != self.drawn || self.drawn == usize::MAX {
+            self.drawn = drawn;
+            let _ = canvas.set_attribute("data-in-flight", &drawn.to_string());
         }
         let shown = self.display_ms as u64;
         if shown != self.clock_text {
@@ -136,6 +169,50 @@ impl Anim {
             if let Some(c) = &self.clock {
                 c.set_text_content(Some(&format!("t = {shown} ms")));
             }
+        }
+    }
+}
+
+impl Anim {
+    /// The families' colours from the legend's swatches, which the stylesheet colours.
+    fn read_colors(&mut self) {
+        let Some(win) = web_sys::window() else { return };
+        let Some(doc) = win.document() else { return };
+        let style_of = |selector: &str, property: &str| -> Option<String> {
+            let el = doc.query_selector(selector).ok().flatten()?;
+            let v = win.get_computed_style(&el).ok().flatten()?.get_property_value(property).ok()?;
+            (!v.is_empty()).then_some(v)
+        };
+        self.colors = Family::ALL.iter().map(|f| style_of(&format!(".legend .{}", f.css()), "fill").unwrap_or_else(|| "#64748b".into())).collect();
+        self.outline = style_of(".legend .m-produce", "stroke").unwrap_or_else(|| "#ffffff".into());
+    }
+}
+
+/// Adds one message's shape at (x, y) to the current path: the same shapes as the legend's
+/// (`#shape-*` in the stage's defs), so that colour is never the only signal.
+fn trace_shape(ctx: &web_sys::CanvasRenderingContext2d, family: Family, x: f64, y: f64) {
+    match family {
+        Family::Produce => {
+            ctx.move_to(x + 6.0, y);
+            let _ = ctx.arc(x, y, 6.0, 0.0, std::f64::consts::TAU);
+        }
+        Family::Replication => ctx.rect(x - 5.5, y - 5.5, 11.0, 11.0),
+        Family::Consume => {
+            ctx.move_to(x, y - 7.0);
+            ctx.line_to(x + 6.5, y + 5.0);
+            ctx.line_to(x - 6.5, y + 5.0);
+            ctx.close_path();
+        }
+        Family::Group => {
+            ctx.move_to(x, y - 7.0);
+            ctx.line_to(x + 7.0, y);
+            ctx.line_to(x, y + 7.0);
+            ctx.line_to(x - 7.0, y);
+            ctx.close_path();
+        }
+        Family::Control => {
+            ctx.move_to(x + 3.5, y);
+            let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);
         }
     }
 }
@@ -176,6 +253,7 @@ pub fn flights(props: &FlightsProps) -> Html {
         a.speed = props.speed_percent as f64 / 100.0;
         a.waiting = false;
         a.dispatch = Some(props.dispatch.clone());
+        a.stage_width = props.stage_width;
     }
     {
         let anim = anim.clone();
@@ -183,7 +261,9 @@ pub fn flights(props: &FlightsProps) -> Html {
         use_effect_with((), move |_| {
             {
                 let mut a = anim.borrow_mut();
-                a.layer = layer.cast::<web_sys::Element>();
+                a.canvas = layer.cast::<web_sys::HtmlCanvasElement>();
+                a.ctx = a.canvas.as_ref().and_then(|c| c.get_context("2d").ok().flatten()).and_then(|c| c.dyn_into().ok());
+                a.drawn = usize::MAX;
                 let doc = web_sys::window().and_then(|w| w.document());
                 a.clock = doc.as_ref().and_then(|d| d.query_selector("[data-testid=clock]").ok().flatten());
                 a.reduced_motion = web_sys::window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches());
@@ -211,5 +291,5 @@ pub fn flights(props: &FlightsProps) -> Html {
             }
         });
     }
-    html! { <g class="flights" ref={layer} aria-hidden="true"></g> }
+    html! { <canvas class="flights-layer" ref={layer} aria-hidden="true" data-testid="flights"></canvas> }
 }

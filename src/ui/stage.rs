@@ -97,12 +97,10 @@ pub fn stage(props: &StageProps) -> Html {
                     html! { <ClientShape key={format!("c{}", c.id)} client={c.clone()} rect={*r} paused={v.paused.contains(&NodeId::Client(c.id))} selected={sel} dispatch={props.dispatch.clone()} /> }
                 })) }
             </svg>
-            // Messages fly in an overlay of their own (its own compositing layer): moving them
-            // every frame repaints only the dots, not the whole cluster underneath.
-            <svg class="flights-layer" viewBox={view_box} aria-hidden="true" focusable="false">
-                <Flights view={props.view.clone()} anchors={anchors} playing={props.playing} speed_percent={props.speed_percent}
-                    show_background={props.show_background} dispatch={props.dispatch.clone()} />
-            </svg>
+            // Messages fly on a canvas over the stage (its own compositing layer): moving them
+            // every frame redraws only the dots, not the whole cluster underneath.
+            <Flights view={props.view.clone()} anchors={anchors} stage_width={l.width} playing={props.playing} speed_percent={props.speed_percent}
+                show_background={props.show_background} dispatch={props.dispatch.clone()} />
           </div>
             <figcaption class="legend">
                 <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>{ "produce" }</span>
