@@ -53,19 +53,34 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             move || drop(l)
         });
     }
-    // Keep the address on this moment: at once when paused, at most once a second while
-    // playing (browsers throttle history updates). Also what the error screen reports.
+    // Keep the address on this moment: 150 ms after the last change when paused (a burst of
+    // seeks or steps writes once: each write is a same-document navigation, and Chrome
+    // reloads the page's icon on every one), at most once a second while playing (browsers
+    // throttle history updates). Also what the error screen reports.
     let last_write = use_mut_ref(|| 0.0f64);
+    let pending_write = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    {
+        // Leaving the page drops a pending write, or it would put this page's address back.
+        let pending = pending_write.clone();
+        use_effect_with((), move |_| move || drop(pending.borrow_mut().take()));
+    }
     {
         let state = state.clone();
         let last_write = last_write.clone();
         use_effect_with((state.revision, state.playing), move |_| {
-            let now = js_sys::Date::now();
-            if !state.playing || now - *last_write.borrow() > 1_000.0 {
-                *last_write.borrow_mut() = now;
+            let write = |query: String| {
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#/sandbox?{}", state.link_query())));
+                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#/sandbox?{query}")));
                 }
+            };
+            let now = js_sys::Date::now();
+            if !state.playing {
+                let query = state.link_query();
+                *pending_write.borrow_mut() = Some(gloo_timers::callback::Timeout::new(150, move || write(query)));
+            } else if now - *last_write.borrow() > 1_000.0 {
+                *last_write.borrow_mut() = now;
+                pending_write.borrow_mut().take();
+                write(state.link_query());
             }
         });
     }
