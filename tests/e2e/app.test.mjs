@@ -331,3 +331,25 @@ for (const colorScheme of ['light', 'dark']) {
     assert.deepEqual(errors, []);
   });
 }
+
+test('messages fly on the canvas while playing, and none are drawn once paused on a quiet moment', async () => {
+  current = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = current;
+  await openSandbox(page, 'preset=stress');
+  const flights = page.getByTestId('flights');
+  await page.getByTestId('play').click();
+  // The busy preset keeps about 250 messages on the wire: the canvas draws them all.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=flights]').dataset.inFlight) >= 100, null, { timeout: 10000 });
+  // Something is painted: some pixel of the canvas is not transparent.
+  const painted = await flights.evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+    return false;
+  });
+  assert.ok(painted, 'the canvas shows the messages');
+  await page.getByTestId('play').click();
+  // Background messages off and a fresh quiet cluster: nothing to draw.
+  await openSandbox(page, 'preset=empty');
+  await page.waitForFunction(() => document.querySelector('[data-testid=flights]')?.dataset.inFlight === '0', null, { timeout: 5000 });
+  assert.deepEqual(errors, []);
+});
