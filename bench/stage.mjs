@@ -1,6 +1,7 @@
 // Browser benchmarks, in headless Chromium against the release build in dist/:
 //   node bench/stage.mjs            (scripts/bench-browser.sh builds first)
-// 1. Frame rate: the stress preset (6 brokers, 48 replicas, four producers), playing at 1x
+// 1. Frame rate: the stress preset (6 brokers, 48 replicas, 16 producers, three groups; about 230
+//    messages in flight), playing at 1x
 //    with every message shown, sampled for 10 s after 1 s of warm-up: a requestAnimationFrame
 //    sampler for intervals, a PerformanceObserver for long animation frames, and the number of
 //    messages drawn in flight at each frame.
