@@ -76,6 +76,10 @@ struct Anim {
     colors_read_real: f64,
     /// Dots drawn in the last frame, published as `data-in-flight` when it changes.
     drawn: usize,
+    /// Bumped when the dots or their colours change; with the clock and the canvas size it
+    /// tells whether the last drawing is still right (a paused stage is not redrawn).
+    version: u64,
+    drawn_state: Option<(u64, u64, u32, u32)>,
     clock: Option<web_sys::Element>,
     clock_text: u64,
     frame_id: Option<i32>,
@@ -128,9 +132,25 @@ impl Anim {
             canvas.set_height(h as u32);
         }
         if self.colors.is_empty() || now_real - self.colors_read_real > 1000.0 {
+            let before = (self.colors.clone(), self.outline.clone());
             self.read_colors();
             self.colors_read_real = now_real;
+            if before != (self.colors.clone(), self.outline.clone()) {
+                self.version += 1;
+            }
         }
+        let shown = self.display_ms as u64;
+        if shown != self.clock_text {
+            self.clock_text = shown;
+            if let Some(c) = &self.clock {
+                c.set_text_content(Some(&format!("t = {shown} ms")));
+            }
+        }
+        let state = (self.version, self.display_ms.to_bits(), w as u32, h as u32);
+        if self.drawn_state == Some(state) {
+            return;
+        }
+        self.drawn_state = Some(state);
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, w, h);
         // The canvas has the stage's box, and the stage keeps its viewBox's aspect ratio.
@@ -162,13 +182,6 @@ impl Anim {
         if drawn != self.drawn || self.drawn == usize::MAX {
             self.drawn = drawn;
             let _ = canvas.set_attribute("data-in-flight", &drawn.to_string());
-        }
-        let shown = self.display_ms as u64;
-        if shown != self.clock_text {
-            self.clock_text = shown;
-            if let Some(c) = &self.clock {
-                c.set_text_content(Some(&format!("t = {shown} ms")));
-            }
         }
     }
 }
@@ -230,6 +243,7 @@ pub fn flights(props: &FlightsProps) -> Html {
         let mut a = anim.borrow_mut();
         let v = &props.view;
         let at = |n: NodeId| props.anchors.iter().find(|(m, _)| *m == n).map(|(_, p)| *p);
+        a.version += 1;
         a.dots = v
             .in_flight
             .iter()
