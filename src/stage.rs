@@ -57,6 +57,8 @@ pub const BROKER_W: f64 = 318.0;
 pub const CLIENT_W: f64 = 150.0;
 pub const CLIENT_H: f64 = 44.0;
 pub const MEMBER_H: f64 = 54.0;
+/// A group box's header: its name, its state and generation, and how it rebalances.
+pub const GROUP_HEADER_H: f64 = 46.0;
 const GAP: f64 = 18.0;
 /// Records drawn per replica row; older ones are counted.
 pub const LOG_CELLS: usize = 8;
@@ -149,10 +151,10 @@ impl Layout {
         }
         for gid in &group_ids {
             let members: Vec<ClientId> = view.clients.iter().filter(|c| !c.is_producer && consumer_group(&c.name).is_some_and(|g| &*g == gid.as_str())).map(|c| c.id).collect();
-            let h = 30.0 + members.len().max(1) as f64 * (MEMBER_H + 6.0) + 4.0;
+            let h = GROUP_HEADER_H + members.len().max(1) as f64 * (MEMBER_H + 6.0) + 4.0;
             let rect = Rect { x: gx, y: gy, w: group_w, h };
             for (i, m) in members.iter().enumerate() {
-                consumers.push((*m, Rect { x: gx + 10.0, y: gy + 30.0 + i as f64 * (MEMBER_H + 6.0), w: group_w - 20.0, h: MEMBER_H }));
+                consumers.push((*m, Rect { x: gx + 10.0, y: gy + GROUP_HEADER_H + i as f64 * (MEMBER_H + 6.0), w: group_w - 20.0, h: MEMBER_H }));
             }
             groups.push(GroupBox { id: gid.clone(), rect });
             gy += h + GAP;

@@ -345,6 +345,15 @@ fn group_shape(props: &GroupShapeProps) -> Html {
         None => ("no coordinator".to_string(), 0, "-"),
     };
     let style = if protocol == "cooperative-sticky" { "cooperative" } else { "eager" };
+    // Shown, not only spoken: an eager member "always revoke[s] all its owned partitions
+    // before participating in a rebalance"; a cooperative one keeps them, and a partition that
+    // moves is revoked first and reassigned in the next rebalance (KIP-429,
+    // ConsumerPartitionAssignor.java:243-259).
+    let style_line = match protocol {
+        "-" => "no assignor chosen yet".to_string(),
+        "cooperative-sticky" => "cooperative rebalance".to_string(),
+        p => format!("eager rebalance · {p}"),
+    };
     let (click, key) = activate(&props.dispatch, Selection::Group(props.id.clone()));
     let label = format!("Group {}: {state}, generation {generation}, {protocol} ({style} rebalancing)", props.id);
     html! {
@@ -354,6 +363,7 @@ fn group_shape(props: &GroupShapeProps) -> Html {
                 <rect class="box" width={r.w.to_string()} height={r.h.to_string()} rx="10" />
                 <text class="g-title" x="8" y="16">{ format!("group {}", props.id) }</text>
                 <text class="g-state" x="8" y="28" data-testid={format!("group-{}-state", props.id)}>{ format!("{} · gen {generation}", badge(&state)) }</text>
+                <text class="g-state" x="8" y="40" data-testid={format!("group-{}-style", props.id)}>{ style_line }</text>
             </g>
         </g>
     }

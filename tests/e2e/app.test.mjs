@@ -353,3 +353,20 @@ test('messages fly on the canvas while playing, and none are drawn once paused o
   await page.waitForFunction(() => document.querySelector('[data-testid=flights]')?.dataset.inFlight === '0', null, { timeout: 5000 });
   assert.deepEqual(errors, []);
 });
+
+test('a group box shows how it rebalances: eager with range, cooperative with cooperative-sticky', async () => {
+  current = await openPage(browser);
+  const { page, errors } = current;
+  await openSandbox(page, 'preset=clickstream');
+  // Kafka's default strategy is [range, cooperative-sticky]: the group agrees on range.
+  assert.equal(await page.getByTestId('group-analytics-style').textContent(), 'eager rebalance · range');
+  const prompt = page.getByTestId('console-input');
+  await prompt.fill('consumer start coop-1 --topic user-clicks --group coop --assignor cooperative-sticky');
+  await prompt.press('Enter');
+  await page.getByTestId('run-1s').click();
+  await page.getByTestId('run-1s').click();
+  await page.getByTestId('run-1s').click();
+  await page.getByTestId('run-1s').click();
+  assert.equal(await page.getByTestId('group-coop-style').textContent(), 'cooperative rebalance');
+  assert.deepEqual(errors, []);
+});
