@@ -101,16 +101,18 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        // Appends in key order are the common case (ids, offsets): check the end first.
-        match self.entries.last() {
-            None => return Err(0),
-            Some(last) => match last.0.borrow().cmp(key) {
-                std::cmp::Ordering::Less => return Err(self.entries.len()),
-                std::cmp::Ordering::Equal => return Ok(self.entries.len() - 1),
-                std::cmp::Ordering::Greater => {}
-            },
-        }
         self.entries.binary_search_by(|e| e.0.borrow().cmp(key))
+    }
+
+    /// Where `key` is or would go; appends in key order (ids, offsets) are the common case for
+    /// inserts, so the end is checked first.
+    fn find_for_insert(&self, key: &K) -> Result<usize, usize> {
+        match self.entries.last().map(|last| last.0.cmp(key)) {
+            None => Err(0),
+            Some(std::cmp::Ordering::Less) => Err(self.entries.len()),
+            Some(std::cmp::Ordering::Equal) => Ok(self.entries.len() - 1),
+            Some(std::cmp::Ordering::Greater) => self.find(key),
+        }
     }
 
     pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
@@ -140,7 +142,7 @@ impl<K: Ord, V> VecMap<K, V> {
     /// Inserts or replaces; returns the value replaced (the key already there is kept, as in
     /// `BTreeMap`).
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        match self.find(&key) {
+        match self.find_for_insert(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
                 self.entries.insert(i, (key, value));
@@ -390,16 +392,18 @@ impl<T: Ord> VecSet<T> {
     where
         T: Borrow<Q>,
     {
-        match self.items.last() {
-            None => return Err(0),
-            Some(last) => match last.borrow().cmp(value) {
-                std::cmp::Ordering::Less => return Err(self.items.len()),
-                std::cmp::Ordering::Equal => return Ok(self.items.len() - 1),
-                std::cmp::Ordering::Greater => {}
-            },
-        }
         self.items.binary_search_by(|e| e.borrow().cmp(value))
     }
+
+    fn find_for_insert(&self, value: &T) -> Result<usize, usize> {
+        match self.items.last().map(|last| last.cmp(value)) {
+            None => Err(0),
+            Some(std::cmp::Ordering::Less) => Err(self.items.len()),
+            Some(std::cmp::Ordering::Equal) => Ok(self.items.len() - 1),
+            Some(std::cmp::Ordering::Greater) => self.find(value),
+        }
+    }
+
     pub fn contains<Q: Ord + ?Sized>(&self, value: &Q) -> bool
     where
         T: Borrow<Q>,
@@ -414,7 +418,7 @@ impl<T: Ord> VecSet<T> {
     }
     /// Adds `value`; false when it was already there (the one there is kept, as in `BTreeSet`).
     pub fn insert(&mut self, value: T) -> bool {
-        match self.find(&value) {
+        match self.find_for_insert(&value) {
             Ok(_) => false,
             Err(i) => {
                 self.items.insert(i, value);
@@ -424,7 +428,7 @@ impl<T: Ord> VecSet<T> {
     }
     /// Adds `value`, returning the equal value it replaced.
     pub fn replace(&mut self, value: T) -> Option<T> {
-        match self.find(&value) {
+        match self.find_for_insert(&value) {
             Ok(i) => Some(std::mem::replace(&mut self.items[i], value)),
             Err(i) => {
                 self.items.insert(i, value);

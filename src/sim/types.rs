@@ -29,10 +29,39 @@ impl fmt::Display for NodeId {
 }
 
 /// A topic name and partition number, displayed as Kafka displays it (`orders-0`).
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[derive(Clone, Eq, Debug)]
 pub struct TopicPartition {
     pub topic: Rc<str>,
     pub partition: i32,
+}
+
+// Ordered by topic name, then partition, as a derive would; but most comparisons in the
+// engine's maps are between clones of the same `Rc<str>`, so the pointers are compared before
+// the bytes.
+impl Ord for TopicPartition {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let topic = if Rc::ptr_eq(&self.topic, &other.topic) { std::cmp::Ordering::Equal } else { self.topic.cmp(&other.topic) };
+        topic.then(self.partition.cmp(&other.partition))
+    }
+}
+
+impl PartialOrd for TopicPartition {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::hash::Hash for TopicPartition {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.topic.hash(state);
+        self.partition.hash(state);
+    }
+}
+
+impl PartialEq for TopicPartition {
+    fn eq(&self, other: &Self) -> bool {
+        self.partition == other.partition && (Rc::ptr_eq(&self.topic, &other.topic) || self.topic == other.topic)
+    }
 }
 
 impl TopicPartition {
