@@ -6,8 +6,8 @@
 //!
 //! The display clock runs slowly while a visible message is in flight (one network hop takes
 //! about a third of a second at 1x) and quickly across quiet gaps, but never past the next
-//! event of a gap: the loop asks the reducer to apply events as the clock reaches them, all
-//! of a frame's events at once while messages fly.
+//! event of a gap: the loop asks the reducer to apply events as the clock reaches them; while
+//! messages fly, every event the clock has passed at once, at most every MIN_RENDER_GAP_MS.
 use std::cell::RefCell;
 use std::rc::Rc;
 
