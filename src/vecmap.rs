@@ -15,6 +15,21 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::ops::{Bound, Index, RangeBounds};
 
+/// The positions `from..to` of the sorted `items` whose keys lie in `range`.
+fn range_positions<E, Q: Ord + ?Sized, R: RangeBounds<Q>>(items: &[E], key: impl Fn(&E) -> &Q, range: &R) -> (usize, usize) {
+    let from = match range.start_bound() {
+        Bound::Unbounded => 0,
+        Bound::Included(k) => items.partition_point(|e| key(e) < k),
+        Bound::Excluded(k) => items.partition_point(|e| key(e) <= k),
+    };
+    let to = match range.end_bound() {
+        Bound::Unbounded => items.len(),
+        Bound::Included(k) => items.partition_point(|e| key(e) <= k),
+        Bound::Excluded(k) => items.partition_point(|e| key(e) < k),
+    };
+    (from, to.max(from))
+}
+
 /// A map ordered by key, stored as a sorted `Vec` of entries.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VecMap<K, V> {
@@ -180,17 +195,7 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let from = match range.start_bound() {
-            Bound::Unbounded => 0,
-            Bound::Included(k) => self.entries.partition_point(|e| e.0.borrow() < k),
-            Bound::Excluded(k) => self.entries.partition_point(|e| e.0.borrow() <= k),
-        };
-        let to = match range.end_bound() {
-            Bound::Unbounded => self.entries.len(),
-            Bound::Included(k) => self.entries.partition_point(|e| e.0.borrow() <= k),
-            Bound::Excluded(k) => self.entries.partition_point(|e| e.0.borrow() < k),
-        };
-        (from, to.max(from))
+        range_positions(&self.entries, |e| e.0.borrow(), range)
     }
     /// Moves every entry of `other` into `self` (a key in both takes `other`'s value).
     pub fn append(&mut self, other: &mut Self) {
@@ -487,17 +492,8 @@ impl<T: Ord> VecSet<T> {
     where
         T: Borrow<Q>,
     {
-        let from = match range.start_bound() {
-            Bound::Unbounded => 0,
-            Bound::Included(k) => self.items.partition_point(|e| e.borrow() < k),
-            Bound::Excluded(k) => self.items.partition_point(|e| e.borrow() <= k),
-        };
-        let to = match range.end_bound() {
-            Bound::Unbounded => self.items.len(),
-            Bound::Included(k) => self.items.partition_point(|e| e.borrow() <= k),
-            Bound::Excluded(k) => self.items.partition_point(|e| e.borrow() < k),
-        };
-        self.items[from..to.max(from)].iter()
+        let (from, to) = range_positions(&self.items, |e| e.borrow(), &range);
+        self.items[from..to].iter()
     }
     pub fn append(&mut self, other: &mut Self) {
         for x in std::mem::take(&mut other.items) {
