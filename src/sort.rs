@@ -7,7 +7,6 @@
 //! slice is permuted in place. The sort is stable, so results are exactly what
 //! `sort_by` gives, and the engine stays deterministic.
 use std::cmp::Ordering;
-use crate::vecmap::{VecMap, VecSet};
 
 /// Stable sort by a comparator (as `slice::sort_by`).
 pub fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -28,36 +27,6 @@ pub fn sort<T: Ord>(v: &mut [T]) {
 pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
-
-/// Collects into the crate's ordered map or set (`crate::vecmap`). These date from the
-/// `BTreeMap` days, when `collect()` sorted with one more copy of the sort per type; they
-/// insert one by one, as `collect()` into a `VecMap` now does too (a later key replaces an
-/// earlier one).
-pub trait CollectSorted: Iterator + Sized {
-    fn collect_map<K: Ord, V>(self) -> VecMap<K, V>
-    where
-        Self: Iterator<Item = (K, V)>,
-    {
-        let mut m = VecMap::new();
-        for (k, v) in self {
-            m.insert(k, v);
-        }
-        m
-    }
-
-    fn collect_set(self) -> VecSet<Self::Item>
-    where
-        Self::Item: Ord,
-    {
-        let mut s = VecSet::new();
-        for x in self {
-            s.insert(x);
-        }
-        s
-    }
-}
-
-impl<I: Iterator> CollectSorted for I {}
 
 #[inline(never)]
 fn sort_positions(order: &mut [u32], compare: &mut dyn FnMut(u32, u32) -> Ordering) {
@@ -104,11 +73,5 @@ mod tests {
             std.sort_by_key(|e| std::cmp::Reverse(e.0));
             assert_eq!(ours, std, "length {len}, by key");
         }
-    }
-
-    #[test]
-    fn collect_map_keeps_the_last_value_for_a_key() {
-        let m = [(2, "a"), (1, "b"), (2, "c")].into_iter().collect_map();
-        assert_eq!(m, [(2, "c"), (1, "b")].into_iter().collect::<VecMap<_, _>>());
     }
 }

@@ -2,7 +2,6 @@
 //! RangeAssignor, RoundRobinAssignor, StickyAssignor and CooperativeStickyAssignor
 //! (apache/kafka clients/src/main/java/org/apache/kafka/clients/consumer/; rules and vectors in
 //! ../shared/kafka-reference/assignors.json). The group leader runs one of them; it is pure.
-use crate::sort::CollectSorted;
 use std::cmp::Ordering;
 use crate::vecmap::{VecMap, VecSet};
 use std::rc::Rc;
@@ -106,7 +105,7 @@ pub fn assign(assignor: Assignor, partitions_per_topic: &VecMap<String, i32>, me
 /// RangeAssignor: per topic, numeric partitions over the sorted subscribers; the first
 /// `P mod C` members get one extra.
 fn range(ppt: &VecMap<String, i32>, members: &[Member]) -> VecMap<String, Vec<TopicPartition>> {
-    let mut out: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
+    let mut out: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect::<VecMap<_, _>>();
     for (topic, &n) in ppt {
         let mut subs: Vec<&Member> = members.iter().filter(|m| m.topics.contains(topic)).collect();
         if subs.is_empty() {
@@ -128,10 +127,10 @@ fn range(ppt: &VecMap<String, i32>, members: &[Member]) -> VecMap<String, Vec<To
 /// RoundRobinAssignor: every partition of every subscribed topic (topics sorted), dealt
 /// around the sorted members; members not subscribed to a partition's topic are skipped.
 fn round_robin(ppt: &VecMap<String, i32>, members: &[Member]) -> VecMap<String, Vec<TopicPartition>> {
-    let mut out: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
+    let mut out: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect::<VecMap<_, _>>();
     let mut sorted: Vec<&Member> = members.iter().collect();
     crate::sort::sort_by(&mut sorted, |a, b| member_order(a, b));
-    let topics: VecSet<&String> = members.iter().flat_map(|m| m.topics.iter()).filter(|t| ppt.contains_key(*t)).collect_set();
+    let topics: VecSet<&String> = members.iter().flat_map(|m| m.topics.iter()).filter(|t| ppt.contains_key(*t)).collect::<VecSet<_>>();
     let mut cursor = 0usize;
     for topic in topics {
         for p in 0..ppt[topic] {
@@ -172,13 +171,13 @@ fn java_hashmap_order(keys: &[String]) -> Vec<String> {
 
 fn sticky(all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
     // AbstractPartitionAssignor hands the assignor only topics some member subscribes to.
-    let subscribed_topics: VecMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect_map();
+    let subscribed_topics: VecMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect::<VecMap<_, _>>();
     let ppt = &subscribed_topics;
     // Members in the subscription map's own (HashMap) order.
     let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
     let order = java_hashmap_order(&ids);
-    let by_id: VecMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect_map();
-    let all_topics: VecSet<&str> = ppt.keys().map(String::as_str).collect_set();
+    let by_id: VecMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect::<VecMap<_, _>>();
+    let all_topics: VecSet<&str> = ppt.keys().map(String::as_str).collect::<VecSet<_>>();
 
     // AbstractStickyAssignor.allSubscriptionsEqual: collect owned partitions, resolving
     // conflicting claims by generation (same generation: nobody keeps it).
@@ -186,10 +185,10 @@ fn sticky(all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
     let mut prev_owner: VecMap<TopicPartition, String> = VecMap::new();
     let mut multiple_owners: VecSet<TopicPartition> = VecSet::new();
     let mut all_equal = true;
-    let first_topics: Option<VecSet<&String>> = order.first().map(|id| by_id[id.as_str()].topics.iter().collect_set());
+    let first_topics: Option<VecSet<&String>> = order.first().map(|id| by_id[id.as_str()].topics.iter().collect::<VecSet<_>>());
     for id in &order {
         let m = by_id[id.as_str()];
-        let topics: VecSet<&String> = m.topics.iter().collect_set();
+        let topics: VecSet<&String> = m.topics.iter().collect::<VecSet<_>>();
         if first_topics.as_ref().is_some_and(|f| *f != topics) {
             all_equal = false;
         }
@@ -320,7 +319,7 @@ fn general(
     multiple_owners: &VecSet<TopicPartition>,
 ) -> Assignment {
     let subscribed = |id: &str, t: &str| members.iter().any(|m| m.member_id == id && m.topics.iter().any(|x| x == t));
-    let mut assignment: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map();
+    let mut assignment: VecMap<String, Vec<TopicPartition>> = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect::<VecMap<_, _>>();
     let mut taken: VecSet<TopicPartition> = VecSet::new();
     for (id, list) in &owned {
         for p in list {

@@ -6,7 +6,6 @@
 use crate::vecmap::VecMap;
 use std::rc::Rc;
 
-use crate::sort::CollectSorted;
 
 use super::config::ClusterConfig;
 use super::error::KafkaError;
@@ -432,7 +431,7 @@ impl Broker {
                             last_fetch_leader_log_end_offset: -1,
                         })
                     })
-                    .collect_map();
+                    .collect::<VecMap<_, _>>();
                 replica.role = Role::Leader { isr: st.isr.clone(), pending_isr: None, followers };
                 ctx.trace(TraceEvent::BecameLeader { tp: tp.clone(), broker: me, leader_epoch: st.leader_epoch, log_end_offset: leo });
                 if &*tp.topic == super::coordinator::OFFSETS_TOPIC {

@@ -1,7 +1,6 @@
 //! The KRaft controller, drawn as one node that never fails (a documented simplification of
 //! the controller quorum). It registers and fences brokers by heartbeat, owns the topic
 //! metadata, elects leaders and applies ISR changes, and pushes metadata to the brokers.
-use crate::sort::CollectSorted;
 use crate::vecmap::VecMap;
 use std::rc::Rc;
 
@@ -535,7 +534,7 @@ impl Controller {
     }
 
     fn per_broker_configs(&self) -> VecMap<BrokerId, VecMap<String, String>> {
-        self.broker_configs.iter().filter_map(|(b, m)| b.map(|b| (b, m.clone()))).collect_map()
+        self.broker_configs.iter().filter_map(|(b, m)| b.map(|b| (b, m.clone()))).collect::<VecMap<_, _>>()
     }
 
     // ---- Metadata propagation ----

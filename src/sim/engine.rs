@@ -1,6 +1,5 @@
 //! The simulation: one event queue ordered by (virtual time, sequence), one seeded RNG, the
 //! network between nodes, and the nodes themselves. `step()` applies the next event.
-use crate::sort::CollectSorted;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use crate::vecmap::{VecMap, VecSet};
@@ -477,7 +476,7 @@ impl Sim {
                     return Err(AdminError::Invalid("A network partition needs a node on each side.".into()));
                 }
                 self.record(TraceEvent::NetworkPartitioned { side_a: side_a.clone(), side_b: side_b.clone() });
-                self.net.cuts.push((side_a.into_iter().collect_set(), side_b.into_iter().collect_set()));
+                self.net.cuts.push((side_a.into_iter().collect::<VecSet<_>>(), side_b.into_iter().collect::<VecSet<_>>()));
             }
             Fault::Isolate(node) => {
                 let others: Vec<NodeId> = self.all_nodes().into_iter().filter(|n| *n != node).collect();

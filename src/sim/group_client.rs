@@ -2,7 +2,6 @@
 //! AbstractCoordinator): find the coordinator, join, the leader assigns, sync, fetch the
 //! committed offsets, heartbeat, and rebalance EAGER (revoke everything first) or COOPERATIVE
 //! (KIP-429: keep what stays, give up only what moves, then rejoin).
-use crate::sort::CollectSorted;
 use crate::vecmap::VecSet;
 use std::rc::Rc;
 
@@ -360,8 +359,8 @@ impl Consumer {
         g.phase = Phase::Stable;
         let group = g.group.clone();
         let generation = g.generation;
-        let new: VecSet<TopicPartition> = assignment.iter().cloned().collect_set();
-        let old: VecSet<TopicPartition> = self.assignment.iter().cloned().collect_set();
+        let new: VecSet<TopicPartition> = assignment.iter().cloned().collect::<VecSet<_>>();
+        let old: VecSet<TopicPartition> = self.assignment.iter().cloned().collect::<VecSet<_>>();
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&old).cloned().collect();
         if !revoked.is_empty() {
