@@ -231,6 +231,20 @@ impl Family {
     }
 }
 
+/// A coordinate for an SVG attribute, to two decimals (the stage's geometry uses halves).
+/// Integer formatting on purpose: one `f64` `Display` keeps about 16 KB of float-printing
+/// code and tables in the bundle (docs/BENCHMARKS.md, "Bundle size").
+pub fn num(x: f64) -> String {
+    let hundredths = (x * 100.0).round() as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let (whole, frac) = (hundredths.unsigned_abs() / 100, hundredths.unsigned_abs() % 100);
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    }
+}
+
 /// How far along its path a message is at virtual time `t` (0 at sending, 1 on arrival).
 /// Only the message's own virtual times count, so pausing, stepping and seeking agree.
 pub fn progress(sent_ms: u64, arrive_ms: u64, t: f64) -> f64 {
@@ -266,6 +280,14 @@ mod tests {
                 assert!(!ra.overlaps(rb), "{a} {ra:?} overlaps {b} {rb:?}");
             }
         }
+    }
+
+    #[test]
+    fn num_prints_what_f64_display_prints_for_stage_coordinates() {
+        for x in [0.0, 1.5, 14.5, 150.0, 318.0, -1.5, 0.25, 2.05, 1234.75, -0.5] {
+            assert_eq!(num(x), x.to_string(), "{x}");
+        }
+        assert_eq!(num(1.0 / 3.0), "0.33");
     }
 
     #[test]

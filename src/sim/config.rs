@@ -92,6 +92,66 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, AdminError> {
     }
 }
 
+enum Ratio {
+    Permille(i64),
+    OutOfRange,
+    NotANumber,
+}
+
+/// A DOUBLE between 0 and 1 (`0.5`, `.05`, `1`, `5e-1`, `0.5d`, as Java's
+/// `Double.parseDouble` reads them) in thousandths, rounded half up. Decimal arithmetic on the
+/// digits instead of `str::parse::<f64>`, whose tables alone are 10 KB of the browser bundle.
+/// NaN and the infinities are out of range, as before.
+fn parse_ratio_permille(value: &str) -> Ratio {
+    let v = value.trim();
+    let v = v.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(v);
+    let (negative, v) = match v.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, v.strip_prefix('+').unwrap_or(v)),
+    };
+    if ["nan", "inf", "infinity"].iter().any(|w| v.eq_ignore_ascii_case(w)) {
+        return Ratio::OutOfRange;
+    }
+    let (mantissa, exponent) = match v.find(['e', 'E']) {
+        Some(i) => match v[i + 1..].parse::<i32>() {
+            Ok(e) => (&v[..i], e),
+            Err(_) => return Ratio::NotANumber,
+        },
+        None => (v, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return Ratio::NotANumber;
+    }
+    // The value is `digits` x 10^`point`, with `digits` free of leading zeros.
+    let digits: String = format!("{whole}{fraction}").trim_start_matches('0').to_string();
+    if digits.is_empty() {
+        return Ratio::Permille(0);
+    }
+    if negative {
+        return Ratio::OutOfRange;
+    }
+    let point = i64::from(exponent) - fraction.len() as i64;
+    // Digits before the decimal point; more than one, or one above 1, is more than 1.
+    let int_len = digits.len() as i64 + point;
+    if int_len > 1 || int_len == 1 && (digits.as_bytes()[0] != b'1' || digits.bytes().skip(1).any(|b| b != b'0')) {
+        return Ratio::OutOfRange;
+    }
+    // Thousandths: the first three decimals, plus one if the fourth is 5 or more.
+    let decimals: Vec<u8> = (0..4).map(|k| {
+        let pos = int_len + k; // where decimal k+1 falls in `digits`
+        if (0..digits.len() as i64).contains(&pos) { digits.as_bytes()[pos as usize] - b'0' } else { 0 }
+    }).collect();
+    let mut permille = i64::from(decimals[0]) * 100 + i64::from(decimals[1]) * 10 + i64::from(decimals[2]);
+    if int_len == 1 {
+        permille = 1000;
+    } else if decimals[3] >= 5 {
+        permille += 1;
+    }
+    Ratio::Permille(permille)
+}
+
 impl TopicConfig {
     /// Applies one `name=value` entry, validating it as Kafka does. Unknown names are refused
     /// with Kafka's message (LogConfig.validateNames).
@@ -108,11 +168,11 @@ impl TopicConfig {
             "min.compaction.lag.ms" => self.min_compaction_lag_ms = parse_long(name, value, 0)?,
             "max.compaction.lag.ms" => self.max_compaction_lag_ms = parse_long(name, value, 1)?,
             "min.cleanable.dirty.ratio" => {
-                let v: f64 = value.trim().parse().map_err(|_| invalid(value, name, "Not a number of type DOUBLE"))?;
-                if !(0.0..=1.0).contains(&v) {
-                    return Err(invalid(value, name, "Value must be between 0.0 and 1.0"));
-                }
-                self.min_cleanable_dirty_ratio_permille = (v * 1000.0).round() as i64;
+                self.min_cleanable_dirty_ratio_permille = match parse_ratio_permille(value) {
+                    Ratio::Permille(p) => p,
+                    Ratio::OutOfRange => return Err(invalid(value, name, "Value must be between 0.0 and 1.0")),
+                    Ratio::NotANumber => return Err(invalid(value, name, "Not a number of type DOUBLE")),
+                };
             }
             "cleanup.policy" => {
                 let mut compact = false;
@@ -453,6 +513,50 @@ impl ConsumerConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The decimal reader against Rust's own `f64` parsing (what it replaced), over hand-picked
+    /// and generated inputs: the same thousandths, the same range and not-a-number verdicts.
+    #[test]
+    fn dirty_ratio_reads_as_f64_parsing_did() {
+        fn reference(value: &str) -> Result<i64, &'static str> {
+            let v = value.trim();
+            let v = v.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(v);
+            let v: f64 = v.parse().map_err(|_| "nan")?;
+            if !(0.0..=1.0).contains(&v) {
+                return Err("range");
+            }
+            Ok((v * 1000.0).round() as i64)
+        }
+        let mut inputs: Vec<String> = ["0.5", ".5", "5.", "1", "1.0", "1.000", "0", "0.0", "-0", "-0.0", "+0.25", "1.0001", "2", "10", "-0.1", "5e-1", "5E-1", "0.05e1", "1e0", "1e1", "0.0005", "0.00049", "0.0015", "0.9999", "0.9995", " 0.3 ", "0.5d", "0.5F", "NaN", "inf", "-Infinity", "abc", "", ".", "1..0", "1e", "e1", "0x1p-1", "00.5", "0.123456789"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for whole in ["0", "1", ""] {
+            for frac in 0..2000 {
+                inputs.push(format!("{whole}.{frac:04}"));
+            }
+        }
+        for input in &inputs {
+            let ours = match parse_ratio_permille(input) {
+                Ratio::Permille(p) => Ok(p),
+                Ratio::OutOfRange => Err("range"),
+                Ratio::NotANumber => Err("nan"),
+            };
+            let want = match reference(input) {
+                Err("nan") if input.trim().eq_ignore_ascii_case("nan") => Err("range"),
+                other => other,
+            };
+            // f64 rounds 0.xxx5 either way depending on its binary neighbour; decimal is half up.
+            let half = input.trim().trim_end_matches('0').ends_with('5') && input.trim().len() > 5;
+            if half {
+                if let (Ok(a), Ok(b)) = (ours, want) {
+                    assert!((a - b).abs() <= 1, "{input:?}: {a} vs {b}");
+                    continue;
+                }
+            }
+            assert_eq!(ours, want, "{input:?}");
+        }
+    }
 
     #[test]
     fn validation_messages_are_kafkas() {

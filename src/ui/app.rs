@@ -6,7 +6,10 @@ use yew::prelude::*;
 use super::glossary_page::GlossaryPage;
 use super::home::Home;
 use super::lesson_page::LessonPage;
+use super::markup;
 use super::sandbox::SandboxPage;
+
+const TOPBAR: &str = r##"<header class="topbar"><a href="#/" class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Kafka Flight Simulator</a><nav aria-label="Main"><a href="#/">Course</a><a href="#/sandbox">Sandbox</a><a href="#/glossary">Glossary</a></nav></header>"##;
 
 #[derive(Clone, PartialEq, Debug)]
 pub enum Route {
@@ -86,17 +89,7 @@ pub fn app() -> Html {
                     }
                 }
             })}>{ "Skip to content" }</a>
-            <header class="topbar">
-                <a href="#/" class="brand">
-                    <span class="brand-mark" aria-hidden="true">{ "◆" }</span>
-                    { " Kafka Flight Simulator" }
-                </a>
-                <nav aria-label="Main">
-                    <a href="#/">{ "Course" }</a>
-                    <a href="#/sandbox">{ "Sandbox" }</a>
-                    <a href="#/glossary">{ "Glossary" }</a>
-                </nav>
-            </header>
+            { markup(TOPBAR) }
             { page }
         </>
     }

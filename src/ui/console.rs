@@ -92,7 +92,11 @@ pub fn console(props: &ConsoleProps) -> Html {
             <h2 id="console-heading">{ "Console" }</h2>
             <div class="console-output" role="log" aria-live="polite" data-testid="console-output">
                 { for props.lines.iter().map(|l| html! {
-                    <pre key={l.id} class={classes!(match l.kind { LineKind::Input => "in", LineKind::Output => "out", LineKind::Error => "err" })}>{ &l.text }</pre>
+                    match l.kind {
+                        LineKind::Input => html! { <pre key={l.id} class="in">{ &l.text }</pre> },
+                        LineKind::Output => html! { <pre key={l.id} class="out">{ &l.text }</pre> },
+                        LineKind::Error => html! { <pre key={l.id} class="err">{ &l.text }</pre> },
+                    }
                 }) }
             </div>
             <div class="console-input">

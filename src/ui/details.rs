@@ -23,6 +23,34 @@ fn command_button(dispatch: &Callback<Action>, label: &str, command: String, tes
     }
 }
 
+/// One table of the panel: caption, column headings, then keyed rows of text whose first cell
+/// heads its row. One function for every table keeps the panel's code small.
+fn table(class: &'static str, caption: String, columns: &[&'static str], rows: Vec<(String, Vec<String>)>) -> Html {
+    html! {
+        <table {class}>
+            <caption>{ caption }</caption>
+            <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
+            <tbody>
+                { for rows.into_iter().map(|(key, cells)| html! {
+                    <tr {key}>
+                        { for cells.into_iter().enumerate().map(|(i, c)| if i == 0 { html! { <th scope="row">{ c }</th> } } else { html! { <td>{ c }</td> } }) }
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+fn role(online: bool, is_leader: bool) -> &'static str {
+    if !online {
+        "✕ offline"
+    } else if is_leader {
+        "★ leader"
+    } else {
+        "○ follower"
+    }
+}
+
 #[function_component(Details)]
 pub fn details(props: &DetailsProps) -> Html {
     let v = &props.view;
@@ -43,20 +71,11 @@ pub fn details(props: &DetailsProps) -> Html {
                 <>
                     <h2>{ format!("Broker {id}") }</h2>
                     <p>{ format!("State: {}{}{}.", b.state, if b.fenced && b.up { ", fenced by the controller" } else { "" }, if b.paused { ", paused (handles nothing)" } else { "" }) }</p>
-                    <table class="replicas">
-                        <caption>{ "Replicas on this broker" }</caption>
-                        <thead><tr><th scope="col">{ "Partition" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "Epoch" }</th><th scope="col">{ "Log start" }</th><th scope="col">{ "HW" }</th><th scope="col">{ "LEO" }</th><th scope="col">{ "ISR" }</th></tr></thead>
-                        <tbody>
-                            { for b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).map(|r| html! {
-                                <tr key={r.tp.to_string()}>
-                                    <th scope="row">{ r.tp.to_string() }</th>
-                                    <td>{ if !r.online { "✕ offline" } else if r.is_leader { "★ leader" } else { "○ follower" } }</td>
-                                    <td>{ r.leader_epoch }</td><td>{ r.log_start_offset }</td><td>{ r.high_watermark }</td><td>{ r.log_end_offset }</td>
-                                    <td>{ if r.in_isr { "✓ in" } else { "⊘ out" } }</td>
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
+                    { table("replicas", "Replicas on this broker".into(), &["Partition", "Role", "Epoch", "Log start", "HW", "LEO", "ISR"],
+                        b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).map(|r| (r.tp.to_string(), vec![
+                            r.tp.to_string(), role(r.online, r.is_leader).into(), r.leader_epoch.to_string(), r.log_start_offset.to_string(),
+                            r.high_watermark.to_string(), r.log_end_offset.to_string(), if r.in_isr { "✓ in" } else { "⊘ out" }.into(),
+                        ])).collect()) }
                     <div class="actions" role="group" aria-label={format!("Faults for broker {id}")}>
                         if b.up {
                             { command_button(d, "Kill (hard)", format!("kill broker {id}"), "fault-kill") }
@@ -93,33 +112,18 @@ pub fn details(props: &DetailsProps) -> Html {
                             if m.recovering { " Recovering after an unclean election." } else { "" }
                         ) }</p>
                     }
-                    <table class="replicas">
-                        <caption>{ "Each replica's log" }</caption>
-                        <thead><tr><th scope="col">{ "Broker" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "Log start" }</th><th scope="col">{ "HW" }</th><th scope="col">{ "LEO" }</th></tr></thead>
-                        <tbody>
-                            { for v.brokers.iter().filter_map(|b| b.replicas.iter().find(|r| r.tp == *tp).map(|r| html! {
-                                <tr key={b.id}>
-                                    <th scope="row">{ b.id }</th>
-                                    <td>{ if !r.online { "✕ offline" } else if r.is_leader { "★ leader" } else { "○ follower" } }{ if r.in_isr { "" } else { ", ⊘ out of ISR" } }</td>
-                                    <td>{ r.log_start_offset }</td><td>{ r.high_watermark }</td><td>{ r.log_end_offset }</td>
-                                </tr>
-                            })) }
-                        </tbody>
-                    </table>
+                    { table("replicas", "Each replica's log".into(), &["Broker", "Role", "Log start", "HW", "LEO"],
+                        v.brokers.iter().filter_map(|b| b.replicas.iter().find(|r| r.tp == *tp).map(|r| (b.id.to_string(), vec![
+                            b.id.to_string(), format!("{}{}", role(r.online, r.is_leader), if r.in_isr { "" } else { ", ⊘ out of ISR" }),
+                            r.log_start_offset.to_string(), r.high_watermark.to_string(), r.log_end_offset.to_string(),
+                        ]))).collect()) }
                     if let Some(log) = leader_log {
-                        <table class="records">
-                            <caption>{ format!("The newest records on the leader ({} in the log)", log.log_end_offset - log.log_start_offset) }</caption>
-                            <thead><tr><th scope="col">{ "Offset" }</th><th scope="col">{ "Epoch" }</th><th scope="col">{ "Key" }</th><th scope="col">{ "Value" }</th><th scope="col">{ "Committed" }</th></tr></thead>
-                            <tbody>
-                                { for log.tail.iter().rev().map(|r| html! {
-                                    <tr key={r.offset}>
-                                        <td>{ r.offset }</td><td>{ r.leader_epoch }</td>
-                                        <td>{ r.key.as_deref().unwrap_or("null") }</td><td>{ r.value.as_deref().unwrap_or("null") }</td>
-                                        <td>{ if r.offset < log.high_watermark { "✓ yes" } else { "not yet" } }</td>
-                                    </tr>
-                                }) }
-                            </tbody>
-                        </table>
+                        { table("records", format!("The newest records on the leader ({} in the log)", log.log_end_offset - log.log_start_offset),
+                            &["Offset", "Epoch", "Key", "Value", "Committed"],
+                            log.tail.iter().rev().map(|r| (r.offset.to_string(), vec![
+                                r.offset.to_string(), r.leader_epoch.to_string(), r.key.as_deref().unwrap_or("null").to_string(),
+                                r.value.as_deref().unwrap_or("null").to_string(), if r.offset < log.high_watermark { "✓ yes" } else { "not yet" }.into(),
+                            ])).collect()) }
                     }
                 </>
             }
@@ -136,15 +140,8 @@ pub fn details(props: &DetailsProps) -> Html {
                         } else {
                             <p>{ format!("{} records read. ", c.consumed) }
                                { match &c.group { Some((g, gen)) => format!("Member of group {g}, generation {gen}."), None => "Not in a group: reads the partitions it was given.".to_string() } }</p>
-                            <table class="replicas">
-                                <caption>{ "Assigned partitions and positions" }</caption>
-                                <thead><tr><th scope="col">{ "Partition" }</th><th scope="col">{ "Position (next offset to read)" }</th></tr></thead>
-                                <tbody>
-                                    { for c.positions.iter().map(|(tp, pos)| html! {
-                                        <tr key={tp.to_string()}><th scope="row">{ tp.to_string() }</th><td>{ pos.map_or("unknown yet".to_string(), |p| p.to_string()) }</td></tr>
-                                    }) }
-                                </tbody>
-                            </table>
+                            { table("replicas", "Assigned partitions and positions".into(), &["Partition", "Position (next offset to read)"],
+                                c.positions.iter().map(|(tp, pos)| (tp.to_string(), vec![tp.to_string(), pos.map_or("unknown yet".to_string(), |p| p.to_string())])).collect()) }
                         }
                         <div class="actions" role="group" aria-label={format!("Faults for {}", c.name)}>
                             if c.running {
@@ -177,18 +174,11 @@ pub fn details(props: &DetailsProps) -> Html {
                         if gv.protocol == Some("cooperative-sticky") { "cooperative: only moved partitions are revoked" } else { "eager: everyone gives everything back" },
                         gv.coordinator
                     ) }</p>
-                    <table class="replicas">
-                        <caption>{ "Members and their assignment" }</caption>
-                        <thead><tr><th scope="col">{ "Member" }</th><th scope="col">{ "Client" }</th><th scope="col">{ "Partitions" }</th></tr></thead>
-                        <tbody>
-                            { for gv.members.iter().map(|m| html! {
-                                <tr key={m.member_id.clone()}>
-                                    <td class="member-id">{ &m.member_id }</td><td>{ &*m.client }</td>
-                                    <td>{ if m.assignment.is_empty() { "none".to_string() } else { m.assignment.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ") } }</td>
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
+                    { table("replicas members", "Members and their assignment".into(), &["Member", "Client", "Partitions"],
+                        gv.members.iter().map(|m| (m.member_id.clone(), vec![
+                            m.member_id.clone(), m.client.to_string(),
+                            if m.assignment.is_empty() { "none".to_string() } else { m.assignment.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ") },
+                        ])).collect()) }
                 </>
             },
         },

@@ -15,6 +15,15 @@ pub mod state;
 
 pub use app::{App, Route};
 
+use yew::{AttrValue, Html};
+
+/// Fixed markup (never learner text) as one string. `html!` spends code on every element it
+/// builds, and this is the bundle's largest part (docs/BENCHMARKS.md, "Bundle size"); a
+/// string is a few bytes of code, and Yew never diffs it past comparing the string.
+pub(crate) fn markup(html: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(html))
+}
+
 /// Mounts the app on `<body>`. A panic shows a recoverable notice instead of a dead page.
 pub fn start() {
     crash::install();

@@ -7,10 +7,17 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::flight::Flights;
+use super::markup;
 use super::state::{Action, Selection};
 use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView, SimView};
 use crate::sim::NodeId;
-use crate::stage::{Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+use crate::stage::{num, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+
+/// The message shapes, drawn once and reused by the legend (and matched by the canvas).
+const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"> <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" /> </pattern> </defs>"##;
+
+/// Every shape and line of the stage, with words: colour is never the only signal.
+const LEGEND: &str = r##"<figcaption class="legend"><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>produce</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>replica fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>consumer fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>group</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>metadata</span><span><span class="cell-key committed" aria-hidden="true"></span>committed (below the high watermark)</span><span><span class="cell-key uncommitted" aria-hidden="true"></span>not yet committed</span><span><span class="line-key lso-key" aria-hidden="true"></span>log start</span><span><span class="line-key hw-key" aria-hidden="true"></span>high watermark</span><span><span class="line-key leo-key" aria-hidden="true"></span>log end offset</span><span>★ leader · ○ follower · ⊘ out of ISR · ✕ offline</span></figcaption>"##;
 
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
@@ -40,7 +47,7 @@ fn activate(dispatch: &Callback<Action>, sel: Selection) -> (Callback<MouseEvent
 }
 
 fn translate(r: &Rect) -> String {
-    format!("translate({} {})", r.x, r.y)
+    format!("translate({} {})", num(r.x), num(r.y))
 }
 
 #[function_component(Stage)]
@@ -59,25 +66,16 @@ pub fn stage(props: &StageProps) -> Html {
             .collect(),
     );
     let selected = props.selected.clone();
-    let view_box = format!("0 0 {} {}", l.width, l.height);
+    let view_box = format!("0 0 {} {}", num(l.width), num(l.height));
     html! {
         <figure class="stage-wrap">
-          <div class="stage-canvas" style={format!("max-width: {}px", l.width.max(320.0))}>
+          <div class="stage-canvas" style={format!("max-width: {}px", num(l.width.max(320.0)))}>
             <svg class="stage" viewBox={view_box.clone()} role="group" aria-label="The cluster: producers, brokers and consumer groups"
                  data-testid="stage">
-                <defs>
-                    <circle id="shape-produce" r="6" />
-                    <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" />
-                    <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" />
-                    <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" />
-                    <circle id="shape-control" r="3.5" />
-                    <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                        <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" />
-                    </pattern>
-                </defs>
+                { markup(DEFS) }
                 <g class="controller" transform={translate(&l.controller)}>
-                    <rect width={l.controller.w.to_string()} height={l.controller.h.to_string()} rx="15" />
-                    <text x={(l.controller.w / 2.0).to_string()} y="20" text-anchor="middle">{ "Controller (KRaft)" }</text>
+                    <rect width={num(l.controller.w)} height={num(l.controller.h)} rx="15" />
+                    <text x={num(l.controller.w / 2.0)} y="20" text-anchor="middle">{ "Controller (KRaft)" }</text>
                 </g>
                 { for v.brokers.iter().filter_map(|b| l.broker(b.id).map(|bx| {
                     let sel = matches!(&selected, Some(Selection::Broker(x)) if *x == b.id);
@@ -102,19 +100,7 @@ pub fn stage(props: &StageProps) -> Html {
             <Flights view={props.view.clone()} anchors={anchors} stage_width={l.width} playing={props.playing} speed_percent={props.speed_percent}
                 show_background={props.show_background} dispatch={props.dispatch.clone()} />
           </div>
-            <figcaption class="legend">
-                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>{ "produce" }</span>
-                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>{ "replica fetch" }</span>
-                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>{ "consumer fetch" }</span>
-                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>{ "group" }</span>
-                <span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>{ "metadata" }</span>
-                <span><span class="cell-key committed" aria-hidden="true"></span>{ "committed (below the high watermark)" }</span>
-                <span><span class="cell-key uncommitted" aria-hidden="true"></span>{ "not yet committed" }</span>
-                <span><span class="line-key lso-key" aria-hidden="true"></span>{ "log start" }</span>
-                <span><span class="line-key hw-key" aria-hidden="true"></span>{ "high watermark" }</span>
-                <span><span class="line-key leo-key" aria-hidden="true"></span>{ "log end offset" }</span>
-                <span>{ "★ leader · ○ follower · ⊘ out of ISR · ✕ offline" }</span>
-            </figcaption>
+            { markup(LEGEND) }
         </figure>
     }
 }
@@ -153,9 +139,9 @@ fn broker_shape(props: &BrokerShapeProps) -> Html {
         <g class={classes!("broker", status, props.selected.then_some("selected"))} transform={translate(r)} data-testid={format!("broker-{}", b.id)}>
             <g class="hit" tabindex="0" role="button" aria-label={label.clone()} aria-pressed={props.selected.to_string()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
-                <rect class="box" width={r.w.to_string()} height={r.h.to_string()} rx="8" />
+                <rect class="box" width={num(r.w)} height={num(r.h)} rx="8" />
                 <text class="b-title" x="10" y="18">{ format!("Broker {}", b.id) }</text>
-                <text class="b-status" x={(r.w - 10.0).to_string()} y="18" text-anchor="end" data-testid={format!("broker-{}-status", b.id)}>{ format!("{icon} {word}") }</text>
+                <text class="b-status" x={num(r.w - 10.0)} y="18" text-anchor="end" data-testid={format!("broker-{}-status", b.id)}>{ format!("{icon} {word}") }</text>
                 <text class="b-sub" x="10" y="33">{ format!("leads {leads} · {} replicas", user.len()) }</text>
             </g>
             { for user.iter().zip(props.rows.iter()).map(|(rep, y)| {
@@ -163,7 +149,7 @@ fn broker_shape(props: &BrokerShapeProps) -> Html {
                 html! { <ReplicaShape key={rep.tp.to_string()} replica={(*rep).clone()} y={*y - r.y} selected={sel} dispatch={props.dispatch.clone()} /> }
             }) }
             if let Some(y) = props.internal_row {
-                <text class="internal" x="10" y={(y - r.y + 15.0).to_string()}>{ format!("__consumer_offsets: {internal} replicas, {internal_leads} led here") }</text>
+                <text class="internal" x="10" y={num(y - r.y + 15.0)}>{ format!("__consumer_offsets: {internal} replicas, {internal_leads} led here") }</text>
             }
         </g>
     }
@@ -187,16 +173,8 @@ fn short_offset(o: i64) -> String {
 }
 
 const CELL_X: f64 = 150.0;
+/// A cell is 15 wide with a gap of 2.
 const CELL_W: f64 = 17.0;
-
-/// Below the high watermark a record is committed (drawn solid), above it not yet (hatched).
-fn cell_state(offset: i64, high_watermark: i64) -> &'static str {
-    if offset < high_watermark {
-        "committed"
-    } else {
-        "uncommitted"
-    }
-}
 
 #[function_component(ReplicaShape)]
 fn replica_shape(props: &ReplicaShapeProps) -> Html {
@@ -230,10 +208,10 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
         rep.log_end_offset
     );
     html! {
-        <g class={classes!("replica", role_class, (!rep.in_isr).then_some("out-of-isr"), props.selected.then_some("selected"))} transform={format!("translate(0 {})", props.y)}
+        <g class={classes!("replica", role_class, (!rep.in_isr).then_some("out-of-isr"), props.selected.then_some("selected"))} transform={format!("translate(0 {})", num(props.y))}
            tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("replica-{}", rep.tp)}>
             <title>{ label }</title>
-            <rect class="row-hit" x="4" y="1" width={(BROKER_W - 8.0).to_string()} height={(ROW_H - 2.0).to_string()} rx="3" />
+            <rect class="row-hit" x="4" y="1" width={num(BROKER_W - 8.0)} height={num(ROW_H - 2.0)} rx="3" />
             <text class="tp" x="10" y="15">{ rep.tp.to_string() }</text>
             <text class="role" x="104" y="15">{ format!("{glyph}{isr}") }</text>
             <text class="epoch" x="130" y="15">{ format!("e{}", rep.leader_epoch) }</text>
@@ -243,20 +221,30 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             { for rep.tail.iter().enumerate().map(|(i, rec)| {
                 let slot = LOG_CELLS - shown + i;
                 let x = CELL_X + slot as f64 * CELL_W;
-                html! { <rect key={slot} class={classes!("cell", cell_state(rec.offset, rep.high_watermark))} x={x.to_string()} y="3" width={(CELL_W - 2.0).to_string()} height="16" rx="2" /> }
+                // Literal classes: a computed one is split and hashed into a set by Yew, for
+                // each of up to 8 x 48 cells on every re-render.
+                if rec.offset < rep.high_watermark {
+                    html! { <rect key={slot} class="cell committed" x={num(x)} y="3" width="15" height="16" rx="2" /> }
+                } else {
+                    html! { <rect key={slot} class="cell uncommitted" x={num(x)} y="3" width="15" height="16" rx="2" /> }
+                }
             }) }
             { for rep.tail.iter().enumerate().map(|(i, rec)| {
                 let slot = LOG_CELLS - shown + i;
                 let x = CELL_X + slot as f64 * CELL_W + (CELL_W - 2.0) / 2.0;
-                html! { <text key={slot} class={classes!("cell", cell_state(rec.offset, rep.high_watermark))} x={x.to_string()} y="14.5" text-anchor="middle">{ short_offset(rec.offset) }</text> }
+                if rec.offset < rep.high_watermark {
+                    html! { <text key={slot} class="cell committed" x={num(x)} y="14.5" text-anchor="middle">{ short_offset(rec.offset) }</text> }
+                } else {
+                    html! { <text key={slot} class="cell uncommitted" x={num(x)} y="14.5" text-anchor="middle">{ short_offset(rec.offset) }</text> }
+                }
             }) }
-            <line class="hw" x1={(hw_x - 1.0).to_string()} x2={(hw_x - 1.0).to_string()} y1="0" y2={ROW_H.to_string()} />
-            <line class="leo" x1={(end_x).to_string()} x2={(end_x).to_string()} y1="2" y2={(ROW_H - 2.0).to_string()} />
+            <line class="hw" x1={num(hw_x - 1.0)} x2={num(hw_x - 1.0)} y1="0" y2={num(ROW_H)} />
+            <line class="leo" x1={num(end_x)} x2={num(end_x)} y1="2" y2={num(ROW_H - 2.0)} />
             if shows_log_start {
-                <line class="lso" x1={(first_x - 1.5).to_string()} x2={(first_x - 1.5).to_string()} y1="1" y2={(ROW_H - 1.0).to_string()} />
+                <line class="lso" x1={num(first_x - 1.5)} x2={num(first_x - 1.5)} y1="1" y2={num(ROW_H - 1.0)} />
             }
             if older > 0 {
-                <text class="older" x={(end_x + 4.0).to_string()} y="15">{ format!("+{older}") }</text>
+                <text class="older" x={num(end_x + 4.0)} y="15">{ format!("+{older}") }</text>
             }
         </g>
     }
@@ -309,7 +297,7 @@ fn client_shape(props: &ClientShapeProps) -> Html {
         <g class={classes!("client", if c.is_producer { "producer" } else { "consumer" }, state, props.selected.then_some("selected"))} transform={translate(r)}
            tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("client-{}", c.name)}>
             <title>{ label }</title>
-            <rect class="box" width={r.w.to_string()} height={r.h.to_string()} rx={if c.is_producer { "6" } else { "14" }} />
+            <rect class="box" width={num(r.w)} height={num(r.h)} rx={if c.is_producer { "6" } else { "14" }} />
             <text class="c-title" x="8" y="17">{ format!("{}{}", c.name, match state { "stopped" => " ✕", "paused" => " ⏸", _ => "" }) }</text>
             <text class="c-sub" x="8" y="32">{ line2 }</text>
             if let Some(o) = owns {
@@ -360,7 +348,7 @@ fn group_shape(props: &GroupShapeProps) -> Html {
         <g class={classes!("group", format!("state-{}", state.replace(' ', "-")), props.selected.then_some("selected"))} transform={translate(r)} data-testid={format!("group-{}", props.id)}>
             <g tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
-                <rect class="box" width={r.w.to_string()} height={r.h.to_string()} rx="10" />
+                <rect class="box" width={num(r.w)} height={num(r.h)} rx="10" />
                 <text class="g-title" x="8" y="16">{ format!("group {}", props.id) }</text>
                 <text class="g-state" x="8" y="28" data-testid={format!("group-{}-state", props.id)}>{ format!("{} · gen {generation}", badge(&state)) }</text>
                 <text class="g-state" x="8" y="40" data-testid={format!("group-{}-style", props.id)}>{ style_line }</text>

@@ -4,11 +4,20 @@ use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::markup;
 use super::state::{Action, SandboxState, SPEEDS};
+
+/// The keyboard shortcuts, as `?` shows them (the handler below is the source of truth).
+const SHORTCUTS: &str = r##"<dl><dt><kbd>Space</kbd> / <kbd>k</kbd></dt><dd>play or pause</dd><dt><kbd>→</kbd> / <kbd>l</kbd></dt><dd>step: apply the next event</dd><dt><kbd>←</kbd> / <kbd>j</kbd></dt><dd>step back one event</dd><dt><kbd>Home</kbd> / <kbd>End</kbd></dt><dd>start or end of the timeline</dd><dt><kbd>Tab</kbd></dt><dd>move between controls; on the stage, Enter shows details</dd><dt><kbd>Esc</kbd></dt><dd>close the details</dd><dt><kbd>?</kbd></dt><dd>show or hide this list</dd><dt><kbd>↑</kbd> <kbd>↓</kbd></dt><dd>in the console: command history</dd><dt><kbd>Tab</kbd> in the console</dt><dd>complete a command or option (when there is a word to complete)</dd></dl>"##;
 
 #[derive(Properties, PartialEq)]
 pub struct TransportProps {
     pub state: UseReducerHandle<SandboxState>,
+}
+
+/// `25` percent reads "0.25x", `100` reads "1x" (integers only: see `stage::num`).
+fn speed_label(percent: u32) -> String {
+    format!("{}x", crate::stage::num(f64::from(percent) / 100.0))
 }
 
 #[function_component(Transport)]
@@ -90,7 +99,7 @@ pub fn transport(props: &TransportProps) -> Html {
                 <label class="speed">{ "Speed " }
                     <select onchange={on_speed} aria-label="Playback speed" data-testid="speed">
                         { for SPEEDS.iter().map(|p| html! {
-                            <option value={p.to_string()} selected={*p == state.speed_percent}>{ format!("{}x", *p as f64 / 100.0) }</option>
+                            <option value={p.to_string()} selected={*p == state.speed_percent}>{ speed_label(*p) }</option>
                         }) }
                     </select>
                 </label>
@@ -113,17 +122,7 @@ pub fn transport(props: &TransportProps) -> Html {
             if state.show_help {
                 <section class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts-help">
                     <h2>{ "Keyboard shortcuts" }</h2>
-                    <dl>
-                        <dt><kbd>{ "Space" }</kbd>{ " / " }<kbd>{ "k" }</kbd></dt><dd>{ "play or pause" }</dd>
-                        <dt><kbd>{ "→" }</kbd>{ " / " }<kbd>{ "l" }</kbd></dt><dd>{ "step: apply the next event" }</dd>
-                        <dt><kbd>{ "←" }</kbd>{ " / " }<kbd>{ "j" }</kbd></dt><dd>{ "step back one event" }</dd>
-                        <dt><kbd>{ "Home" }</kbd>{ " / " }<kbd>{ "End" }</kbd></dt><dd>{ "start or end of the timeline" }</dd>
-                        <dt><kbd>{ "Tab" }</kbd></dt><dd>{ "move between controls; on the stage, Enter shows details" }</dd>
-                        <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "close the details" }</dd>
-                        <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this list" }</dd>
-                        <dt><kbd>{ "↑" }</kbd>{ " " }<kbd>{ "↓" }</kbd></dt><dd>{ "in the console: command history" }</dd>
-                        <dt><kbd>{ "Tab" }</kbd>{ " in the console" }</dt><dd>{ "complete a command or option (when there is a word to complete)" }</dd>
-                    </dl>
+                    { markup(SHORTCUTS) }
                 </section>
             }
         </>
