@@ -370,3 +370,54 @@ test('a group box shows how it rebalances: eager with range, cooperative with co
   assert.equal(await page.getByTestId('group-coop-style').textContent(), 'cooperative rebalance');
   assert.deepEqual(errors, []);
 });
+
+// prefers-reduced-motion: a message is drawn still, halfway along its path, for as long as it
+// is in flight; the picture changes only when the simulation steps. With motion, the dots move
+// every frame between steps. Each frame records the timeline label and a hash of the canvas; a
+// canvas change is "explained" when the label changed in that frame or the three before (the
+// canvas takes the new messages on the frame after the render).
+for (const reducedMotion of ['reduce', 'no-preference']) {
+  test(`reduced motion honoured: messages ${reducedMotion === 'reduce' ? 'jump between steps' : 'move between steps'} (${reducedMotion})`, async () => {
+    current = await openPage(browser, { viewport: { width: 1280, height: 900 }, reducedMotion });
+    const { page, errors } = current;
+    await openSandbox(page, 'preset=failover');
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=flights]').dataset.inFlight) > 0, null, { timeout: 10000 });
+    const r = await page.evaluate(async () => {
+      const canvas = document.querySelector('[data-testid=flights]');
+      const label = document.querySelector('.timeline label');
+      const ctx = canvas.getContext('2d');
+      const frames = [];
+      await new Promise((resolve) => {
+        const start = performance.now();
+        const tick = () => {
+          const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          let h = 0;
+          for (let i = 0; i < d.length; i += 8) h = (Math.imul(h, 31) + d[i] + 7 * d[i + 3]) | 0;
+          frames.push([label.textContent, h]);
+          if (performance.now() - start < 2000) requestAnimationFrame(tick); else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      let changes = 0, unexplained = 0, steps = 0;
+      for (let i = 1; i < frames.length; i++) {
+        if (frames[i][0] !== frames[i - 1][0]) steps++;
+        if (frames[i][1] === frames[i - 1][1]) continue;
+        changes++;
+        let explained = false;
+        for (let k = Math.max(1, i - 3); k <= i; k++) if (frames[k][0] !== frames[k - 1][0]) explained = true;
+        if (!explained) unexplained++;
+      }
+      return { frames: frames.length, changes, unexplained, steps };
+    });
+    await page.getByTestId('play').click();
+    assert.ok(r.steps > 0, `the simulation stepped while playing: ${JSON.stringify(r)}`);
+    if (reducedMotion === 'reduce') {
+      assert.ok(r.changes > 0, `the canvas changed as messages were sent and arrived: ${JSON.stringify(r)}`);
+      assert.equal(r.unexplained, 0, `with reduced motion the picture changes only at steps: ${JSON.stringify(r)}`);
+    } else {
+      assert.ok(r.unexplained > 5, `with motion the dots move between steps: ${JSON.stringify(r)}`);
+    }
+    assert.deepEqual(errors, []);
+  });
+}
