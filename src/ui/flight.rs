@@ -146,7 +146,9 @@ impl Anim {
                 c.set_text_content(Some(&format!("t = {shown} ms")));
             }
         }
-        let state = (self.version, self.display_ms.to_bits(), w as u32, h as u32);
+        // With reduced motion the dots stand still between steps: the clock does not redraw.
+        let clock = if self.reduced_motion { 0 } else { self.display_ms.to_bits() };
+        let state = (self.version, clock, w as u32, h as u32);
         if self.drawn_state == Some(state) {
             return;
         }
