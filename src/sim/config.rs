@@ -125,7 +125,8 @@ fn parse_ratio_permille(value: &str) -> Ratio {
         return Ratio::NotANumber;
     }
     // The value is `digits` x 10^`point`, with `digits` free of leading zeros.
-    let digits: String = format!("{whole}{fraction}").trim_start_matches('0').to_string();
+    let joined = format!("{whole}{fraction}");
+    let digits = joined.trim_start_matches('0').as_bytes();
     if digits.is_empty() {
         return Ratio::Permille(0);
     }
@@ -135,20 +136,16 @@ fn parse_ratio_permille(value: &str) -> Ratio {
     let point = i64::from(exponent) - fraction.len() as i64;
     // Digits before the decimal point; more than one, or one above 1, is more than 1.
     let int_len = digits.len() as i64 + point;
-    if int_len > 1 || int_len == 1 && (digits.as_bytes()[0] != b'1' || digits.bytes().skip(1).any(|b| b != b'0')) {
+    if int_len > 1 || int_len == 1 && (digits[0] != b'1' || digits[1..].iter().any(|&b| b != b'0')) {
         return Ratio::OutOfRange;
     }
-    // Thousandths: the first three decimals, plus one if the fourth is 5 or more.
-    let decimals: Vec<u8> = (0..4).map(|k| {
-        let pos = int_len + k; // where decimal k+1 falls in `digits`
-        if (0..digits.len() as i64).contains(&pos) { digits.as_bytes()[pos as usize] - b'0' } else { 0 }
-    }).collect();
-    let mut permille = i64::from(decimals[0]) * 100 + i64::from(decimals[1]) * 10 + i64::from(decimals[2]);
     if int_len == 1 {
-        permille = 1000;
-    } else if decimals[3] >= 5 {
-        permille += 1;
+        return Ratio::Permille(1000);
     }
+    // Thousandths: the first three decimals, plus one if the fourth is 5 or more. Decimal k+1
+    // is `digits[int_len + k]` (zero where that falls outside the digits).
+    let decimal = |k: i64| usize::try_from(int_len + k).ok().and_then(|i| digits.get(i)).map_or(0, |d| i64::from(d - b'0'));
+    let permille = decimal(0) * 100 + decimal(1) * 10 + decimal(2) + i64::from(decimal(3) >= 5);
     Ratio::Permille(permille)
 }
 
