@@ -245,6 +245,18 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// An offset as its log cell shows it. A cell is 15 units wide and holds three digits of its
+/// small type (four overlapped the next cell's), so from 1000 on it shows the last three:
+/// 1032 reads "032". The row's label and the details panel give offsets in full; the legend
+/// says so.
+pub fn cell_label(offset: i64) -> String {
+    if offset < 1000 {
+        offset.to_string()
+    } else {
+        format!("{:03}", offset % 1000)
+    }
+}
+
 /// How far along its path a message is at virtual time `t` (0 at sending, 1 on arrival).
 /// Only the message's own virtual times count, so pausing, stepping and seeking agree.
 pub fn progress(sent_ms: u64, arrive_ms: u64, t: f64) -> f64 {
@@ -280,6 +292,16 @@ mod tests {
                 assert!(!ra.overlaps(rb), "{a} {ra:?} overlaps {b} {rb:?}");
             }
         }
+    }
+
+    #[test]
+    fn cell_labels_are_at_most_three_characters() {
+        assert_eq!(cell_label(0), "0");
+        assert_eq!(cell_label(999), "999");
+        assert_eq!(cell_label(1000), "000");
+        assert_eq!(cell_label(1032), "032");
+        assert_eq!(cell_label(123_456), "456");
+        assert!((0..20_000).all(|o| cell_label(o).len() <= 3));
     }
 
     #[test]

@@ -11,13 +11,13 @@ use super::markup;
 use super::state::{Action, Selection};
 use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView, SimView};
 use crate::sim::NodeId;
-use crate::stage::{num, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+use crate::stage::{cell_label, num, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
 
 /// The message shapes, drawn once and reused by the legend (and matched by the canvas).
 const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"> <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" /> </pattern> </defs>"##;
 
 /// Every shape and line of the stage, with words: colour is never the only signal.
-const LEGEND: &str = r##"<figcaption class="legend"><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>produce</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>replica fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>consumer fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>group</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>metadata</span><span><span class="cell-key committed" aria-hidden="true"></span>committed (below the high watermark)</span><span><span class="cell-key uncommitted" aria-hidden="true"></span>not yet committed</span><span><span class="line-key lso-key" aria-hidden="true"></span>log start</span><span><span class="line-key hw-key" aria-hidden="true"></span>high watermark</span><span><span class="line-key leo-key" aria-hidden="true"></span>log end offset</span><span>★ leader · ○ follower · ⊘ out of ISR · ✕ offline</span></figcaption>"##;
+const LEGEND: &str = r##"<figcaption class="legend"><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>produce</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>replica fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>consumer fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>group</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>metadata</span><span><span class="cell-key committed" aria-hidden="true"></span>committed (below the high watermark)</span><span><span class="cell-key uncommitted" aria-hidden="true"></span>not yet committed</span><span><span class="line-key lso-key" aria-hidden="true"></span>log start</span><span><span class="line-key hw-key" aria-hidden="true"></span>high watermark</span><span><span class="line-key leo-key" aria-hidden="true"></span>log end offset</span><span>cells from offset 1000 on: its last three digits</span><span>★ leader · ○ follower · ⊘ out of ISR · ✕ offline</span></figcaption>"##;
 
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
@@ -163,15 +163,6 @@ struct ReplicaShapeProps {
     dispatch: Callback<Action>,
 }
 
-/// Offsets are drawn in small cells; five digits and more keep the last three.
-fn short_offset(o: i64) -> String {
-    if o < 10_000 {
-        o.to_string()
-    } else {
-        format!("…{:03}", o % 1000)
-    }
-}
-
 const CELL_X: f64 = 150.0;
 /// A cell is 15 wide with a gap of 2.
 const CELL_W: f64 = 17.0;
@@ -233,9 +224,9 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
                 let slot = LOG_CELLS - shown + i;
                 let x = CELL_X + slot as f64 * CELL_W + (CELL_W - 2.0) / 2.0;
                 if rec.offset < rep.high_watermark {
-                    html! { <text key={slot} class="cell committed" x={num(x)} y="14.5" text-anchor="middle">{ short_offset(rec.offset) }</text> }
+                    html! { <text key={slot} class="cell committed" x={num(x)} y="14.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
                 } else {
-                    html! { <text key={slot} class="cell uncommitted" x={num(x)} y="14.5" text-anchor="middle">{ short_offset(rec.offset) }</text> }
+                    html! { <text key={slot} class="cell uncommitted" x={num(x)} y="14.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
                 }
             }) }
             <line class="hw" x1={num(hw_x - 1.0)} x2={num(hw_x - 1.0)} y1="0" y2={num(ROW_H)} />
