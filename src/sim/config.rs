@@ -94,14 +94,18 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, AdminError> {
 
 enum Ratio {
     Permille(i64),
-    OutOfRange,
+    BelowZero,
+    AboveOne,
+    /// `NaN`: Kafka's range check lets it through (every comparison with NaN is false); the
+    /// simulator keeps thousandths and refuses it.
+    NaN,
     NotANumber,
 }
 
 /// A DOUBLE between 0 and 1 (`0.5`, `.05`, `1`, `5e-1`, `0.5d`, as Java's
 /// `Double.parseDouble` reads them) in thousandths, rounded half up. Decimal arithmetic on the
 /// digits instead of `str::parse::<f64>`, whose tables alone are 10 KB of the browser bundle.
-/// NaN and the infinities are out of range, as before.
+/// The infinities are out of range.
 fn parse_ratio_permille(value: &str) -> Ratio {
     let v = value.trim();
     let v = v.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(v);
@@ -109,8 +113,11 @@ fn parse_ratio_permille(value: &str) -> Ratio {
         Some(rest) => (true, rest),
         None => (false, v.strip_prefix('+').unwrap_or(v)),
     };
-    if ["nan", "inf", "infinity"].iter().any(|w| v.eq_ignore_ascii_case(w)) {
-        return Ratio::OutOfRange;
+    if v.eq_ignore_ascii_case("nan") {
+        return Ratio::NaN;
+    }
+    if v.eq_ignore_ascii_case("inf") || v.eq_ignore_ascii_case("infinity") {
+        return if negative { Ratio::BelowZero } else { Ratio::AboveOne };
     }
     let (mantissa, exponent) = match v.find(['e', 'E']) {
         Some(i) => match v[i + 1..].parse::<i32>() {
@@ -131,13 +138,13 @@ fn parse_ratio_permille(value: &str) -> Ratio {
         return Ratio::Permille(0);
     }
     if negative {
-        return Ratio::OutOfRange;
+        return Ratio::BelowZero;
     }
     let point = i64::from(exponent) - fraction.len() as i64;
     // Digits before the decimal point; more than one, or one above 1, is more than 1.
     let int_len = digits.len() as i64 + point;
     if int_len > 1 || int_len == 1 && (digits[0] != b'1' || digits[1..].iter().any(|&b| b != b'0')) {
-        return Ratio::OutOfRange;
+        return Ratio::AboveOne;
     }
     if int_len == 1 {
         return Ratio::Permille(1000);
@@ -167,7 +174,10 @@ impl TopicConfig {
             "min.cleanable.dirty.ratio" => {
                 self.min_cleanable_dirty_ratio_permille = match parse_ratio_permille(value) {
                     Ratio::Permille(p) => p,
-                    Ratio::OutOfRange => return Err(invalid(value, name, "Value must be between 0.0 and 1.0")),
+                    // LogConfig: `between(0, 1)`; ConfigDef.Range's messages.
+                    Ratio::BelowZero => return Err(invalid(value, name, "Value must be at least 0")),
+                    Ratio::AboveOne => return Err(invalid(value, name, "Value must be no more than 1")),
+                    Ratio::NaN => return Err(AdminError::InvalidConfig(format!("{name}=NaN: the simulator needs a number from 0 to 1 (Kafka would accept NaN and never clean)"))),
                     Ratio::NotANumber => return Err(invalid(value, name, "Not a number of type DOUBLE")),
                 };
             }
@@ -519,8 +529,14 @@ mod tests {
             let v = value.trim();
             let v = v.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(v);
             let v: f64 = v.parse().map_err(|_| "nan")?;
-            if !(0.0..=1.0).contains(&v) {
-                return Err("range");
+            if v < 0.0 {
+                return Err("below");
+            }
+            if v > 1.0 {
+                return Err("above");
+            }
+            if v.is_nan() {
+                return Err("NaN");
             }
             Ok((v * 1000.0).round() as i64)
         }
@@ -536,13 +552,12 @@ mod tests {
         for input in &inputs {
             let ours = match parse_ratio_permille(input) {
                 Ratio::Permille(p) => Ok(p),
-                Ratio::OutOfRange => Err("range"),
+                Ratio::BelowZero => Err("below"),
+                Ratio::AboveOne => Err("above"),
+                Ratio::NaN => Err("NaN"),
                 Ratio::NotANumber => Err("nan"),
             };
-            let want = match reference(input) {
-                Err("nan") if input.trim().eq_ignore_ascii_case("nan") => Err("range"),
-                other => other,
-            };
+            let want = reference(input);
             // f64 rounds 0.xxx5 either way depending on its binary neighbour; decimal is half up.
             let half = input.trim().trim_end_matches('0').ends_with('5') && input.trim().len() > 5;
             if half {
@@ -558,6 +573,16 @@ mod tests {
     #[test]
     fn validation_messages_are_kafkas() {
         let mut c = TopicConfig::default();
+        // ConfigDef.Range for `between(0, 1)`, and ConfigDef's DOUBLE parse error.
+        for (value, why) in [("-0.1", "Value must be at least 0"), ("1.5", "Value must be no more than 1"), ("half", "Not a number of type DOUBLE")] {
+            assert_eq!(
+                c.set("min.cleanable.dirty.ratio", value).unwrap_err().to_string(),
+                format!("Invalid value {value} for configuration min.cleanable.dirty.ratio: {why}")
+            );
+        }
+        let mut ratio = TopicConfig::default();
+        ratio.set("min.cleanable.dirty.ratio", "0.25").unwrap();
+        assert_eq!(ratio.min_cleanable_dirty_ratio_permille, 250);
         assert_eq!(
             c.set("min.insync.replicas", "0").unwrap_err().to_string(),
             "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"
