@@ -230,7 +230,7 @@ impl Sim {
         let next = self.queue.peek()?;
         Some(match &next.event {
             Event::Deliver(m) => format!("[{:>8}ms] {} {} -> {} arrives", next.time, m.payload.kind(), m.from, m.to),
-            Event::Timer { node, timer, .. } => format!("[{:>8}ms] {node}: timer {timer:?}", next.time),
+            Event::Timer { node, timer, .. } => format!("[{:>8}ms] {node}: {timer}", next.time),
         })
     }
 

@@ -37,6 +37,31 @@ pub enum Timer {
     ProcessingDone,
 }
 
+/// What a timer means, in Kafka's terms: the `step` verb shows the learner which setting or
+/// mechanism is behind the next event (never Rust's debug notation).
+impl std::fmt::Display for Timer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Timer::BrokerHeartbeat => f.write_str("heartbeat to the controller is due (broker.heartbeat.interval.ms)"),
+            Timer::IsrCheck => f.write_str("ISR check: followers behind for replica.lag.time.max.ms leave the ISR"),
+            Timer::FetcherWake { leader } => write!(f, "the replica fetcher for leader {leader} wakes (replica.fetch.backoff.ms)"),
+            Timer::FetchExpire { park_id } => write!(f, "fetch #{park_id} waited in purgatory for its max wait: answered with what there is"),
+            Timer::ProduceExpire { purgatory_id } => write!(f, "produce #{purgatory_id} (acks=all) timed out in purgatory waiting for the ISR"),
+            Timer::RetentionCheck => f.write_str("retention check (log.retention.check.interval.ms)"),
+            Timer::GroupJoin { group } => write!(f, "group {group}: the join phase ends (initial rebalance delay or rebalance timeout)"),
+            Timer::MemberSession { group, member } => write!(f, "group {group}: session check of {member} (session.timeout.ms)"),
+            Timer::SessionCheck { broker } => write!(f, "session check of broker {broker} (broker.session.timeout.ms)"),
+            Timer::ClientWake => f.write_str("the client wakes: linger.ms, a backoff or a metadata refresh is due"),
+            Timer::RequestTimeout { req_id } => write!(f, "request #{req_id} reached request.timeout.ms"),
+            Timer::Poll => f.write_str("the application calls poll()"),
+            Timer::RateTick => f.write_str("the application sends its next record"),
+            Timer::Heartbeat => f.write_str("heartbeat thread: heartbeat.interval.ms passed"),
+            Timer::AutoCommit => f.write_str("auto.commit.interval.ms passed: the consumer commits while it waits in poll()"),
+            Timer::ProcessingDone => f.write_str("the application finished processing its records"),
+        }
+    }
+}
+
 /// The context a handler runs in.
 pub struct Ctx<'a> {
     pub now: Millis,
@@ -67,5 +92,28 @@ impl Ctx<'_> {
 
     pub fn trace_hw(&mut self, tp: &TopicPartition, broker: BrokerId, high_watermark: i64) {
         self.trace(TraceEvent::HighWatermark { tp: tp.clone(), broker, high_watermark });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::Fault;
+
+    /// The `step` verb's descriptions of timers are words and Kafka settings: over a failover
+    /// run with a producer and a consumer group, no description is Rust's debug notation.
+    #[test]
+    fn timer_descriptions_are_words() {
+        let mut sim = crate::scenarios::failover_preset(7);
+        sim.apply(Fault::KillBroker(1)).expect("broker 1 is up");
+        let mut timers = 0;
+        for _ in 0..3_000 {
+            let Some(line) = sim.describe_next_event() else { break };
+            if !line.contains(" arrives") {
+                timers += 1;
+                assert!(!line.contains('{') && !line.contains("timer "), "a timer in debug notation: {line}");
+            }
+            sim.step();
+        }
+        assert!(timers > 100, "only {timers} timers fired");
     }
 }
