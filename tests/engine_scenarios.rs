@@ -44,6 +44,28 @@ fn topic_admin_errors_are_kafkas() {
     assert!(sim.brokers().all(|b| b.replicas.is_empty()), "deleted topic's replicas are removed");
 }
 
+/// The controller's bounds on one admin operation, at their edges: at most 10,000 partitions
+/// per CreateTopics (ReplicationControlManager.MAX_PARTITIONS_PER_BATCH) and at most 10,000
+/// metadata records (QuorumController.MAX_RECORDS_PER_USER_OP: a topic record, one per
+/// partition, one per config). Without them `--partitions 2147483647` ran out of memory.
+#[test]
+fn admin_operations_are_bounded_as_in_kraft() {
+    let mut sim = fast_sim(1, 1);
+    let text = |r: Result<(), AdminError>| r.unwrap_err().to_string();
+    assert_eq!(text(sim.create_topic("t", 10_001, 1, &[])), "Excessively large number of partitions per request.");
+    assert_eq!(text(sim.create_topic("t", 10_000, 1, &[])), "Unable to perform excessively large batch operation.");
+    assert_eq!(text(sim.create_topic("t", 9_999, 1, &cfg(&[("retention.ms", "1000")]))), "Unable to perform excessively large batch operation.");
+    sim.create_topic("t", 9_999, 1, &[]).unwrap();
+    sim.create_topic("u", 1, 1, &[]).unwrap();
+    assert_eq!(
+        text(sim.add_partitions("u", i32::MAX)),
+        "The server experienced an unexpected error when processing the request."
+    );
+    assert_eq!(text(sim.add_partitions("u", 10_002)), "The server experienced an unexpected error when processing the request.");
+    sim.add_partitions("u", 10_001).unwrap();
+    assert_eq!(sim.controller().topics["u"].partitions.len(), 10_001);
+}
+
 #[test]
 fn acks_all_is_refused_below_min_isr_and_the_hw_waits() {
     let mut sim = fast_sim(2, 3);

@@ -14,6 +14,11 @@ use super::placement::assign_replicas;
 use super::trace::{ElectionKind, TraceEvent};
 use super::types::{BrokerId, Millis, NodeId, TopicPartition};
 
+/// ReplicationControlManager.MAX_PARTITIONS_PER_BATCH: partitions one CreateTopics may ask for.
+pub const MAX_PARTITIONS_PER_BATCH: i32 = 10_000;
+/// QuorumController.MAX_RECORDS_PER_USER_OP: metadata records one admin operation may write.
+pub const MAX_RECORDS_PER_USER_OP: usize = 10_000;
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct BrokerRegistration {
     pub incarnation: u32,
@@ -120,7 +125,11 @@ impl Controller {
         partitions: i32,
         replication_factor: i32,
         config: TopicConfig,
+        config_records: usize,
     ) -> Result<(), AdminError> {
+        if partitions > MAX_PARTITIONS_PER_BATCH {
+            return Err(AdminError::ExcessivePartitionsPerRequest);
+        }
         validate_topic_name(name)?;
         if self.topics.contains_key(name) {
             return Err(AdminError::TopicExists(name.to_string()));
@@ -137,6 +146,10 @@ impl Controller {
         }
         if replication_factor as usize > usable.len() {
             return Err(AdminError::ReplicationFactorTooLarge { rf: replication_factor, brokers: usable.len() });
+        }
+        // One TopicRecord, a PartitionRecord per partition and a ConfigRecord per config.
+        if 1 + partitions as usize + config_records > MAX_RECORDS_PER_USER_OP {
+            return Err(AdminError::ExcessiveBatch);
         }
         let n = usable.len();
         // Kafka draws the start index and the follower shift at random; so do we, seeded.
@@ -202,6 +215,10 @@ impl Controller {
         }
         if rf as usize > usable.len() {
             return Err(AdminError::ReplicationFactorTooLarge { rf, brokers: usable.len() });
+        }
+        // A PartitionRecord per new partition, into a list bounded by MAX_RECORDS_PER_USER_OP.
+        if (total - old) as usize > MAX_RECORDS_PER_USER_OP {
+            return Err(AdminError::UnknownServerError);
         }
         let n = usable.len();
         let start_index = ctx.rng.next_u32() as usize % n;
@@ -610,11 +627,11 @@ impl Controller {
                 if internal && !self.topics.contains_key(&topic) {
                     let mut config = TopicConfig::default();
                     let _ = config.set("cleanup.policy", "compact");
-                    let _ = self.create_topic(ctx, &topic, partitions, rf, config);
+                    let _ = self.create_topic(ctx, &topic, partitions, rf, config, 0);
                     return;
                 }
                 if !self.topics.contains_key(&topic) {
-                    let _ = self.create_topic(ctx, &topic, partitions, rf, TopicConfig::default());
+                    let _ = self.create_topic(ctx, &topic, partitions, rf, TopicConfig::default(), 0);
                 }
             }
             _ => {}

@@ -417,11 +417,17 @@ impl Sim {
     // ---- Admin operations ----
 
     pub fn create_topic(&mut self, name: &str, partitions: i32, replication_factor: i32, configs: &[(String, String)]) -> Result<(), AdminError> {
+        // The partition count is checked before anything else in the request (Kafka's
+        // validateTotalNumberOfPartitions runs first), configs next.
+        if partitions > super::controller::MAX_PARTITIONS_PER_BATCH {
+            return Err(AdminError::ExcessivePartitionsPerRequest);
+        }
         let mut config = TopicConfig::default();
         for (k, v) in configs {
             config.set(k, v)?;
         }
-        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.create_topic(ctx, name, partitions, replication_factor, config))
+        let config_records = configs.len();
+        self.with_node(NodeId::Controller, |sim, ctx| sim.controller.create_topic(ctx, name, partitions, replication_factor, config, config_records))
     }
 
     pub fn delete_topic(&mut self, name: &str) -> Result<(), AdminError> {

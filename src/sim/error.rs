@@ -133,6 +133,21 @@ pub enum AdminError {
     InvalidReplicationFactor,
     #[error("The partitions must be greater than 0")]
     InvalidPartitions,
+    /// More than 10,000 partitions in one CreateTopics request: ReplicationControlManager's
+    /// `validateTotalNumberOfPartitions` (MAX_PARTITIONS_PER_BATCH = 10000) throws
+    /// PolicyViolationException, because larger batches ran the controller out of memory.
+    #[error("Excessively large number of partitions per request.")]
+    ExcessivePartitionsPerRequest,
+    /// A create whose metadata records (the topic, one per partition, one per config) pass
+    /// QuorumController.MAX_RECORDS_PER_USER_OP (10,000): its BoundedList throws, and
+    /// EventHandlerExceptionInfo turns that into this PolicyViolationException.
+    #[error("Unable to perform excessively large batch operation.")]
+    ExcessiveBatch,
+    /// The same overflow in CreatePartitions, where ReplicationControlManager.createPartitions
+    /// catches any Exception into ApiError.fromThrowable: UNKNOWN_SERVER_ERROR, whose message
+    /// the client fills with the error code's default text.
+    #[error("The server experienced an unexpected error when processing the request.")]
+    UnknownServerError,
     #[error("The topic {topic} currently has {old} partition(s); {new} would not be an increase.")]
     PartitionDecrease { topic: String, old: i32, new: i32 },
     #[error("Topic already has {0} partition(s).")]
