@@ -28,6 +28,8 @@ pub struct BrokerBox {
     pub rect: Rect,
     /// The user topics' replicas, one row each, in the order of the broker's view.
     pub rows: Vec<(TopicPartition, f64)>,
+    /// Past `MAX_ROWS`, the rest of the user replicas are counted on one row: its y and count.
+    pub more_row: Option<(f64, usize)>,
     /// Internal topics' replicas are summarised on one row (this is its y), if any.
     pub internal_row: Option<f64>,
 }
@@ -62,6 +64,10 @@ pub const GROUP_HEADER_H: f64 = 46.0;
 const GAP: f64 = 18.0;
 /// Records drawn per replica row; older ones are counted.
 pub const LOG_CELLS: usize = 8;
+/// Replica rows drawn per broker; the rest are counted on one row. A learner may create
+/// 10,000 partitions (Kafka's bound per request): the stage stays a picture, and the page
+/// stays responsive, while `kafka-topics.sh --describe` still lists every one.
+pub const MAX_ROWS: usize = 16;
 
 /// Below this page width the stage is one column: producers, brokers, then groups.
 pub const NARROW_PX: f64 = 720.0;
@@ -87,8 +93,9 @@ impl Layout {
             .iter()
             .map(|b| {
                 let user = b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).count();
+                let shown = user.min(MAX_ROWS) + (user > MAX_ROWS) as usize;
                 let internal = b.replicas.iter().any(|r| r.tp.topic.starts_with("__"));
-                HEADER_H + (user + internal as usize).max(1) as f64 * ROW_H + 8.0
+                HEADER_H + (shown + internal as usize).max(1) as f64 * ROW_H + 8.0
             })
             .collect();
         let grid_w = cols as f64 * BROKER_W + (cols as f64 - 1.0) * GAP;
@@ -118,12 +125,20 @@ impl Layout {
             row_tops[r + 1] = row_tops[r + 1].max(top + heights[i] + GAP);
             let mut y = rect.y + HEADER_H;
             let mut rows = Vec::new();
+            let mut user = 0;
             for rep in b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")) {
-                rows.push((rep.tp.clone(), y));
-                y += ROW_H;
+                user += 1;
+                if rows.len() < MAX_ROWS {
+                    rows.push((rep.tp.clone(), y));
+                    y += ROW_H;
+                }
             }
+            let more_row = (user > rows.len()).then(|| {
+                y += ROW_H;
+                (y - ROW_H, user - rows.len())
+            });
             let internal_row = b.replicas.iter().any(|r| r.tp.topic.starts_with("__")).then_some(y);
-            brokers.push(BrokerBox { id: b.id, rect, rows, internal_row });
+            brokers.push(BrokerBox { id: b.id, rect, rows, more_row, internal_row });
         }
         let grid_bottom = row_tops.last().copied().unwrap_or(grid_top).max(grid_top + GAP);
 
@@ -341,6 +356,22 @@ mod tests {
         assert!(["search", "audit", "archive"].iter().all(|g| v.groups.iter().any(|vg| &*vg.id == *g)));
         assert_eq!(l.producers.len(), 16);
         assert_eq!(l.consumers.len(), 12);
+    }
+
+    /// 300 partitions on 3 brokers: each broker draws MAX_ROWS rows and counts the rest on
+    /// one more row, so its box keeps a fixed height.
+    #[test]
+    fn many_partitions_are_counted_not_drawn() {
+        let (l, v) = layout_of("empty", false, &["kafka-topics.sh --bootstrap-server localhost:9092 --create --topic big --partitions 300 --replication-factor 2", "tick 2s"]);
+        assert_no_overlap(&l);
+        for b in &l.brokers {
+            let replicas = v.brokers.iter().find(|x| x.id == b.id).map_or(0, |x| x.replicas.iter().filter(|r| &*r.tp.topic == "big").count());
+            assert_eq!(b.rows.len(), MAX_ROWS);
+            assert_eq!(b.more_row.map(|(_, n)| n), Some(replicas - MAX_ROWS), "broker {}", b.id);
+            assert!(b.rect.h <= HEADER_H + (MAX_ROWS + 2) as f64 * ROW_H + 8.0);
+        }
+        let (small, _) = layout_of("failover", false, &[]);
+        assert!(small.brokers.iter().all(|b| b.more_row.is_none()));
     }
 
     #[test]

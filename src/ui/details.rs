@@ -41,6 +41,18 @@ fn table(class: &'static str, caption: String, columns: &[&'static str], rows: V
     }
 }
 
+/// Rows of the broker's replica table: thousands of partitions would make every step re-render
+/// a page-long table; the caption says how many there are and where to see them all.
+const MAX_TABLE_ROWS: usize = 100;
+
+fn replicas_caption(n: usize) -> String {
+    if n > MAX_TABLE_ROWS {
+        format!("Replicas on this broker: the first {MAX_TABLE_ROWS} of {n} (kafka-topics.sh --describe lists them all)")
+    } else {
+        "Replicas on this broker".to_string()
+    }
+}
+
 fn role(online: bool, is_leader: bool) -> &'static str {
     if !online {
         "✕ offline"
@@ -71,8 +83,8 @@ pub fn details(props: &DetailsProps) -> Html {
                 <>
                     <h2>{ format!("Broker {id}") }</h2>
                     <p>{ format!("State: {}{}{}.", b.state, if b.fenced && b.up { ", fenced by the controller" } else { "" }, if b.paused { ", paused (handles nothing)" } else { "" }) }</p>
-                    { table("replicas", "Replicas on this broker".into(), &["Partition", "Role", "Epoch", "Log start", "HW", "LEO", "ISR"],
-                        b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).map(|r| (r.tp.to_string(), vec![
+                    { table("replicas", replicas_caption(b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).count()), &["Partition", "Role", "Epoch", "Log start", "HW", "LEO", "ISR"],
+                        b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).take(MAX_TABLE_ROWS).map(|r| (r.tp.to_string(), vec![
                             r.tp.to_string(), role(r.online, r.is_leader).into(), r.leader_epoch.to_string(), r.log_start_offset.to_string(),
                             r.high_watermark.to_string(), r.log_end_offset.to_string(), if r.in_isr { "✓ in" } else { "⊘ out" }.into(),
                         ])).collect()) }

@@ -79,7 +79,7 @@ pub fn stage(props: &StageProps) -> Html {
                 </g>
                 { for v.brokers.iter().filter_map(|b| l.broker(b.id).map(|bx| {
                     let sel = matches!(&selected, Some(Selection::Broker(x)) if *x == b.id);
-                    html! { <BrokerShape key={b.id} broker={b.clone()} rect={bx.rect} rows={bx.rows.iter().map(|(_, y)| *y).collect::<Vec<f64>>()} internal_row={bx.internal_row} selected={sel} selected_partition={match &selected { Some(Selection::Partition(tp)) => Some(tp.to_string()), _ => None }} dispatch={props.dispatch.clone()} /> }
+                    html! { <BrokerShape key={b.id} broker={b.clone()} rect={bx.rect} rows={bx.rows.iter().map(|(_, y)| *y).collect::<Vec<f64>>()} more_row={bx.more_row} internal_row={bx.internal_row} selected={sel} selected_partition={match &selected { Some(Selection::Partition(tp)) => Some(tp.to_string()), _ => None }} dispatch={props.dispatch.clone()} /> }
                 })) }
                 { for l.producers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
                     let sel = matches!(&selected, Some(Selection::Client(x)) if *x == c.id);
@@ -110,6 +110,7 @@ struct BrokerShapeProps {
     broker: BrokerView,
     rect: Rect,
     rows: Vec<f64>,
+    more_row: Option<(f64, usize)>,
     internal_row: Option<f64>,
     selected: bool,
     selected_partition: Option<String>,
@@ -148,6 +149,9 @@ fn broker_shape(props: &BrokerShapeProps) -> Html {
                 let sel = props.selected_partition.as_deref() == Some(rep.tp.to_string().as_str());
                 html! { <ReplicaShape key={rep.tp.to_string()} replica={(*rep).clone()} y={*y - r.y} selected={sel} dispatch={props.dispatch.clone()} /> }
             }) }
+            if let Some((y, n)) = props.more_row {
+                <text class="internal more" x="10" y={num(y - r.y + 15.0)} data-testid={format!("broker-{}-more", b.id)}>{ format!("+{n} more partitions (kafka-topics.sh --describe)") }</text>
+            }
             if let Some(y) = props.internal_row {
                 <text class="internal" x="10" y={num(y - r.y + 15.0)}>{ format!("__consumer_offsets: {internal} replicas, {internal_leads} led here") }</text>
             }
