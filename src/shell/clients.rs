@@ -74,11 +74,13 @@ pub fn begin_console_producer(shell: &mut Shell, args: &[String]) -> Result<Prod
     // ConsoleProducer's own defaults: linger.ms from --timeout (1000), acks from
     // --request-required-acks (-1); --producer-property wins over both.
     let mut config = ProducerConfig { linger_ms: 1_000, ..ProducerConfig::default() };
+    // The options become the producer's configs, validated as KafkaProducer validates them
+    // (a negative linger.ms or batch.size is a ConfigException, not a silent 0).
     if let Some(t) = p.int("timeout")? {
-        config.linger_ms = t.max(0) as u64;
+        config.set("linger.ms", &t.to_string())?;
     }
     if let Some(b) = p.int("batch-size")? {
-        config.batch_size = b.max(0) as usize;
+        config.set("batch.size", &b.to_string())?;
     }
     if p.has("sync") {
         config.linger_ms = 0;
@@ -273,8 +275,11 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
             _ => return Err(ShellError::new(format!("The provided offset value '{v}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."))),
         },
     };
-    let max_messages = p.int("max-messages")?;
-    let timeout_ms = p.int("timeout-ms")?;
+    // ConsoleConsumer.process loops `while (messageCount < maxMessages || maxMessages == -1)`:
+    // -1 (its default) is no limit, any other negative reads nothing. A negative --timeout-ms
+    // is no timeout (`timeoutMs >= 0 ? timeoutMs : Long.MAX_VALUE`, ConsoleConsumer.run).
+    let max_messages = p.int("max-messages")?.filter(|m| *m != -1);
+    let timeout_ms = p.int("timeout-ms")?.filter(|t| *t >= 0);
     match p.get("isolation-level") {
         None | Some("read_uncommitted") | Some("read_committed") => {}
         Some(other) => {
@@ -325,7 +330,7 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
         shell.sim.seek(id, &partitions[0], offset)?;
     }
     // A group member first has to join (initial rebalance delay included).
-    let idle_limit = timeout_ms.map(|t| t.max(0) as u64).unwrap_or(if p.has("group") { IDLE_STOP_MS + 4_000 } else { IDLE_STOP_MS });
+    let idle_limit = timeout_ms.map(|t| t as u64).unwrap_or(if p.has("group") { IDLE_STOP_MS + 4_000 } else { IDLE_STOP_MS });
     let mut seen = 0usize;
     let mut last_progress = shell.sim.now();
     let mut timed_out = false;

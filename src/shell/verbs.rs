@@ -232,7 +232,11 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
             if !(1..=9).contains(&brokers) {
                 return Err(ShellError::new("--brokers takes 1 to 9"));
             }
-            let seed = p.int("seed")?.unwrap_or(1).max(0) as u64;
+            // Seeds are u64, as the simulation's; a negative one was clamped to 0 before.
+            let seed = match p.get("seed") {
+                None => 1,
+                Some(v) => v.trim().parse::<u64>().map_err(|_| ShellError::new(format!("--seed takes a whole number from 0 to {}, not '{v}'", u64::MAX)))?,
+            };
             *shell = Shell::with_cluster(seed, brokers as i32, ClusterConfig::default());
             Ok(format!("A new cluster: {brokers} broker(s), seed {seed}.\n"))
         }
@@ -323,8 +327,16 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         None => Vec::new(),
         Some(k) => parse_keys(k)?,
     };
-    let remaining = p.int("count")?.map(|n| n.max(0) as u64);
-    let value_bytes = p.int("value-bytes")?.unwrap_or(0).clamp(0, 1_000_000) as usize;
+    // Out-of-range numbers are refused, not clamped: a learner must see what ran.
+    let remaining = match p.int("count")? {
+        Some(n) if n < 0 => return Err(ShellError::new(format!("--count takes how many records to send (0 or more), not {n}"))),
+        n => n.map(|n| n as u64),
+    };
+    // Up to 1 MB, under the broker's message.max.bytes (1048588), so a record always fits.
+    let value_bytes = match p.int("value-bytes")?.unwrap_or(0) {
+        n @ 0..=1_000_000 => n as usize,
+        n => return Err(ShellError::new(format!("--value-bytes takes 0 to 1000000, not {n}"))),
+    };
     let mut config = ProducerConfig::default();
     for kv in p.all("producer-property") {
         let (k, v) = kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid producer-property '{kv}': expected key=value")))?;
