@@ -164,8 +164,8 @@ fn parse_configs(p: &Parsed) -> Result<Vec<(String, String)>, ShellError> {
 }
 
 fn create(shell: &mut Shell, p: &Parsed, topic: &str) -> Result<String, ShellError> {
-    let partitions = p.int("partitions")?.unwrap_or(shell.sim.cluster_config().num_partitions as i64);
-    let rf = p.int("replication-factor")?.unwrap_or(shell.sim.cluster_config().default_replication_factor as i64);
+    let partitions = p.int32("partitions")?.unwrap_or(shell.sim.cluster_config().num_partitions);
+    let rf = p.int32("replication-factor")?.unwrap_or(shell.sim.cluster_config().default_replication_factor);
     // Client-side checks (TopicCommand.java:469-474).
     if !(1..=32767).contains(&rf) {
         return Err(command_error("The replication factor must be between 1 and 32767 inclusive"));
@@ -178,7 +178,7 @@ fn create(shell: &mut Shell, p: &Parsed, topic: &str) -> Result<String, ShellErr
     if topic.contains('.') || topic.contains('_') {
         out.push_str("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.\n");
     }
-    match shell.sim.create_topic(topic, partitions.min(i32::MAX as i64) as i32, rf as i32, &configs) {
+    match shell.sim.create_topic(topic, partitions, rf, &configs) {
         Ok(()) => {
             out.push_str(&format!("Created topic {topic}.\n"));
             Ok(out)
@@ -198,10 +198,10 @@ fn alter(shell: &mut Shell, p: &Parsed, topic: &str) -> Result<String, ShellErro
     if !p.all("config").is_empty() {
         return Err(command_error("Option \"[config]\" can't be used with option \"[alter]\": use kafka-configs.sh --alter --entity-type topics --add-config"));
     }
-    let Some(n) = p.int("partitions")? else {
+    let Some(n) = p.int32("partitions")? else {
         return Err(command_error("--partitions is required to alter a topic"));
     };
-    shell.sim.add_partitions(topic, n.clamp(i32::MIN as i64, i32::MAX as i64) as i32).map_err(command_error)?;
+    shell.sim.add_partitions(topic, n).map_err(command_error)?;
     Ok(String::new())
 }
 
