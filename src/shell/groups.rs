@@ -324,8 +324,15 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
                 })?;
                 shell.sim.offset_for_timestamp(tp, ts).unwrap_or(latest)
             };
-            // Out-of-range targets are clamped to the log, as Kafka does (with a warning).
-            new.push((tp.clone(), target.clamp(earliest, latest)));
+            // Out-of-range targets are clamped to the log, with the warning Kafka logs
+            // (ConsumerGroupCommand.checkOffsetsRange), before the table as on a terminal.
+            let clamped = target.clamp(earliest, latest);
+            if target > latest {
+                out.push_str(&format!("WARN New offset ({target}) is higher than latest offset for topic partition {tp}. Value will be set to {latest} (org.apache.kafka.tools.consumer.group.ConsumerGroupCommand)\n"));
+            } else if target < earliest {
+                out.push_str(&format!("WARN New offset ({target}) is lower than earliest offset for topic partition {tp}. Value will be set to {earliest} (org.apache.kafka.tools.consumer.group.ConsumerGroupCommand)\n"));
+            }
+            new.push((tp.clone(), clamped));
         }
         if execute {
             shell.sim.reset_group_offsets(g, new.clone())?;
