@@ -292,6 +292,12 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
                 Some(l) => {
                     for x in l.split(',') {
                         let n: i32 = x.trim().parse().map_err(|_| ShellError::new(format!("Invalid partition '{x}' in --topic {t}: write topic:0,1")))?;
+                        // A partition the topic does not have: the broker answers the offset
+                        // lookup (and a commit) with UNKNOWN_TOPIC_OR_PARTITION; no offset is
+                        // stored for it.
+                        if n < 0 || n as usize >= info.partitions.len() {
+                            return Err(ShellError::new(format!("Error: Executing consumer group command failed due to org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition. ({name}-{n})")));
+                        }
                         partitions.push(TopicPartition::new(name, n));
                     }
                 }
