@@ -1,0 +1,79 @@
+//! Why a step matters, in a sentence, for the narration panel. The trace line says what
+//! happened; this says why Kafka does it, for the events a learner is meant to notice
+//! (failover, elections, truncation, rebalances). The trace itself (and its hash) is unchanged.
+use crate::sim::error::KafkaError;
+use crate::sim::trace::{ElectionKind, TraceEvent};
+
+/// The reason behind `e`, if it is one of the events the stage teaches.
+pub fn why(e: &TraceEvent) -> Option<&'static str> {
+    use TraceEvent::*;
+    Some(match e {
+        BrokerKilled { .. } => "it died without a word: the controller notices only when its heartbeats stop",
+        BrokerShutdownRequested { .. } => "a clean shutdown: the controller moves its leaderships away before it stops",
+        BrokerFenced { .. } => "no heartbeat within broker.session.timeout.ms: it leaves every ISR and loses its leaderships",
+        BrokerUnfenced { .. } => "it heartbeats again and has caught up with the cluster metadata; it rejoins an ISR once its replica catches up",
+        // Epoch 0 is the topic's creation: every partition gets its first leader.
+        LeaderElected { leader_epoch: 0, .. } => return None,
+        LeaderElected { leader: None, .. } => "no ISR member is alive: the partition takes no writes until one comes back",
+        LeaderElected { kind: ElectionKind::Clean, .. } => {
+            "the new leader comes from the ISR, so no committed record is lost; the higher epoch fences the old leader"
+        }
+        LeaderElected { kind: ElectionKind::Unclean, .. } => {
+            "no ISR member was alive and unclean.leader.election.enable let an out-of-sync replica lead: what it never copied is lost"
+        }
+        LeaderElected { kind: ElectionKind::Preferred, .. } => "leadership goes back to the first replica in the list, which spreads leaders over the brokers",
+        LeaderElected { kind: ElectionKind::ControlledShutdown, .. } => "the controller moved leadership off a broker that is shutting down cleanly",
+        Truncated { lost_committed: 0, .. } => "its log diverged from the new leader's after the epoch change, so it drops the extra records and fetches again",
+        Truncated { .. } => "records a previous leader had acknowledged are gone: an unclean election lost them",
+        ProduceRejected { error: KafkaError::NotEnoughReplicas, .. } => "acks=all needs min.insync.replicas replicas in the ISR, and fewer are left",
+        GroupStateChanged { state, .. } => match state.as_str() {
+            "PreparingRebalance" => "every member must send JoinGroup again before partitions are handed out",
+            "CompletingRebalance" => "the group leader computes the assignment and sends it back with SyncGroup",
+            "Stable" => "the coordinator hands each member its partitions in the SyncGroup response",
+            _ => return None,
+        },
+        GroupLoaded { .. } => "the __consumer_offsets partition holding this group has a new leader, which is the group's coordinator",
+        _ => return None,
+    })
+}
+
+/// The narration line for `e`: the trace line, then the reason when there is one.
+pub fn line(e: &TraceEvent, trace_line: String) -> String {
+    match why(e) {
+        Some(reason) => format!("{trace_line} \u{2014} {reason}."),
+        None => trace_line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Fault, TopicPartition};
+
+    /// Over a failover (the leader of orders-0 killed, later restarted), the events a learner
+    /// must notice come with their reason, and the topic's creation does not.
+    #[test]
+    fn failover_steps_say_why() {
+        let mut sim = crate::scenarios::failover_preset(3);
+        let created = sim.trace().since(0).filter(|t| why(&t.event).is_some()).count();
+        let leader = sim.controller().partition(&TopicPartition::new("orders", 0)).and_then(|p| p.leader).expect("a leader");
+        let from = sim.trace().len();
+        sim.apply(Fault::KillBroker(leader)).expect("up");
+        sim.run_for(15_000);
+        let lines: Vec<String> = sim.trace().since(from).map(|t| line(&t.event, t.to_string())).collect();
+        let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
+        assert!(has("it died without a word"), "{lines:#?}");
+        assert!(has("no heartbeat within broker.session.timeout.ms"), "{lines:#?}");
+        assert!(has("clean election") && has("no committed record is lost"), "{lines:#?}");
+        assert!(lines.iter().filter(|l| l.contains(" \u{2014} ") && l.ends_with('.')).count() >= 3);
+        // Before the kill: the group's rebalances are explained, the topic's first leaders are not.
+        assert!(created > 0 && created < 10, "{created} explained events at creation");
+    }
+
+    #[test]
+    fn only_taught_events_have_reasons() {
+        assert!(why(&TraceEvent::NetworkHealed).is_none());
+        let unclean = TraceEvent::Truncated { tp: TopicPartition::new("t", 0), broker: 1, from: 9, to: 5, lost_committed: 2 };
+        assert!(why(&unclean).expect("explained").contains("unclean election"));
+    }
+}
