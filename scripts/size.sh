@@ -17,3 +17,14 @@ for kind in wasm js css; do
   printf '%-5s %9d bytes raw %9d bytes gzip\n' "$kind" "$raw" "$gz"
 done
 printf 'total %9s           %9d bytes gzip (%d KB)\n' "" "$total" "$((total / 1024))"
+# The same files as a CDN would serve them to today's browsers (Content-Encoding: br), for
+# comparison; the budget is gzip.
+node -e '
+const fs = require("fs"), z = require("zlib");
+let total = 0;
+for (const f of fs.readdirSync("dist")) {
+  if (!/\.(wasm|js|css)$/.test(f)) continue;
+  const d = fs.readFileSync("dist/" + f);
+  total += z.brotliCompressSync(d, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11, [z.constants.BROTLI_PARAM_SIZE_HINT]: d.length } }).length;
+}
+console.log(`brotli ${String(total).padStart(9)}           (${Math.floor(total / 1024)} KB, quality 11)`);'
