@@ -1,18 +1,10 @@
 // End to end: the release build mounts, routes, and the sandbox drives the real engine.
-import { test, before, after, afterEach } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshotOnFailure } from './harness.mjs';
+import { useBrowser, openPage, screenshotOnFailure } from './harness.mjs';
 
-let server, url, browser, current;
-
-before(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser();
+let current;
 afterEach(async (t) => {
   if (current && t.passed === false) await screenshotOnFailure(t, current.page);
   await current?.page.close();
@@ -23,29 +15,29 @@ const now = (page) => page.getByTestId('clock').getAttribute('data-now');
 const timelineLabel = (page) => page.locator('.timeline label').textContent();
 
 async function openSandbox(page, query = 'preset=failover') {
-  await page.goto(url + '#/sandbox?' + query);
+  await page.goto(env.url + '#/sandbox?' + query);
   await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
 }
 
 test('home page mounts without console errors', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
-  await page.goto(url);
+  await page.goto(env.url);
   await page.getByRole('heading', { name: 'Fly a Kafka cluster' }).waitFor();
   assert.ok(await page.getByRole('heading', { name: 'The course' }).isVisible());
   assert.deepEqual(errors, []);
 });
 
 test('an unknown lesson says so', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
-  await page.goto(url + '#/lesson/no-such-lesson');
+  await page.goto(env.url + '#/lesson/no-such-lesson');
   await page.getByText('There is no lesson called').waitFor();
   assert.deepEqual(errors, []);
 });
 
 test('sandbox: the stage draws the cluster; killing a broker from its details fences it and moves leadership', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
   await openSandbox(page);
   assert.equal(await page.locator('svg[data-testid=stage] g.broker').count(), 3);
@@ -66,7 +58,7 @@ test('sandbox: the stage draws the cluster; killing a broker from its details fe
 });
 
 test('works at 360 px wide', async () => {
-  current = await openPage(browser, { viewport: { width: 360, height: 740 } });
+  current = await openPage(env.browser, { viewport: { width: 360, height: 740 } });
   const { page, errors } = current;
   await openSandbox(page, 'preset=order-service');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -77,7 +69,7 @@ test('works at 360 px wide', async () => {
 });
 
 test('dark theme follows the system', async () => {
-  current = await openPage(browser, { colorScheme: 'dark' });
+  current = await openPage(env.browser, { colorScheme: 'dark' });
   const { page, errors } = current;
   await openSandbox(page);
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -87,9 +79,9 @@ test('dark theme follows the system', async () => {
 });
 
 test('the glossary states the simplifications', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
-  await page.goto(url);
+  await page.goto(env.url);
   await page.getByRole('link', { name: 'Glossary' }).click();
   await page.getByRole('heading', { name: 'Where the simulator simplifies' }).waitFor();
   assert.ok(await page.getByText('High watermark (HW)').isVisible());
@@ -97,7 +89,7 @@ test('the glossary states the simplifications', async () => {
 });
 
 test('console: Kafka commands, errors, tab completion and the interactive producer', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
   await openSandbox(page);
   const input = page.getByTestId('console-input');
@@ -150,7 +142,7 @@ test('console: Kafka commands, errors, tab completion and the interactive produc
 });
 
 test('keyboard only: step, step back, play, pause, select a broker and the shortcut list', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
   await openSandbox(page);
   const t0 = await now(page);
@@ -194,7 +186,7 @@ test('keyboard only: step, step back, play, pause, select a broker and the short
 });
 
 test('a shared link reopens the same moment', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
   await openSandbox(page);
   const input = page.getByTestId('console-input');
@@ -208,7 +200,7 @@ test('a shared link reopens the same moment', async () => {
   await page.getByTestId('share').click();
   const link = await page.getByTestId('share-link').inputValue();
   assert.match(link, /#\/sandbox\?preset=failover&seed=\d+&tape=[-_A-Za-z0-9]+&at=\d+&sum=[0-9a-f]{8}$/);
-  const other = await openPage(browser);
+  const other = await openPage(env.browser);
   try {
     await other.page.goto(link);
     await other.page.locator('svg[data-testid=stage] g.broker').first().waitFor();
@@ -223,7 +215,7 @@ test('a shared link reopens the same moment', async () => {
 });
 
 test('a tampered link opens a clean sandbox with a notice', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
   await openSandbox(page);
   await page.getByTestId('console-input').fill('kill broker 1');
@@ -232,7 +224,7 @@ test('a tampered link opens a clean sandbox with a notice', async () => {
   const link = await page.getByTestId('share-link').inputValue();
   // Change one character of the tape: the checksum no longer matches.
   const tampered = link.replace(/tape=(.)/, (_, c) => `tape=${c === 'A' ? 'B' : 'A'}`);
-  for (const bad of [tampered, url + '#/sandbox?preset=failover&seed=1&tape=%%%&sum=zz', url + '#/sandbox?preset=nope']) {
+  for (const bad of [tampered, env.url + '#/sandbox?preset=failover&seed=1&tape=%%%&sum=zz', env.url + '#/sandbox?preset=nope']) {
     await page.goto('about:blank');
     await page.goto(bad);
     await page.getByTestId('notice').waitFor();
@@ -243,9 +235,9 @@ test('a tampered link opens a clean sandbox with a notice', async () => {
 });
 
 test('a panic shows a recoverable error screen', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
-  await page.goto(url + '#/crash-test');
+  await page.goto(env.url + '#/crash-test');
   const screen = page.getByTestId('crash-screen');
   await screen.waitFor();
   assert.match(await screen.textContent(), /seed 42/);
@@ -312,10 +304,10 @@ async function lowContrast(page) {
 
 for (const colorScheme of ['light', 'dark']) {
   test(`text contrast is at least 4.5:1 (${colorScheme})`, async () => {
-    current = await openPage(browser, { colorScheme });
+    current = await openPage(env.browser, { colorScheme });
     const { page, errors } = current;
     const bad = [];
-    await page.goto(url);
+    await page.goto(env.url);
     await page.getByRole('heading', { name: 'The course' }).waitFor();
     bad.push(...(await lowContrast(page)).map((b) => `home: ${b}`));
     await openSandbox(page);
@@ -324,7 +316,7 @@ for (const colorScheme of ['light', 'dark']) {
     for (let i = 0; i < 8; i++) await page.getByTestId('run-1s').click();
     await page.getByTestId('broker-2').getByRole('button').first().click({ position: { x: 40, y: 12 } });
     bad.push(...(await lowContrast(page)).map((b) => `sandbox: ${b}`));
-    await page.goto(url + '#/glossary');
+    await page.goto(env.url + '#/glossary');
     await page.getByRole('heading', { name: 'Where the simulator simplifies' }).waitFor();
     bad.push(...(await lowContrast(page)).map((b) => `glossary: ${b}`));
     assert.deepEqual([...new Set(bad)], []);
@@ -333,7 +325,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 test('messages fly on the canvas while playing, and none are drawn once paused on a quiet moment', async () => {
-  current = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  current = await openPage(env.browser, { viewport: { width: 1280, height: 900 } });
   const { page, errors } = current;
   await openSandbox(page, 'preset=stress');
   const flights = page.getByTestId('flights');
@@ -355,7 +347,7 @@ test('messages fly on the canvas while playing, and none are drawn once paused o
 });
 
 test('a group box shows how it rebalances: eager with range, cooperative with cooperative-sticky', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
   await openSandbox(page, 'preset=clickstream');
   // Kafka's default strategy is [range, cooperative-sticky]: the group agrees on range.
@@ -378,7 +370,7 @@ test('a group box shows how it rebalances: eager with range, cooperative with co
 // canvas takes the new messages on the frame after the render).
 for (const reducedMotion of ['reduce', 'no-preference']) {
   test(`reduced motion honoured: messages ${reducedMotion === 'reduce' ? 'jump between steps' : 'move between steps'} (${reducedMotion})`, async () => {
-    current = await openPage(browser, { viewport: { width: 1280, height: 900 }, reducedMotion });
+    current = await openPage(env.browser, { viewport: { width: 1280, height: 900 }, reducedMotion });
     const { page, errors } = current;
     await openSandbox(page, 'preset=failover');
     await page.getByTestId('play').click();
@@ -423,7 +415,7 @@ for (const reducedMotion of ['reduce', 'no-preference']) {
 }
 
 test('thousands of partitions: each broker draws 16 rows and counts the rest; steps stay quick', async () => {
-  current = await openPage(browser);
+  current = await openPage(env.browser);
   const { page, errors } = current;
   await openSandbox(page, 'preset=empty');
   const input = page.getByTestId('console-input');

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const ROOT = new URL('../../dist/', import.meta.url).pathname;
@@ -48,4 +49,19 @@ export async function screenshotOnFailure(t, page) {
   const file = join(dir, `${t.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
   await page.screenshot({ path: file, fullPage: true }).catch(() => {});
   console.error(`screenshot kept: ${file}`);
+}
+
+/// For a test file: serves dist/ and launches Chromium once, before its tests, and closes both
+/// after them. The returned object's `url` and `browser` are set once the tests run.
+export function useBrowser() {
+  const env = {};
+  before(async () => {
+    ({ server: env.server, url: env.url } = await serveDist());
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.close();
+  });
+  return env;
 }

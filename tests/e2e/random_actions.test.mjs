@@ -3,9 +3,9 @@
 // panel's fault buttons, play/pause and speed, on several presets and widths. Nothing a
 // learner does may raise a console error or the crash screen. A failure prints the seed and
 // step that reproduce it: E2E_SEED=<seed> node --test tests/e2e/random_actions.test.mjs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshotOnFailure } from './harness.mjs';
+import { useBrowser, openPage, screenshotOnFailure } from './harness.mjs';
 
 const COMMANDS = [
   'kill broker 1', 'kill broker 2', 'start broker 1', 'start broker 2', 'stop broker 3', 'start broker 3',
@@ -25,15 +25,7 @@ const COMMANDS = [
 ];
 const PRESETS = ['failover', 'orders', 'order-service', 'clickstream', 'empty', 'stress'];
 
-let server, url, browser;
-before(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser();
 
 test('random learner actions never raise an error or the crash screen', async (t) => {
   const seed = Number(process.env.E2E_SEED ?? 20261201);
@@ -41,9 +33,9 @@ test('random learner actions never raise an error or the crash screen', async (t
   const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = (a) => a[Math.floor(rnd() * a.length)];
   for (let run = 0; run < 2; run++) {
-    const { page, errors } = await openPage(browser, { viewport: { width: pick([360, 800, 1280]), height: 900 } });
+    const { page, errors } = await openPage(env.browser, { viewport: { width: pick([360, 800, 1280]), height: 900 } });
     const preset = pick(PRESETS);
-    await page.goto(url + '#/sandbox?preset=' + preset);
+    await page.goto(env.url + '#/sandbox?preset=' + preset);
     await page.locator('svg[data-testid=stage]').waitFor();
     const done = [];
     for (let step = 0; step < 40; step++) {
