@@ -50,6 +50,7 @@ pub const SIMPLIFICATIONS: &[&str] = &[
     "Group administration (kafka-consumer-groups.sh) reaches the coordinator directly, and __consumer_offsets gets as many replicas as there are brokers, up to offsets.topic.replication.factor (3).",
     "The console consumer without --group reads every partition itself instead of joining a generated group; it prints the same records.",
     "Nothing is written to disk: a killed broker keeps its log, as after a process crash whose writes reached the operating system.",
+    "A broker's box draws at most 16 of its partitions and counts the rest; kafka-topics.sh --describe lists them all.",
     "Time on the stage is slowed down while messages fly (one network hop takes about a third of a second at 1x) and sped up across quiet gaps, so every message can be seen; the clock shows virtual time. On a busy cluster the brokers' logs and the clients' counters are redrawn up to 30 times a second while the messages move every frame, so a record can land a frame or two after its message arrives.",
     "The timeline counts events. A command is one step on it: seeking into the middle of a long command (tick 10s) lands where the command ended; a run started with Play or Run 1 s can be entered at any event.",
     "A slow consumer is modelled as a fixed processing time per poll (slow client NAME 2s); a real application's processing time varies.",
