@@ -10,7 +10,7 @@ pub fn why(e: &TraceEvent) -> Option<&'static str> {
     Some(match e {
         BrokerKilled { .. } => "it died without a word: the controller notices only when its heartbeats stop",
         BrokerShutdownRequested { .. } => "a clean shutdown: the controller moves its leaderships away before it stops",
-        BrokerFenced { .. } => "no heartbeat within broker.session.timeout.ms: it leaves every ISR and loses its leaderships",
+        BrokerFenced { .. } => "no heartbeat within broker.session.timeout.ms: it loses its leaderships and leaves every ISR where it is not the last member",
         BrokerUnfenced { .. } => "it heartbeats again, so the controller counts it alive; its replicas rejoin an ISR once they catch up with their leaders",
         // Epoch 0 is the topic's creation: every partition gets its first leader.
         LeaderElected { leader_epoch: 0, .. } => return None,
