@@ -14,7 +14,7 @@ pub fn why(e: &TraceEvent) -> Option<&'static str> {
         BrokerUnfenced { .. } => "it heartbeats again, so the controller counts it alive; its replicas rejoin an ISR once they catch up with their leaders",
         // Epoch 0 is the topic's creation: every partition gets its first leader.
         LeaderElected { leader_epoch: 0, .. } => return None,
-        LeaderElected { leader: None, .. } => "no ISR member is alive: the partition takes no writes until one comes back",
+        LeaderElected { leader: None, .. } => "no ISR member is alive: the partition is offline, for writes and reads, until one comes back",
         LeaderElected { kind: ElectionKind::Clean, .. } => {
             "the new leader comes from the ISR, so no committed record is lost; the higher epoch fences the old leader"
         }
@@ -24,7 +24,7 @@ pub fn why(e: &TraceEvent) -> Option<&'static str> {
         LeaderElected { kind: ElectionKind::Preferred, .. } => "leadership goes back to the first replica in the list, which spreads leaders over the brokers",
         LeaderElected { kind: ElectionKind::ControlledShutdown, .. } => "the controller moved leadership off a broker that is shutting down cleanly",
         Truncated { lost_committed: 0, .. } => "its log diverged from the new leader's after the epoch change, so it drops the extra records and fetches again",
-        Truncated { .. } => "records a previous leader had acknowledged are gone: an unclean election lost them",
+        Truncated { .. } => "committed records are gone: an unclean election chose a leader that never had them",
         ProduceRejected { error: KafkaError::NotEnoughReplicas, .. } => "acks=all needs min.insync.replicas replicas in the ISR, and fewer are left",
         GroupStateChanged { state, .. } => match state.as_str() {
             "PreparingRebalance" => "every member must send JoinGroup again before partitions are handed out",
