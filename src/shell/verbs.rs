@@ -232,7 +232,7 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
             if !(1..=9).contains(&brokers) {
                 return Err(ShellError::new("--brokers takes 1 to 9"));
             }
-            // Seeds are u64, as the simulation's; a negative one was clamped to 0 before.
+            // Seeds are the simulation's u64: a negative or larger one is refused, not clamped.
             let seed = match p.get("seed") {
                 None => 1,
                 Some(v) => v.trim().parse::<u64>().map_err(|_| ShellError::new(format!("--seed takes a whole number from 0 to {}, not '{v}'", u64::MAX)))?,

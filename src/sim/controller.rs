@@ -14,7 +14,8 @@ use super::placement::assign_replicas;
 use super::trace::{ElectionKind, TraceEvent};
 use super::types::{BrokerId, Millis, NodeId, TopicPartition};
 
-/// ReplicationControlManager.MAX_PARTITIONS_PER_BATCH: partitions one CreateTopics may ask for.
+/// ReplicationControlManager.MAX_PARTITIONS_PER_BATCH: partitions one CreateTopics may ask for
+/// (checked first, by `Sim::create_topic`).
 pub const MAX_PARTITIONS_PER_BATCH: i32 = 10_000;
 /// QuorumController.MAX_RECORDS_PER_USER_OP: metadata records one admin operation may write.
 pub const MAX_RECORDS_PER_USER_OP: usize = 10_000;
@@ -127,9 +128,6 @@ impl Controller {
         config: TopicConfig,
         config_records: usize,
     ) -> Result<(), AdminError> {
-        if partitions > MAX_PARTITIONS_PER_BATCH {
-            return Err(AdminError::ExcessivePartitionsPerRequest);
-        }
         validate_topic_name(name)?;
         if self.topics.contains_key(name) {
             return Err(AdminError::TopicExists(name.to_string()));
