@@ -4,8 +4,8 @@ use gloo_events::EventListener;
 use yew::prelude::*;
 
 use super::glossary_page::GlossaryPage;
-use super::home::Home;
-use super::lesson_page::LessonPage;
+use super::home::home;
+use super::lesson_page::lesson_page;
 use super::markup;
 use super::sandbox::SandboxPage;
 
@@ -46,7 +46,6 @@ pub fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-#[function_component(CrashTest)]
 fn crash_test() -> Html {
     panic!("a deliberate crash from #/crash-test, to show the error screen");
 }
@@ -63,12 +62,12 @@ pub fn app() -> Html {
     }
     let route = Route::parse(&hash);
     let page = match route {
-        Route::Home => html! { <Home /> },
-        Route::Lesson(id) => html! { <LessonPage id={id} /> },
+        Route::Home => home(),
+        Route::Lesson(id) => lesson_page(&id),
         // Keyed by the query: pasting another link remounts the sandbox with it.
         Route::Sandbox(query) => { let key = query.clone(); html! { <SandboxPage {key} {query} /> } }
         Route::Glossary(term) => html! { <GlossaryPage term={term} /> },
-        Route::CrashTest => html! { <CrashTest /> },
+        Route::CrashTest => crash_test(),
         Route::NotFound(path) => html! {
             <main id="main" class="page">
                 <h1>{ "Page not found" }</h1>

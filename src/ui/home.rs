@@ -7,7 +7,6 @@ const HOME: &str = r##"<main id="main" class="page home"><section class="hero"><
 
 /// The course page. Lessons are data files (see docs/ARCHITECTURE.md); none is published
 /// yet, and the page says so rather than listing placeholders.
-#[function_component(Home)]
 pub fn home() -> Html {
     markup(HOME)
 }
