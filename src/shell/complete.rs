@@ -14,6 +14,20 @@ pub struct Completion {
     pub candidates: Vec<String>,
 }
 
+impl Completion {
+    /// The matches as the console's hint shows them: the first few and a count of the rest,
+    /// as a shell asks before listing thousands (a topic may have 10,000 partitions, and the
+    /// hint is read aloud).
+    pub fn hint(&self) -> String {
+        const SHOWN: usize = 40;
+        let mut text = self.candidates.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join("  ");
+        if self.candidates.len() > SHOWN {
+            text.push_str(&format!("  \u{2026} and {} more", self.candidates.len() - SHOWN));
+        }
+        text
+    }
+}
+
 /// Completes the last word of `line`. None when there is nothing to complete: an empty line,
 /// an unclosed quote, or no word that fits (then Tab should move focus, as it does elsewhere).
 pub fn complete(shell: &Shell, line: &str) -> Option<Completion> {
@@ -212,6 +226,19 @@ mod tests {
         assert_eq!(line(&s, "consumer start c2 --assignor coop").as_deref(), Some("consumer start c2 --assignor cooperative-sticky "));
         assert_eq!(line(&s, "describe partition orders-").unwrap(), "describe partition orders-");
         assert_eq!(complete(&s, "describe partition orders-").unwrap().candidates, ["orders-0", "orders-1"]);
+        assert_eq!(complete(&s, "describe partition orders-").unwrap().hint(), "orders-0  orders-1");
+    }
+
+    /// Thousands of matches (a topic of 3,000 partitions): the hint lists 40 and counts the rest.
+    #[test]
+    fn a_long_list_of_matches_is_counted() {
+        let mut s = shell();
+        s.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic big --partitions 3000 --replication-factor 1", &[]).unwrap();
+        let c = complete(&s, "describe partition big-").unwrap();
+        assert_eq!(c.candidates.len(), 3000);
+        let hint = c.hint();
+        assert_eq!(hint.split("  ").filter(|w| w.starts_with("big-")).count(), 40);
+        assert!(hint.ends_with("\u{2026} and 2960 more"), "{hint}");
     }
 
     #[test]

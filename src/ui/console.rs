@@ -43,7 +43,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                     if let Some(c) = on_complete.emit(el.value()) {
                         e.prevent_default();
                         el.set_value(&c.line);
-                        hint.set(c.candidates.join("  "));
+                        hint.set(c.hint());
                     }
                 }
                 "Enter" => {
