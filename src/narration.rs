@@ -2,7 +2,7 @@
 //! happened; this says why Kafka does it, for the events a learner is meant to notice
 //! (failover, elections, truncation, rebalances). The trace itself (and its hash) is unchanged.
 use crate::sim::error::KafkaError;
-use crate::sim::trace::{ElectionKind, TraceEvent};
+use crate::sim::trace::{ElectionKind, TraceEvent, Traced};
 
 /// The reason behind `e`, if it is one of the events the stage teaches.
 pub fn why(e: &TraceEvent) -> Option<&'static str> {
@@ -37,11 +37,11 @@ pub fn why(e: &TraceEvent) -> Option<&'static str> {
     })
 }
 
-/// The narration line for `e`: the trace line, then the reason when there is one.
-pub fn line(e: &TraceEvent, trace_line: String) -> String {
-    match why(e) {
-        Some(reason) => format!("{trace_line} \u{2014} {reason}."),
-        None => trace_line,
+/// The narration line for a traced event: its trace line, then the reason when there is one.
+pub fn line(t: &Traced) -> String {
+    match why(&t.event) {
+        Some(reason) => format!("{t} \u{2014} {reason}."),
+        None => t.to_string(),
     }
 }
 
@@ -60,7 +60,7 @@ mod tests {
         let from = sim.trace().len();
         sim.apply(Fault::KillBroker(leader)).expect("up");
         sim.run_for(15_000);
-        let lines: Vec<String> = sim.trace().since(from).map(|t| line(&t.event, t.to_string())).collect();
+        let lines: Vec<String> = sim.trace().since(from).map(line).collect();
         let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
         assert!(has("it died without a word"), "{lines:#?}");
         assert!(has("no heartbeat within broker.session.timeout.ms"), "{lines:#?}");

@@ -125,18 +125,18 @@ impl Layout {
             row_tops[r + 1] = row_tops[r + 1].max(top + heights[i] + GAP);
             let mut y = rect.y + HEADER_H;
             let mut rows = Vec::new();
-            let mut user = 0;
-            for rep in b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")) {
-                user += 1;
-                if rows.len() < MAX_ROWS {
-                    rows.push((rep.tp.clone(), y));
-                    y += ROW_H;
-                }
-            }
-            let more_row = (user > rows.len()).then(|| {
+            let mut user = b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__"));
+            for rep in user.by_ref().take(MAX_ROWS) {
+                rows.push((rep.tp.clone(), y));
                 y += ROW_H;
-                (y - ROW_H, user - rows.len())
-            });
+            }
+            let more_row = match user.count() {
+                0 => None,
+                rest => {
+                    y += ROW_H;
+                    Some((y - ROW_H, rest))
+                }
+            };
             let internal_row = b.replicas.iter().any(|r| r.tp.topic.starts_with("__")).then_some(y);
             brokers.push(BrokerBox { id: b.id, rect, rows, more_row, internal_row });
         }

@@ -79,12 +79,14 @@ pub fn details(props: &DetailsProps) -> Html {
         },
         Some(Selection::Broker(id)) => match v.brokers.iter().find(|b| b.id == *id) {
             None => html! { <p>{ format!("Broker {id} is gone (the cluster was reset).") }</p> },
-            Some(b) => html! {
+            Some(b) => {
+                let user: Vec<_> = b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).collect();
+                html! {
                 <>
                     <h2>{ format!("Broker {id}") }</h2>
                     <p>{ format!("State: {}{}{}.", b.state, if b.fenced && b.up { ", fenced by the controller" } else { "" }, if b.paused { ", paused (handles nothing)" } else { "" }) }</p>
-                    { table("replicas", replicas_caption(b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).count()), &["Partition", "Role", "Epoch", "Log start", "HW", "LEO", "ISR"],
-                        b.replicas.iter().filter(|r| !r.tp.topic.starts_with("__")).take(MAX_TABLE_ROWS).map(|r| (r.tp.to_string(), vec![
+                    { table("replicas", replicas_caption(user.len()), &["Partition", "Role", "Epoch", "Log start", "HW", "LEO", "ISR"],
+                        user.iter().take(MAX_TABLE_ROWS).map(|r| (r.tp.to_string(), vec![
                             r.tp.to_string(), role(r.online, r.is_leader).into(), r.leader_epoch.to_string(), r.log_start_offset.to_string(),
                             r.high_watermark.to_string(), r.log_end_offset.to_string(), if r.in_isr { "✓ in" } else { "⊘ out" }.into(),
                         ])).collect()) }
@@ -106,7 +108,8 @@ pub fn details(props: &DetailsProps) -> Html {
                         }
                     </div>
                 </>
-            },
+                }
+            }
         },
         Some(Selection::Partition(tp)) => {
             let meta = v.topics.iter().find(|t| *t.name == *tp.topic).and_then(|t| t.partitions.get(tp.partition as usize));

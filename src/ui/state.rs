@@ -196,7 +196,7 @@ impl SandboxState {
     }
 
     fn narrate_since(&mut self, from: usize) {
-        let lines: Vec<String> = self.player.shell().sim.trace().since(from).filter(|t| !is_noise(&t.event)).map(|t| crate::narration::line(&t.event, t.to_string())).collect();
+        let lines: Vec<String> = self.player.shell().sim.trace().since(from).filter(|t| !is_noise(&t.event)).map(crate::narration::line).collect();
         // A long run could bring thousands: the panel shows the last few.
         let skip = lines.len().saturating_sub(NARRATION_LINES);
         for l in lines.into_iter().skip(skip) {
