@@ -9,5 +9,5 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 echo "== the engine firehose compiled to wasm (200,000 records), in headless Chromium"
 wasm-pack test --release --headless --chrome -- --test wasm_firehose -- --nocapture 2>&1 | grep -E "FIREHOSE|test result" || exit 1
 echo "== the stage: frame rate, first paint, seek"
-trunk build --release >/dev/null 2>&1 || { trunk build --release; exit 1; }
+scripts/build-release.sh >/dev/null 2>&1 || { scripts/build-release.sh; exit 1; }
 exec node bench/stage.mjs

@@ -16,6 +16,12 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown >/dev/null || fail "adding the wasm32 target failed; run by hand: rustup target add wasm32-unknown-unknown"
 fi
 
+# The release bundle rebuilds std for size (scripts/build-release.sh), which needs std's source.
+if ! rustup component list --installed 2>/dev/null | grep -qx rust-src; then
+  echo "setup: adding the rust-src component"
+  rustup component add rust-src >/dev/null || fail "adding rust-src failed; run by hand: rustup component add rust-src"
+fi
+
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   echo "setup: installing trunk $TRUNK_VERSION (about 7 minutes)"
   cargo install "trunk@$TRUNK_VERSION" --locked --quiet || fail "installing trunk failed; run by hand: cargo install trunk@$TRUNK_VERSION --locked"
@@ -39,10 +45,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
     || fail "installing chromium failed; run by hand: apt-get update && apt-get install -y chromium chromium-driver"
 fi
 
-# wasm-opt (binaryen 132; Debian's 108 cannot read today's rustc output) and playwright-core,
-# both pinned in package-lock.json.
+# wasm-opt (binaryen 132; Debian's 108 cannot read today's rustc output), playwright-core and
+# terser (minifies the JS glue of release builds), all pinned in package-lock.json.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/playwright-core/package.json ] \
+   || [ ! -f node_modules/terser/package.json ] \
    || ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132"; then
-  echo "setup: installing npm packages (binaryen, playwright-core)"
+  echo "setup: installing npm packages (binaryen, playwright-core, terser)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci failed; run by hand: npm ci"
 fi

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # What the bundle is made of, from below: three small programs built exactly as the app's wasm
-# is (opt-level z, fat LTO, panic=abort, wasm-bindgen, the wasm-opt flags of index.html), each
-# gzipped. std: any Rust wasm of ours; yew: the smallest Yew app shaped like ours; engine: the
+# is (opt-level z, fat LTO, std rebuilt by scripts/release-env.sh, wasm-bindgen, the wasm-opt
+# flags of index.html), each gzipped. std: any Rust wasm of ours; yew: the smallest Yew app shaped like ours; engine: the
 # whole app without its UI. docs/BENCHMARKS.md ("Bundle size") reads the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+. scripts/release-env.sh
 # The same wasm-opt flags as the app (index.html's data-wasm-opt-params), so the numbers compare.
 params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
 out=$root/target/floor

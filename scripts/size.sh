@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-trunk build --release >/dev/null 2>&1 || { trunk build --release; exit 1; }
+scripts/build-release.sh >/dev/null 2>&1 || { scripts/build-release.sh; exit 1; }
 total=0
 for kind in wasm js css; do
   raw=0; gz=0

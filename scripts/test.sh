@@ -17,7 +17,7 @@ echo "== browser tests (wasm-pack test --headless --chrome)"
 wasm-pack test --headless --chrome -- --test browser 2>&1 | tee -a "$log"
 
 echo "== end-to-end tests (Playwright, release build)"
-trunk build --release >/dev/null 2>&1 || { trunk build --release; exit 1; }
+scripts/build-release.sh >/dev/null 2>&1 || { scripts/build-release.sh; exit 1; }
 node --test tests/e2e/ 2>&1 | tee -a "$log"
 
 awk '

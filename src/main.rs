@@ -9,3 +9,7 @@ fn main() {
     eprintln!("kafka-flightsim is the browser app: run `scripts/serve.sh` (trunk serve). The native runner is `flightsim`.");
     std::process::exit(2);
 }
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

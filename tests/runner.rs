@@ -58,3 +58,36 @@ fn run_prints_a_transcript_and_exits_by_outcome() {
     let help = String::from_utf8(flightsim(&["help"]).stdout).unwrap();
     assert!(help.contains("kafka-topics.sh") && help.contains("tick <duration>"), "{help}");
 }
+
+/// The error screen's report: a session address replays natively to the same step and trace.
+#[test]
+fn replay_reopens_a_shared_address() {
+    use kafka_flightsim::session::Player;
+    let preset = kafka_flightsim::presets::find("failover").expect("preset");
+    let mut p = Player::new(preset, 7).unwrap();
+    p.line("kafka-topics.sh --bootstrap-server localhost:9092 --list");
+    p.line("kill broker 1");
+    for _ in 0..10 {
+        assert!(p.step());
+    }
+    // A step inside the stepped events (a console line's events are one op, not addressable).
+    p.seek(p.head() - 3);
+    let query = p.link().to_query();
+    let want_hash = format!("trace hash: {:016x}", p.shell().sim.trace_hash());
+    let out = flightsim(&["replay", &format!("http://127.0.0.1:8080/?reload=1#/sandbox?{query}")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("$ kafka-topics.sh --bootstrap-server localhost:9092 --list\n__consumer_offsets\norders\n"), "{text}");
+    assert!(text.contains(&format!("preset failover, seed 7: step {} of {}", p.head() - 3, p.head())), "{text}");
+    assert!(text.contains(&want_hash), "{text}");
+
+    for (address, error) in [
+        ("#/sandbox", "flightsim replay: the address names no session"),
+        ("#/sandbox?preset=failover&seed=7&tape=&sum=00000000", "flightsim replay: the link's checksum does not match"),
+    ] {
+        let out = flightsim(&["replay", address]);
+        assert_eq!(out.status.code(), Some(2), "{address}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with(error) && err.trim().lines().count() == 1, "{address}: {err}");
+    }
+}

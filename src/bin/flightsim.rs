@@ -21,6 +21,11 @@ COMMANDS:
         after kafka-console-producer.sh are its records, up to a line with a single '.'.
         Exit 0 when every command ran, 1 when one failed (the script goes on unless
         --strict), 2 for unusable arguments.
+    replay ADDRESS
+        Replays a shared session address (the sandbox's \"Share this moment\" link, or the
+        address on the error screen; the whole address or its query) to its step, as the
+        page does, and prints the console transcript, the step and the trace hash. A panic
+        prints its message here: the shipped page leaves panic messages out.
     help
         Lists the commands scripts and the console understand.
     bench [--records N] [--partitions P] [--seed S]
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("run") => run(&args[1..]),
+        Some("replay") => replay(&args[1..]),
         Some("--version" | "-V") => {
             println!("flightsim {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
@@ -68,6 +74,43 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn replay(args: &[String]) -> ExitCode {
+    use kafka_flightsim::session::link::{query_of, Link, LINK_BUDGET};
+    use kafka_flightsim::session::{LineKind, Player};
+    let [address] = args else {
+        eprintln!("flightsim replay: give one address, in quotes: flightsim replay '#/sandbox?preset=...'");
+        return ExitCode::from(2);
+    };
+    let link = match Link::from_query(query_of(address)) {
+        Ok(Some(link)) => link,
+        Ok(None) => {
+            eprintln!("flightsim replay: the address names no session (no preset, seed or tape); copy it from \"Share this moment\" or the error screen");
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("flightsim replay: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut player = match Player::open(&link, LINK_BUDGET) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("flightsim replay: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    for line in player.take_printed() {
+        match line.kind {
+            LineKind::Error => println!("error: {}", line.text),
+            _ => println!("{}", line.text),
+        }
+    }
+    let sim = &player.shell().sim;
+    println!("preset {}, seed {}: step {} of {}, t = {} ms", link.preset, link.seed, player.elapsed(), player.head(), sim.now());
+    println!("trace hash: {:016x}", sim.trace_hash());
+    ExitCode::SUCCESS
 }
 
 fn parse_bench(args: &[String]) -> Result<FirehoseSpec, String> {

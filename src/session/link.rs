@@ -32,6 +32,19 @@ pub enum LinkError {
     Replay(String),
 }
 
+/// A shared link may ask for at most this many events (a tampered one could ask for days).
+pub const LINK_BUDGET: u64 = 3_000_000;
+
+/// The query of a session address as the page or a report gives it: a whole address
+/// (`http://host/#/sandbox?preset=...`), `#/sandbox?...`, or the query alone.
+pub fn query_of(address: &str) -> &str {
+    let address = address.trim();
+    match address.split_once('#') {
+        Some((_, fragment)) => fragment.split_once('?').map_or("", |(_, q)| q),
+        None => address.rsplit_once('?').map_or(address, |(_, q)| q),
+    }
+}
+
 /// Links longer than this are refused before decoding (a browser handles far more, but no
 /// learner's session needs it and a tampered one should not cost a long decode).
 pub const MAX_LINK_CHARS: usize = 64 * 1024;

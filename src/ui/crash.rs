@@ -2,21 +2,48 @@
 //! and the commands to report (read back from the shared-session address, which the sandbox
 //! keeps current), and links to reopen that moment or start clean. Built with DOM calls and
 //! text nodes only: no markup from the address is ever parsed.
+//!
+//! Two ways in. Builds that keep panic messages (`trunk serve`, the browser tests) show the
+//! message from the panic hook. The shipped build compiles a panic to a WebAssembly trap
+//! (`panic=immediate-abort`, scripts/build-release.sh): no hook runs, and the trap reaches the
+//! page as an uncaught `WebAssembly.RuntimeError`, which the listeners below catch. The
+//! message is not in that build; the address replays the run natively with it
+//! (`flightsim replay`), which is what determinism buys.
+use wasm_bindgen::{JsCast, JsValue};
+
 use crate::session::link::Link;
 use crate::session::Op;
 
 pub fn install() {
     // Through yew: its renderer installs its own hook (console only) unless given a custom one.
+    #[cfg(not(panic = "immediate-abort"))]
     yew::set_custom_panic_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show(&info.to_string());
     }));
+    let Some(window) = web_sys::window() else { return };
+    // A trap in an event handler or a timer is an `error` event; in a promise job (Yew's
+    // scheduler, the app's start) an `unhandledrejection`.
+    for (kind, field) in [("error", "error"), ("unhandledrejection", "reason")] {
+        gloo_events::EventListener::new(&window, kind, move |event| {
+            let error = js_sys::Reflect::get(event, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED);
+            if error.is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
+                let text = error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.to_string())).unwrap_or_default();
+                show(&format!("{text}: the simulator stopped on an internal error. This build leaves panic messages out to stay small; replaying the address below natively prints it (cargo run --bin flightsim -- replay 'ADDRESS')."));
+            }
+        })
+        .forget();
+    }
 }
 
 fn show(message: &str) {
     let Some(window) = web_sys::window() else { return };
     let Some(doc) = window.document() else { return };
     let Some(body) = doc.body() else { return };
+    // Once: a build with messages shows the hook's, then traps (panic=abort) into the listener.
+    if doc.query_selector("[data-testid=crash-screen]").ok().flatten().is_some() {
+        return;
+    }
     let hash = window.location().hash().unwrap_or_default();
     let el = |tag: &str, text: &str| {
         let e = doc.create_element(tag).ok()?;
@@ -35,7 +62,7 @@ fn show(message: &str) {
         el("p", "This is a bug in Kafka Flight Simulator, not something you did. The details below let us replay exactly what happened."),
         el("pre", message),
     ];
-    let query = hash.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let query = crate::session::link::query_of(&hash);
     match Link::from_query(query) {
         Ok(Some(link)) => {
             parts.push(el("p", &format!("Preset: {}. Seed: {}. Step: {}.", link.preset, link.seed, link.at.map_or("end".to_string(), |a| a.to_string()))));

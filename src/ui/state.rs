@@ -15,8 +15,6 @@ use crate::stage::LOG_CELLS;
 
 const NARRATION_LINES: usize = 12;
 const CONSOLE_LINES: usize = 400;
-/// A shared link may ask for at most this many events (a tampered one could ask for days).
-pub const LINK_BUDGET: u64 = 3_000_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -156,7 +154,7 @@ impl SandboxState {
         }
         match Link::from_query(query) {
             Ok(None) => SandboxState::new(default(), DEFAULT_SEED),
-            Ok(Some(link)) => match Player::open(&link, LINK_BUDGET) {
+            Ok(Some(link)) => match Player::open(&link, crate::session::link::LINK_BUDGET) {
                 Ok(mut player) => {
                     let printed = player.take_printed();
                     let mut s = SandboxState::from_player(player, None);
