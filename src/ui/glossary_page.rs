@@ -9,6 +9,25 @@ pub struct GlossaryProps {
     pub term: Option<String>,
 }
 
+/// Text for markup: the glossary is the crate's own text, escaped all the same.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The page as one string: fixed text that never changes while it is shown (see `markup`).
+fn page() -> String {
+    let mut out = String::from(r#"<main id="main" class="page glossary"><h1>Glossary</h1><dl>"#);
+    for e in ENTRIES {
+        // Focusable, so a narration link can bring its entry into view (`:focus` marks it).
+        out += &format!(r#"<div id="term-{}" tabindex="-1" class="entry"><dt>{}</dt><dd>{}</dd></div>"#, e.id, escape(e.term), escape(e.text));
+    }
+    out += r#"</dl><h2 id="simplifications">Where the simulator simplifies</h2><ul>"#;
+    for s in SIMPLIFICATIONS {
+        out += &format!("<li>{}</li>", escape(s));
+    }
+    out + "</ul></main>"
+}
+
 #[function_component(GlossaryPage)]
 pub fn glossary_page(props: &GlossaryProps) -> Html {
     // Opened from a narration link: bring the entry into view and give it focus.
@@ -20,22 +39,5 @@ pub fn glossary_page(props: &GlossaryProps) -> Html {
             }
         }
     });
-    html! {
-        <main id="main" class="page glossary">
-            <h1>{ "Glossary" }</h1>
-            <dl>
-                { for ENTRIES.iter().map(|e| html! {
-                    <div key={e.id} id={format!("term-{}", e.id)} tabindex="-1"
-                         class={classes!("entry", (props.term.as_deref() == Some(e.id)).then_some("current"))}>
-                        <dt>{ e.term }</dt>
-                        <dd>{ e.text }</dd>
-                    </div>
-                }) }
-            </dl>
-            <h2 id="simplifications">{ "Where the simulator simplifies" }</h2>
-            <ul>
-                { for SIMPLIFICATIONS.iter().enumerate().map(|(i, s)| html! { <li key={i}>{ *s }</li> }) }
-            </ul>
-        </main>
-    }
+    Html::from_html_unchecked(AttrValue::from(page()))
 }
