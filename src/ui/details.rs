@@ -1,19 +1,10 @@
 //! What the learner clicked on, in full, with the faults that apply to it. Every button sends
 //! the console command it stands for, so the console shows (and teaches) it.
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::state::{Action, Selection};
 use crate::sim::view::SimView;
 use crate::sim::NodeId;
-
-#[derive(Properties, PartialEq)]
-pub struct DetailsProps {
-    pub view: Rc<SimView>,
-    pub selected: Option<Selection>,
-    pub dispatch: Callback<Action>,
-}
 
 fn command_button(dispatch: &Callback<Action>, label: &str, command: String, testid: &str) -> Html {
     let d = dispatch.clone();
@@ -63,15 +54,14 @@ fn role(online: bool, is_leader: bool) -> &'static str {
     }
 }
 
-#[function_component(Details)]
-pub fn details(props: &DetailsProps) -> Html {
-    let v = &props.view;
-    let d = &props.dispatch;
+/// The panel. A plain function, not a component: it shows the view, which changes on every
+/// step, so comparing props first would rarely skip a render.
+pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) -> Html {
     let close = {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.emit(Action::Select(None)))
     };
-    let body = match &props.selected {
+    let body = match selected {
         None => return html! {
             <section class="details empty" aria-label="Details" data-testid="details">
                 <p>{ "Click (or focus and press Enter on) a broker, a partition's row, a client or a group to see everything about it here." }</p>

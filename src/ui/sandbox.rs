@@ -5,10 +5,10 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::console::Console;
-use super::details::Details;
-use super::stage::Stage;
+use super::details::details;
+use super::stage::stage;
 use super::state::{Action, SandboxState};
-use super::transport::Transport;
+use super::transport::{shortcuts, transport};
 use crate::glossary::term_in;
 use crate::presets::PRESETS;
 use crate::stage::NARROW_PX;
@@ -84,6 +84,13 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             }
         });
     }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = shortcuts(dispatcher);
+            move || drop(listener)
+        });
+    }
     let dispatch = {
         let d = state.dispatcher();
         Callback::from(move |a: Action| d.dispatch(a))
@@ -94,6 +101,8 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         let state = state.clone();
         Callback::from(move |line: String| crate::shell::complete(state.player.shell(), &line))
     };
+    // Laid out again only when the view or the width class changes.
+    let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::stage::Layout::new(v, *narrow));
     let preset_choice = use_node_ref();
     let on_load = {
         let d = dispatch.clone();
@@ -143,15 +152,14 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <button onclick={dispatch.reform(|_: MouseEvent| Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
                 </p>
             }
-            <Transport state={state.clone()} />
+            { transport(&state) }
             if let Some(err) = &state.error {
                 <p class="error" role="alert">{ err }</p>
             }
             <div class="sandbox-grid">
-                <Stage view={state.view.clone()} narrow={*narrow} selected={state.selected.clone()} playing={state.playing}
-                    speed_percent={state.speed_percent} show_background={state.show_background} dispatch={dispatch.clone()} />
+                { stage(&state, &layout, &dispatch) }
                 <div class="side">
-                    <Details view={state.view.clone()} selected={state.selected.clone()} dispatch={dispatch.clone()} />
+                    { details(&state.view, state.selected.as_ref(), &dispatch) }
                     <section class="narration" aria-labelledby="narration-heading">
                         <h2 id="narration-heading">{ "What just happened" }</h2>
                         <ol aria-live="polite" data-testid="narration">

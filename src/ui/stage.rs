@@ -8,27 +8,17 @@ use yew::prelude::*;
 
 use super::flight::Flights;
 use super::markup;
-use super::state::{Action, Selection};
-use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView, SimView};
+use super::state::{Action, SandboxState, Selection};
+use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView};
 use crate::sim::NodeId;
-use crate::stage::{cell_label, num, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+use crate::sim::TopicPartition;
+use crate::stage::{cell_label, num, BrokerBox, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
 
 /// The message shapes, drawn once and reused by the legend (and matched by the canvas).
 const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"> <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" /> </pattern> </defs>"##;
 
 /// Every shape and line of the stage, with words: colour is never the only signal.
 const LEGEND: &str = r##"<figcaption class="legend"><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>produce</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>replica fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>consumer fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>group</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>metadata</span><span><span class="cell-key committed" aria-hidden="true"></span>committed (below the high watermark)</span><span><span class="cell-key uncommitted" aria-hidden="true"></span>not yet committed</span><span><span class="line-key lso-key" aria-hidden="true"></span>log start</span><span><span class="line-key hw-key" aria-hidden="true"></span>high watermark</span><span><span class="line-key leo-key" aria-hidden="true"></span>log end offset</span><span>offsets of 1000 and up: their last three digits</span><span>★ leader · ○ follower · ⊘ out of ISR · ✕ offline</span></figcaption>"##;
-
-#[derive(Properties, PartialEq)]
-pub struct StageProps {
-    pub view: Rc<SimView>,
-    pub narrow: bool,
-    pub selected: Option<Selection>,
-    pub playing: bool,
-    pub speed_percent: u32,
-    pub show_background: bool,
-    pub dispatch: Callback<Action>,
-}
 
 /// Enter or Space on a focused stage element selects it, as a click does.
 fn activate(dispatch: &Callback<Action>, sel: Selection) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
@@ -50,14 +40,10 @@ fn translate(r: &Rect) -> String {
     format!("translate({} {})", num(r.x), num(r.y))
 }
 
-#[function_component(Stage)]
-pub fn stage(props: &StageProps) -> Html {
-    let layout = {
-        let view = props.view.clone();
-        use_memo((view, props.narrow), |(v, narrow)| Layout::new(v, *narrow))
-    };
-    let v = &props.view;
-    let l = &*layout;
+/// The stage for the session's current view, drawn with `l` (the page keeps the layout until
+/// the view or the width class changes). A plain function: the view changes on every step.
+pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> Html {
+    let v = &state.view;
     let anchors: Rc<Vec<(NodeId, (f64, f64))>> = Rc::new(
         std::iter::once(NodeId::Controller)
             .chain(v.brokers.iter().map(|b| NodeId::Broker(b.id)))
@@ -65,7 +51,7 @@ pub fn stage(props: &StageProps) -> Html {
             .filter_map(|n| l.anchor(n).map(|p| (n, p)))
             .collect(),
     );
-    let selected = props.selected.clone();
+    let selected = &state.selected;
     let view_box = format!("0 0 {} {}", num(l.width), num(l.height));
     html! {
         <figure class="stage-wrap">
@@ -78,49 +64,39 @@ pub fn stage(props: &StageProps) -> Html {
                     <text x={num(l.controller.w / 2.0)} y="20" text-anchor="middle">{ "Controller (KRaft)" }</text>
                 </g>
                 { for v.brokers.iter().filter_map(|b| l.broker(b.id).map(|bx| {
-                    let sel = matches!(&selected, Some(Selection::Broker(x)) if *x == b.id);
-                    html! { <BrokerShape key={b.id} broker={b.clone()} rect={bx.rect} rows={bx.rows.iter().map(|(_, y)| *y).collect::<Vec<f64>>()} more_row={bx.more_row} internal_row={bx.internal_row} selected={sel} selected_partition={match &selected { Some(Selection::Partition(tp)) => Some(tp.to_string()), _ => None }} dispatch={props.dispatch.clone()} /> }
+                    let sel = matches!(selected, Some(Selection::Broker(x)) if *x == b.id);
+                    let selected_partition = match selected { Some(Selection::Partition(tp)) => Some(tp), _ => None };
+                    broker_shape(b, bx, sel, selected_partition, dispatch)
                 })) }
                 { for l.producers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
-                    let sel = matches!(&selected, Some(Selection::Client(x)) if *x == c.id);
-                    html! { <ClientShape key={format!("p{}", c.id)} client={c.clone()} rect={*r} paused={v.paused.contains(&NodeId::Client(c.id))} selected={sel} dispatch={props.dispatch.clone()} /> }
+                    let sel = matches!(selected, Some(Selection::Client(x)) if *x == c.id);
+                    client_shape(format!("p{}", c.id), c, r, v.paused.contains(&NodeId::Client(c.id)), sel, dispatch)
                 })) }
                 { for l.groups.iter().map(|g| {
-                    let gv = v.groups.iter().find(|x| *x.id == *g.id).cloned();
-                    let sel = matches!(&selected, Some(Selection::Group(x)) if *x == g.id);
-                    html! { <GroupShape key={g.id.clone()} id={g.id.clone()} group={gv} rect={g.rect} selected={sel} dispatch={props.dispatch.clone()} /> }
+                    let gv = v.groups.iter().find(|x| *x.id == *g.id);
+                    let sel = matches!(selected, Some(Selection::Group(x)) if *x == g.id);
+                    group_shape(&g.id, gv, &g.rect, sel, dispatch)
                 }) }
                 { for l.consumers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
-                    let sel = matches!(&selected, Some(Selection::Client(x)) if *x == c.id);
-                    html! { <ClientShape key={format!("c{}", c.id)} client={c.clone()} rect={*r} paused={v.paused.contains(&NodeId::Client(c.id))} selected={sel} dispatch={props.dispatch.clone()} /> }
+                    let sel = matches!(selected, Some(Selection::Client(x)) if *x == c.id);
+                    client_shape(format!("c{}", c.id), c, r, v.paused.contains(&NodeId::Client(c.id)), sel, dispatch)
                 })) }
             </svg>
             // Messages fly on a canvas over the stage (its own compositing layer): moving them
             // every frame redraws only the dots, not the whole cluster underneath.
-            <Flights view={props.view.clone()} anchors={anchors} stage_width={l.width} playing={props.playing} speed_percent={props.speed_percent}
-                show_background={props.show_background} dispatch={props.dispatch.clone()} />
+            <Flights view={state.view.clone()} anchors={anchors} stage_width={l.width} playing={state.playing} speed_percent={state.speed_percent}
+                show_background={state.show_background} dispatch={dispatch.clone()} />
           </div>
             { markup(LEGEND) }
         </figure>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct BrokerShapeProps {
-    broker: BrokerView,
-    rect: Rect,
-    rows: Vec<f64>,
-    more_row: Option<(f64, usize)>,
-    internal_row: Option<f64>,
-    selected: bool,
-    selected_partition: Option<String>,
-    dispatch: Callback<Action>,
-}
-
-#[function_component(BrokerShape)]
-fn broker_shape(props: &BrokerShapeProps) -> Html {
-    let b = &props.broker;
-    let r = &props.rect;
+/// A broker's box and its replica rows. A plain function, not a component: a broker's view
+/// (every replica's log) changes on nearly every step of a busy cluster, so comparing props
+/// first would rarely skip a render; its rows are components and skip when unchanged.
+fn broker_shape(b: &BrokerView, bx: &BrokerBox, selected: bool, selected_partition: Option<&TopicPartition>, dispatch: &Callback<Action>) -> Html {
+    let r = &bx.rect;
     let (status, icon, word) = if !b.up {
         ("down", "✕", "down")
     } else if b.paused {
@@ -134,25 +110,25 @@ fn broker_shape(props: &BrokerShapeProps) -> Html {
     let leads = user.iter().filter(|x| x.is_leader).count();
     let internal = b.replicas.iter().filter(|x| x.tp.topic.starts_with("__")).count();
     let internal_leads = b.replicas.iter().filter(|x| x.tp.topic.starts_with("__") && x.is_leader).count();
-    let (click, key) = activate(&props.dispatch, Selection::Broker(b.id));
+    let (click, key) = activate(dispatch, Selection::Broker(b.id));
     let label = format!("Broker {}, {word}, leader of {leads} of its {} partitions", b.id, user.len());
     html! {
-        <g class={classes!("broker", status, props.selected.then_some("selected"))} transform={translate(r)} data-testid={format!("broker-{}", b.id)}>
-            <g class="hit" tabindex="0" role="button" aria-label={label.clone()} aria-pressed={props.selected.to_string()} onclick={click} onkeydown={key}>
+        <g key={b.id} class={classes!("broker", status, selected.then_some("selected"))} transform={translate(r)} data-testid={format!("broker-{}", b.id)}>
+            <g class="hit" tabindex="0" role="button" aria-label={label.clone()} aria-pressed={selected.to_string()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
                 <rect class="box" width={num(r.w)} height={num(r.h)} rx="8" />
                 <text class="b-title" x="10" y="18">{ format!("Broker {}", b.id) }</text>
                 <text class="b-status" x={num(r.w - 10.0)} y="18" text-anchor="end" data-testid={format!("broker-{}-status", b.id)}>{ format!("{icon} {word}") }</text>
                 <text class="b-sub" x="10" y="33">{ format!("leads {leads} · {} replicas", user.len()) }</text>
             </g>
-            { for user.iter().zip(props.rows.iter()).map(|(rep, y)| {
-                let sel = props.selected_partition.as_deref() == Some(rep.tp.to_string().as_str());
-                html! { <ReplicaShape key={rep.tp.to_string()} replica={(*rep).clone()} y={*y - r.y} selected={sel} dispatch={props.dispatch.clone()} /> }
+            { for user.iter().zip(bx.rows.iter()).map(|(rep, (_, y))| {
+                let sel = selected_partition == Some(&rep.tp);
+                html! { <ReplicaShape key={rep.tp.to_string()} replica={(*rep).clone()} y={*y - r.y} selected={sel} dispatch={dispatch.clone()} /> }
             }) }
-            if let Some((y, n)) = props.more_row {
+            if let Some((y, n)) = bx.more_row {
                 <text class="internal more" x="10" y={num(y - r.y + 15.0)} data-testid={format!("broker-{}-more", b.id)}>{ format!("+{n} more partitions (kafka-topics.sh --describe)") }</text>
             }
-            if let Some(y) = props.internal_row {
+            if let Some(y) = bx.internal_row {
                 <text class="internal" x="10" y={num(y - r.y + 15.0)}>{ format!("__consumer_offsets: {internal} replicas, {internal_leads} led here") }</text>
             }
         </g>
@@ -245,22 +221,12 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ClientShapeProps {
-    client: ClientView,
-    rect: Rect,
-    paused: bool,
-    selected: bool,
-    dispatch: Callback<Action>,
-}
-
-#[function_component(ClientShape)]
-fn client_shape(props: &ClientShapeProps) -> Html {
-    let c = &props.client;
-    let r = &props.rect;
+/// A producer or consumer box. A plain function, not a component: a client's counts change
+/// on nearly every step, so comparing props first would rarely skip a render.
+fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, selected: bool, dispatch: &Callback<Action>) -> Html {
     let state = if !c.running {
         "stopped"
-    } else if props.paused {
+    } else if paused {
         "paused"
     } else {
         "running"
@@ -286,11 +252,11 @@ fn client_shape(props: &ClientShapeProps) -> Html {
         if text.chars().count() > 30 { format!("{}…", text.chars().take(29).collect::<String>()) } else { text }
     });
     let kind = if c.is_producer { "Producer" } else { "Consumer" };
-    let (click, key) = activate(&props.dispatch, Selection::Client(c.id));
+    let (click, onkey) = activate(dispatch, Selection::Client(c.id));
     let label = format!("{kind} {}, {state}: {line2}{}", c.name, owns.as_ref().map(|o| format!(", {o}")).unwrap_or_default());
     html! {
-        <g class={classes!("client", if c.is_producer { "producer" } else { "consumer" }, state, props.selected.then_some("selected"))} transform={translate(r)}
-           tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("client-{}", c.name)}>
+        <g {key} class={classes!("client", if c.is_producer { "producer" } else { "consumer" }, state, selected.then_some("selected"))} transform={translate(r)}
+           tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={onkey} data-testid={format!("client-{}", c.name)}>
             <title>{ label }</title>
             <rect class="box" width={num(r.w)} height={num(r.h)} rx={if c.is_producer { "6" } else { "14" }} />
             <text class="c-title" x="8" y="17">{ format!("{}{}", c.name, match state { "stopped" => " ✕", "paused" => " ⏸", _ => "" }) }</text>
@@ -311,19 +277,9 @@ fn short_topic(t: &str) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct GroupShapeProps {
-    id: String,
-    group: Option<GroupView>,
-    rect: Rect,
-    selected: bool,
-    dispatch: Callback<Action>,
-}
-
-#[function_component(GroupShape)]
-fn group_shape(props: &GroupShapeProps) -> Html {
-    let r = &props.rect;
-    let (state, generation, protocol) = match &props.group {
+/// A consumer group's box (a plain function, as `client_shape` is).
+fn group_shape(id: &str, group: Option<&GroupView>, r: &Rect, selected: bool, dispatch: &Callback<Action>) -> Html {
+    let (state, generation, protocol) = match group {
         Some(g) => (g.state.clone(), g.generation, g.protocol.unwrap_or("-")),
         None => ("no coordinator".to_string(), 0, "-"),
     };
@@ -337,16 +293,16 @@ fn group_shape(props: &GroupShapeProps) -> Html {
         "cooperative-sticky" => "cooperative rebalance".to_string(),
         p => format!("eager rebalance · {p}"),
     };
-    let (click, key) = activate(&props.dispatch, Selection::Group(props.id.clone()));
-    let label = format!("Group {}: {state}, generation {generation}, {protocol} ({style} rebalancing)", props.id);
+    let (click, key) = activate(dispatch, Selection::Group(id.to_string()));
+    let label = format!("Group {id}: {state}, generation {generation}, {protocol} ({style} rebalancing)");
     html! {
-        <g class={classes!("group", format!("state-{}", state.replace(' ', "-")), props.selected.then_some("selected"))} transform={translate(r)} data-testid={format!("group-{}", props.id)}>
+        <g key={id} class={classes!("group", format!("state-{}", state.replace(' ', "-")), selected.then_some("selected"))} transform={translate(r)} data-testid={format!("group-{id}")}>
             <g tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
                 <rect class="box" width={num(r.w)} height={num(r.h)} rx="10" />
-                <text class="g-title" x="8" y="16">{ format!("group {}", props.id) }</text>
-                <text class="g-state" x="8" y="28" data-testid={format!("group-{}-state", props.id)}>{ format!("{} · gen {generation}", badge(&state)) }</text>
-                <text class="g-state" x="8" y="40" data-testid={format!("group-{}-style", props.id)}>{ style_line }</text>
+                <text class="g-title" x="8" y="16">{ format!("group {id}") }</text>
+                <text class="g-state" x="8" y="28" data-testid={format!("group-{id}-state")}>{ format!("{} · gen {generation}", badge(&state)) }</text>
+                <text class="g-state" x="8" y="40" data-testid={format!("group-{id}-style")}>{ style_line }</text>
             </g>
         </g>
     }
