@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { minify } from 'terser';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -13,6 +12,8 @@ if (!dir) {
   process.exit(1);
 }
 if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+// Imported here, so a debug build (`trunk serve`) never needs terser.
+const { minify } = await import('terser');
 
 const sri = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
 const htmlPath = join(dir, 'index.html');
