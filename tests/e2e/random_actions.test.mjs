@@ -38,6 +38,7 @@ test('random learner actions never raise an error or the crash screen', async (t
     await page.goto(env.url + '#/sandbox?preset=' + preset);
     await page.locator('svg[data-testid=stage]').waitFor();
     const done = [];
+    let longest = 0;
     for (let step = 0; step < 40; step++) {
       const r = rnd();
       let action;
@@ -75,6 +76,7 @@ test('random learner actions never raise an error or the crash screen', async (t
         await page.getByTestId('speed').selectOption(action.slice(6));
       }
       done.push(`${step}: ${action}`);
+      longest = Math.max(longest, Number(await page.getByTestId('timeline').getAttribute('max')));
       const crashed = await page.getByTestId('crash-screen').count();
       if (crashed || errors.length) {
         await screenshotOnFailure(t, page);
@@ -83,7 +85,9 @@ test('random learner actions never raise an error or the crash screen', async (t
     }
     // The walk did drive the sandbox: the console answered and the session has steps.
     assert.ok(await page.getByTestId('console-output').locator('*').count() > 0, 'the console printed nothing');
-    assert.ok(Number(await page.getByTestId('timeline').getAttribute('max')) > 0, 'no step was taken');
+    // Steps taken at some point: a walk may end on a short timeline, since a command typed after
+    // seeking back drops the tape's future, as editing the past does.
+    assert.ok(longest > 0, 'no step was taken');
     await page.close();
   }
 });
