@@ -1,13 +1,6 @@
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::glossary::{ENTRIES, SIMPLIFICATIONS};
-
-#[derive(Properties, PartialEq)]
-pub struct GlossaryProps {
-    /// The entry to open at (from a narration link), if any.
-    pub term: Option<String>,
-}
 
 /// Text for markup: the glossary is the crate's own text, escaped all the same.
 fn escape(text: &str) -> String {
@@ -28,16 +21,7 @@ fn page() -> String {
     out + "</ul></main>"
 }
 
-#[function_component(GlossaryPage)]
-pub fn glossary_page(props: &GlossaryProps) -> Html {
-    // Opened from a narration link: bring the entry into view and give it focus.
-    use_effect_with(props.term.clone(), |term| {
-        if let Some(el) = term.as_ref().and_then(|t| web_sys::window()?.document()?.get_element_by_id(&format!("term-{t}"))) {
-            el.scroll_into_view();
-            if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = h.focus();
-            }
-        }
-    });
+/// The glossary page. The router gives a narration link's entry focus (`app.rs`).
+pub fn glossary_page() -> Html {
     Html::from_html_unchecked(AttrValue::from(page()))
 }

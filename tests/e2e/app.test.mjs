@@ -85,6 +85,9 @@ test('the glossary states the simplifications', async () => {
   await page.getByRole('link', { name: 'Glossary' }).click();
   await page.getByRole('heading', { name: 'Where the simulator simplifies' }).waitFor();
   assert.ok(await page.getByText('High watermark (HW)').isVisible());
+  // A narration link opens the glossary at its term, which takes focus (and so its outline).
+  await page.goto(env.url + '#/glossary?term=isr');
+  await page.waitForFunction(() => document.activeElement?.id === 'term-isr');
   assert.deepEqual(errors, []);
 });
 
