@@ -4,7 +4,7 @@
 # ships it is built for speed and formats every panic message; here it is rebuilt with the
 # wasm-release profile (opt-level "z", fat LTO) and its `optimize_for_size` feature, and
 # `panic=immediate-abort` drops the panic machinery. WebAssembly SIMD (in every browser since
-# 2023) makes ChaCha and memory moves shorter. docs/BENCHMARKS.md ("Bundle size") has what
+# 2023) gives LLVM shorter instruction sequences. docs/BENCHMARKS.md ("Bundle size") has what
 # each saves. A panic still shows the crash screen (src/ui/crash.rs catches the trap), and
 # `flightsim replay` replays its address natively with the panic message.
 #
