@@ -211,6 +211,12 @@ impl Broker {
             r.role = Role::Follower { leader: None };
             // The recovery point: a simplification that assumes a fresh HW checkpoint.
             r.high_watermark = r.high_watermark.min(r.log.log_end_offset());
+            // Kafka rebuilds its Partition objects from the metadata image after a restart: the
+            // epochs it knew live only in the log's epoch cache. Forgetting them here makes the
+            // first image apply even when no epoch moved while the broker was down (a clean
+            // stop whose last update the broker had already applied).
+            r.leader_epoch = -1;
+            r.partition_epoch = -1;
         }
         ctx.trace(TraceEvent::BrokerStarted { broker: self.id });
         self.send_heartbeat(ctx);
@@ -218,11 +224,40 @@ impl Broker {
         ctx.set_timer(self.cluster.replica_lag_time_max_ms / 2, Timer::IsrCheck);
     }
 
-    /// A hard kill: the process is gone at once; nothing is said to anyone.
+    /// A hard kill: the process is gone at once. Its host's kernel still closes its sockets,
+    /// so whoever waits on a request the broker held hears the connection close.
     pub fn kill(&mut self, ctx: &mut Ctx) {
         self.state = BrokerState::Down;
         self.incarnation += 1;
         ctx.trace(TraceEvent::BrokerKilled { broker: self.id });
+        self.close_connections(ctx);
+    }
+
+    /// The process ended with requests it had not answered: parked fetches, produces and
+    /// offset commits in purgatory, group members waiting on JoinGroup or SyncGroup. Their
+    /// connections close, and a Kafka client fails every in-flight request on a closed
+    /// connection at once (NetworkClient.processDisconnection) instead of waiting for
+    /// request.timeout.ms.
+    fn close_connections(&mut self, ctx: &mut Ctx) {
+        let mut held: Vec<(NodeId, u64)> = Vec::new();
+        held.extend(self.parked.drain(..).map(|p| (p.from, p.req_id)));
+        for d in self.purgatory.drain(..) {
+            if matches!(d.reply, Reply::Produce | Reply::OffsetCommit { .. }) {
+                held.push((d.from, d.req_id));
+            }
+        }
+        for g in self.groups.values() {
+            for m in g.members.values() {
+                held.extend(m.pending_join.iter().chain(m.pending_sync.iter()).map(|r| (m.client, *r)));
+            }
+        }
+        let mut seen: Vec<(NodeId, u64)> = Vec::with_capacity(held.len());
+        for (to, req_id) in held {
+            if !seen.contains(&(to, req_id)) {
+                seen.push((to, req_id));
+                ctx.send(to, Payload::Disconnected { req_id: Some(req_id) });
+            }
+        }
     }
 
     /// A clean shutdown: ask the controller to move leaderships first (controlled shutdown).
@@ -257,6 +292,7 @@ impl Broker {
                     self.state = BrokerState::Down;
                     self.incarnation += 1;
                     ctx.trace(TraceEvent::BrokerStopped { broker: self.id });
+                    self.close_connections(ctx);
                 }
             }
             Payload::MetadataUpdate(delta) => self.apply_metadata(ctx, delta),
@@ -277,16 +313,10 @@ impl Broker {
             Payload::LeaveGroup { req_id, group, member_id } => self.on_leave_group(ctx, from, req_id, &group, &member_id),
             Payload::OffsetCommit { req_id, group, generation, member_id, offsets } => self.on_offset_commit(ctx, from, req_id, &group, generation, &member_id, offsets),
             Payload::OffsetFetch { req_id, group, partitions } => self.on_offset_fetch(ctx, from, req_id, &group, partitions),
-            Payload::Disconnected { req_id } => {
+            Payload::Disconnected { req_id: Some(req_id) } => {
                 // A follower's fetch hit a dead leader: back off, then try again.
                 if let NodeId::Broker(leader) = from {
-                    if let Some(f) = self.fetchers.get_mut(&leader) {
-                        if req_id.is_some() && f.in_flight == req_id {
-                            f.in_flight = None;
-                            f.backoff_until = ctx.now + self.cluster.replica_fetch_backoff_ms;
-                            ctx.set_timer(self.cluster.replica_fetch_backoff_ms, Timer::FetcherWake { leader });
-                        }
-                    }
+                    self.fail_fetch(ctx, leader, req_id, false);
                 }
             }
             _ => {}
@@ -301,6 +331,7 @@ impl Broker {
                 ctx.set_timer(self.cluster.replica_lag_time_max_ms / 2, Timer::IsrCheck);
             }
             Timer::FetcherWake { leader } => self.maybe_fetch(ctx, leader),
+            Timer::ReplicaFetchTimeout { leader, req_id } => self.fail_fetch(ctx, leader, req_id, true),
             Timer::FetchExpire { park_id } => {
                 if let Some(i) = self.parked.iter().position(|p| p.park_id == park_id) {
                     let p = self.parked.remove(i);
@@ -327,6 +358,18 @@ impl Broker {
 
     fn apply_metadata(&mut self, ctx: &mut Ctx, delta: MetadataDelta) {
         if !delta.full && delta.version <= self.metadata_version {
+            return;
+        }
+        // KRaft brokers read the metadata log in order (they fetch it by offset), so no change
+        // is ever skipped. A delta after a gap (a lost update) is not applied over it: the
+        // broker's next heartbeat still reports the old version, and its response carries the
+        // full image, as a lost metadata fetch is retried after
+        // controller.quorum.request.timeout.ms (2000, the heartbeat interval's default too).
+        if !delta.full && delta.version > self.metadata_version + 1 {
+            // A (re)started broker has no image yet: the image comes with its first heartbeat.
+            if self.metadata_version > 0 {
+                ctx.trace(TraceEvent::MetadataGap { broker: self.id, applied: self.metadata_version, received: delta.version });
+            }
             return;
         }
         if delta.full && delta.version < self.metadata_version {
@@ -955,6 +998,25 @@ impl Broker {
             NodeId::Broker(leader),
             Payload::Fetch { req_id, replica: Some(self.id), max_wait_ms: self.cluster.replica_fetch_wait_max_ms, partitions },
         );
+        // A fetch lost on the wire or held by a paused or cut-off leader would otherwise leave
+        // this fetcher waiting forever (and the follower out of the ISR for good).
+        ctx.set_timer(self.cluster.replica_socket_timeout_ms, Timer::ReplicaFetchTimeout { leader, req_id });
+    }
+
+    /// The fetcher gives up on a request (AbstractFetcherThread.processFetchRequest catches the
+    /// timeout) and backs off for replica.fetch.backoff.ms before fetching again.
+    fn fail_fetch(&mut self, ctx: &mut Ctx, leader: BrokerId, req_id: u64, timed_out: bool) {
+        let backoff = self.cluster.replica_fetch_backoff_ms;
+        let Some(f) = self.fetchers.get_mut(&leader) else { return };
+        if f.in_flight != Some(req_id) {
+            return;
+        }
+        f.in_flight = None;
+        f.backoff_until = ctx.now + backoff;
+        if timed_out {
+            ctx.trace(TraceEvent::ReplicaFetchTimedOut { broker: self.id, leader });
+        }
+        ctx.set_timer(backoff, Timer::FetcherWake { leader });
     }
 
     fn on_fetch_response(&mut self, ctx: &mut Ctx, leader: BrokerId, req_id: u64, partitions: Vec<(TopicPartition, Result<FetchData, KafkaError>)>) {

@@ -273,6 +273,9 @@ pub struct ClusterConfig {
     pub replica_fetch_wait_max_ms: u64,
     pub replica_fetch_backoff_ms: u64,
     pub replica_fetch_max_bytes: usize,
+    /// replica.socket.timeout.ms (30000): the replica fetcher's request timeout
+    /// (ReplicaFetcherBlockingSend passes it to its NetworkClient as requestTimeoutMs).
+    pub replica_socket_timeout_ms: u64,
     pub broker_heartbeat_interval_ms: u64,
     pub broker_session_timeout_ms: u64,
     /// Network latency of one message, and the seeded jitter added on top.
@@ -292,6 +295,7 @@ impl Default for ClusterConfig {
             replica_fetch_wait_max_ms: 500,
             replica_fetch_backoff_ms: 1_000,
             replica_fetch_max_bytes: 1_048_576,
+            replica_socket_timeout_ms: 30_000,
             broker_heartbeat_interval_ms: 2_000,
             broker_session_timeout_ms: 9_000,
             network_latency_ms: 5,

@@ -542,6 +542,11 @@ impl Sim {
         Ok(())
     }
 
+    /// Whether `node` is paused (Fault::Pause) and not yet resumed.
+    pub fn is_paused(&self, node: NodeId) -> bool {
+        self.net.paused.contains(&node)
+    }
+
     pub fn all_nodes(&self) -> Vec<NodeId> {
         let mut v = vec![NodeId::Controller];
         v.extend(self.brokers.keys().map(|b| NodeId::Broker(*b)));

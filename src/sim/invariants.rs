@@ -84,9 +84,16 @@ impl InvariantChecker {
         }
         // A group's generation never goes back below one that became Stable (and so was
         // stored), whichever broker coordinates it. (A generation that never reached Stable
-        // can die with its coordinator, as in Kafka.)
+        // can die with its coordinator, as in Kafka.) Only the coordinator the controller
+        // currently names counts: a paused or cut-off former coordinator keeps its stale copy
+        // in memory until it hears that it lost the offsets partition, as a Kafka broker does.
+        let offsets_partitions = sim.controller.topics.get(crate::sim::coordinator::OFFSETS_TOPIC).map_or(0, |t| t.partitions.len() as i32);
         for b in sim.brokers.values().filter(|b| b.is_up()) {
             for g in b.groups.values() {
+                let tp = TopicPartition::new(crate::sim::coordinator::OFFSETS_TOPIC, crate::sim::coordinator::coordinator_partition(&g.id, offsets_partitions));
+                if sim.controller.partition(&tp).and_then(|st| st.leader) != Some(b.id) {
+                    continue;
+                }
                 let floor = self.group_generations.entry(g.id.clone()).or_insert(0);
                 if g.generation < *floor {
                     return Err(format!("generation_monotonic: group {} is at generation {} on coordinator {} but generation {} was stable", g.id, g.generation, b.id, *floor));

@@ -15,6 +15,8 @@ pub enum Timer {
     BrokerHeartbeat,
     IsrCheck,
     FetcherWake { leader: BrokerId },
+    /// A replica fetch got no answer within replica.socket.timeout.ms.
+    ReplicaFetchTimeout { leader: BrokerId, req_id: u64 },
     FetchExpire { park_id: u64 },
     ProduceExpire { purgatory_id: u64 },
     RetentionCheck,
@@ -45,6 +47,9 @@ impl std::fmt::Display for Timer {
             Timer::BrokerHeartbeat => f.write_str("heartbeat to the controller is due (broker.heartbeat.interval.ms)"),
             Timer::IsrCheck => f.write_str("ISR check: followers behind for replica.lag.time.max.ms leave the ISR"),
             Timer::FetcherWake { leader } => write!(f, "the replica fetcher for leader {leader} wakes (replica.fetch.backoff.ms)"),
+            Timer::ReplicaFetchTimeout { leader, req_id } => {
+                write!(f, "replica fetch #{req_id} to leader {leader} reached replica.socket.timeout.ms")
+            }
             Timer::FetchExpire { park_id } => write!(f, "fetch #{park_id} waited in purgatory for its max wait: answered with what there is"),
             Timer::ProduceExpire { purgatory_id } => write!(f, "produce #{purgatory_id} (acks=all) timed out in purgatory waiting for the ISR"),
             Timer::RetentionCheck => f.write_str("retention check (log.retention.check.interval.ms)"),

@@ -50,6 +50,10 @@ pub enum TraceEvent {
     /// the replica had seen: acknowledged data gone, which only an unclean election causes.
     Truncated { tp: TopicPartition, broker: BrokerId, from: i64, to: i64, lost_committed: i64 },
     LogStartAdvanced { tp: TopicPartition, broker: BrokerId, log_start_offset: i64 },
+    /// A follower's fetch got no answer within replica.socket.timeout.ms.
+    ReplicaFetchTimedOut { broker: BrokerId, leader: BrokerId },
+    /// A broker saw a gap in the metadata log and waits for the image (see `MetadataGap`).
+    MetadataGap { broker: BrokerId, applied: u64, received: u64 },
     ProduceRejected { tp: TopicPartition, broker: BrokerId, error: KafkaError },
     DuplicateBatch { tp: TopicPartition, broker: BrokerId, base_offset: i64 },
     ProduceAcked { client: Rc<str>, tp: TopicPartition, base_offset: i64, count: usize },
@@ -150,6 +154,16 @@ impl fmt::Display for TraceEvent {
                 Ok(())
             }
             LogStartAdvanced { tp, broker, log_start_offset } => write!(f, "{tp}: broker {broker} log start offset {log_start_offset}"),
+            ReplicaFetchTimedOut { broker, leader } => write!(
+                f,
+                "broker {broker}: replica fetch to broker {leader} got no answer within replica.socket.timeout.ms; retrying after replica.fetch.backoff.ms"
+            ),
+            MetadataGap { broker, applied, received } => write!(
+                f,
+                "broker {broker}: metadata update {received} skips {}..={}; it waits for the image instead of applying it over the gap",
+                applied + 1,
+                received - 1
+            ),
             ProduceRejected { tp, broker, error } => write!(f, "{tp}: broker {broker} rejected produce: {}", error.code_name()),
             DuplicateBatch { tp, broker, base_offset } => write!(f, "{tp}: broker {broker} recognised a duplicate batch at {base_offset}"),
             ProduceAcked { client, tp, base_offset, count } => write!(f, "{client}: {count} record(s) acknowledged at {tp}@{base_offset}"),

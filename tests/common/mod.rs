@@ -12,6 +12,7 @@ pub fn fast_cluster() -> ClusterConfig {
         broker_heartbeat_interval_ms: 300,
         broker_session_timeout_ms: 1_500,
         replica_fetch_backoff_ms: 200,
+        replica_socket_timeout_ms: 3_000,
         offsets_topic_num_partitions: 10,
         ..ClusterConfig::default()
     }
