@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use kafka_flightsim::sim::config::ProducerConfig;
+use kafka_flightsim::sim::config::{ClusterConfig, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use kafka_flightsim::sim::trace::TraceEvent;
 use kafka_flightsim::sim::{BrokerId, Client, Fault, NodeId, ProducerRecord, Sim, TopicPartition};
@@ -76,18 +76,23 @@ fn a_cleanly_stopped_broker_replicates_again() {
 /// closes the fetcher's connection (the follower hears it at once).
 #[test]
 fn a_replica_fetch_held_by_a_dying_leader_is_retried() {
-    let (mut sim, mut checker) = three_replicas(2);
+    // Kafka's default timings, as a learner's console has them.
+    let mut sim = Sim::new(1, 3, ClusterConfig::default());
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut sim, &mut checker, 100);
+    sim.create_topic("t", 1, 3, &[]).unwrap();
+    run_checked(&mut sim, &mut checker, 2_000);
     let first = leader(&sim, "t", 0).unwrap();
     sim.apply(Fault::KillBroker(first)).unwrap();
-    run_checked(&mut sim, &mut checker, 5_000);
+    run_checked(&mut sim, &mut checker, 15_000);
     assert_ne!(leader(&sim, "t", 0), Some(first));
     sim.apply(Fault::StartBroker(first)).unwrap();
-    run_checked(&mut sim, &mut checker, 5_000);
+    run_checked(&mut sim, &mut checker, 20_000);
     sim.elect_leader(&TopicPartition::new("t", 0), false).unwrap();
-    run_checked(&mut sim, &mut checker, 1_000);
+    run_checked(&mut sim, &mut checker, 2_000);
     assert_eq!(leader(&sim, "t", 0), Some(first));
     let p = produce(&mut sim, "p", "t", 5);
-    run_checked(&mut sim, &mut checker, 10_000);
+    run_checked(&mut sim, &mut checker, 60_000);
     assert_eq!(acked(&sim, p), 5, "acks=all records were acknowledged");
     healed(&sim, "t").unwrap();
 }
