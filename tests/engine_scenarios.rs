@@ -451,6 +451,52 @@ fn retention_deletes_old_segments_on_every_replica() {
     }
 }
 
+/// Retention deletes segments by time or size only when cleanup.policy includes `delete`
+/// (UnifiedLog.deleteOldSegments): a compact-only topic once lost offsets 0-50 to retention.ms.
+/// `compact,delete` does both; a broker-wide `log.cleanup.policy=compact` counts too.
+#[test]
+fn retention_deletes_compact_only_topics_no_more() {
+    let mut sim = fast_sim(18, 3);
+    let mut checker = InvariantChecker::new();
+    let tight = [("segment.bytes", "200"), ("retention.ms", "1000"), ("retention.bytes", "400")];
+    let with = |policy: &'static str| -> Vec<(String, String)> {
+        let mut v = cfg(&tight);
+        if !policy.is_empty() {
+            v.push(("cleanup.policy".into(), policy.into()));
+        }
+        v
+    };
+    sim.create_topic("compacted", 1, 3, &with("compact")).unwrap();
+    sim.create_topic("both", 1, 3, &with("compact,delete")).unwrap();
+    sim.create_topic("plain", 1, 3, &with("")).unwrap();
+    run_checked(&mut sim, &mut checker, 200);
+    let p = sim.add_producer("p", ProducerConfig { linger_ms: 0, ..ProducerConfig::default() }).unwrap();
+    for i in 0..51 {
+        for t in ["compacted", "both", "plain"] {
+            sim.produce(p, record(t, 0, &format!("line-{i:04}"))).unwrap();
+        }
+        run_checked(&mut sim, &mut checker, 20);
+    }
+    run_checked(&mut sim, &mut checker, 130_000);
+    let start = |sim: &kafka_flightsim::sim::Sim, t: &str| {
+        let l = leader(sim, t, 0).unwrap();
+        sim.broker(l).unwrap().replicas[&TopicPartition::new(t, 0)].log.log_start_offset()
+    };
+    assert_eq!(start(&sim, "compacted"), 0, "a compact-only topic keeps every segment");
+    assert!(start(&sim, "both") > 0, "compact,delete still deletes by retention");
+    assert!(start(&sim, "plain") > 0, "the default policy (delete) deletes by retention");
+    // The broker-wide default policy applies to topics that do not set their own.
+    sim.alter_broker_config(None, "log.cleanup.policy", Some("compact")).unwrap();
+    sim.create_topic("inherits", 1, 3, &cfg(&tight)).unwrap();
+    run_checked(&mut sim, &mut checker, 200);
+    for i in 0..51 {
+        sim.produce(p, record("inherits", 0, &format!("line-{i:04}"))).unwrap();
+        run_checked(&mut sim, &mut checker, 20);
+    }
+    run_checked(&mut sim, &mut checker, 130_000);
+    assert_eq!(start(&sim, "inherits"), 0, "log.cleanup.policy=compact for the cluster keeps segments too");
+}
+
 #[test]
 fn dynamic_broker_configs_are_defaults_that_topic_overrides_beat() {
     let mut sim = fast_sim(17, 3);

@@ -418,6 +418,10 @@ impl Broker {
             if s.overridden.iter().any(|o| o == topic_name) {
                 continue;
             }
+            if topic_name == "cleanup.policy" {
+                s.cleanup_policy_delete = value.split(',').any(|p| p.trim() == "delete");
+                continue;
+            }
             let Ok(n) = value.parse::<i64>() else { continue };
             match topic_name {
                 "min.insync.replicas" => s.min_insync_replicas = n as i32,
@@ -1119,7 +1123,10 @@ impl Broker {
         let me = self.id;
         let now = ctx.now;
         for (tp, replica) in self.replicas.iter_mut() {
-            if !replica.is_leader() {
+            // Time and size retention delete segments only when cleanup.policy includes
+            // `delete` (UnifiedLog.deleteOldSegments: `if (config.delete) ... else 0`); a
+            // compact-only topic such as __consumer_offsets keeps every segment.
+            if !replica.is_leader() || !replica.settings.cleanup_policy_delete {
                 continue;
             }
             let (rms, rbytes) = (replica.settings.retention_ms, replica.settings.retention_bytes);

@@ -47,6 +47,7 @@ impl TopicInfo {
             max_message_bytes: c.max_message_bytes,
             retention_ms: c.retention_ms,
             retention_bytes: c.retention_bytes,
+            cleanup_policy_delete: c.cleanup_policy_delete,
         }
     }
 }

@@ -205,6 +205,9 @@ pub struct TopicSettings {
     pub max_message_bytes: i64,
     pub retention_ms: i64,
     pub retention_bytes: i64,
+    /// cleanup.policy includes `delete`: only then do retention.ms and retention.bytes delete
+    /// segments (UnifiedLog.deleteOldSegments returns 0 for a compact-only log).
+    pub cleanup_policy_delete: bool,
 }
 
 /// A message in flight. The stage draws it at `(now - sent) / (arrive - sent)` of its path.
