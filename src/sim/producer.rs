@@ -14,7 +14,7 @@ use super::error::KafkaError;
 use super::message::{PendingRecord, Payload, ProduceBatch};
 use super::murmur2::partition_for_key;
 use super::out::{Ctx, Timer};
-use super::trace::TraceEvent;
+use super::trace::{RecordNumbers, TraceEvent};
 use super::types::{record_size, BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPartition};
 
 /// A record the producer has been given and whose partition is not known yet (metadata).
@@ -22,6 +22,8 @@ use super::types::{record_size, BrokerId, ClientId, Millis, NodeId, ProducerReco
 struct Unsent {
     record: ProducerRecord,
     enqueued_ms: Millis,
+    /// The record's number at this producer: 1 for the first record handed to it.
+    number: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -35,6 +37,9 @@ struct Batch {
     retry_at: Millis,
     /// Assigned when first drained, kept across retries (idempotent producer).
     base_sequence: i32,
+    /// The producer's record numbers in this batch, as runs (first, last): the trace names
+    /// exactly which records an acknowledgement covers.
+    numbers: Vec<(u64, u64)>,
 }
 
 #[derive(Clone, Debug)]
@@ -85,6 +90,8 @@ pub struct Acked {
     pub tp: TopicPartition,
     pub offset: i64,
     pub value: Option<Rc<str>>,
+    /// The record's number at this producer (1 for its first record).
+    pub number: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -112,6 +119,8 @@ pub struct Producer {
     buffered_bytes: usize,
     pub rate: Option<RateSpec>,
     generated: u64,
+    /// Records handed to the producer so far (send() and the rate): numbers them.
+    handed: u64,
     pub acked_count: u64,
     pub failed_count: u64,
     /// Filled only when the simulation records acknowledgements (tests, lessons).
@@ -150,6 +159,7 @@ impl Producer {
             buffered_bytes: 0,
             rate: None,
             generated: 0,
+            handed: 0,
             acked_count: 0,
             failed_count: 0,
             acked: Vec::new(),
@@ -176,7 +186,8 @@ impl Producer {
 
     /// KafkaProducer.send: hand over a record. It waits for metadata if the topic is unknown.
     pub fn send(&mut self, ctx: &mut Ctx, record: ProducerRecord) {
-        self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now });
+        self.handed += 1;
+        self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now, number: self.handed });
         self.run(ctx);
     }
 
@@ -212,7 +223,8 @@ impl Producer {
             self.generated += 1;
             let value = generated_value(&mut scratch, &self.name, self.generated, spec.value_bytes);
             let record = ProducerRecord { topic: spec.topic.clone(), partition: None, key, value: Some(value), headers: headers.clone() };
-            self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now });
+            self.handed += 1;
+            self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now, number: self.handed });
             if let Some(rate) = self.rate.as_mut() {
                 if let Some(r) = rate.remaining.as_mut() {
                     *r -= 1;
@@ -330,12 +342,14 @@ impl Producer {
             Ok(base) => {
                 self.buffered_bytes = self.buffered_bytes.saturating_sub(b.bytes);
                 self.acked_count += b.records.len() as u64;
-                ctx.trace(TraceEvent::ProduceAcked { client: self.name.clone(), tp: b.tp.clone(), base_offset: base, count: b.records.len() });
                 if self.record_acks && base >= 0 {
-                    for (i, r) in b.records.iter().enumerate() {
-                        self.acked.push(Acked { tp: b.tp.clone(), offset: base + i as i64, value: r.value.clone() });
+                    let numbers = b.numbers.iter().flat_map(|&(first, last)| first..=last);
+                    for (i, (r, number)) in b.records.iter().zip(numbers).enumerate() {
+                        self.acked.push(Acked { tp: b.tp.clone(), offset: base + i as i64, value: r.value.clone(), number });
                     }
                 }
+                let records = RecordNumbers(std::mem::take(&mut b.numbers));
+                ctx.trace(TraceEvent::ProduceAcked { client: self.name.clone(), tp: b.tp.clone(), base_offset: base, count: b.records.len(), records });
             }
             Err(e) => {
                 // With idempotence, a batch that overtook an earlier failed one is told
@@ -377,7 +391,8 @@ impl Producer {
                 self.failures.push(Failed { tp: b.tp.clone(), key: r.key.clone(), value: r.value.clone(), error });
             }
         }
-        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp: b.tp.clone(), error, count: b.records.len() });
+        let records = RecordNumbers(b.numbers);
+        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp: b.tp.clone(), error, count: b.records.len(), records });
     }
 
     fn leader_of(&self, tp: &TopicPartition) -> Option<BrokerId> {
@@ -451,7 +466,7 @@ impl Producer {
             let size = record_size(u.record.key.as_deref(), u.record.value.as_deref(), &u.record.headers);
             match self.choose_partition(ctx, &u.record, size) {
                 Some(p) if p >= 0 && (p as usize) < self.metadata.get(&u.record.topic).map_or(0, |v| v.len()) => {
-                    self.append_to_batch(now, TopicPartition { topic: u.record.topic.clone(), partition: p }, &u.record, size);
+                    self.append_to_batch(now, TopicPartition { topic: u.record.topic.clone(), partition: p }, &u.record, size, u.number);
                 }
                 Some(p) => {
                     // An explicit partition the topic does not have.
@@ -460,7 +475,7 @@ impl Producer {
                     if self.record_acks {
                         self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error: KafkaError::UnknownTopicOrPartition });
                     }
-                    ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1 });
+                    ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1, records: RecordNumbers(vec![(u.number, u.number)]) });
                 }
                 None => {
                     if now.saturating_sub(u.enqueued_ms) >= MAX_BLOCK_MS {
@@ -469,7 +484,7 @@ impl Producer {
                         if self.record_acks {
                             self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error: KafkaError::UnknownTopicOrPartition });
                         }
-                        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1 });
+                        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1, records: RecordNumbers(vec![(u.number, u.number)]) });
                     } else {
                         self.metadata_wanted = true;
                         still.push_back(u);
@@ -578,7 +593,7 @@ impl Producer {
         }
     }
 
-    fn append_to_batch(&mut self, now: Millis, tp: TopicPartition, r: &ProducerRecord, size: usize) {
+    fn append_to_batch(&mut self, now: Millis, tp: TopicPartition, r: &ProducerRecord, size: usize, number: u64) {
         let batch_size = self.config.batch_size;
         let q = self.batches.entry(tp.clone()).or_default();
         let rec = PendingRecord { key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone(), timestamp_ms: now as i64 };
@@ -587,11 +602,15 @@ impl Producer {
             if last.attempts == 0 && last.base_sequence < 0 && last.bytes + size <= batch_size.max(1) {
                 Rc::make_mut(&mut last.records).push(rec);
                 last.bytes += size;
+                match last.numbers.last_mut() {
+                    Some(run) if run.1 + 1 == number => run.1 = number,
+                    _ => last.numbers.push((number, number)),
+                }
                 return;
             }
         }
         let mut records = Vec::with_capacity((batch_size / size.max(1)).clamp(1, 1024));
         records.push(rec);
-        q.push_back(Batch { tp, records: Rc::new(records), bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1 });
+        q.push_back(Batch { tp, records: Rc::new(records), bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1, numbers: vec![(number, number)] });
     }
 }

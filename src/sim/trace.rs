@@ -25,6 +25,42 @@ impl fmt::Display for ElectionKind {
     }
 }
 
+/// A producer's record numbers (1 for its first record) as runs `(first, last)`: printed
+/// `records #4-#6, #9`, so a check or a lesson can name exactly which acknowledged record an
+/// unclean election lost. Long lists print their first runs and how many more.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct RecordNumbers(pub Vec<(u64, u64)>);
+
+impl RecordNumbers {
+    /// Every number, in order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().flat_map(|&(first, last)| first..=last)
+    }
+}
+
+impl fmt::Display for RecordNumbers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 6;
+        let n: u64 = self.0.iter().map(|(a, b)| b - a + 1).sum();
+        f.write_str(if n == 1 { "record " } else { "records " })?;
+        for (i, (first, last)) in self.0.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if first == last {
+                write!(f, "#{first}")?;
+            } else {
+                write!(f, "#{first}-#{last}")?;
+            }
+        }
+        if self.0.len() > SHOWN {
+            let rest: u64 = self.0[SHOWN..].iter().map(|(a, b)| b - a + 1).sum();
+            write!(f, " and {rest} more")?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum TraceEvent {
     BrokerStarted { broker: BrokerId },
@@ -56,9 +92,10 @@ pub enum TraceEvent {
     MetadataGap { broker: BrokerId, applied: u64, received: u64 },
     ProduceRejected { tp: TopicPartition, broker: BrokerId, error: KafkaError },
     DuplicateBatch { tp: TopicPartition, broker: BrokerId, base_offset: i64 },
-    ProduceAcked { client: Rc<str>, tp: TopicPartition, base_offset: i64, count: usize },
+    /// `records`: which of the producer's records (numbered from 1) the batch carried.
+    ProduceAcked { client: Rc<str>, tp: TopicPartition, base_offset: i64, count: usize, records: RecordNumbers },
     ProduceRetry { client: Rc<str>, tp: TopicPartition, error: KafkaError, attempt: u32 },
-    ProduceFailed { client: Rc<str>, tp: TopicPartition, error: KafkaError, count: usize },
+    ProduceFailed { client: Rc<str>, tp: TopicPartition, error: KafkaError, count: usize, records: RecordNumbers },
     Consumed { client: Rc<str>, tp: TopicPartition, first_offset: i64, last_offset: i64 },
     OffsetReset { client: Rc<str>, tp: TopicPartition, offset: i64, policy: &'static str },
     ConsumerError { client: Rc<str>, tp: TopicPartition, error: KafkaError },
@@ -166,9 +203,11 @@ impl fmt::Display for TraceEvent {
             ),
             ProduceRejected { tp, broker, error } => write!(f, "{tp}: broker {broker} rejected produce: {}", error.code_name()),
             DuplicateBatch { tp, broker, base_offset } => write!(f, "{tp}: broker {broker} recognised a duplicate batch at {base_offset}"),
-            ProduceAcked { client, tp, base_offset, count } => write!(f, "{client}: {count} record(s) acknowledged at {tp}@{base_offset}"),
+            ProduceAcked { client, tp, base_offset, count, records } => {
+                write!(f, "{client}: {count} record(s) acknowledged at {tp}@{base_offset} ({records})")
+            }
             ProduceRetry { client, tp, error, attempt } => write!(f, "{client}: retrying {tp} after {} (attempt {attempt})", error.code_name()),
-            ProduceFailed { client, tp, error, count } => write!(f, "{client}: {count} record(s) to {tp} FAILED: {}", error.code_name()),
+            ProduceFailed { client, tp, error, count, records } => write!(f, "{client}: {count} record(s) to {tp} FAILED ({records}): {}", error.code_name()),
             Consumed { client, tp, first_offset, last_offset } => write!(f, "{client}: consumed {tp} offsets {first_offset}..={last_offset}"),
             OffsetReset { client, tp, offset, policy } => write!(f, "{client}: {tp} position reset to {offset} ({policy})"),
             ConsumerError { client, tp, error } => write!(f, "{client}: {tp} {}", error.code_name()),
