@@ -275,3 +275,24 @@ fn commit_sync_blocks_the_next_poll_until_answered_commit_async_does_not() {
     assert!(read[0] <= 1, "commitSync blocked after the first record: {read:?}");
     assert!(read[1] == 5 || read[1] == read[0], "commitAsync keeps polling: {read:?}");
 }
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Regression: the eager `sticky` assignor was not sticky. EAGER members revoke everything before
+/// JoinGroup, so their ownedPartitions are empty; Kafka's StickyAssignor carries the last
+/// assignment and generation in its subscription userData instead (StickyAssignor.memberData).
+/// consumer1 owns t-0..t-2; when consumer2 joins only t-2 moves.
+#[test]
+fn eager_sticky_assignor_keeps_the_previous_assignment_through_user_data() {
+    let (mut sim, mut checker) = setup(11, 3, 0);
+    let config = ConsumerConfig { assignors: vec![Assignor::Sticky], ..member_config() };
+    let c1 = join(&mut sim, "consumer1", "g", config.clone());
+    run_checked(&mut sim, &mut checker, 8_000);
+    assert_eq!(assignment(&sim, c1), set(&["t-0", "t-1", "t-2"]));
+    let c2 = join(&mut sim, "consumer2", "g", config);
+    run_checked(&mut sim, &mut checker, 8_000);
+    assert_eq!(assignment(&sim, c1), set(&["t-0", "t-1"]), "consumer1 keeps what it had, up to its quota");
+    assert_eq!(assignment(&sim, c2), set(&["t-2"]), "only t-2 moves");
+}

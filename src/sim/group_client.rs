@@ -5,7 +5,7 @@
 use crate::vecmap::VecSet;
 use std::rc::Rc;
 
-use super::assignor::{assign, Assignor};
+use super::assignor::{assign, Assignor, UserData};
 use super::config::CommitMode;
 use super::consumer::Consumer;
 use super::error::KafkaError;
@@ -39,6 +39,9 @@ pub struct GroupClient {
     last_auto_commit_ms: Millis,
     /// Left after max.poll.interval.ms; rejoins at the next poll.
     poll_timeout_left: bool,
+    /// StickyAssignor's own state (onAssignment): the last assignment and its generation,
+    /// sent as the `sticky` protocol's userData.
+    pub sticky_memory: Option<UserData>,
 }
 
 impl GroupClient {
@@ -74,6 +77,7 @@ impl Consumer {
             last_poll_ms: ctx.now,
             last_auto_commit_ms: ctx.now,
             poll_timeout_left: false,
+            sticky_memory: None,
         });
         self.metadata_wanted = true;
         ctx.set_timer(self.config.heartbeat_interval_ms, Timer::Heartbeat);
@@ -112,6 +116,7 @@ impl Consumer {
     fn send_join(&mut self, ctx: &mut Ctx, coordinator: BrokerId) {
         let req_id = self.next_req_id();
         let owned = self.assignment.clone();
+        let sticky = self.config.assignors.contains(&Assignor::Sticky);
         let g = self.group.as_mut().expect("in a group");
         g.phase = Phase::Joining;
         g.inflight = Some(req_id);
@@ -124,6 +129,8 @@ impl Consumer {
             topics: g.topics.clone(),
             owned,
             generation: g.generation,
+            // Only the `sticky` protocol's subscription carries userData.
+            user_data: if sticky { g.sticky_memory.clone() } else { None },
             session_timeout_ms: self.config.session_timeout_ms,
             rebalance_timeout_ms: self.config.max_poll_interval_ms,
         };
@@ -359,6 +366,10 @@ impl Consumer {
         g.phase = Phase::Stable;
         let group = g.group.clone();
         let generation = g.generation;
+        if g.protocol == Some(Assignor::Sticky) {
+            // StickyAssignor.onAssignment: remembered for the next JoinGroup's userData.
+            g.sticky_memory = Some(UserData { partitions: assignment.clone(), generation: Some(generation) });
+        }
         let new: VecSet<TopicPartition> = assignment.iter().cloned().collect::<VecSet<_>>();
         let old: VecSet<TopicPartition> = self.assignment.iter().cloned().collect::<VecSet<_>>();
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
