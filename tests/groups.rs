@@ -365,3 +365,34 @@ fn the_leader_notices_partitions_added_to_a_topic_only_a_follower_reads() {
     assert_eq!(assignment(&sim, leader_id), set(&["a-0"]));
     assert_eq!(assignment(&sim, follower), set(&["b-0", "b-1", "b-2"]));
 }
+
+/// A broker that has just restarted answers Metadata before its metadata image arrives (no
+/// partitions, version 0). The consumer keeps the newer metadata it has instead of taking the
+/// topic for gone: the leader neither rejoins nor assigns nothing.
+#[test]
+fn a_restarted_brokers_empty_metadata_does_not_empty_the_assignment() {
+    let mut failed = Vec::new();
+    for seed in 1..=20 {
+        let (mut sim, mut checker) = setup(seed, 4, 0);
+        let mut config = member_config();
+        // Refresh often, and restart the brokers soon (short reconnect backoff), so that some
+        // refresh reaches a broker before its image does (seed 4 does).
+        config.set("metadata.max.age.ms", "20").unwrap();
+        let c = join(&mut sim, "c", "g", config);
+        run_checked(&mut sim, &mut checker, 8_000);
+        assert_eq!(assignment(&sim, c).len(), 4);
+        let gen = generation(&sim, c);
+        for b in [1, 2, 3] {
+            sim.apply(Fault::KillBroker(b)).unwrap();
+        }
+        run_checked(&mut sim, &mut checker, 100 + seed * 10);
+        for b in [1, 2, 3] {
+            sim.apply(Fault::StartBroker(b)).unwrap();
+        }
+        run_checked(&mut sim, &mut checker, 10_000);
+        if assignment(&sim, c).len() != 4 || generation(&sim, c) != gen {
+            failed.push(seed);
+        }
+    }
+    assert!(failed.is_empty(), "seeds where the restart emptied or reshuffled the assignment: {failed:?}");
+}
