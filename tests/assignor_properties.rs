@@ -4,7 +4,7 @@
 //! assignor promises it, and sticky assignors keep what members had when one member leaves.
 use kafka_flightsim::vecmap::{VecMap, VecSet};
 
-use kafka_flightsim::sim::assignor::{assign, Assignor, Member};
+use kafka_flightsim::sim::assignor::{assign, Assignor, Member, UserData};
 use kafka_flightsim::sim::TopicPartition;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -20,7 +20,7 @@ fn random_group(rng: &mut ChaCha8Rng, equal: bool) -> (VecMap<String, i32>, Vec<
         .map(|i| {
             let subs = if equal { topics.clone() } else { topics.iter().filter(|_| rng.next_u32() % 2 == 0).cloned().collect() };
             let static_id = (rng.next_u32() % 3 == 0).then(|| format!("instance-{}", rng.next_u32() % 100));
-            Member { member_id: format!("member-{}", rng.next_u32() % 1000 + i * 1000), group_instance_id: static_id, topics: subs, owned: vec![], generation: None }
+            Member { member_id: format!("member-{}", rng.next_u32() % 1000 + i * 1000), group_instance_id: static_id, topics: subs, ..Member::default() }
         })
         .collect();
     (ppt, members)
@@ -101,7 +101,12 @@ fn sticky_keeps_partitions_when_a_member_leaves() {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i != leaving)
-                .map(|(_, m)| Member { owned: first[&m.member_id].clone(), generation: Some(1), ..m.clone() })
+                .map(|(_, m)| {
+                    // cooperative-sticky reads ownedPartitions, sticky (EAGER) its userData.
+                    let had = first[&m.member_id].clone();
+                    let user_data = Some(UserData { partitions: had.clone(), generation: Some(1) });
+                    Member { owned: had, generation: Some(1), user_data, ..m.clone() }
+                })
                 .collect();
             let second = check_coverage(seed, a, &ppt, &rest);
             for m in &rest {

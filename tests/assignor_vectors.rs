@@ -2,7 +2,7 @@
 //! copied from ../shared/kafka-reference), compared the way each Java test compares.
 use kafka_flightsim::vecmap::{VecMap, VecSet};
 
-use kafka_flightsim::sim::assignor::{assign, Assignment, Assignor, Member};
+use kafka_flightsim::sim::assignor::{assign, Assignment, Assignor, Member, UserData};
 use kafka_flightsim::sim::TopicPartition;
 use serde_json::Value;
 
@@ -11,22 +11,36 @@ fn parse_tp(s: &str) -> TopicPartition {
     TopicPartition::new(t, p.parse().expect("partition number"))
 }
 
+/// A member's previous assignment goes where each Java test puts it: in the subscription's
+/// ownedPartitions and generationId, and for the sticky assignor also in the userData
+/// (StickyAssignorTest.buildSubscriptionV2Above serialises MemberData(partitions, generation)).
 fn members(case: &Value) -> Vec<Member> {
     let mut v: Vec<Member> = case["members"]
         .as_object()
         .unwrap()
         .iter()
-        .map(|(id, m)| Member {
-            member_id: id.clone(),
-            group_instance_id: m["group_instance_id"].as_str().map(String::from),
-            topics: m["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect(),
-            owned: m.get("owned").and_then(Value::as_array).map(|a| a.iter().map(|x| parse_tp(x.as_str().unwrap())).collect()).unwrap_or_default(),
-            generation: m.get("generation").and_then(Value::as_i64).map(|g| g as i32),
+        .map(|(id, m)| {
+            let owned: Vec<TopicPartition> = m.get("owned").and_then(Value::as_array).map(|a| a.iter().map(|x| parse_tp(x.as_str().unwrap())).collect()).unwrap_or_default();
+            let generation = m.get("generation").and_then(Value::as_i64).map(|g| g as i32);
+            Member {
+                member_id: id.clone(),
+                group_instance_id: m["group_instance_id"].as_str().map(String::from),
+                topics: m["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect(),
+                user_data: (!owned.is_empty() || generation.is_some()).then(|| UserData { partitions: owned.clone(), generation }),
+                owned,
+                generation,
+            }
         })
         .collect();
     // The Java tests put members into their maps in the order the test lists them.
     v.sort_by_key(|m| case["members"].as_object().unwrap().keys().position(|k| *k == m.member_id));
     v
+}
+
+/// The member rejoining after `generation` with `partitions`, in both places a subscription
+/// carries them.
+fn with_previous(m: &Member, partitions: &[TopicPartition], generation: i32) -> Member {
+    Member { owned: partitions.to_vec(), generation: Some(generation), user_data: Some(UserData { partitions: partitions.to_vec(), generation: Some(generation) }), ..m.clone() }
 }
 
 fn partitions(case: &Value) -> VecMap<String, i32> {
@@ -71,7 +85,7 @@ fn run_kind(kind: &str, assignors: &dyn Fn(&Value) -> Vec<Assignor>) -> usize {
                     if got.transferring.is_empty() {
                         break;
                     }
-                    let next: Vec<Member> = ms.iter().map(|m| Member { owned: got.by_member[&m.member_id].clone(), generation: Some(1), ..m.clone() }).collect();
+                    let next: Vec<Member> = ms.iter().map(|m| with_previous(m, &got.by_member[&m.member_id], 1)).collect();
                     got = assign(assignor, &ppt, &next);
                 }
             }

@@ -275,3 +275,124 @@ fn commit_sync_blocks_the_next_poll_until_answered_commit_async_does_not() {
     assert!(read[0] <= 1, "commitSync blocked after the first record: {read:?}");
     assert!(read[1] == 5 || read[1] == read[0], "commitAsync keeps polling: {read:?}");
 }
+
+fn join_topics(sim: &mut Sim, name: &str, group: &str, topics: &[&str], config: ConsumerConfig) -> ClientId {
+    let c = sim.add_consumer(name, config).unwrap();
+    sim.record_client_history(c, true);
+    sim.subscribe(c, group, topics.iter().map(|t| t.to_string()).collect()).unwrap();
+    c
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Regression: the eager `sticky` assignor was not sticky. EAGER members revoke everything before
+/// JoinGroup, so their ownedPartitions are empty; Kafka's StickyAssignor carries the last
+/// assignment and generation in its subscription userData instead (StickyAssignor.memberData).
+/// consumer1 owns t-0..t-2; when consumer2 joins only t-2 moves.
+#[test]
+fn eager_sticky_assignor_keeps_the_previous_assignment_through_user_data() {
+    let (mut sim, mut checker) = setup(11, 3, 0);
+    let config = ConsumerConfig { assignors: vec![Assignor::Sticky], ..member_config() };
+    let c1 = join(&mut sim, "consumer1", "g", config.clone());
+    run_checked(&mut sim, &mut checker, 8_000);
+    assert_eq!(assignment(&sim, c1), set(&["t-0", "t-1", "t-2"]));
+    let c2 = join(&mut sim, "consumer2", "g", config);
+    run_checked(&mut sim, &mut checker, 8_000);
+    assert_eq!(assignment(&sim, c1), set(&["t-0", "t-1"]), "consumer1 keeps what it had, up to its quota");
+    assert_eq!(assignment(&sim, c2), set(&["t-2"]), "only t-2 moves");
+}
+
+/// Regression: the leader assigned only the topics in its own metadata. Kafka's leader adds every
+/// member's topics to its metadata before it assigns (ConsumerCoordinator.onLeaderElected ->
+/// updateGroupSubscription, which waits for fresh metadata).
+#[test]
+fn the_leader_assigns_topics_only_other_members_subscribe_to() {
+    let mut sim = fast_sim(12, 3);
+    let mut checker = InvariantChecker::new();
+    for t in ["a", "b"] {
+        sim.create_topic(t, 2, 3, &cfg(&[("min.insync.replicas", "2")])).unwrap();
+    }
+    run_checked(&mut sim, &mut checker, 200);
+    let leader_id = join_topics(&mut sim, "reads-a", "g", &["a"], member_config());
+    run_checked(&mut sim, &mut checker, 500);
+    let follower = join_topics(&mut sim, "reads-b", "g", &["b"], member_config());
+    run_checked(&mut sim, &mut checker, 8_000);
+    assert!(consumer(&sim, leader_id).group.as_ref().is_some_and(|g| g.leader), "the first member leads");
+    assert_eq!(assignment(&sim, leader_id), set(&["a-0", "a-1"]));
+    assert_eq!(assignment(&sim, follower), set(&["b-0", "b-1"]), "the follower's topic is assigned too");
+}
+
+/// Regression: partitions added to a subscribed topic never got an owner. Consumers refresh
+/// metadata every metadata.max.age.ms (default 300000), and the leader rejoins when the
+/// partition counts it assigned with changed (ConsumerCoordinator.rejoinNeededOrPending).
+#[test]
+fn added_partitions_get_owners_after_a_metadata_refresh() {
+    let (mut sim, mut checker) = setup(13, 2, 0);
+    assert_eq!(ConsumerConfig::default().metadata_max_age_ms, 300_000);
+    let ids: Vec<ClientId> = (0..2).map(|i| join(&mut sim, &format!("c{i}"), "g", member_config())).collect();
+    run_checked(&mut sim, &mut checker, 8_000);
+    all_assigned_once(&sim, &ids, 2);
+    let gen = generation(&sim, ids[0]);
+    sim.add_partitions("t", 4).unwrap();
+    run_checked(&mut sim, &mut checker, 250_000);
+    assert_eq!(generation(&sim, ids[0]), gen, "nothing notices before metadata.max.age.ms");
+    run_checked(&mut sim, &mut checker, 60_000);
+    all_assigned_once(&sim, &ids, 4);
+    assert!(generation(&sim, ids[0]) > gen);
+}
+
+/// The leader watches the partition counts of the whole group subscription, including topics
+/// only a follower reads (metadata.max.age.ms set through the consumer properties).
+#[test]
+fn the_leader_notices_partitions_added_to_a_topic_only_a_follower_reads() {
+    let mut sim = fast_sim(14, 3);
+    let mut checker = InvariantChecker::new();
+    for t in ["a", "b"] {
+        sim.create_topic(t, 1, 3, &cfg(&[("min.insync.replicas", "2")])).unwrap();
+    }
+    run_checked(&mut sim, &mut checker, 200);
+    let mut config = member_config();
+    config.set("metadata.max.age.ms", "10000").unwrap();
+    let leader_id = join_topics(&mut sim, "reads-a", "g", &["a"], config.clone());
+    run_checked(&mut sim, &mut checker, 500);
+    let follower = join_topics(&mut sim, "reads-b", "g", &["b"], config);
+    run_checked(&mut sim, &mut checker, 8_000);
+    assert_eq!(assignment(&sim, follower), set(&["b-0"]));
+    sim.add_partitions("b", 3).unwrap();
+    run_checked(&mut sim, &mut checker, 20_000);
+    assert_eq!(assignment(&sim, leader_id), set(&["a-0"]));
+    assert_eq!(assignment(&sim, follower), set(&["b-0", "b-1", "b-2"]));
+}
+
+/// A broker that has just restarted answers Metadata before its metadata image arrives (no
+/// partitions, version 0). The consumer keeps the newer metadata it has instead of taking the
+/// topic for gone: the leader neither rejoins nor assigns nothing.
+#[test]
+fn a_restarted_brokers_empty_metadata_does_not_empty_the_assignment() {
+    let mut failed = Vec::new();
+    for seed in 1..=20 {
+        let (mut sim, mut checker) = setup(seed, 4, 0);
+        let mut config = member_config();
+        // Refresh often, and restart the brokers soon (short reconnect backoff), so that some
+        // refresh reaches a broker before its image does (seed 4 does).
+        config.set("metadata.max.age.ms", "20").unwrap();
+        let c = join(&mut sim, "c", "g", config);
+        run_checked(&mut sim, &mut checker, 8_000);
+        assert_eq!(assignment(&sim, c).len(), 4);
+        let gen = generation(&sim, c);
+        for b in [1, 2, 3] {
+            sim.apply(Fault::KillBroker(b)).unwrap();
+        }
+        run_checked(&mut sim, &mut checker, 100 + seed * 10);
+        for b in [1, 2, 3] {
+            sim.apply(Fault::StartBroker(b)).unwrap();
+        }
+        run_checked(&mut sim, &mut checker, 10_000);
+        if assignment(&sim, c).len() != 4 || generation(&sim, c) != gen {
+            failed.push(seed);
+        }
+    }
+    assert!(failed.is_empty(), "seeds where the restart emptied or reshuffled the assignment: {failed:?}");
+}

@@ -45,13 +45,29 @@ impl Assignor {
 }
 
 /// One member's subscription as the group leader sees it.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Member {
     pub member_id: String,
     pub group_instance_id: Option<String>,
     pub topics: Vec<String>,
-    /// Partitions the member owned in its last generation (sticky assignors use them).
+    /// The subscription's ownedPartitions: what the member still owns as it joins (empty for
+    /// EAGER members, which revoke everything first). cooperative-sticky reads them.
     pub owned: Vec<TopicPartition>,
+    /// The subscription's generationId (ConsumerProtocolSubscription v2+).
+    pub generation: Option<i32>,
+    /// The `sticky` protocol's userData (None when the member sent none).
+    pub user_data: Option<UserData>,
+}
+
+/// The eager `sticky` assignor's subscription userData (StickyAssignor.subscriptionUserData,
+/// schema STICKY_ASSIGNOR_USER_DATA_V1): the member's last assignment and the generation it
+/// got it in, both remembered by StickyAssignor.onAssignment. EAGER members revoke everything
+/// before JoinGroup, so their ownedPartitions are empty: this is what keeps `sticky` sticky
+/// (StickyAssignor.memberData: "Always deserialize ownedPartitions and generation id from user
+/// data since StickyAssignor is an eager rebalance protocol").
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct UserData {
+    pub partitions: Vec<TopicPartition>,
     pub generation: Option<i32>,
 }
 
@@ -85,7 +101,7 @@ pub fn assign(assignor: Assignor, partitions_per_topic: &VecMap<String, i32>, me
     let mut out = match assignor {
         Assignor::Range => Assignment { by_member: range(partitions_per_topic, members), ..Default::default() },
         Assignor::RoundRobin => Assignment { by_member: round_robin(partitions_per_topic, members), ..Default::default() },
-        Assignor::Sticky | Assignor::CooperativeSticky => sticky(partitions_per_topic, members),
+        Assignor::Sticky | Assignor::CooperativeSticky => sticky(assignor, partitions_per_topic, members),
     };
     if assignor == Assignor::CooperativeSticky {
         // CooperativeStickyAssignor.adjustAssignment: a partition that changes owner is first
@@ -169,7 +185,32 @@ fn java_hashmap_order(keys: &[String]) -> Vec<String> {
     indexed.into_iter().map(|(_, _, k)| k.clone()).collect()
 }
 
-fn sticky(all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
+/// AbstractStickyAssignor.memberData, per assignor: the partitions a member claims and the
+/// generation it claims them in. StickyAssignor reads its userData only (nothing without one);
+/// CooperativeStickyAssignor the subscription's ownedPartitions and generationId.
+fn member_data(assignor: Assignor, m: &Member) -> (Vec<TopicPartition>, Option<i32>) {
+    match assignor {
+        Assignor::Sticky => match &m.user_data {
+            None => (Vec::new(), None),
+            Some(u) => {
+                // serializeTopicPartitionAssignment groups the partitions by topic through a
+                // HashMap (CollectionUtils.groupPartitionsByTopic); they come back topic by topic
+                // in that map's order, in list order within a topic.
+                let mut topics: Vec<String> = Vec::new();
+                for p in &u.partitions {
+                    if !topics.iter().any(|t| **t == *p.topic) {
+                        topics.push(p.topic.to_string());
+                    }
+                }
+                let partitions = java_hashmap_order(&topics).iter().flat_map(|t| u.partitions.iter().filter(move |p| *p.topic == **t).cloned()).collect();
+                (partitions, u.generation)
+            }
+        },
+        _ => (m.owned.clone(), m.generation),
+    }
+}
+
+fn sticky(assignor: Assignor, all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
     // AbstractPartitionAssignor hands the assignor only topics some member subscribes to.
     let subscribed_topics: VecMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect::<VecMap<_, _>>();
     let ppt = &subscribed_topics;
@@ -180,7 +221,9 @@ fn sticky(all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
     let all_topics: VecSet<&str> = ppt.keys().map(String::as_str).collect::<VecSet<_>>();
 
     // AbstractStickyAssignor.allSubscriptionsEqual: collect owned partitions, resolving
-    // conflicting claims by generation (same generation: nobody keeps it).
+    // conflicting claims by generation (same generation: nobody keeps it). A claim's own
+    // generation comes from memberData; the earlier claimant's from its subscription's
+    // generationId field (`subscriptions.get(otherConsumer).generationId()`), as Kafka reads it.
     let mut owned: VecMap<String, Vec<TopicPartition>> = VecMap::new();
     let mut prev_owner: VecMap<TopicPartition, String> = VecMap::new();
     let mut multiple_owners: VecSet<TopicPartition> = VecSet::new();
@@ -192,9 +235,10 @@ fn sticky(all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
         if first_topics.as_ref().is_some_and(|f| *f != topics) {
             all_equal = false;
         }
-        let gen = m.generation.unwrap_or(DEFAULT_GENERATION);
+        let (claimed, claimed_gen) = member_data(assignor, m);
+        let gen = claimed_gen.unwrap_or(DEFAULT_GENERATION);
         owned.insert(id.clone(), Vec::new());
-        for p in &m.owned {
+        for p in &claimed {
             let valid_partition = all_topics.contains(&*p.topic) && p.partition >= 0 && p.partition < ppt[&*p.topic];
             if !valid_partition {
                 continue;
@@ -377,5 +421,49 @@ mod tests {
         let keys: Vec<String> = (1..=4).map(|i| format!("consumer{i}")).collect();
         assert_eq!(java_hashmap_order(&keys), vec!["consumer4", "consumer3", "consumer2", "consumer1"]);
         assert_eq!(java_hash("consumer1"), "consumer1".chars().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)));
+    }
+
+    fn member(id: &str, owned: &[i32], generation: i32, user_data: Option<(&[i32], i32)>) -> Member {
+        Member {
+            member_id: id.into(),
+            topics: vec!["t".into()],
+            owned: owned.iter().map(|p| tp("t", *p)).collect(),
+            generation: Some(generation),
+            user_data: user_data.map(|(ps, g)| UserData { partitions: ps.iter().map(|p| tp("t", *p)).collect(), generation: Some(g) }),
+            ..Member::default()
+        }
+    }
+
+    fn names(a: &Assignment, id: &str) -> Vec<String> {
+        a.by_member[id].iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn sticky_reads_its_user_data_and_cooperative_sticky_the_owned_partitions() {
+        let ppt: VecMap<String, i32> = [("t".to_string(), 3)].into_iter().collect();
+        // An EAGER member revoked everything before joining: nothing owned, all in its userData.
+        let eager = [member("consumer1", &[], 1, Some((&[0, 1, 2], 1))), member("consumer2", &[], -1, None)];
+        let a = assign(Assignor::Sticky, &ppt, &eager);
+        assert_eq!((names(&a, "consumer1"), names(&a, "consumer2")), (vec!["t-0".into(), "t-1".into()], vec!["t-2".to_string()]));
+        // cooperative-sticky ignores userData: with nothing owned it starts afresh.
+        let a = assign(Assignor::CooperativeSticky, &ppt, &eager);
+        assert_eq!((names(&a, "consumer1"), names(&a, "consumer2")), (vec!["t-0".into(), "t-2".into()], vec!["t-1".to_string()]));
+        let cooperative = [member("consumer1", &[0, 1, 2], 1, None), member("consumer2", &[], -1, None)];
+        let a = assign(Assignor::CooperativeSticky, &ppt, &cooperative);
+        assert_eq!((names(&a, "consumer1"), names(&a, "consumer2")), (vec!["t-0".into(), "t-1".into()], vec![]), "t-2 is revoked first");
+    }
+
+    #[test]
+    fn a_stale_user_data_claim_loses_to_a_newer_generation() {
+        let ppt: VecMap<String, i32> = [("t".to_string(), 2)].into_iter().collect();
+        // consumer2 still remembers t-0 from generation 1 (it was dropped and rejoined with its
+        // generation reset); consumer1 got t-0 in generation 2.
+        for order in [[0, 1], [1, 0]] {
+            let both = [member("consumer1", &[], 2, Some((&[0], 2))), member("consumer2", &[], -1, Some((&[0, 1], 1)))];
+            let ms: Vec<Member> = order.iter().map(|i| both[*i].clone()).collect();
+            let a = assign(Assignor::Sticky, &ppt, &ms);
+            assert_eq!(names(&a, "consumer1"), vec!["t-0".to_string()], "order {order:?}");
+            assert_eq!(names(&a, "consumer2"), vec!["t-1".to_string()], "order {order:?}");
+        }
     }
 }

@@ -449,6 +449,9 @@ pub struct ConsumerConfig {
     pub commit_mode: CommitMode,
     /// partition.assignment.strategy, preferred first (default [range, cooperative-sticky]).
     pub assignors: Vec<super::assignor::Assignor>,
+    /// metadata.max.age.ms (CommonClientConfigs: default 300000): metadata is refreshed at least
+    /// this often, so new partitions and leaders are seen even without an error.
+    pub metadata_max_age_ms: u64,
 }
 
 impl Default for ConsumerConfig {
@@ -468,6 +471,7 @@ impl Default for ConsumerConfig {
             auto_commit_interval_ms: 5_000,
             commit_mode: CommitMode::Auto,
             assignors: vec![super::assignor::Assignor::Range, super::assignor::Assignor::CooperativeSticky],
+            metadata_max_age_ms: 300_000,
         }
     }
 }
@@ -502,6 +506,7 @@ impl ConsumerConfig {
             "heartbeat.interval.ms" => self.heartbeat_interval_ms = num(1)? as u64,
             "max.poll.interval.ms" => self.max_poll_interval_ms = num(1)? as u64,
             "auto.commit.interval.ms" => self.auto_commit_interval_ms = num(0)? as u64,
+            "metadata.max.age.ms" => self.metadata_max_age_ms = num(0)? as u64,
             "enable.auto.commit" => {
                 self.commit_mode = if parse_bool(name, v)? { CommitMode::Auto } else if self.commit_mode == CommitMode::Auto { CommitMode::Never } else { self.commit_mode }
             }
@@ -513,7 +518,7 @@ impl ConsumerConfig {
             }
             _ => {
                 return Err(AdminError::InvalidConfig(format!(
-                    "Unknown consumer config '{name}'. Known: auto.offset.reset, max.poll.records, fetch.max.wait.ms, max.partition.fetch.bytes, request.timeout.ms, retry.backoff.ms, processing.ms, group.instance.id, session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms, enable.auto.commit, auto.commit.interval.ms, partition.assignment.strategy"
+                    "Unknown consumer config '{name}'. Known: auto.offset.reset, max.poll.records, fetch.max.wait.ms, max.partition.fetch.bytes, request.timeout.ms, retry.backoff.ms, processing.ms, group.instance.id, session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms, enable.auto.commit, auto.commit.interval.ms, partition.assignment.strategy, metadata.max.age.ms"
                 )))
             }
         }

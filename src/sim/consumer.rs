@@ -42,6 +42,13 @@ pub struct Consumer {
     pub(crate) metadata: VecMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
     metadata_in_flight: Option<u64>,
     pub(crate) metadata_wanted: bool,
+    /// When the last metadata response arrived; the next refresh is due metadata.max.age.ms
+    /// later (Metadata.timeToNextUpdate).
+    pub(crate) last_metadata_ms: Option<Millis>,
+    /// The cluster metadata version of the newest response applied; older ones are stale.
+    metadata_version: u64,
+    /// No metadata request before this time (backoff after a stale response).
+    metadata_retry_at: Millis,
     pub assignment: Vec<TopicPartition>,
     pub positions: VecMap<TopicPartition, PartitionPosition>,
     requests: VecMap<u64, Request>,
@@ -49,7 +56,7 @@ pub struct Consumer {
     /// Per partition: how many records the buffer holds and the offset after the last one.
     pub(crate) buffered: VecMap<TopicPartition, (usize, i64)>,
     /// Subscribed with a group.id: the group protocol decides the assignment.
-    pub group: Option<super::group_client::GroupClient>,
+    pub group: Option<Box<super::group_client::GroupClient>>,
     /// Assigned partitions whose committed offset is still being fetched.
     pub(crate) pending_offsets: crate::vecmap::VecSet<TopicPartition>,
     pub(crate) offset_fetch_inflight: Option<u64>,
@@ -80,6 +87,9 @@ impl Consumer {
             metadata: VecMap::new(),
             metadata_in_flight: None,
             metadata_wanted: true,
+            last_metadata_ms: None,
+            metadata_version: 0,
+            metadata_retry_at: 0,
             assignment: Vec::new(),
             positions: VecMap::new(),
             requests: VecMap::new(),
@@ -102,6 +112,11 @@ impl Consumer {
 
     pub(crate) fn next_req_id(&mut self) -> u64 {
         self.next_req_id += 1;
+        self.next_req_id
+    }
+
+    /// The id of the last request sent (later requests have larger ids).
+    pub(crate) fn last_req_id(&self) -> u64 {
         self.next_req_id
     }
 
@@ -188,14 +203,28 @@ impl Consumer {
             return;
         }
         match payload {
-            Payload::MetadataResponse { req_id, topics, .. } => {
+            Payload::MetadataResponse { req_id, topics, version } => {
                 if self.metadata_in_flight != Some(req_id) {
                     return;
                 }
                 self.metadata_in_flight = None;
+                if version < self.metadata_version {
+                    // The broker's metadata image is older than one we already applied (it
+                    // restarted and has not caught up): keep ours and ask another broker after
+                    // retry.backoff.ms, as Kafka's client keeps cached partitions whose leader
+                    // epoch is newer than the response's (Metadata.updateLatestMetadata, KIP-320).
+                    self.bootstrap_cursor += 1;
+                    self.metadata_wanted = true;
+                    self.metadata_retry_at = ctx.now + self.config.retry_backoff_ms;
+                    self.run(ctx);
+                    return;
+                }
+                self.metadata_version = version;
+                self.last_metadata_ms = Some(ctx.now);
                 for (topic, parts) in topics {
                     self.metadata.insert(topic, parts);
                 }
+                self.on_metadata_updated(ctx, req_id);
                 self.run(ctx);
             }
             Payload::ListOffsetsResponse { req_id, partitions } => {
@@ -379,7 +408,20 @@ impl Consumer {
 
     pub(crate) fn run(&mut self, ctx: &mut Ctx) {
         self.group_tick(ctx);
-        if self.metadata_wanted && self.metadata_in_flight.is_none() && !self.bootstrap.is_empty() {
+        // metadata.max.age.ms: metadata is refreshed at least this often, error or not.
+        let has_topics = !self.assignment.is_empty() || self.group.is_some();
+        if let (Some(last), true, None) = (self.last_metadata_ms, has_topics, self.metadata_in_flight) {
+            let due = last + self.config.metadata_max_age_ms;
+            if ctx.now >= due {
+                self.metadata_wanted = true;
+            } else {
+                self.schedule_wake(ctx, due);
+            }
+        }
+        if self.metadata_wanted && self.metadata_in_flight.is_none() && self.metadata_retry_at > ctx.now {
+            let at = self.metadata_retry_at;
+            self.schedule_wake(ctx, at);
+        } else if self.metadata_wanted && self.metadata_in_flight.is_none() && !self.bootstrap.is_empty() {
             let mut topics: Vec<Rc<str>> = self.assignment.iter().map(|tp| tp.topic.clone()).collect();
             topics.extend(self.group_topics());
             crate::sort::sort(&mut topics);

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use rand_core::RngCore;
 
-use super::assignor::{Assignor, Member};
+use super::assignor::{Assignor, Member, UserData};
 use super::broker::{Broker, DelayedProduce, DelayedResult, Reply};
 use super::coordinator::{coordinator_partition, OFFSETS_TOPIC};
 use super::error::KafkaError;
@@ -52,6 +52,8 @@ pub struct GroupMember {
     pub topics: Vec<String>,
     pub owned: Vec<TopicPartition>,
     pub member_generation: i32,
+    /// The `sticky` protocol's userData from the member's last JoinGroup.
+    pub user_data: Option<UserData>,
     pub session_timeout_ms: u64,
     pub rebalance_timeout_ms: u64,
     pub last_heartbeat_ms: Millis,
@@ -184,6 +186,7 @@ impl Broker {
             topics: j.topics.clone(),
             owned: j.owned.clone(),
             member_generation: j.generation,
+            user_data: j.user_data.clone(),
             session_timeout_ms: j.session_timeout_ms,
             rebalance_timeout_ms: j.rebalance_timeout_ms,
             last_heartbeat_ms: now,
@@ -252,17 +255,19 @@ impl Broker {
             return reply(ctx, Err((KafkaError::UnknownMemberId, None)));
         }
         let m = g.members.get_mut(&j.member_id).expect("checked");
-        // member.matches(protocols) compares the whole subscription, owned partitions included
-        // (a cooperative member that gave some up must trigger the follow-up rebalance).
+        // member.matches(protocols) compares the whole subscription, owned partitions and
+        // userData included (a cooperative member that gave some up must trigger the follow-up
+        // rebalance).
         let sorted = |v: &[TopicPartition]| {
             let mut v = v.to_vec();
             crate::sort::sort(&mut v);
             v
         };
-        let changed = m.topics != j.topics || m.protocols != j.protocols || sorted(&m.owned) != sorted(&j.owned);
+        let changed = m.topics != j.topics || m.protocols != j.protocols || sorted(&m.owned) != sorted(&j.owned) || m.user_data != j.user_data;
         m.topics = j.topics.clone();
         m.protocols = j.protocols.clone();
         m.owned = j.owned.clone();
+        m.user_data = j.user_data.clone();
         m.member_generation = j.generation;
         m.client = from;
         m.pending_join = Some(req_id);
@@ -674,6 +679,7 @@ impl Broker {
                             rebalance_timeout_ms: 300_000,
                             owned: Vec::new(),
                             member_generation: g.generation,
+                            user_data: None,
                             last_heartbeat_ms: now,
                             pending_join: None,
                             pending_sync: None,
@@ -707,6 +713,13 @@ impl Broker {
 fn members_of(g: &Group) -> Vec<Member> {
     g.members
         .values()
-        .map(|m| Member { member_id: m.member_id.clone(), group_instance_id: m.group_instance_id.clone(), topics: m.topics.clone(), owned: m.owned.clone(), generation: Some(m.member_generation) })
+        .map(|m| Member {
+            member_id: m.member_id.clone(),
+            group_instance_id: m.group_instance_id.clone(),
+            topics: m.topics.clone(),
+            owned: m.owned.clone(),
+            generation: Some(m.member_generation),
+            user_data: m.user_data.clone(),
+        })
         .collect()
 }

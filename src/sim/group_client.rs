@@ -5,7 +5,7 @@
 use crate::vecmap::VecSet;
 use std::rc::Rc;
 
-use super::assignor::{assign, Assignor};
+use super::assignor::{assign, Assignor, UserData};
 use super::config::CommitMode;
 use super::consumer::Consumer;
 use super::error::KafkaError;
@@ -18,9 +18,16 @@ use super::types::{BrokerId, Millis, NodeId, TopicPartition};
 pub enum Phase {
     FindCoordinator,
     Joining,
+    /// The leader waits for fresh metadata covering every member's topics before it assigns
+    /// (ConsumerCoordinator.updateGroupSubscription -> ensureFreshMetadata).
+    Assigning,
     Syncing,
     Stable,
 }
+
+/// The partition count of each topic the member watches (ConsumerCoordinator.MetadataSnapshot;
+/// 0 for a topic the metadata does not know).
+pub type MetadataSnapshot = Vec<(Rc<str>, usize)>;
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GroupClient {
@@ -39,6 +46,17 @@ pub struct GroupClient {
     last_auto_commit_ms: Millis,
     /// Left after max.poll.interval.ms; rejoins at the next poll.
     poll_timeout_left: bool,
+    /// The leader's group subscription: every member's topics, watched in its metadata
+    /// (SubscriptionState.groupSubscribe); emptied when the member joins again.
+    pub group_subscription: Vec<String>,
+    /// The metadata the leader assigned with; a refresh that differs makes it rejoin
+    /// (ConsumerCoordinator.assignmentSnapshot, kept by the leader only).
+    pub assignment_snapshot: Option<MetadataSnapshot>,
+    /// The join result the leader assigns once metadata requested after `.1` arrives.
+    pending_assignment: Option<(JoinResult, u64)>,
+    /// StickyAssignor's own state (onAssignment): the last assignment and its generation,
+    /// sent as the `sticky` protocol's userData.
+    pub sticky_memory: Option<UserData>,
 }
 
 impl GroupClient {
@@ -60,7 +78,7 @@ impl GroupClient {
 impl Consumer {
     /// KafkaConsumer.subscribe with a group.id: the member joins at once.
     pub fn subscribe(&mut self, ctx: &mut Ctx, group: &str, topics: Vec<String>) {
-        self.group = Some(GroupClient {
+        self.group = Some(Box::new(GroupClient {
             group: Rc::from(group),
             topics,
             phase: Phase::FindCoordinator,
@@ -74,7 +92,11 @@ impl Consumer {
             last_poll_ms: ctx.now,
             last_auto_commit_ms: ctx.now,
             poll_timeout_left: false,
-        });
+            group_subscription: Vec::new(),
+            assignment_snapshot: None,
+            pending_assignment: None,
+            sticky_memory: None,
+        }));
         self.metadata_wanted = true;
         ctx.set_timer(self.config.heartbeat_interval_ms, Timer::Heartbeat);
         if self.config.commit_mode == CommitMode::Auto {
@@ -83,8 +105,22 @@ impl Consumer {
         self.run(ctx);
     }
 
+    /// The topics the member keeps metadata for (SubscriptionState.metadataTopics): its own
+    /// subscription, and for the leader every member's topics; sorted.
     pub(crate) fn group_topics(&self) -> Vec<Rc<str>> {
-        self.group.as_ref().map(|g| g.topics.iter().map(|t| Rc::from(t.as_str())).collect()).unwrap_or_default()
+        let Some(g) = self.group.as_ref() else { return Vec::new() };
+        let mut topics: Vec<Rc<str>> = g.topics.iter().chain(&g.group_subscription).map(|t| Rc::from(t.as_str())).collect();
+        crate::sort::sort(&mut topics);
+        topics.dedup();
+        topics
+    }
+
+    /// The partition counts of the watched topics as the metadata knows them now.
+    fn metadata_snapshot(&self) -> MetadataSnapshot {
+        self.group_topics().into_iter().map(|t| {
+            let n = self.metadata.get(&t).map_or(0, Vec::len);
+            (t, n)
+        }).collect()
     }
 
     /// Drives the protocol: sends what the current phase needs, once.
@@ -95,7 +131,7 @@ impl Consumer {
         }
         let (phase, coordinator) = (g.phase, g.coordinator);
         match (phase, coordinator) {
-            (Phase::Stable, Some(_)) | (Phase::Syncing, _) => {}
+            (Phase::Stable, Some(_)) | (Phase::Syncing | Phase::Assigning, _) => {}
             (_, None) => {
                 let n = self.bootstrap.len();
                 let Some(broker) = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)) else { return };
@@ -112,9 +148,14 @@ impl Consumer {
     fn send_join(&mut self, ctx: &mut Ctx, coordinator: BrokerId) {
         let req_id = self.next_req_id();
         let owned = self.assignment.clone();
+        let sticky = self.config.assignors.contains(&Assignor::Sticky);
         let g = self.group.as_mut().expect("in a group");
         g.phase = Phase::Joining;
         g.inflight = Some(req_id);
+        // onJoinPrepare: no longer the leader, back to watching our own topics only.
+        g.group_subscription.clear();
+        g.assignment_snapshot = None;
+        g.pending_assignment = None;
         let join = JoinRequest {
             group: g.group.clone(),
             member_id: g.member_id.clone(),
@@ -124,6 +165,8 @@ impl Consumer {
             topics: g.topics.clone(),
             owned,
             generation: g.generation,
+            // Only the `sticky` protocol's subscription carries userData.
+            user_data: if sticky { g.sticky_memory.clone() } else { None },
             session_timeout_ms: self.config.session_timeout_ms,
             rebalance_timeout_ms: self.config.max_poll_interval_ms,
         };
@@ -184,6 +227,7 @@ impl Consumer {
             g.inflight = None;
             if g.phase != Phase::Stable {
                 g.phase = Phase::FindCoordinator;
+                g.pending_assignment = None;
             }
         }
     }
@@ -330,22 +374,85 @@ impl Consumer {
         let group = g.group.clone();
         let leader = g.leader;
         ctx.trace(TraceEvent::JoinedGroup { client: self.name.clone(), group: group.clone(), generation: j.generation, member_id: j.member_id.clone(), leader });
-        let assignments = if leader {
-            // The leader runs the assignor over the partition counts it knows.
-            let mut ppt = crate::vecmap::VecMap::new();
-            for m in &j.members {
-                for t in &m.topics {
-                    if let Some(parts) = self.metadata.get(t.as_str()) {
-                        ppt.insert(t.clone(), parts.len() as i32);
-                    }
+        if !leader {
+            return self.sync(ctx, j, Vec::new());
+        }
+        // ConsumerCoordinator.onLeaderElected -> updateGroupSubscription: the leader watches
+        // every member's topics from now on, and assigns only with metadata that covers them.
+        // It fetches first when the group reads topics it does not subscribe to itself
+        // (groupSubscribe -> requestUpdateForNewTopics) or its metadata is due or missing
+        // (ensureFreshMetadata).
+        let mut topics: Vec<String> = j.members.iter().flat_map(|m| m.topics.iter().cloned()).collect();
+        crate::sort::sort(&mut topics);
+        topics.dedup();
+        let g = self.group.as_mut().expect("in a group");
+        let new_topics = !topics.iter().all(|t| g.topics.contains(t));
+        g.group_subscription = topics;
+        let due = self.last_metadata_ms.is_none_or(|t| ctx.now >= t + self.config.metadata_max_age_ms);
+        let missing = self.group_topics().iter().any(|t| !self.metadata.contains_key(t));
+        if new_topics || due || missing || self.metadata_wanted {
+            let after = self.last_req_id();
+            let g = self.group.as_mut().expect("in a group");
+            g.phase = Phase::Assigning;
+            g.pending_assignment = Some((j, after));
+            self.metadata_wanted = true;
+            self.run(ctx);
+        } else {
+            self.assign_and_sync(ctx, j);
+        }
+    }
+
+    /// The leader runs the assignor over the partition counts it knows, remembers them
+    /// (assignmentSnapshot) and sends the assignment.
+    fn assign_and_sync(&mut self, ctx: &mut Ctx, j: JoinResult) {
+        let mut ppt = crate::vecmap::VecMap::new();
+        for m in &j.members {
+            for t in &m.topics {
+                if let Some(parts) = self.metadata.get(t.as_str()) {
+                    ppt.insert(t.clone(), parts.len() as i32);
                 }
             }
-            let a = assign(j.protocol, &ppt, &j.members);
-            a.by_member.into_iter().collect()
-        } else {
-            Vec::new()
+        }
+        let assignments = assign(j.protocol, &ppt, &j.members).by_member.into_iter().collect();
+        let snapshot = self.metadata_snapshot();
+        self.group.as_mut().expect("in a group").assignment_snapshot = Some(snapshot);
+        self.sync(ctx, j, assignments);
+    }
+
+    /// A metadata response arrived: the waiting leader assigns, a stable leader whose
+    /// metadata changed since it assigned rejoins.
+    pub(crate) fn on_metadata_updated(&mut self, ctx: &mut Ctx, req_id: u64) {
+        let Some(g) = self.group.as_mut() else { return };
+        if g.phase == Phase::Assigning {
+            if g.pending_assignment.as_ref().is_some_and(|(_, after)| req_id > *after) {
+                let (j, _) = g.pending_assignment.take().expect("checked");
+                self.assign_and_sync(ctx, j);
+            }
+            return;
+        }
+        self.maybe_rejoin_for_metadata(ctx);
+    }
+
+    /// ConsumerCoordinator.rejoinNeededOrPending: "cached metadata has changed" since the
+    /// leader assigned (a topic's partition count, or a topic appearing or going away).
+    fn maybe_rejoin_for_metadata(&mut self, ctx: &mut Ctx) {
+        let Some(g) = self.group.as_ref() else { return };
+        if g.phase != Phase::Stable || g.poll_timeout_left {
+            return;
+        }
+        let Some(snapshot) = g.assignment_snapshot.as_ref() else { return };
+        if *snapshot != self.metadata_snapshot() {
+            self.rejoin(ctx);
+        }
+    }
+
+    /// SyncGroup: the leader's with the assignment, a follower's empty.
+    fn sync(&mut self, ctx: &mut Ctx, j: JoinResult, assignments: Vec<(String, Vec<TopicPartition>)>) {
+        let Some(coordinator) = self.group.as_ref().and_then(|g| g.coordinator) else {
+            self.coordinator_gone();
+            return;
         };
-        let Some(coordinator) = self.group.as_ref().and_then(|g| g.coordinator) else { return };
+        let group = self.group.as_ref().expect("in a group").group.clone();
         let req_id = self.next_req_id();
         let g = self.group.as_mut().expect("in a group");
         g.phase = Phase::Syncing;
@@ -359,6 +466,10 @@ impl Consumer {
         g.phase = Phase::Stable;
         let group = g.group.clone();
         let generation = g.generation;
+        if g.protocol == Some(Assignor::Sticky) {
+            // StickyAssignor.onAssignment: remembered for the next JoinGroup's userData.
+            g.sticky_memory = Some(UserData { partitions: assignment.clone(), generation: Some(generation) });
+        }
         let new: VecSet<TopicPartition> = assignment.iter().cloned().collect::<VecSet<_>>();
         let old: VecSet<TopicPartition> = self.assignment.iter().cloned().collect::<VecSet<_>>();
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
@@ -387,6 +498,9 @@ impl Consumer {
         }
         if !revoked.is_empty() {
             self.rejoin(ctx);
+        } else {
+            // The metadata may have changed while the group was syncing.
+            self.maybe_rejoin_for_metadata(ctx);
         }
         self.run(ctx);
     }

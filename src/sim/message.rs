@@ -1,7 +1,7 @@
 //! The requests and responses nodes exchange, at the granularity of Kafka's own protocol.
 use std::rc::Rc;
 
-use super::assignor::{Assignor, Member};
+use super::assignor::{Assignor, Member, UserData};
 use super::error::KafkaError;
 use super::types::{BrokerId, Millis, NodeId, Record, TopicPartition};
 
@@ -167,6 +167,8 @@ pub struct JoinRequest {
     pub topics: Vec<String>,
     pub owned: Vec<TopicPartition>,
     pub generation: i32,
+    /// The `sticky` protocol's subscription userData: the last assignment and its generation.
+    pub user_data: Option<UserData>,
     pub session_timeout_ms: u64,
     pub rebalance_timeout_ms: u64,
 }
