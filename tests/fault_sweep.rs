@@ -13,10 +13,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use common::{fast_cluster, step_until_checked};
+use common::{cluster_liveness, fast_cluster, group_liveness, step_until_checked};
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
-use kafka_flightsim::sim::group::GroupState;
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use kafka_flightsim::sim::producer::RateSpec;
 use kafka_flightsim::sim::{BrokerId, Client, ClientId, Fault, NodeId, Sim, TopicPartition};
@@ -51,6 +50,10 @@ impl Schedule {
 }
 
 fn fail(seed: u64, sim: &Sim, schedule: &Schedule, msg: &str) -> ! {
+    // SWEEP_TRACE=1 keeps the trace: it is printed before the failure.
+    for t in sim.trace().iter() {
+        eprintln!("{t}");
+    }
     panic!(
         "SWEEP FAILURE seed={seed} step={} t={}ms: {msg}\nfault schedule:\n{}reproduce: SWEEP_SEED={seed} cargo test --test fault_sweep -- --nocapture",
         sim.events_processed(),
@@ -143,71 +146,22 @@ fn consumer_config(request_timeout_ms: u64) -> ConsumerConfig {
         heartbeat_interval_ms: 500,
         max_poll_interval_ms: 6_000,
         auto_commit_interval_ms: 1_000,
+        metadata_max_age_ms: 5_000,
         ..ConsumerConfig::default()
     }
 }
 
-/// The named liveness properties of a healed cluster; `Err` names the first that fails.
+/// The named liveness properties of a healed cluster and its group; `Err` names the first
+/// that fails.
 fn liveness(sim: &Sim, producer: ClientId, members: &[ClientId]) -> Result<(), String> {
-    // every_broker_unfenced
-    for (id, reg) in &sim.controller().brokers {
-        if reg.fenced || !sim.broker(*id).is_some_and(|b| b.is_up()) {
-            return Err(format!("every_broker_unfenced: broker {id} is fenced or down"));
-        }
-    }
-    // every_replica_in_isr, with a leader, and every replica following the current epoch
-    for (topic, info) in &sim.controller().topics {
-        for (p, st) in info.partitions.iter().enumerate() {
-            let tp = TopicPartition::new(topic, p as i32);
-            let Some(leader) = st.leader else { return Err(format!("every_partition_led: {tp} has no leader")) };
-            let isr: BTreeSet<BrokerId> = st.isr.iter().copied().collect();
-            let replicas: BTreeSet<BrokerId> = st.replicas.iter().copied().collect();
-            if isr != replicas {
-                return Err(format!("every_replica_in_isr: {tp} isr {:?} replicas {:?}", st.isr, st.replicas));
-            }
-            let leader_leo = sim.broker(leader).and_then(|b| b.replicas.get(&tp)).map(|r| r.log.log_end_offset());
-            for b in &st.replicas {
-                let r = sim.broker(*b).and_then(|x| x.replicas.get(&tp));
-                let Some(r) = r else { return Err(format!("replicas_caught_up: broker {b} has no replica of {tp}")) };
-                if r.leader_epoch != st.leader_epoch {
-                    return Err(format!("metadata_caught_up: broker {b} is at epoch {} of {tp}, the controller at {}", r.leader_epoch, st.leader_epoch));
-                }
-                if Some(r.log.log_end_offset()) != leader_leo {
-                    return Err(format!("replicas_caught_up: broker {b} LEO {} of {tp}, leader {leader_leo:?}", r.log.log_end_offset()));
-                }
-            }
-        }
-    }
+    cluster_liveness(sim)?;
     // producer_drained: every record handed to the producer is acknowledged or failed
     if let Some(Client::Producer(p)) = sim.client(producer) {
         if !p.is_idle() {
             return Err(format!("producer_drained: {} record(s) still pending", p.pending_records()));
         }
     }
-    // group_stable_and_every_partition_owned
-    let Some(d) = sim.describe_group(GROUP) else { return Err("group_stable: no coordinator answers for the group".into()) };
-    if d.state != GroupState::Stable {
-        return Err(format!("group_stable: group {GROUP} is {}", d.state));
-    }
-    let running: Vec<ClientId> = members.iter().copied().filter(|c| sim.client(*c).is_some_and(|c| c.running())).collect();
-    if d.members.len() != running.len() {
-        return Err(format!("group_stable: {} member(s) in the group, {} consumer(s) running", d.members.len(), running.len()));
-    }
-    let partitions = sim.controller().topics["sweep"].partitions.len() as i32;
-    for p in 0..partitions {
-        let tp = TopicPartition::new("sweep", p);
-        let owners = d.members.iter().filter(|m| m.assignment.contains(&tp)).count();
-        if owners != 1 {
-            return Err(format!("every_partition_owned: {tp} has {owners} owner(s) in group {GROUP}"));
-        }
-        // lag_reaches_zero: the group's committed offset is the leader's high watermark
-        let hw = sim.latest_offset(&tp).unwrap_or(-1);
-        let committed = d.committed.get(&tp).copied().unwrap_or(0);
-        if committed != hw {
-            return Err(format!("lag_reaches_zero: {tp} committed {committed}, high watermark {hw}"));
-        }
-    }
-    Ok(())
+    group_liveness(sim, GROUP, "sweep", members)
 }
 
 fn run_seed(seed: u64, cfg: SweepConfig) -> Outcome {

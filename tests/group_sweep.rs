@@ -1,13 +1,15 @@
 //! Group fault sweep: members join, leave cleanly, crash and stall, brokers (coordinators
 //! included) die and return, over 300 seeds, with every invariant checked after every step;
-//! once the group is stable again every record up to the HW has been consumed.
+//! single messages between members and coordinators are lost, the topic grows. Once every
+//! fault is repaired the group must heal (the named properties of `common::group_liveness`:
+//! Stable, every partition owned once, lag 0) and every record up to the HW has been consumed.
 //! Reproduce one seed with `SWEEP_SEED=<seed> cargo test --test group_sweep -- --nocapture`.
 mod common;
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use common::{fast_cluster, step_until_checked};
+use common::{cluster_liveness, fast_cluster, group_liveness, step_until_checked};
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
@@ -46,6 +48,7 @@ fn run_seed(seed: u64) {
         auto_offset_reset: OffsetReset::Earliest,
         request_timeout_ms: 2_000,
         assignors: vec![assignor],
+        metadata_max_age_ms: 5_000,
         ..ConsumerConfig::default()
     };
     let mut members: Vec<ClientId> = Vec::new();
@@ -69,7 +72,7 @@ fn run_seed(seed: u64) {
         let live: Vec<ClientId> = members.iter().copied().filter(|c| running(&sim, *c)).collect();
         let brokers: Vec<BrokerId> = sim.brokers().map(|b| b.id).collect();
         let b = brokers[(rng.next_u32() as usize) % brokers.len()];
-        match rng.next_u32() % 8 {
+        match rng.next_u32() % 11 {
             0 | 1 if live.len() < 5 => add(&mut sim, &mut members, &mut n, rng.next_u32() % 4 == 0),
             2 if live.len() > 1 => {
                 let _ = sim.close_consumer(live[(rng.next_u32() as usize) % live.len()]);
@@ -90,10 +93,33 @@ fn run_seed(seed: u64) {
                 step_all(&mut sim, &mut checker, until);
                 let _ = sim.apply(Fault::Resume(NodeId::Client(c)));
             }
+            // One lost message between a member and the brokers, either way.
+            7 if !live.is_empty() => {
+                let c = NodeId::Client(live[(rng.next_u32() as usize) % live.len()]);
+                let (from, to) = if rng.next_u32() % 2 == 0 { (c, NodeId::Broker(b)) } else { (NodeId::Broker(b), c) };
+                let _ = sim.apply(Fault::DropNext { from: Some(from), to: Some(to), count: 1 });
+            }
+            8 => {
+                let _ = sim.apply(Fault::StopBroker(b));
+            }
+            9 => {
+                let n = sim.controller().topics["s"].partitions.len() as i32;
+                if n < PARTITIONS + 2 {
+                    let _ = sim.add_partitions("s", n + 1);
+                }
+            }
             _ => {}
         }
     }
-    // Repair: every broker back, one healthy member guaranteed, then settle.
+    // Repair: every broker back, every member fast and running again, one healthy member
+    // guaranteed, then the group must heal.
+    let _ = sim.apply(Fault::Heal);
+    for n in sim.all_nodes() {
+        let _ = sim.apply(Fault::Resume(n));
+    }
+    for c in members.iter().copied().filter(|c| running(&sim, *c)).collect::<Vec<_>>() {
+        let _ = sim.apply(Fault::SlowConsumer { client: c, processing_ms: 0 });
+    }
     for b in sim.brokers().map(|b| b.id).collect::<Vec<_>>() {
         let _ = sim.apply(Fault::StartBroker(b));
     }
@@ -105,8 +131,17 @@ fn run_seed(seed: u64) {
         }
     }
     add(&mut sim, &mut members, &mut n, false);
-    let end = sim.now() + 25_000;
-    step_all(&mut sim, &mut checker, end);
+    let deadline = sim.now() + 90_000;
+    let healed = |sim: &Sim| cluster_liveness(sim).and_then(|_| group_liveness(sim, "g", "s", &members));
+    let mut last = healed(&sim);
+    while last.is_err() && sim.now() < deadline {
+        let t = sim.now() + 500;
+        step_all(&mut sim, &mut checker, t);
+        last = healed(&sim);
+    }
+    if let Err(e) = last {
+        fail(seed, &sim, &format!("not healed 90 s after repair ({}): {e}", assignor.name()));
+    }
     // None skipped: every record below the HW was read by some member.
     let mut read: BTreeSet<(i32, i64)> = BTreeSet::new();
     for id in &members {
@@ -114,7 +149,7 @@ fn run_seed(seed: u64) {
             read.extend(c.consumed.iter().map(|(tp, r)| (tp.partition, r.offset)));
         }
     }
-    for p in 0..PARTITIONS {
+    for p in 0..sim.controller().topics["s"].partitions.len() as i32 {
         let tp = TopicPartition::new("s", p);
         let Some(l) = sim.controller().partition(&tp).and_then(|s| s.leader) else { fail(seed, &sim, &format!("{tp} has no leader after repair")) };
         let hw = sim.broker(l).unwrap().replicas[&tp].high_watermark;

@@ -510,7 +510,7 @@ impl Consumer {
 }
 
 impl Consumer {
-    fn refetch_offsets(&mut self, ctx: &mut Ctx, partitions: Vec<TopicPartition>) {
+    pub(crate) fn refetch_offsets(&mut self, ctx: &mut Ctx, partitions: Vec<TopicPartition>) {
         let Some(g) = self.group.as_ref() else { return };
         let (Some(c), group) = (g.coordinator, g.group.clone()) else { return };
         if partitions.is_empty() {

@@ -250,6 +250,12 @@ impl Consumer {
                         if g.phase == Phase::FindCoordinator {
                             g.phase = Phase::Joining;
                         }
+                        // Committed offsets asked of a coordinator that went away are asked
+                        // of the new one (ConsumerCoordinator.fetchCommittedOffsets retries).
+                        if self.offset_fetch_inflight.is_none() && !self.pending_offsets.is_empty() {
+                            let pending: Vec<TopicPartition> = self.pending_offsets.iter().cloned().collect();
+                            self.refetch_offsets(ctx, pending);
+                        }
                         self.group_tick(ctx);
                     }
                     Err(_) => {

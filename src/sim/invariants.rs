@@ -103,13 +103,16 @@ impl InvariantChecker {
                 }
             }
         }
-        // Committed offsets never pass the log end offset.
+        // Committed offsets never pass the highest high watermark the partition ever had:
+        // a consumer commits what it read, and reads only below the HW. (After an unclean
+        // election a committed offset can stand above today's log end, as in Kafka: the
+        // records it counted are gone, and the consumer's next fetch is out of range.)
         for b in sim.brokers.values() {
             for g in b.groups.values() {
                 for (tp, &o) in &g.committed {
-                    let leo = sim.brokers.values().filter_map(|x| x.replicas.get(tp)).map(|r| r.log.log_end_offset()).max().unwrap_or(0);
-                    if o > leo {
-                        return Err(format!("committed_below_leo: group {} committed {tp}={o} above the log end offset {leo}", g.id));
+                    let hw = self.max_high_watermark.get(tp).copied().unwrap_or(0);
+                    if o > hw {
+                        return Err(format!("committed_below_hw: group {} committed {tp}={o} above every high watermark it ever had ({hw})", g.id));
                     }
                 }
             }
