@@ -40,6 +40,39 @@ fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64) -> St
     format!("org.apache.kafka.common.errors.{class}: {msg}")
 }
 
+/// KafkaProducer's idempotence rules (ProducerConfig.postProcessAndValidateIdempotenceConfigs,
+/// Kafka 3.2+; texts from 4.0): idempotence is on by default, and when `enable.idempotence`
+/// was not set explicitly (`explicit`) a conflicting `retries=0` or `acks` other than all
+/// quietly turns it off (Kafka logs "Idempotence will be disabled because ..." at INFO); set
+/// explicitly to true, the same conflict is a ConfigException. More than 5 requests in flight
+/// with idempotence on is an error either way in 4.0 (3.x turned idempotence off instead).
+pub(super) fn settle_idempotence(config: &mut ProducerConfig, explicit: bool) -> Result<(), ShellError> {
+    if !config.enable_idempotence {
+        return Ok(());
+    }
+    let mut disable = false;
+    if config.retries == 0 {
+        if explicit {
+            return Err(ShellError::new("Must set retries to non-zero when using the idempotent producer."));
+        }
+        disable = true;
+    }
+    if config.acks != -1 {
+        if explicit {
+            return Err(ShellError::new("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."));
+        }
+        disable = true;
+    }
+    let in_flight = config.max_in_flight_requests_per_connection;
+    if in_flight > 5 {
+        return Err(ShellError::new(format!("To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is {in_flight}.")));
+    }
+    if disable {
+        config.enable_idempotence = false;
+    }
+    Ok(())
+}
+
 pub(super) const PRODUCER_SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("topic"),
@@ -88,13 +121,11 @@ pub fn begin_console_producer(shell: &mut Shell, args: &[String]) -> Result<Prod
     if let Some(a) = p.get("request-required-acks") {
         config.set("acks", a)?;
     }
-    for (k, v) in pairs(&p, "producer-property")? {
+    let producer_properties = pairs(&p, "producer-property")?;
+    for (k, v) in &producer_properties {
         config.set(k, v)?;
     }
-    // Idempotence is on by default only while the other settings allow it, as in Kafka 3.2+.
-    if config.acks != -1 && !p.all("producer-property").iter().any(|kv| kv.starts_with("enable.idempotence")) {
-        config.enable_idempotence = false;
-    }
+    settle_idempotence(&mut config, producer_properties.iter().any(|(k, _)| *k == "enable.idempotence"))?;
     config.validate()?;
     let mut parse_key = false;
     let mut separator = "\t".to_string();

@@ -338,10 +338,14 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         n => return Err(ShellError::new(format!("--value-bytes takes 0 to 1000000, not {n}"))),
     };
     let mut config = ProducerConfig::default();
+    let mut explicit_idempotence = false;
     for kv in p.all("producer-property") {
         let (k, v) = kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid producer-property '{kv}': expected key=value")))?;
         config.set(k, v)?;
+        explicit_idempotence |= k == "enable.idempotence";
     }
+    // As the console producer: acks=1 alone turns idempotence off, as KafkaProducer does.
+    super::clients::settle_idempotence(&mut config, explicit_idempotence)?;
     let id = shell.sim.add_producer(&name, config)?;
     shell.sim.start_rate(id, RateSpec { topic: Rc::from(topic.as_str()), per_second, keys, value_bytes, remaining })?;
     Ok(String::new())
@@ -494,4 +498,32 @@ pub fn help() -> String {
         out.push_str(&format!("  {u}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Shell;
+    use crate::sim::Client;
+
+    fn shell_with_topic() -> Shell {
+        let mut sh = Shell::new(3);
+        sh.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t", &[]).unwrap();
+        sh
+    }
+
+    /// `producer start ... --producer-property acks=1` was refused with the idempotence error,
+    /// although KafkaProducer (3.2+) then just turns idempotence off, as the console producer did.
+    #[test]
+    fn producer_start_with_acks_1_turns_idempotence_off_instead_of_failing() {
+        let mut sh = shell_with_topic();
+        sh.execute("producer start p --topic t --producer-property acks=1", &[]).unwrap();
+        let id = sh.sim.client_id("p").unwrap();
+        let Some(Client::Producer(p)) = sh.sim.client(id) else { panic!("a producer") };
+        assert_eq!((p.config.acks, p.config.enable_idempotence), (1, false));
+        let e = sh.execute("producer start q --topic t --producer-property acks=1 --producer-property enable.idempotence=true", &[]).unwrap_err();
+        assert_eq!(e.message, "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
+        // enable.idempotence=false stated explicitly is no conflict.
+        sh.execute("producer start r --topic t --producer-property enable.idempotence=false --producer-property acks=0", &[]).unwrap();
+        sh.execute("producer start s --topic t --producer-property retries=0", &[]).unwrap();
+    }
 }
