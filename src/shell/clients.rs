@@ -1,6 +1,9 @@
 //! `kafka-console-producer.sh` and `kafka-console-consumer.sh`: each runs a real client in the
 //! simulation for as long as the command lasts, then closes it.
 
+use std::rc::Rc;
+
+use super::line_reader::LineReader;
 use super::options::{self, flag, value, Parsed, Spec};
 use super::topics::no_positional;
 use super::{Shell, ShellError};
@@ -91,8 +94,7 @@ pub(super) const PRODUCER_SPECS: &[Spec] = &[
 pub struct ProducerSession {
     id: crate::sim::ClientId,
     topic: String,
-    parse_key: bool,
-    separator: String,
+    reader: LineReader,
     delivery_timeout_ms: u64,
     line_number: usize,
     failures_shown: usize,
@@ -104,6 +106,9 @@ pub fn begin_console_producer(shell: &mut Shell, args: &[String]) -> Result<Prod
     no_positional(&p, "kafka-console-producer.sh")?;
     require_bootstrap(&p)?;
     let topic = p.get("topic").ok_or_else(|| ShellError::new("Missing required argument \"[topic]\""))?.to_string();
+    // ConsoleProducer configures its reader before it creates the producer (whose configs are
+    // validated then).
+    let reader = LineReader::configure(&pairs(&p, "property")?)?;
     // ConsoleProducer's own defaults: linger.ms from --timeout (1000), acks from
     // --request-required-acks (-1); --producer-property wins over both.
     let mut config = ProducerConfig { linger_ms: 1_000, ..ProducerConfig::default() };
@@ -127,44 +132,60 @@ pub fn begin_console_producer(shell: &mut Shell, args: &[String]) -> Result<Prod
     }
     settle_idempotence(&mut config, producer_properties.iter().any(|(k, _)| *k == "enable.idempotence"))?;
     config.validate()?;
-    let mut parse_key = false;
-    let mut separator = "\t".to_string();
-    for (k, v) in pairs(&p, "property")? {
-        match k {
-            "parse.key" => parse_key = v.trim().eq_ignore_ascii_case("true"),
-            "key.separator" => separator = v.to_string(),
-            "ignore.error" | "parse.headers" => {}
-            _ => return Err(ShellError::new(format!("Unknown --property '{k}'; the console producer reads parse.key and key.separator"))),
-        }
-    }
     let name = shell.next_console_name("console-producer");
     let delivery_timeout_ms = config.delivery_timeout_ms;
     let id = shell.sim.add_producer(&name, config)?;
     shell.sim.record_client_history(id, true);
-    Ok(ProducerSession { id, topic, parse_key, separator, delivery_timeout_ms, line_number: 0, failures_shown: 0 })
+    Ok(ProducerSession { id, topic, reader, delivery_timeout_ms, line_number: 0, failures_shown: 0 })
 }
 
-/// Sends lines as records (LineMessageReader) and waits until each is acknowledged or has
-/// failed, printing Kafka's error lines for failures. A line without the key separator is
-/// Kafka's fatal error: the session ends.
+/// Sends lines as records (LineMessageReader: headers, key, value) and waits until each is
+/// acknowledged or has failed, printing Kafka's error lines for failures. A line the reader
+/// cannot parse (a missing separator...) is Kafka's fatal error: the records before it are
+/// still flushed (ConsoleProducer exits through its shutdown hook, `producer.close()`), then
+/// the session ends with the exception.
 pub fn send_console_lines(shell: &mut Shell, session: &mut ProducerSession, lines: &[String]) -> Result<String, ShellError> {
+    let mut fatal = None;
     for line in lines {
         session.line_number += 1;
-        let (key, value) = if session.parse_key {
-            match line.split_once(session.separator.as_str()) {
-                Some((k, v)) => (Some(k), v),
+        let read = match session.reader.read(line, session.line_number) {
+            Ok(r) => r,
+            Err(e) => {
+                fatal = Some(e);
+                break;
+            }
+        };
+        let mut headers: Vec<(Rc<str>, Rc<str>)> = Vec::with_capacity(read.headers.len());
+        for (k, v) in read.headers {
+            match v {
+                Some(v) => headers.push((Rc::from(k), Rc::from(v))),
+                // Kafka sends a header with a null value; the engine's records keep header
+                // values as strings, so this is refused rather than sent as something else.
                 None => {
-                    return Err(ShellError::new(format!(
-                        "org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'",
+                    fatal = Some(ShellError::new(format!(
+                        "Header '{k}' on line number {} would have a null value: Kafka sends that, but the simulator's records cannot hold a null header value yet; give the header a value",
                         session.line_number
-                    )))
+                    )));
+                    break;
                 }
             }
-        } else {
-            (None, line.as_str())
-        };
-        shell.sim.produce(session.id, ProducerRecord::new(&session.topic, key, Some(value)))?;
+        }
+        if fatal.is_some() {
+            break;
+        }
+        let mut record = ProducerRecord::new(&session.topic, read.key.as_deref(), read.value.as_deref());
+        record.headers = Rc::from(headers);
+        shell.sim.produce(session.id, record)?;
     }
+    let out = flush_console_producer(shell, session);
+    match fatal {
+        None => Ok(out),
+        Some(e) => Err(ShellError::new(format!("{out}{}", e.message))),
+    }
+}
+
+/// Waits until every record sent is acknowledged or failed; Kafka's error lines for failures.
+fn flush_console_producer(shell: &mut Shell, session: &mut ProducerSession) -> String {
     // Flush: wait until every record is acknowledged or failed.
     let deadline = shell.sim.now() + session.delivery_timeout_ms + 70_000;
     loop {
@@ -174,19 +195,20 @@ pub fn send_console_lines(shell: &mut Shell, session: &mut ProducerSession, line
         }
         shell.sim.run_for(10);
     }
-    let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { return Ok(String::new()) };
+    let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { return String::new() };
     let mut out = String::new();
     for f in &prod.failures[session.failures_shown.min(prod.failures.len())..] {
-        let bytes = f.value.as_deref().map_or(0, str::len);
+        // ErrorLoggingCallback: "null" for a null key or value, else its length in bytes.
+        let value = f.value.as_deref().map_or("null".to_string(), |v| format!("{} bytes", v.len()));
         out.push_str(&format!(
-            "ERROR Error when sending message to topic {} with key: {}, value: {bytes} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
+            "ERROR Error when sending message to topic {} with key: {}, value: {value} with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
             session.topic,
             f.key.as_deref().map_or("null".to_string(), |k| format!("{} bytes", k.len())),
             exception(f.error, &f.tp, session.delivery_timeout_ms)
         ));
     }
     session.failures_shown = prod.failures.len();
-    Ok(out)
+    out
 }
 
 /// Closes the producer (end of input).
@@ -396,4 +418,24 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     let _ = shell.sim.close_consumer(id);
     shell.sim.run_for(50);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Shell;
+
+    /// `--property parse.headers=true` was accepted and ignored: the header text went into the
+    /// value. The headers now reach the log, the consumer's print.headers and the page's view.
+    #[test]
+    fn parse_headers_is_no_longer_ignored() {
+        let mut sh = Shell::new(4);
+        sh.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic h --partitions 1", &[]).unwrap();
+        sh.execute("kafka-console-producer.sh --bootstrap-server localhost:9092 --topic h --property parse.headers=true", &["a:1,b:2\tv".to_string()]).unwrap();
+        let out = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic h --from-beginning --max-messages 1 --property print.headers=true", &[]).unwrap();
+        assert_eq!(out, "a:1,b:2\tv\nProcessed a total of 1 messages\n");
+        let view = sh.sim.view(4);
+        let leader = view.brokers.iter().flat_map(|b| b.replicas.iter()).find(|r| &*r.tp.topic == "h" && r.is_leader).expect("a leader");
+        let headers: Vec<(String, String)> = leader.tail[0].headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(headers, vec![("a".to_string(), "1".to_string()), ("b".to_string(), "2".to_string())]);
+    }
 }

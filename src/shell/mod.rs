@@ -7,6 +7,7 @@ pub use complete::{complete, Completion};
 pub use clients::ProducerSession;
 mod configs;
 mod groups;
+mod line_reader;
 mod offsets;
 mod options;
 pub mod paste;
