@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::line_reader::LineReader;
 use super::options::{self, flag, value, Parsed, Spec};
+use super::pattern::Pattern;
 use super::topics::no_positional;
 use super::{Shell, ShellError};
 use crate::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
@@ -226,6 +227,8 @@ pub fn console_producer(shell: &mut Shell, args: &[String], stdin: &[String]) ->
 pub(super) const CONSUMER_SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("topic"),
+    value("include"),
+    value("whitelist"),
     value("partition"),
     value("offset"),
     flag("from-beginning"),
@@ -308,9 +311,18 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     let p = options::parse(args, CONSUMER_SPECS)?;
     no_positional(&p, "kafka-console-consumer.sh")?;
     require_bootstrap(&p)?;
-    let Some(topic) = p.get("topic").map(str::to_string) else {
-        return Err(ShellError::new("Exactly one of include/topic is required."));
-    };
+    // ConsoleConsumerOptions.checkRequiredArgs: exactly one of --topic and --include (3.x took
+    // --whitelist, deprecated, where --include was not given). Kafka 4.0's text ends with a
+    // space, left out here.
+    let include = p.get("include").or_else(|| p.get("whitelist"));
+    let topic = p.get("topic").map(str::to_string);
+    if topic.is_some() == include.is_some() {
+        let deprecated = if p.has("whitelist") { " --whitelist is DEPRECATED use --include instead; ignored if --include specified." } else { "" };
+        return Err(ShellError::new(format!("Exactly one of --include/--topic is required.{deprecated}")));
+    }
+    if p.has("partition") && topic.is_none() {
+        return Err(ShellError::new("The topic is required when partition is specified."));
+    }
     if p.has("group") && p.has("partition") {
         return Err(ShellError::new("Options group and partition cannot be specified together."));
     }
@@ -369,14 +381,27 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     for (k, v) in pairs(&p, "consumer-property")? {
         config.set(k, v)?;
     }
-    let partitions = shell.partitions_of(&topic, p.int("partition")?)?;
+    // --include subscribes by pattern: every topic whose whole name matches the Java regex,
+    // internal topics left out (exclude.internal.topics=true), as the topics are now.
+    let topics: Vec<String> = match (&topic, include) {
+        (Some(t), _) => vec![t.clone()],
+        (None, Some(regex)) => {
+            let pattern = Pattern::new(regex).map_err(|e| ShellError::new(format!("java.util.regex.PatternSyntaxException: {e}")))?;
+            shell.sim.controller().topics.keys().filter(|t| !t.starts_with("__") && pattern.matches(t)).map(|t| t.to_string()).collect()
+        }
+        (None, None) => unreachable!("checked above"),
+    };
+    let mut partitions = Vec::new();
+    for t in &topics {
+        partitions.extend(shell.partitions_of(t, p.int("partition")?)?);
+    }
     let name = shell.next_console_name("console-consumer");
     let id = shell.sim.add_consumer(&name, config)?;
     shell.sim.record_client_history(id, true);
     match p.get("group") {
         // With --group the console consumer joins the group and reads from its committed
         // offsets (auto.offset.reset only where there is none).
-        Some(group) => shell.sim.subscribe(id, group, vec![topic.clone()])?,
+        Some(group) => shell.sim.subscribe(id, group, topics.clone())?,
         None => shell.sim.assign(id, partitions.clone())?,
     }
     if let Some(offset) = start.filter(|o| *o >= 0) {
@@ -437,5 +462,22 @@ mod tests {
         let leader = view.brokers.iter().flat_map(|b| b.replicas.iter()).find(|r| &*r.tp.topic == "h" && r.is_leader).expect("a leader");
         let headers: Vec<(String, String)> = leader.tail[0].headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         assert_eq!(headers, vec![("a".to_string(), "1".to_string()), ("b".to_string(), "2".to_string())]);
+    }
+
+    /// kafka-console-consumer.sh refused --include (an unknown option) and asked for
+    /// "include/topic"; it subscribes by pattern as ConsoleConsumer does.
+    #[test]
+    fn console_consumer_include_subscribes_by_pattern() {
+        let mut sh = Shell::new(4);
+        for t in ["a-1", "a-2", "b"] {
+            sh.execute(&format!("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic {t} --partitions 1"), &[]).unwrap();
+            sh.execute(&format!("kafka-console-producer.sh --bootstrap-server localhost:9092 --topic {t}"), &[format!("in {t}")]).unwrap();
+        }
+        let out = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --include 'a-[0-9]' --from-beginning", &[]).unwrap();
+        let mut lines: Vec<&str> = out.lines().collect();
+        lines.sort();
+        assert_eq!(lines, vec!["Processed a total of 2 messages", "in a-1", "in a-2"]);
+        let e = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --include b --topic b", &[]).unwrap_err();
+        assert_eq!(e.message, "Exactly one of --include/--topic is required.");
     }
 }
