@@ -307,6 +307,33 @@ fn unescape(s: &str) -> String {
     s.replace("\\t", "\t").replace("\\n", "\n")
 }
 
+/// How long the console consumer waits for a topic it asked for to be created.
+const AUTO_CREATE_WAIT_MS: u64 = 30_000;
+
+/// The partitions the console consumer reads, once `to_create` (a missing topic) exists: the
+/// consumer `id` is given its partition 0 for as long as it takes, so its own Metadata
+/// requests (repeated while the partition has no leader) are what trigger the creation.
+fn auto_create_then_partitions(shell: &mut Shell, id: crate::sim::ClientId, to_create: Option<&str>, topics: &[String], partition: Option<i64>) -> Result<Vec<TopicPartition>, ShellError> {
+    if let Some(t) = to_create {
+        shell.sim.assign(id, vec![TopicPartition::new(t, 0)])?;
+        let deadline = shell.sim.now() + AUTO_CREATE_WAIT_MS;
+        while !shell.sim.controller().topics.contains_key(t) {
+            if shell.sim.now() >= deadline {
+                return Err(ShellError::new(format!(
+                    "Topic '{t}' does not exist and was not created within {AUTO_CREATE_WAIT_MS} ms of asking (auto.create.topics.enable creates it with num.partitions and default.replication.factor: are enough brokers up?)"
+                )));
+            }
+            shell.sim.run_for(10);
+        }
+        shell.sim.assign(id, Vec::new())?;
+    }
+    let mut partitions = Vec::new();
+    for t in topics {
+        partitions.extend(shell.partitions_of(t, partition)?);
+    }
+    Ok(partitions)
+}
+
 pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, CONSUMER_SPECS)?;
     no_positional(&p, "kafka-console-consumer.sh")?;
@@ -378,9 +405,20 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
         auto_offset_reset: if p.has("from-beginning") || start == Some(-2) { OffsetReset::Earliest } else { OffsetReset::Latest },
         ..ConsumerConfig::default()
     };
+    // allow.auto.create.topics (ConsumerConfig, default true) is the console consumer's own
+    // business here: it decides whether a missing --topic gets created.
+    let mut allow_auto_create = true;
     for (k, v) in pairs(&p, "consumer-property")? {
-        config.set(k, v)?;
+        match k {
+            "allow.auto.create.topics" => match v.trim().to_ascii_lowercase().as_str() {
+                "true" => allow_auto_create = true,
+                "false" => allow_auto_create = false,
+                _ => return Err(ShellError::new(format!("Invalid value {v} for configuration allow.auto.create.topics: Expected value to be either true or false"))),
+            },
+            _ => config.set(k, v)?,
+        }
     }
+    let partition = p.int("partition")?;
     // --include subscribes by pattern: every topic whose whole name matches the Java regex,
     // internal topics left out (exclude.internal.topics=true), as the topics are now.
     let topics: Vec<String> = match (&topic, include) {
@@ -391,13 +429,32 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
         }
         (None, None) => unreachable!("checked above"),
     };
-    let mut partitions = Vec::new();
-    for t in &topics {
-        partitions.extend(shell.partitions_of(t, p.int("partition")?)?);
+    // A --topic that does not exist is created as the producer's is: the consumer's Metadata
+    // request (allowAutoTopicCreation from allow.auto.create.topics) makes the broker, with
+    // auto.create.topics.enable=true (Kafka's default), ask the controller to create it with
+    // num.partitions and default.replication.factor (KafkaApis.handleTopicMetadataRequest ->
+    // AutoTopicCreationManager). Patterns never create topics.
+    let to_create = topic.clone().filter(|t| allow_auto_create && !shell.sim.controller().topics.contains_key(t.as_str()));
+    if to_create.is_none() {
+        if let Some(t) = topic.as_deref().filter(|t| !shell.sim.controller().topics.contains_key(*t)) {
+            return Err(ShellError::new(format!(
+                "Topic '{t}' does not exist, and allow.auto.create.topics=false keeps the consumer from creating it (Kafka's consumer would wait, warning UNKNOWN_TOPIC_OR_PARTITION); create it with kafka-topics.sh --create --topic {t}"
+            )));
+        }
+        for t in &topics {
+            shell.partitions_of(t, partition)?;
+        }
     }
     let name = shell.next_console_name("console-consumer");
     let id = shell.sim.add_consumer(&name, config)?;
     shell.sim.record_client_history(id, true);
+    let partitions = match auto_create_then_partitions(shell, id, to_create.as_deref(), &topics, partition) {
+        Ok(ps) => ps,
+        Err(e) => {
+            let _ = shell.sim.close_consumer(id);
+            return Err(e);
+        }
+    };
     match p.get("group") {
         // With --group the console consumer joins the group and reads from its committed
         // offsets (auto.offset.reset only where there is none).
@@ -462,6 +519,24 @@ mod tests {
         let leader = view.brokers.iter().flat_map(|b| b.replicas.iter()).find(|r| &*r.tp.topic == "h" && r.is_leader).expect("a leader");
         let headers: Vec<(String, String)> = leader.tail[0].headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         assert_eq!(headers, vec![("a".to_string(), "1".to_string()), ("b".to_string(), "2".to_string())]);
+    }
+
+    /// kafka-console-consumer.sh refused a missing topic ("create it first") while the console
+    /// producer created it; Kafka's consumer creates it too (allow.auto.create.topics and
+    /// auto.create.topics.enable are both true by default).
+    #[test]
+    fn console_consumer_creates_a_missing_topic_as_the_producer_does() {
+        let mut sh = Shell::new(4);
+        let out = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic fresh", &[]).unwrap();
+        assert_eq!(out, "Processed a total of 0 messages\n");
+        assert_eq!(sh.sim.controller().topics.get("fresh").map(|t| t.partitions.len()), Some(1));
+        // Through the broker: the consumer's Metadata request, then CreateTopics.
+        assert!(sh.sim.trace().iter().any(|e| e.to_string().contains("topic fresh created")));
+        sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic grouped --group g", &[]).unwrap();
+        assert!(sh.sim.controller().topics.contains_key("grouped"));
+        let e = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic kept-out --consumer-property allow.auto.create.topics=false", &[]).unwrap_err();
+        assert!(e.message.starts_with("Topic 'kept-out' does not exist, and allow.auto.create.topics=false"), "{}", e.message);
+        assert!(!sh.sim.controller().topics.contains_key("kept-out"));
     }
 
     /// kafka-console-consumer.sh refused --include (an unknown option) and asked for

@@ -186,7 +186,8 @@ impl Shell {
     }
 
     /// The partitions a client command reads: all of the topic's, or the one asked for. The
-    /// topic must exist (clients here do not create topics by reading them).
+    /// topic must exist (the console consumer has a missing `--topic` created first, as
+    /// Kafka's consumer does; the simulator's own verbs do not create topics).
     pub(crate) fn partitions_of(&self, topic: &str, partition: Option<i64>) -> Result<Vec<crate::sim::TopicPartition>, ShellError> {
         use crate::sim::TopicPartition;
         let Some(t) = self.sim.controller().topics.get(topic) else {
