@@ -189,8 +189,7 @@ pub fn send_console_lines(shell: &mut Shell, session: &mut ProducerSession, line
 fn flush_console_producer(shell: &mut Shell, session: &mut ProducerSession) -> String {
     // Flush: wait until every record is acknowledged or failed.
     let deadline = shell.sim.now() + session.delivery_timeout_ms + 70_000;
-    loop {
-        let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { break };
+    while let Some(Client::Producer(prod)) = shell.sim.client(session.id) {
         if prod.pending_records() == 0 || shell.sim.now() >= deadline {
             break;
         }

@@ -480,7 +480,7 @@ mod tests {
         for cmd in [format!("{base} --group g --topic t"), format!("{base} --group g --to-earliest"), format!("{base} --topic t --to-earliest")] {
             let e = sh.execute(&cmd, &[]).unwrap_err().message;
             // `[name]` (joptsimple's OptionSpec) and `--name` both name an option.
-            for piece in e.split(|c: char| c == '[' || c == ']' || c == ',' || c == ' ' || c == '.') {
+            for piece in e.split(['[', ']', ',', ' ', '.']) {
                 if let Some(n) = piece.strip_prefix("--").or_else(|| (!piece.is_empty() && e.contains(&format!("[{piece}]"))).then_some(piece)) {
                     named.push(n.to_string());
                 }
