@@ -2,7 +2,7 @@
 //! exactly the state a straight run reaches.
 use kafka_flightsim::presets::{self, PRESETS};
 use kafka_flightsim::session::link::{Link, LinkError};
-use kafka_flightsim::session::{Op, Player};
+use kafka_flightsim::session::{LineKind, Op, Player, Prompt};
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -194,3 +194,71 @@ fn presets_are_the_teaching_examples_the_issue_lists() {
     assert_eq!(topics[0].1 * 3, 48);
 }
 
+
+fn empty(seed: u64) -> Player {
+    Player::new(presets::find("empty").expect("preset"), seed).expect("preset builds")
+}
+
+fn printed(p: &mut Player) -> Vec<String> {
+    p.take_printed().into_iter().map(|l| format!("{}{}", if l.kind == LineKind::Error { "error: " } else { "" }, l.text)).collect()
+}
+
+/// Tutorials print long commands over several lines, each but the last ending in `\`. The
+/// console used to refuse the first line ("a line cannot end with a lone backslash").
+#[test]
+fn a_console_line_ending_in_a_backslash_continues_at_a_gt_prompt() {
+    let mut p = empty(5);
+    p.take_printed();
+    p.line("kafka-topics.sh --bootstrap-server localhost:9092 \\");
+    assert_eq!(p.prompt(), Prompt::Continuation);
+    assert_eq!(p.prompt().symbol(), ">");
+    p.line("  --create --topic payments \\");
+    // Tab completes against the whole command typed so far.
+    let c = p.complete("--partit").expect("an option of kafka-topics.sh");
+    assert_eq!(c.line, "--partitions ");
+    p.line("  --partitions 2");
+    assert_eq!(p.prompt(), Prompt::Command);
+    assert_eq!(
+        printed(&mut p),
+        vec!["$ kafka-topics.sh --bootstrap-server localhost:9092 \\", ">   --create --topic payments \\", ">   --partitions 2", "Created topic payments."]
+    );
+    assert_eq!(p.shell().sim.controller().topics.get("payments").map(|t| t.partitions.len()), Some(2));
+
+    // A continued console producer opens its record prompt; a record ending in a backslash
+    // is a record like any other (records are not shell words).
+    p.line("kafka-console-producer.sh --bootstrap-server localhost:9092 \\");
+    p.line("--topic payments");
+    assert_eq!(p.prompt(), Prompt::Record);
+    p.line("C:\\temp\\");
+    assert_eq!(p.prompt(), Prompt::Record);
+    p.end_of_input();
+    assert_eq!(p.prompt(), Prompt::Command);
+
+    // Ctrl-D at the continuation prompt ends the command there, as in bash.
+    p.line("kafka-topics.sh --bootstrap-server localhost:9092 --list \\");
+    p.take_printed();
+    p.end_of_input();
+    assert_eq!(printed(&mut p), vec!["> ^D", "payments"]);
+    assert_eq!(p.prompt(), Prompt::Command);
+
+    // The tape keeps the lines as typed: a shared link replays to the same state.
+    let link = p.link();
+    let again = Player::open(&Link::from_query(&link.to_query()).unwrap().unwrap(), BUDGET).expect("replays");
+    assert_eq!(moment(&again), moment(&p));
+    assert_eq!(again.prompt(), Prompt::Command);
+}
+
+/// Seeking into the middle of a continued command brings its prompt back, and what was typed.
+#[test]
+fn seeking_between_continued_lines_keeps_the_continuation() {
+    let mut p = failover(6);
+    p.line("kafka-topics.sh --bootstrap-server localhost:9092 --create \\");
+    p.step();
+    let at = p.elapsed();
+    p.step();
+    p.seek(at);
+    assert_eq!(p.prompt(), Prompt::Continuation);
+    p.line("--topic t");
+    assert_eq!(p.prompt(), Prompt::Command);
+    assert!(p.shell().sim.controller().topics.get("t").is_some());
+}

@@ -17,8 +17,9 @@ USAGE:
 COMMANDS:
     run FILE [--strict] [--seed S]
         Runs a script of commands (FILE, or - for standard input) on a fresh 3-broker
-        cluster and prints the transcript. Lines starting with # are comments; the lines
-        after kafka-console-producer.sh are its records, up to a line with a single '.'.
+        cluster and prints the transcript. Lines starting with # are comments; a line
+        ending in a backslash continues on the next, as in a shell; the lines after
+        kafka-console-producer.sh are its records, up to a line with a single '.'.
         Exit 0 when every command ran, 1 when one failed (the script goes on unless
         --strict), 2 for unusable arguments.
     replay ADDRESS

@@ -10,7 +10,7 @@ pub mod link;
 use std::rc::Rc;
 
 use crate::presets::Preset;
-use crate::shell::{ProducerSession, Shell};
+use crate::shell::{Completion, ProducerSession, Shell};
 use crate::sim::Millis;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +25,26 @@ pub enum Op {
     RunUntil(Millis),
     /// Set the clock without applying events: where a cut-short run stood.
     Clock(Millis),
+}
+
+/// What the console's prompt waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    /// `$`: a command.
+    Command,
+    /// `>`: a record for the console producer.
+    Record,
+    /// `>`: the rest of a command whose last line ended in a backslash (bash's PS2).
+    Continuation,
+}
+
+impl Prompt {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Prompt::Command => "$",
+            Prompt::Record | Prompt::Continuation => ">",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +66,8 @@ pub struct Printed {
 struct Frame {
     shell: Shell,
     producer: Option<ProducerSession>,
+    /// The lines of a command typed so far, while its last line ends in a backslash.
+    pending: Option<String>,
     /// The next op to apply (or to go on with, for a run op applied in part).
     op: usize,
     elapsed: u64,
@@ -96,7 +118,7 @@ fn events_between(before: u64, after: u64) -> u64 {
 impl Player {
     pub fn new(preset: &'static Preset, seed: u64) -> Result<Player, String> {
         let shell = preset.build(seed)?;
-        let frame = Rc::new(Frame { shell, producer: None, op: 0, elapsed: 0 });
+        let frame = Rc::new(Frame { shell, producer: None, pending: None, op: 0, elapsed: 0 });
         Ok(Player {
             preset,
             seed,
@@ -134,6 +156,30 @@ impl Player {
 
     pub fn producer_open(&self) -> bool {
         self.frame.producer.is_some()
+    }
+
+    /// What the console waits for: a command, a record, or the rest of a continued command.
+    pub fn prompt(&self) -> Prompt {
+        if self.frame.producer.is_some() {
+            Prompt::Record
+        } else if self.frame.pending.is_some() {
+            Prompt::Continuation
+        } else {
+            Prompt::Command
+        }
+    }
+
+    /// Tab completion for the line being typed; on a continuation line, against the whole
+    /// command typed so far (the completed line is the current line only).
+    pub fn complete(&self, typed: &str) -> Option<Completion> {
+        match &self.frame.pending {
+            None => crate::shell::complete(self.shell(), typed),
+            Some(before) => {
+                let head = format!("{before}\n");
+                let c = crate::shell::complete(self.shell(), &format!("{head}{typed}"))?;
+                Some(Completion { line: c.line.strip_prefix(&head)?.to_string(), candidates: c.candidates })
+            }
+        }
     }
 
     /// Console lines written since the last call.
@@ -186,6 +232,11 @@ impl Player {
                 if let Some(session) = self.fm().producer.take() {
                     self.print(LineKind::Input, "> ^D");
                     self.fm().shell.end_interactive(session);
+                } else if let Some(text) = self.fm().pending.take() {
+                    // End of input at the continuation prompt ends the command there, as in
+                    // bash (a script's last line ending in a backslash does the same).
+                    self.print(LineKind::Input, "> ^D");
+                    self.run_command(&format!("{text}\n"));
                 }
             }
             Op::Line(line) => self.apply_text(line),
@@ -199,8 +250,7 @@ impl Player {
     }
 
     fn apply_text(&mut self, line: &str) {
-        let prompt = if self.frame.producer.is_some() { ">" } else { "$" };
-        self.print(LineKind::Input, &format!("{prompt} {line}"));
+        self.print(LineKind::Input, &format!("{} {line}", self.prompt().symbol()));
         if let Some(mut session) = self.fm().producer.take() {
             if line.trim() == "exit" {
                 self.fm().shell.end_interactive(session);
@@ -218,6 +268,21 @@ impl Player {
             }
             return;
         }
+        // A command whose line ends in a backslash goes on on the next line (the console shows
+        // the `>` prompt meanwhile); the lines are joined as a POSIX shell joins them.
+        let text = match self.fm().pending.take() {
+            Some(before) => format!("{before}\n{line}"),
+            None => line.to_string(),
+        };
+        if crate::shell::continues(&text) {
+            self.fm().pending = Some(text);
+            return;
+        }
+        self.run_command(&text);
+    }
+
+    /// Runs a whole command (perhaps continued over several lines).
+    fn run_command(&mut self, line: &str) {
         if line.trim().is_empty() {
             return;
         }
@@ -320,7 +385,7 @@ impl Player {
     }
 
     pub fn end_of_input(&mut self) {
-        if self.frame.producer.is_some() {
+        if self.frame.producer.is_some() || self.frame.pending.is_some() {
             self.push_op(Op::EndOfInput);
         }
     }

@@ -1,7 +1,11 @@
 //! `kafka-console-producer.sh` and `kafka-console-consumer.sh`: each runs a real client in the
 //! simulation for as long as the command lasts, then closes it.
 
+use std::rc::Rc;
+
+use super::line_reader::LineReader;
 use super::options::{self, flag, value, Parsed, Spec};
+use super::pattern::Pattern;
 use super::topics::no_positional;
 use super::{Shell, ShellError};
 use crate::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
@@ -40,6 +44,39 @@ fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64) -> St
     format!("org.apache.kafka.common.errors.{class}: {msg}")
 }
 
+/// KafkaProducer's idempotence rules (ProducerConfig.postProcessAndValidateIdempotenceConfigs,
+/// Kafka 3.2+; texts from 4.0): idempotence is on by default, and when `enable.idempotence`
+/// was not set explicitly (`explicit`) a conflicting `retries=0` or `acks` other than all
+/// quietly turns it off (Kafka logs "Idempotence will be disabled because ..." at INFO); set
+/// explicitly to true, the same conflict is a ConfigException. More than 5 requests in flight
+/// with idempotence on is an error either way in 4.0 (3.x turned idempotence off instead).
+pub(super) fn settle_idempotence(config: &mut ProducerConfig, explicit: bool) -> Result<(), ShellError> {
+    if !config.enable_idempotence {
+        return Ok(());
+    }
+    let mut disable = false;
+    if config.retries == 0 {
+        if explicit {
+            return Err(ShellError::new("Must set retries to non-zero when using the idempotent producer."));
+        }
+        disable = true;
+    }
+    if config.acks != -1 {
+        if explicit {
+            return Err(ShellError::new("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."));
+        }
+        disable = true;
+    }
+    let in_flight = config.max_in_flight_requests_per_connection;
+    if in_flight > 5 {
+        return Err(ShellError::new(format!("To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is {in_flight}.")));
+    }
+    if disable {
+        config.enable_idempotence = false;
+    }
+    Ok(())
+}
+
 pub(super) const PRODUCER_SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("topic"),
@@ -58,8 +95,7 @@ pub(super) const PRODUCER_SPECS: &[Spec] = &[
 pub struct ProducerSession {
     id: crate::sim::ClientId,
     topic: String,
-    parse_key: bool,
-    separator: String,
+    reader: LineReader,
     delivery_timeout_ms: u64,
     line_number: usize,
     failures_shown: usize,
@@ -71,6 +107,9 @@ pub fn begin_console_producer(shell: &mut Shell, args: &[String]) -> Result<Prod
     no_positional(&p, "kafka-console-producer.sh")?;
     require_bootstrap(&p)?;
     let topic = p.get("topic").ok_or_else(|| ShellError::new("Missing required argument \"[topic]\""))?.to_string();
+    // ConsoleProducer configures its reader before it creates the producer (whose configs are
+    // validated then).
+    let reader = LineReader::configure(&pairs(&p, "property")?)?;
     // ConsoleProducer's own defaults: linger.ms from --timeout (1000), acks from
     // --request-required-acks (-1); --producer-property wins over both.
     let mut config = ProducerConfig { linger_ms: 1_000, ..ProducerConfig::default() };
@@ -88,74 +127,88 @@ pub fn begin_console_producer(shell: &mut Shell, args: &[String]) -> Result<Prod
     if let Some(a) = p.get("request-required-acks") {
         config.set("acks", a)?;
     }
-    for (k, v) in pairs(&p, "producer-property")? {
+    let producer_properties = pairs(&p, "producer-property")?;
+    for (k, v) in &producer_properties {
         config.set(k, v)?;
     }
-    // Idempotence is on by default only while the other settings allow it, as in Kafka 3.2+.
-    if config.acks != -1 && !p.all("producer-property").iter().any(|kv| kv.starts_with("enable.idempotence")) {
-        config.enable_idempotence = false;
-    }
+    settle_idempotence(&mut config, producer_properties.iter().any(|(k, _)| *k == "enable.idempotence"))?;
     config.validate()?;
-    let mut parse_key = false;
-    let mut separator = "\t".to_string();
-    for (k, v) in pairs(&p, "property")? {
-        match k {
-            "parse.key" => parse_key = v.trim().eq_ignore_ascii_case("true"),
-            "key.separator" => separator = v.to_string(),
-            "ignore.error" | "parse.headers" => {}
-            _ => return Err(ShellError::new(format!("Unknown --property '{k}'; the console producer reads parse.key and key.separator"))),
-        }
-    }
     let name = shell.next_console_name("console-producer");
     let delivery_timeout_ms = config.delivery_timeout_ms;
     let id = shell.sim.add_producer(&name, config)?;
     shell.sim.record_client_history(id, true);
-    Ok(ProducerSession { id, topic, parse_key, separator, delivery_timeout_ms, line_number: 0, failures_shown: 0 })
+    Ok(ProducerSession { id, topic, reader, delivery_timeout_ms, line_number: 0, failures_shown: 0 })
 }
 
-/// Sends lines as records (LineMessageReader) and waits until each is acknowledged or has
-/// failed, printing Kafka's error lines for failures. A line without the key separator is
-/// Kafka's fatal error: the session ends.
+/// Sends lines as records (LineMessageReader: headers, key, value) and waits until each is
+/// acknowledged or has failed, printing Kafka's error lines for failures. A line the reader
+/// cannot parse (a missing separator...) is Kafka's fatal error: the records before it are
+/// still flushed (ConsoleProducer exits through its shutdown hook, `producer.close()`), then
+/// the session ends with the exception.
 pub fn send_console_lines(shell: &mut Shell, session: &mut ProducerSession, lines: &[String]) -> Result<String, ShellError> {
+    let mut fatal = None;
     for line in lines {
         session.line_number += 1;
-        let (key, value) = if session.parse_key {
-            match line.split_once(session.separator.as_str()) {
-                Some((k, v)) => (Some(k), v),
+        let read = match session.reader.read(line, session.line_number) {
+            Ok(r) => r,
+            Err(e) => {
+                fatal = Some(e);
+                break;
+            }
+        };
+        let mut headers: Vec<(Rc<str>, Rc<str>)> = Vec::with_capacity(read.headers.len());
+        for (k, v) in read.headers {
+            match v {
+                Some(v) => headers.push((Rc::from(k), Rc::from(v))),
+                // Kafka sends a header with a null value; the engine's records keep header
+                // values as strings, so this is refused rather than sent as something else.
                 None => {
-                    return Err(ShellError::new(format!(
-                        "org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'",
+                    fatal = Some(ShellError::new(format!(
+                        "Header '{k}' on line number {} would have a null value: Kafka sends that, but the simulator's records cannot hold a null header value yet; give the header a value",
                         session.line_number
-                    )))
+                    )));
+                    break;
                 }
             }
-        } else {
-            (None, line.as_str())
-        };
-        shell.sim.produce(session.id, ProducerRecord::new(&session.topic, key, Some(value)))?;
+        }
+        if fatal.is_some() {
+            break;
+        }
+        let mut record = ProducerRecord::new(&session.topic, read.key.as_deref(), read.value.as_deref());
+        record.headers = Rc::from(headers);
+        shell.sim.produce(session.id, record)?;
     }
+    let out = flush_console_producer(shell, session);
+    match fatal {
+        None => Ok(out),
+        Some(e) => Err(ShellError::new(format!("{out}{}", e.message))),
+    }
+}
+
+/// Waits until every record sent is acknowledged or failed; Kafka's error lines for failures.
+fn flush_console_producer(shell: &mut Shell, session: &mut ProducerSession) -> String {
     // Flush: wait until every record is acknowledged or failed.
     let deadline = shell.sim.now() + session.delivery_timeout_ms + 70_000;
-    loop {
-        let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { break };
+    while let Some(Client::Producer(prod)) = shell.sim.client(session.id) {
         if prod.pending_records() == 0 || shell.sim.now() >= deadline {
             break;
         }
         shell.sim.run_for(10);
     }
-    let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { return Ok(String::new()) };
+    let Some(Client::Producer(prod)) = shell.sim.client(session.id) else { return String::new() };
     let mut out = String::new();
     for f in &prod.failures[session.failures_shown.min(prod.failures.len())..] {
-        let bytes = f.value.as_deref().map_or(0, str::len);
+        // ErrorLoggingCallback: "null" for a null key or value, else its length in bytes.
+        let value = f.value.as_deref().map_or("null".to_string(), |v| format!("{} bytes", v.len()));
         out.push_str(&format!(
-            "ERROR Error when sending message to topic {} with key: {}, value: {bytes} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
+            "ERROR Error when sending message to topic {} with key: {}, value: {value} with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
             session.topic,
             f.key.as_deref().map_or("null".to_string(), |k| format!("{} bytes", k.len())),
             exception(f.error, &f.tp, session.delivery_timeout_ms)
         ));
     }
     session.failures_shown = prod.failures.len();
-    Ok(out)
+    out
 }
 
 /// Closes the producer (end of input).
@@ -173,6 +226,8 @@ pub fn console_producer(shell: &mut Shell, args: &[String], stdin: &[String]) ->
 pub(super) const CONSUMER_SPECS: &[Spec] = &[
     value("bootstrap-server"),
     value("topic"),
+    value("include"),
+    value("whitelist"),
     value("partition"),
     value("offset"),
     flag("from-beginning"),
@@ -251,13 +306,49 @@ fn unescape(s: &str) -> String {
     s.replace("\\t", "\t").replace("\\n", "\n")
 }
 
+/// How long the console consumer waits for a topic it asked for to be created.
+const AUTO_CREATE_WAIT_MS: u64 = 30_000;
+
+/// The partitions the console consumer reads, once `to_create` (a missing topic) exists: the
+/// consumer `id` is given its partition 0 for as long as it takes, so its own Metadata
+/// requests (repeated while the partition has no leader) are what trigger the creation.
+fn auto_create_then_partitions(shell: &mut Shell, id: crate::sim::ClientId, to_create: Option<&str>, topics: &[String], partition: Option<i64>) -> Result<Vec<TopicPartition>, ShellError> {
+    if let Some(t) = to_create {
+        shell.sim.assign(id, vec![TopicPartition::new(t, 0)])?;
+        let deadline = shell.sim.now() + AUTO_CREATE_WAIT_MS;
+        while !shell.sim.controller().topics.contains_key(t) {
+            if shell.sim.now() >= deadline {
+                return Err(ShellError::new(format!(
+                    "Topic '{t}' does not exist and was not created within {AUTO_CREATE_WAIT_MS} ms of asking (auto.create.topics.enable creates it with num.partitions and default.replication.factor: are enough brokers up?)"
+                )));
+            }
+            shell.sim.run_for(10);
+        }
+        shell.sim.assign(id, Vec::new())?;
+    }
+    let mut partitions = Vec::new();
+    for t in topics {
+        partitions.extend(shell.partitions_of(t, partition)?);
+    }
+    Ok(partitions)
+}
+
 pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, CONSUMER_SPECS)?;
     no_positional(&p, "kafka-console-consumer.sh")?;
     require_bootstrap(&p)?;
-    let Some(topic) = p.get("topic").map(str::to_string) else {
-        return Err(ShellError::new("Exactly one of include/topic is required."));
-    };
+    // ConsoleConsumerOptions.checkRequiredArgs: exactly one of --topic and --include (3.x took
+    // --whitelist, deprecated, where --include was not given). Kafka 4.0's text ends with a
+    // space, left out here.
+    let include = p.get("include").or_else(|| p.get("whitelist"));
+    let topic = p.get("topic").map(str::to_string);
+    if topic.is_some() == include.is_some() {
+        let deprecated = if p.has("whitelist") { " --whitelist is DEPRECATED use --include instead; ignored if --include specified." } else { "" };
+        return Err(ShellError::new(format!("Exactly one of --include/--topic is required.{deprecated}")));
+    }
+    if p.has("partition") && topic.is_none() {
+        return Err(ShellError::new("The topic is required when partition is specified."));
+    }
     if p.has("group") && p.has("partition") {
         return Err(ShellError::new("Options group and partition cannot be specified together."));
     }
@@ -313,17 +404,60 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
         auto_offset_reset: if p.has("from-beginning") || start == Some(-2) { OffsetReset::Earliest } else { OffsetReset::Latest },
         ..ConsumerConfig::default()
     };
+    // allow.auto.create.topics (ConsumerConfig, default true) is the console consumer's own
+    // business here: it decides whether a missing --topic gets created.
+    let mut allow_auto_create = true;
     for (k, v) in pairs(&p, "consumer-property")? {
-        config.set(k, v)?;
+        match k {
+            "allow.auto.create.topics" => match v.trim().to_ascii_lowercase().as_str() {
+                "true" => allow_auto_create = true,
+                "false" => allow_auto_create = false,
+                _ => return Err(ShellError::new(format!("Invalid value {v} for configuration allow.auto.create.topics: Expected value to be either true or false"))),
+            },
+            _ => config.set(k, v)?,
+        }
     }
-    let partitions = shell.partitions_of(&topic, p.int("partition")?)?;
+    let partition = p.int("partition")?;
+    // --include subscribes by pattern: every topic whose whole name matches the Java regex,
+    // internal topics left out (exclude.internal.topics=true), as the topics are now.
+    let topics: Vec<String> = match (&topic, include) {
+        (Some(t), _) => vec![t.clone()],
+        (None, Some(regex)) => {
+            let pattern = Pattern::new(regex).map_err(|e| ShellError::new(format!("java.util.regex.PatternSyntaxException: {e}")))?;
+            shell.sim.controller().topics.keys().filter(|t| !t.starts_with("__") && pattern.matches(t)).map(|t| t.to_string()).collect()
+        }
+        (None, None) => unreachable!("checked above"),
+    };
+    // A --topic that does not exist is created as the producer's is: the consumer's Metadata
+    // request (allowAutoTopicCreation from allow.auto.create.topics) makes the broker, with
+    // auto.create.topics.enable=true (Kafka's default), ask the controller to create it with
+    // num.partitions and default.replication.factor (KafkaApis.handleTopicMetadataRequest ->
+    // AutoTopicCreationManager). Patterns never create topics.
+    let to_create = topic.clone().filter(|t| allow_auto_create && !shell.sim.controller().topics.contains_key(t.as_str()));
+    if to_create.is_none() {
+        if let Some(t) = topic.as_deref().filter(|t| !shell.sim.controller().topics.contains_key(*t)) {
+            return Err(ShellError::new(format!(
+                "Topic '{t}' does not exist, and allow.auto.create.topics=false keeps the consumer from creating it (Kafka's consumer would wait, warning UNKNOWN_TOPIC_OR_PARTITION); create it with kafka-topics.sh --create --topic {t}"
+            )));
+        }
+        for t in &topics {
+            shell.partitions_of(t, partition)?;
+        }
+    }
     let name = shell.next_console_name("console-consumer");
     let id = shell.sim.add_consumer(&name, config)?;
     shell.sim.record_client_history(id, true);
+    let partitions = match auto_create_then_partitions(shell, id, to_create.as_deref(), &topics, partition) {
+        Ok(ps) => ps,
+        Err(e) => {
+            let _ = shell.sim.close_consumer(id);
+            return Err(e);
+        }
+    };
     match p.get("group") {
         // With --group the console consumer joins the group and reads from its committed
         // offsets (auto.offset.reset only where there is none).
-        Some(group) => shell.sim.subscribe(id, group, vec![topic.clone()])?,
+        Some(group) => shell.sim.subscribe(id, group, topics.clone())?,
         None => shell.sim.assign(id, partitions.clone())?,
     }
     if let Some(offset) = start.filter(|o| *o >= 0) {
@@ -365,4 +499,59 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     let _ = shell.sim.close_consumer(id);
     shell.sim.run_for(50);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Shell;
+
+    /// `--property parse.headers=true` was accepted and ignored: the header text went into the
+    /// value. The headers now reach the log, the consumer's print.headers and the page's view.
+    #[test]
+    fn parse_headers_is_no_longer_ignored() {
+        let mut sh = Shell::new(4);
+        sh.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic h --partitions 1", &[]).unwrap();
+        sh.execute("kafka-console-producer.sh --bootstrap-server localhost:9092 --topic h --property parse.headers=true", &["a:1,b:2\tv".to_string()]).unwrap();
+        let out = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic h --from-beginning --max-messages 1 --property print.headers=true", &[]).unwrap();
+        assert_eq!(out, "a:1,b:2\tv\nProcessed a total of 1 messages\n");
+        let view = sh.sim.view(4);
+        let leader = view.brokers.iter().flat_map(|b| b.replicas.iter()).find(|r| &*r.tp.topic == "h" && r.is_leader).expect("a leader");
+        let headers: Vec<(String, String)> = leader.tail[0].headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(headers, vec![("a".to_string(), "1".to_string()), ("b".to_string(), "2".to_string())]);
+    }
+
+    /// kafka-console-consumer.sh refused a missing topic ("create it first") while the console
+    /// producer created it; Kafka's consumer creates it too (allow.auto.create.topics and
+    /// auto.create.topics.enable are both true by default).
+    #[test]
+    fn console_consumer_creates_a_missing_topic_as_the_producer_does() {
+        let mut sh = Shell::new(4);
+        let out = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic fresh", &[]).unwrap();
+        assert_eq!(out, "Processed a total of 0 messages\n");
+        assert_eq!(sh.sim.controller().topics.get("fresh").map(|t| t.partitions.len()), Some(1));
+        // Through the broker: the consumer's Metadata request, then CreateTopics.
+        assert!(sh.sim.trace().iter().any(|e| e.to_string().contains("topic fresh created")));
+        sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic grouped --group g", &[]).unwrap();
+        assert!(sh.sim.controller().topics.contains_key("grouped"));
+        let e = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic kept-out --consumer-property allow.auto.create.topics=false", &[]).unwrap_err();
+        assert!(e.message.starts_with("Topic 'kept-out' does not exist, and allow.auto.create.topics=false"), "{}", e.message);
+        assert!(!sh.sim.controller().topics.contains_key("kept-out"));
+    }
+
+    /// kafka-console-consumer.sh refused --include (an unknown option) and asked for
+    /// "include/topic"; it subscribes by pattern as ConsoleConsumer does.
+    #[test]
+    fn console_consumer_include_subscribes_by_pattern() {
+        let mut sh = Shell::new(4);
+        for t in ["a-1", "a-2", "b"] {
+            sh.execute(&format!("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic {t} --partitions 1"), &[]).unwrap();
+            sh.execute(&format!("kafka-console-producer.sh --bootstrap-server localhost:9092 --topic {t}"), &[format!("in {t}")]).unwrap();
+        }
+        let out = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --include 'a-[0-9]' --from-beginning", &[]).unwrap();
+        let mut lines: Vec<&str> = out.lines().collect();
+        lines.sort();
+        assert_eq!(lines, vec!["Processed a total of 2 messages", "in a-1", "in a-2"]);
+        let e = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --include b --topic b", &[]).unwrap_err();
+        assert_eq!(e.message, "Exactly one of --include/--topic is required.");
+    }
 }

@@ -111,7 +111,8 @@ fn option_values(shell: &Shell, words: &[String], option: &str) -> Vec<String> {
     let list = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect();
     match option {
         "bootstrap-server" => list(&["localhost:9092"]),
-        "topic" => topics_of(shell),
+        // A topic name is also a pattern that matches just that topic.
+        "topic" | "include" | "whitelist" => topics_of(shell),
         "group" => shell.sim.group_ids().iter().map(|g| g.to_string()).collect(),
         "assignor" => list(&["range", "roundrobin", "sticky", "cooperative-sticky"]),
         "commit" => list(&["auto", "sync", "async", "before-processing", "never"]),

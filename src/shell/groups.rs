@@ -26,9 +26,12 @@ pub(super) const SPECS: &[Spec] = &[
     flag("all-topics"),
     flag("to-earliest"),
     flag("to-latest"),
+    flag("to-current"),
     value("to-offset"),
     value("shift-by"),
     value("to-datetime"),
+    value("by-duration"),
+    value("from-file"),
     flag("dry-run"),
     flag("execute"),
     value("timeout"),
@@ -66,14 +69,27 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         }
         return Ok(out);
     }
-    let groups: Vec<String> = if p.has("all-groups") {
-        shell.sim.group_ids().iter().map(|g| g.to_string()).collect()
-    } else {
-        match p.all("group") {
-            v if v.is_empty() => return Err(ShellError::new("Option [describe] takes one of these options: [all-groups], [group]")),
-            v => v.into_iter().map(String::from).collect(),
+    // ConsumerGroupCommandOptions.checkArgs: each action names itself and the group scopes it
+    // takes (a HashSet, printed here in one fixed order).
+    if p.has("delete-offsets") && (!p.has("group") || !p.has("topic")) {
+        return Err(ShellError::new("Option [delete-offsets] takes the following options: [topic], [group]"));
+    }
+    if !p.has("group") && !p.has("all-groups") {
+        let action = ["describe", "delete", "reset-offsets"].into_iter().find(|a| p.has(a)).unwrap_or("describe");
+        return Err(ShellError::new(format!("Option [{action}] takes one of these options: [all-groups], [group]")));
+    }
+    if p.has("reset-offsets") {
+        if p.has("dry-run") && p.has("execute") {
+            return Err(ShellError::new("Option [reset-offsets] only accepts one of [execute] and [dry-run]"));
         }
-    };
+        // checkInvalidArgs for each scenario against the others, in checkArgs' order.
+        for used in ["to-offset", "to-datetime", "by-duration", "to-earliest", "to-latest", "to-current", "shift-by", "from-file"] {
+            if let Some(other) = SCENARIOS.iter().find(|o| **o != used && p.has(used) && p.has(o)) {
+                return Err(ShellError::new(format!("Option \"[{used}]\" can't be used with option \"[{other}]\"")));
+            }
+        }
+    }
+    let groups: Vec<String> = if p.has("all-groups") { shell.sim.group_ids().iter().map(|g| g.to_string()).collect() } else { p.all("group").into_iter().map(String::from).collect() };
     if p.has("describe") {
         let mut out = String::new();
         for g in &groups {
@@ -85,7 +101,7 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         return delete(shell, &groups);
     }
     if p.has("delete-offsets") {
-        let topic = p.get("topic").ok_or_else(|| ShellError::new("Option [delete-offsets] takes the following options: [topic], [group]"))?;
+        let topic = p.get("topic").unwrap_or_default();
         let gone = shell.sim.delete_group_offsets(&groups[0], topic)?;
         let mut out = format!("Request succeed for deleting offsets with topic {topic} group {}\n", groups[0]);
         out.push_str(&format!("\n{} {} {}\n", pad("TOPIC", 30), pad("PARTITION", 10), "STATUS"));
@@ -253,11 +269,11 @@ fn delete(shell: &mut Shell, groups: &[String]) -> Result<String, ShellError> {
     Ok(out)
 }
 
+/// `allResetOffsetScenarioOpts`, in the order ConsumerGroupCommandOptions lists them (it is a
+/// HashSet, so Kafka's own order varies).
+const SCENARIOS: [&str; 8] = ["to-offset", "shift-by", "to-datetime", "by-duration", "to-earliest", "to-latest", "to-current", "from-file"];
+
 fn reset_offsets(shell: &mut Shell, p: &Parsed, groups: &[String]) -> Result<String, ShellError> {
-    let specs = ["to-earliest", "to-latest", "to-offset", "shift-by", "to-datetime"];
-    if specs.iter().filter(|s| p.has(s)).count() != 1 {
-        return Err(ShellError::new("Option [reset-offsets] takes one of these options: [to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [from-file], [to-current], [to-offset]"));
-    }
     if usize::from(p.has("dry-run")) + usize::from(p.has("execute")) == 0 {
         // Kafka 3.x/4.x: with neither, it is a dry run and says so.
         return reset_offsets_inner(shell, p, groups, false).map(|s| format!("WARN: No action will be performed as the --execute option is missing. In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n{s}"));
@@ -276,10 +292,14 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
         }
         let committed = d.map(|d| d.committed).unwrap_or_default();
         let mut partitions: Vec<TopicPartition> = Vec::new();
+        // getPartitionsToReset: --all-topics (the group's committed partitions) wins over
+        // --topic; with neither it is a usage error.
         if p.has("all-topics") {
             partitions.extend(committed.keys().cloned());
+        } else if !p.has("topic") {
+            return Err(ShellError::new("One of the reset scopes should be defined: --all-topics, --topic."));
         }
-        for t in p.all("topic") {
+        for t in p.all("topic").into_iter().filter(|_| !p.has("all-topics")) {
             let (name, list) = match t.split_once(':') {
                 Some((n, l)) => (n, Some(l)),
                 None => (t, None),
@@ -303,8 +323,15 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
                 }
             }
         }
-        if partitions.is_empty() {
-            return Err(ShellError::new("Option [reset-offsets] takes one of these options: [all-topics], [topic]"));
+        // prepareOffsetsToReset ends with this when no scenario was given.
+        if !SCENARIOS.iter().any(|s| p.has(s)) {
+            return Err(ShellError::new(format!(
+                "Option '[reset-offsets]' requires one of the following scenarios: [{}]",
+                SCENARIOS.iter().map(|s| format!("[{s}]")).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        if p.has("from-file") {
+            return Err(ShellError::new("--from-file reads a CSV plan from a file, and the simulator has no files: give each partition with --topic topic:partition and --to-offset instead"));
         }
         crate::sort::sort(&mut partitions);
         partitions.dedup();
@@ -321,6 +348,13 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
                 o
             } else if let Some(s) = p.int("shift-by")? {
                 current + s
+            } else if p.has("to-current") {
+                // The committed offset, or the log end where there is none.
+                current
+            } else if let Some(spec) = p.get("by-duration") {
+                // Now (virtual time) minus the duration, then as --to-datetime.
+                let ms = parse_duration_ms(spec).ok_or_else(|| ShellError::new("Error: Executing consumer group command failed due to Text cannot be parsed to a Duration"))?;
+                shell.sim.offset_for_timestamp(tp, shell.sim.now() as i64 - ms).unwrap_or(latest)
             } else {
                 // The first offset whose timestamp is at or after the datetime (ListOffsets by
                 // timestamp); the log end when there is none.
@@ -352,6 +386,57 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
     Ok(out)
 }
 
+/// java.time.Duration.parse: `[-+]PnDTnHnMn.nS` (ISO-8601, any case; every number may have a
+/// sign; at least one part, and a `T` must have one after it), in milliseconds. The
+/// nanoseconds past the millisecond are dropped.
+fn parse_duration_ms(s: &str) -> Option<i64> {
+    let s = s.trim().to_ascii_uppercase();
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, s.strip_prefix('+').unwrap_or(&s)),
+    };
+    let rest = rest.strip_prefix('P')?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (rest, None),
+    };
+    let number = |t: &str| -> Option<i64> {
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<i64>().ok()).flatten()
+    };
+    let mut ms: i64 = 0;
+    let mut parts = 0;
+    if !date.is_empty() {
+        ms = ms.checked_add(number(date.strip_suffix('D')?)?.checked_mul(86_400_000)?)?;
+        parts += 1;
+    }
+    if let Some(mut t) = time {
+        if t.is_empty() {
+            return None;
+        }
+        for (unit, scale) in [('H', 3_600_000i64), ('M', 60_000)] {
+            if let Some(i) = t.find(unit) {
+                ms = ms.checked_add(number(&t[..i])?.checked_mul(scale)?)?;
+                t = &t[i + 1..];
+                parts += 1;
+            }
+        }
+        if !t.is_empty() {
+            let secs = t.strip_suffix('S')?;
+            let (whole, frac) = match secs.split_once(['.', ',']) {
+                Some((w, f)) if f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => (w, f),
+                Some(_) => return None,
+                None => (secs, ""),
+            };
+            let w = number(whole)?;
+            let f: i64 = format!("{frac:0<3}")[..3].parse().ok()?;
+            ms = ms.checked_add(w.checked_mul(1_000)?.checked_add(if whole.starts_with('-') { -f } else { f })?)?;
+            parts += 1;
+        }
+    }
+    (parts > 0).then_some(sign * ms)
+}
+
 /// `yyyy-MM-dd'T'HH:mm:SS.sss` (optionally without the milliseconds, or with a trailing Z) as
 /// milliseconds since the epoch. The simulation's virtual clock starts at the epoch.
 fn parse_datetime(s: &str) -> Option<i64> {
@@ -380,7 +465,48 @@ fn parse_datetime(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_datetime;
+    use super::{parse_datetime, parse_duration_ms};
+    use crate::shell::Shell;
+
+    /// The reset-offsets errors listed scenarios (--by-duration, --from-file, --to-current) the
+    /// parser then refused as unknown options. Every option an error names must be one the
+    /// tool accepts.
+    #[test]
+    fn reset_offsets_errors_list_only_options_the_parser_accepts() {
+        let mut sh = Shell::new(2);
+        sh.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t", &[]).unwrap();
+        let base = "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --dry-run";
+        let mut named = Vec::new();
+        for cmd in [format!("{base} --group g --topic t"), format!("{base} --group g --to-earliest"), format!("{base} --topic t --to-earliest")] {
+            let e = sh.execute(&cmd, &[]).unwrap_err().message;
+            // `[name]` (joptsimple's OptionSpec) and `--name` both name an option.
+            for piece in e.split(['[', ']', ',', ' ', '.']) {
+                if let Some(n) = piece.strip_prefix("--").or_else(|| (!piece.is_empty() && e.contains(&format!("[{piece}]"))).then_some(piece)) {
+                    named.push(n.to_string());
+                }
+            }
+        }
+        named.retain(|n| n != "reset-offsets");
+        assert!(named.len() >= 12, "{named:?}");
+        for name in named {
+            let value = if ["to-offset", "shift-by"].contains(&name.as_str()) { " 0" } else if ["to-datetime", "by-duration", "from-file", "topic", "group"].contains(&name.as_str()) { " x" } else { "" };
+            let e = sh.execute(&format!("kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --{name}{value}"), &[]);
+            assert!(!e.as_ref().is_err_and(|e| e.message.starts_with("unknown option")), "--{name}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn durations_as_java_parses_them() {
+        assert_eq!(parse_duration_ms("PT10M"), Some(600_000));
+        assert_eq!(parse_duration_ms("P1DT2H"), Some(93_600_000));
+        assert_eq!(parse_duration_ms("pt1.5s"), Some(1_500));
+        assert_eq!(parse_duration_ms("-PT5S"), Some(-5_000));
+        assert_eq!(parse_duration_ms("PT-1H30M"), Some(-1_800_000));
+        assert_eq!(parse_duration_ms("P2D"), Some(172_800_000));
+        for bad in ["", "P", "PT", "10M", "PT10", "P1H", "PTM", "PT1.S5"] {
+            assert_eq!(parse_duration_ms(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn datetimes() {

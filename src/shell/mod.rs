@@ -7,8 +7,10 @@ pub use complete::{complete, Completion};
 pub use clients::ProducerSession;
 mod configs;
 mod groups;
+mod line_reader;
 mod offsets;
 mod options;
+pub mod paste;
 mod pattern;
 mod tokenize;
 pub mod transcript;
@@ -22,7 +24,7 @@ use crate::sim::Sim;
 
 pub use options::did_you_mean;
 pub use verbs::help;
-pub use tokenize::tokenize;
+pub use tokenize::{continues, tokenize};
 
 /// A command that failed: one line saying what is wrong (Kafka's text where Kafka has one).
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -77,21 +79,32 @@ pub fn tool_name(word: &str) -> &str {
     base.strip_suffix(".sh").unwrap_or(base)
 }
 
-/// Splits a script into commands. Blank lines and `#` comments are skipped; the lines after a
-/// console producer are its records, up to a line holding a single `.` or the end.
+/// Splits a script into commands. Blank lines and `#` comments are skipped; a line ending in
+/// a backslash goes on on the next line (`continues`, as in a POSIX shell; at the end of the
+/// script the command simply ends there, as bash and dash do); the lines after a console
+/// producer are its records, up to a line holding a single `.` or the end. A command's `text`
+/// keeps its lines as written.
 pub fn parse_script(text: &str) -> Vec<Result<Command, ParseError>> {
     let mut out = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
     while i < lines.len() {
-        let raw = lines[i];
+        let first = lines[i];
         let line = i + 1;
         i += 1;
-        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+        if first.trim().is_empty() || first.trim_start().starts_with('#') {
             continue;
         }
-        match tokenize(raw) {
-            Err(error) => out.push(Err(ParseError { line, text: raw.to_string(), error })),
+        let mut raw = first.to_string();
+        while tokenize::continues(&raw) && i < lines.len() {
+            raw.push('\n');
+            raw.push_str(lines[i]);
+            i += 1;
+        }
+        // A continuation with no line after it: the newline the file ended with (or EOF).
+        let words = if tokenize::continues(&raw) { tokenize(&format!("{raw}\n")) } else { tokenize(&raw) };
+        match words {
+            Err(error) => out.push(Err(ParseError { line, text: raw, error })),
             Ok(argv) if argv.is_empty() => {}
             Ok(argv) => {
                 let mut stdin = Vec::new();
@@ -105,7 +118,7 @@ pub fn parse_script(text: &str) -> Vec<Result<Command, ParseError>> {
                         stdin.push(l.to_string());
                     }
                 }
-                out.push(Ok(Command { line, text: raw.to_string(), argv, stdin }));
+                out.push(Ok(Command { line, text: raw, argv, stdin }));
             }
         }
     }
@@ -173,7 +186,8 @@ impl Shell {
     }
 
     /// The partitions a client command reads: all of the topic's, or the one asked for. The
-    /// topic must exist (clients here do not create topics by reading them).
+    /// topic must exist (the console consumer has a missing `--topic` created first, as
+    /// Kafka's consumer does; the simulator's own verbs do not create topics).
     pub(crate) fn partitions_of(&self, topic: &str, partition: Option<i64>) -> Result<Vec<crate::sim::TopicPartition>, ShellError> {
         use crate::sim::TopicPartition;
         let Some(t) = self.sim.controller().topics.get(topic) else {
@@ -219,3 +233,26 @@ pub const TOOLS: &[&str] = &[
     "kafka-leader-election.sh",
     "kafka-consumer-groups.sh",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `flightsim run`, the transcripts and the presets used to refuse a line ending in a
+    /// backslash ("a line cannot end with a lone backslash").
+    #[test]
+    fn a_script_line_ending_in_a_backslash_continues_on_the_next() {
+        let script = "kafka-console-producer.sh --bootstrap-server localhost:9092 \\\n  --topic t\nrecord \\\n.\n\nkafka-topics.sh --list \\\n";
+        let cmds: Vec<Command> = parse_script(script).into_iter().map(Result::unwrap).collect();
+        assert_eq!(cmds.len(), 2);
+        assert_eq!(cmds[0].line, 1);
+        assert_eq!(cmds[0].argv, vec!["kafka-console-producer.sh", "--bootstrap-server", "localhost:9092", "--topic", "t"]);
+        assert_eq!(cmds[0].text, "kafka-console-producer.sh --bootstrap-server localhost:9092 \\\n  --topic t");
+        // The producer's records are not shell words: a trailing backslash stays.
+        assert_eq!(cmds[0].stdin, vec!["record \\"]);
+        // At the end of the script a continuation just ends the command (bash, dash).
+        assert_eq!(cmds[1].line, 6);
+        assert_eq!(cmds[1].argv, vec!["kafka-topics.sh", "--list"]);
+        assert_eq!(transcript::echo(&cmds[0].text), "$ kafka-console-producer.sh --bootstrap-server localhost:9092 \\\n>   --topic t\n");
+    }
+}

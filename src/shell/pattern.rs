@@ -1,8 +1,9 @@
 //! The regular expressions Kafka's `--topic` include-lists take (Java regex, whole-string
 //! match), in the subset people type: literals, `.`, `*`, `+`, `?`, `|`, `[...]` classes
-//! (with ranges and `^` negation), `\` escapes and groups `( )`.
+//! (with ranges and `^` negation), `\` escapes and groups `( )`. `split` is Java's
+//! `Pattern.split` (the console producer's `headers.separator` is such a pattern).
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Node {
     Char(char),
     Any,
@@ -10,13 +11,14 @@ enum Node {
     Group(Vec<Vec<Item>>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Item {
     node: Node,
     min: usize,
     max: usize,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     alternatives: Vec<Vec<Item>>,
 }
@@ -35,6 +37,46 @@ impl Pattern {
     pub fn matches(&self, s: &str) -> bool {
         let chars: Vec<char> = s.chars().collect();
         self.alternatives.iter().any(|alt| match_seq(alt, &chars, 0).contains(&chars.len()))
+    }
+
+    /// The first match at or after char `from`: its start and end (chars). Where several ends
+    /// are possible the longest is taken (Java takes the first its backtracking finds: the
+    /// same for the separators people write, which have one).
+    fn find(&self, s: &[char], from: usize) -> Option<(usize, usize)> {
+        (from..=s.len()).find_map(|i| self.alternatives.iter().flat_map(|alt| match_seq(alt, s, i)).max().map(|end| (i, end)))
+    }
+
+    /// Java's `Pattern.split(input)` (limit 0): the pieces between matches; no leading empty
+    /// piece for an empty match at the start, trailing empty pieces dropped, and the whole
+    /// input when nothing matches.
+    pub fn split(&self, input: &str) -> Vec<String> {
+        let s: Vec<char> = input.chars().collect();
+        let piece = |a: usize, b: usize| s[a..b].iter().collect::<String>();
+        let mut out = Vec::new();
+        let mut index = 0;
+        let mut from = 0;
+        let mut matched = false;
+        while let Some((start, end)) = self.find(&s, from) {
+            // Matcher.find goes on after the match, one further after an empty one.
+            from = if end == start { end + 1 } else { end };
+            if index == 0 && start == 0 && start == end {
+                continue;
+            }
+            matched = true;
+            out.push(piece(index, start));
+            index = end;
+            if from > s.len() {
+                break;
+            }
+        }
+        if !matched {
+            return vec![input.to_string()];
+        }
+        out.push(piece(index, s.len()));
+        while out.last().is_some_and(String::is_empty) {
+            out.pop();
+        }
+        out
     }
 }
 
@@ -189,5 +231,19 @@ mod tests {
         assert!(p("a\\.b").matches("a.b") && !p("a\\.b").matches("axb"));
         assert!(Pattern::new("*a").is_err());
         assert!(Pattern::new("[abc").is_err());
+    }
+
+    #[test]
+    fn split_as_java_splits() {
+        let split = |p: &str, s: &str| Pattern::new(p).unwrap().split(s);
+        assert_eq!(split(",", "a:1,b:2"), vec!["a:1", "b:2"]);
+        assert_eq!(split(",", "a,,b,,"), vec!["a", "", "b"]);
+        assert_eq!(split(",", ",a"), vec!["", "a"]);
+        assert_eq!(split(",", "ab"), vec!["ab"]);
+        assert_eq!(split(",", ""), vec![""]);
+        assert!(split(",", ",,").is_empty());
+        assert_eq!(split("\\|", "a|b"), vec!["a", "b"]);
+        assert_eq!(split("[;,]+", "a;,b,c"), vec!["a", "b", "c"]);
+        assert_eq!(split("x*", "abc"), vec!["a", "b", "c"]);
     }
 }

@@ -1,6 +1,25 @@
-//! Runs a script and renders what a terminal would show: `$ command`, the console producer's
-//! `>` lines, then the command's output or its error.
+//! Runs a script and renders what a terminal would show: `$ command` (a command continued
+//! with a trailing backslash shows its further lines after bash's `> ` prompt, PS2), the
+//! console producer's `>` lines, then the command's output or its error.
 use super::{parse_script, Shell};
+
+/// The command as the learner typed it: `$ ` before its first line, `> ` before each line it
+/// was continued on.
+pub fn echo(text: &str) -> String {
+    let mut out = String::new();
+    for (i, l) in text.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("$ {}\n", l.trim()));
+        } else {
+            out.push_str(format!("> {l}").trim_end());
+            out.push('\n');
+        }
+    }
+    if out.is_empty() {
+        out.push_str("$\n");
+    }
+    out
+}
 
 pub struct Transcript {
     pub text: String,
@@ -16,7 +35,8 @@ pub fn run_script(shell: &mut Shell, script: &str, strict: bool) -> Transcript {
     for item in parse_script(script) {
         match item {
             Err(e) => {
-                text.push_str(&format!("$ {}\nline {}: {}\n", e.text, e.line, e.error));
+                text.push_str(&echo(&e.text));
+                text.push_str(&format!("line {}: {}\n", e.line, e.error));
                 failures += 1;
                 if strict {
                     stopped_at = Some(e.line);
@@ -24,7 +44,7 @@ pub fn run_script(shell: &mut Shell, script: &str, strict: bool) -> Transcript {
                 }
             }
             Ok(cmd) => {
-                text.push_str(&format!("$ {}\n", cmd.text.trim()));
+                text.push_str(&echo(&cmd.text));
                 for l in &cmd.stdin {
                     text.push_str(&format!(">{l}\n"));
                 }

@@ -26,7 +26,7 @@ pub const VERBS: &[(&str, &str)] = &[
     ("step", "step [<n>]                            apply the next event(s)"),
     ("run", "run until idle                        advance until clients are done (60 s at most)"),
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys user_1..user_10] [--count N] [--value-bytes N] [--producer-property k=v]...\n                                        producer stop <name>"),
-    ("consumer", "consumer start <name> --topic <t> [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|sync|async|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
+    ("consumer", "consumer start <name> --topic <t>[,<t2>...] [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|sync|async|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
     ("describe", "describe cluster | topic <t> | partition <t-p> | clients"),
     ("trace", "trace [<n> [<word>]]                  the last n events (20), or the last n that mention word"),
     ("time", "time                                  the virtual clock"),
@@ -338,10 +338,14 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         n => return Err(ShellError::new(format!("--value-bytes takes 0 to 1000000, not {n}"))),
     };
     let mut config = ProducerConfig::default();
+    let mut explicit_idempotence = false;
     for kv in p.all("producer-property") {
         let (k, v) = kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid producer-property '{kv}': expected key=value")))?;
         config.set(k, v)?;
+        explicit_idempotence |= k == "enable.idempotence";
     }
+    // As the console producer: acks=1 alone turns idempotence off, as KafkaProducer does.
+    super::clients::settle_idempotence(&mut config, explicit_idempotence)?;
     let id = shell.sim.add_producer(&name, config)?;
     shell.sim.start_rate(id, RateSpec { topic: Rc::from(topic.as_str()), per_second, keys, value_bytes, remaining })?;
     Ok(String::new())
@@ -356,8 +360,25 @@ fn consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         return stop_client(shell, &name, false);
     }
     let p = options::parse(&args[2..], CONSUMER_SPECS)?;
-    let topic = p.get("topic").ok_or_else(|| ShellError::new("consumer start needs --topic <name>"))?.to_string();
-    let partitions = shell.partitions_of(&topic, p.int("partition")?)?;
+    // Several topics: `--topic a,b` or `--topic a --topic b` (KafkaConsumer.subscribe takes a
+    // collection; without a group the consumer is assigned every partition of each).
+    let mut topics: Vec<String> = Vec::new();
+    for t in p.all("topic").into_iter().flat_map(|t| t.split(',')).map(str::trim).filter(|t| !t.is_empty()) {
+        if !topics.iter().any(|x| x == t) {
+            topics.push(t.to_string());
+        }
+    }
+    if topics.is_empty() {
+        return Err(ShellError::new("consumer start needs --topic <name> (several: --topic a,b or --topic a --topic b)"));
+    }
+    let partition = p.int("partition")?;
+    if partition.is_some() && topics.len() > 1 {
+        return Err(ShellError::new(format!("--partition picks a partition of one topic, and {} topics were given", topics.len())));
+    }
+    let mut partitions = Vec::new();
+    for t in &topics {
+        partitions.extend(shell.partitions_of(t, partition)?);
+    }
     let mut config = ConsumerConfig { auto_offset_reset: if p.has("from-beginning") { OffsetReset::Earliest } else { OffsetReset::Latest }, ..ConsumerConfig::default() };
     for kv in p.all("consumer-property") {
         let (k, v) = kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid consumer-property '{kv}': expected key=value")))?;
@@ -392,7 +413,7 @@ fn consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     }
     let id = shell.sim.add_consumer(&name, config)?;
     match group {
-        Some(g) => shell.sim.subscribe(id, &g, vec![topic])?,
+        Some(g) => shell.sim.subscribe(id, &g, topics)?,
         None => shell.sim.assign(id, partitions)?,
     }
     Ok(String::new())
@@ -494,4 +515,52 @@ pub fn help() -> String {
         out.push_str(&format!("  {u}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Shell;
+    use crate::sim::Client;
+
+    fn shell_with_topic() -> Shell {
+        let mut sh = Shell::new(3);
+        sh.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t", &[]).unwrap();
+        sh
+    }
+
+    /// `producer start ... --producer-property acks=1` was refused with the idempotence error,
+    /// although KafkaProducer (3.2+) then just turns idempotence off, as the console producer did.
+    #[test]
+    fn producer_start_with_acks_1_turns_idempotence_off_instead_of_failing() {
+        let mut sh = shell_with_topic();
+        sh.execute("producer start p --topic t --producer-property acks=1", &[]).unwrap();
+        let id = sh.sim.client_id("p").unwrap();
+        let Some(Client::Producer(p)) = sh.sim.client(id) else { panic!("a producer") };
+        assert_eq!((p.config.acks, p.config.enable_idempotence), (1, false));
+        let e = sh.execute("producer start q --topic t --producer-property acks=1 --producer-property enable.idempotence=true", &[]).unwrap_err();
+        assert_eq!(e.message, "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
+        // enable.idempotence=false stated explicitly is no conflict.
+        sh.execute("producer start r --topic t --producer-property enable.idempotence=false --producer-property acks=0", &[]).unwrap();
+        sh.execute("producer start s --topic t --producer-property retries=0", &[]).unwrap();
+    }
+
+    /// `consumer start` took one topic; KafkaConsumer.subscribe takes several.
+    #[test]
+    fn consumer_start_takes_several_topics() {
+        let mut sh = shell_with_topic();
+        sh.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic u --partitions 2", &[]).unwrap();
+        sh.execute("consumer start all --topic t,u --from-beginning", &[]).unwrap();
+        sh.execute("consumer start grouped --topic t --topic u --group g", &[]).unwrap();
+        sh.sim.run_for(5_000);
+        let assignment = |name: &str| {
+            let Some(Client::Consumer(c)) = sh.sim.client(sh.sim.client_id(name).unwrap()) else { panic!("a consumer") };
+            let mut a: Vec<String> = c.assignment.iter().map(|tp| tp.to_string()).collect();
+            a.sort();
+            a
+        };
+        assert_eq!(assignment("all"), vec!["t-0", "u-0", "u-1"]);
+        assert_eq!(assignment("grouped"), vec!["t-0", "u-0", "u-1"]);
+        assert!(sh.execute("consumer start x --topic t,u --partition 0", &[]).is_err());
+        assert!(sh.execute("consumer start x --topic t,ghost", &[]).unwrap_err().message.contains("'ghost' does not exist"));
+    }
 }

@@ -12,6 +12,8 @@ pub struct RecordView {
     pub leader_epoch: i32,
     pub key: Option<Rc<str>>,
     pub value: Option<Rc<str>>,
+    /// The record's headers (shared with the log, not copied).
+    pub headers: Rc<[(Rc<str>, Rc<str>)]>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -165,7 +167,7 @@ impl Sim {
                                     .log
                                     .records()
                                     .skip(skip)
-                                    .map(|rec| RecordView { offset: rec.offset, leader_epoch: rec.leader_epoch, key: rec.key.clone(), value: rec.value.clone() })
+                                    .map(|rec| RecordView { offset: rec.offset, leader_epoch: rec.leader_epoch, key: rec.key.clone(), value: rec.value.clone(), headers: rec.headers.clone() })
                                     .collect(),
                             }
                         })

@@ -1,19 +1,21 @@
-//! The console: a terminal panel over the shell. Enter runs the line; up and down walk the
+//! The console: a terminal panel over the shell. Enter runs the line (a line ending in a
+//! backslash continues on the next, at a `>` prompt: the session decides); up and down walk the
 //! history; Tab completes the word being typed (Shift+Tab, or Tab with nothing to complete, moves
 //! focus on as usual, so the prompt never traps the keyboard); Ctrl-D ends the console
-//! producer's `>` prompt.
+//! producer's `>` prompt (or a continued command); a pasted block is entered line by line as
+//! a terminal would (`shell::paste`).
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::state::ConsoleLine;
-use crate::session::LineKind;
+use crate::session::{LineKind, Prompt};
 use crate::shell::Completion;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
     pub lines: Vec<ConsoleLine>,
-    pub prompt: &'static str,
+    pub prompt: Prompt,
     pub on_submit: Callback<String>,
     pub on_eof: Callback<()>,
     /// Completes a command line against the cluster as it is now.
@@ -26,7 +28,29 @@ pub fn console(props: &ConsoleProps) -> Html {
     let history = use_mut_ref(Vec::<String>::new);
     let cursor = use_mut_ref(|| 0usize);
     let hint = use_state(String::new);
-    let interactive = props.prompt == ">";
+    let interactive = props.prompt == Prompt::Record;
+    let onpaste = {
+        let input = input.clone();
+        let history = history.clone();
+        let cursor = cursor.clone();
+        let on_submit = props.on_submit.clone();
+        Callback::from(move |e: Event| {
+            let Some(el) = input.cast::<HtmlInputElement>() else { return };
+            let Some(text) = e.dyn_ref::<web_sys::ClipboardEvent>().and_then(|c| c.clipboard_data()).and_then(|d| d.get_data("text").ok()) else { return };
+            let start = el.selection_start().ok().flatten().unwrap_or(0) as usize;
+            let end = el.selection_end().ok().flatten().unwrap_or(start as u32) as usize;
+            let Some(p) = crate::shell::paste::paste(&el.value(), start, end, &text) else { return };
+            e.prevent_default();
+            for line in p.lines {
+                if !line.trim().is_empty() {
+                    history.borrow_mut().push(line.clone());
+                }
+                on_submit.emit(line);
+            }
+            *cursor.borrow_mut() = history.borrow().len();
+            el.set_value(&p.rest);
+        })
+    };
     let onkeydown = {
         let input = input.clone();
         let on_submit = props.on_submit.clone();
@@ -100,10 +124,18 @@ pub fn console(props: &ConsoleProps) -> Html {
                 }) }
             </div>
             <div class="console-input">
-                <span class="prompt" aria-hidden="true">{ props.prompt }</span>
-                <input ref={input} {onkeydown} type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
-                    aria-label={if props.prompt == ">" { "Record to produce (exit or Ctrl-D to finish)" } else { "Command" }}
-                    placeholder={if props.prompt == ">" { "a record, or exit" } else { "kafka-topics.sh --bootstrap-server localhost:9092 --list" }}
+                <span class="prompt" aria-hidden="true">{ props.prompt.symbol() }</span>
+                <input ref={input} {onkeydown} {onpaste} type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
+                    aria-label={match props.prompt {
+                        Prompt::Record => "Record to produce (exit or Ctrl-D to finish)",
+                        Prompt::Continuation => "The command goes on (end the line without a backslash to run it)",
+                        Prompt::Command => "Command",
+                    }}
+                    placeholder={match props.prompt {
+                        Prompt::Record => "a record, or exit",
+                        Prompt::Continuation => "the rest of the command",
+                        Prompt::Command => "kafka-topics.sh --bootstrap-server localhost:9092 --list",
+                    }}
                     aria-describedby="console-hint" data-testid="console-input" />
             </div>
             <p id="console-hint" class="console-hint" aria-live="polite" data-testid="console-hint">{ (*hint).clone() }</p>

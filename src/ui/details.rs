@@ -54,6 +54,29 @@ fn role(online: bool, is_leader: bool) -> &'static str {
     }
 }
 
+/// The newest records on a partition's leader. A Headers column (`k:v` pairs, as
+/// kafka-console-consumer.sh's print.headers shows them) appears when one of them has headers.
+fn records_table(log: &crate::sim::view::ReplicaView) -> Html {
+    let with_headers = log.tail.iter().any(|r| !r.headers.is_empty());
+    let columns: &[&'static str] = if with_headers { &["Offset", "Epoch", "Headers", "Key", "Value", "Committed"] } else { &["Offset", "Epoch", "Key", "Value", "Committed"] };
+    let rows = log
+        .tail
+        .iter()
+        .rev()
+        .map(|r| {
+            let mut cells = vec![r.offset.to_string(), r.leader_epoch.to_string()];
+            if with_headers {
+                cells.push(if r.headers.is_empty() { "none".to_string() } else { r.headers.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(", ") });
+            }
+            cells.push(r.key.as_deref().unwrap_or("null").to_string());
+            cells.push(r.value.as_deref().unwrap_or("null").to_string());
+            cells.push(if r.offset < log.high_watermark { "✓ yes" } else { "not yet" }.into());
+            (r.offset.to_string(), cells)
+        })
+        .collect();
+    table("records", format!("The newest records on the leader ({} in the log)", log.log_end_offset - log.log_start_offset), columns, rows)
+}
+
 /// The panel. A plain function, not a component: it shows the view, which changes on every
 /// step, so comparing props first would rarely skip a render.
 pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) -> Html {
@@ -123,12 +146,7 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
                             r.log_start_offset.to_string(), r.high_watermark.to_string(), r.log_end_offset.to_string(),
                         ]))).collect()) }
                     if let Some(log) = leader_log {
-                        { table("records", format!("The newest records on the leader ({} in the log)", log.log_end_offset - log.log_start_offset),
-                            &["Offset", "Epoch", "Key", "Value", "Committed"],
-                            log.tail.iter().rev().map(|r| (r.offset.to_string(), vec![
-                                r.offset.to_string(), r.leader_epoch.to_string(), r.key.as_deref().unwrap_or("null").to_string(),
-                                r.value.as_deref().unwrap_or("null").to_string(), if r.offset < log.high_watermark { "✓ yes" } else { "not yet" }.into(),
-                            ])).collect()) }
+                        { records_table(&log) }
                     }
                 </>
             }

@@ -99,7 +99,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let on_eof = dispatch.reform(|_| Action::EndOfInput);
     let on_complete = {
         let state = state.clone();
-        Callback::from(move |line: String| crate::shell::complete(state.player.shell(), &line))
+        Callback::from(move |line: String| state.player.complete(&line))
     };
     // Laid out again only when the view or the width class changes.
     let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::stage::Layout::new(v, *narrow));

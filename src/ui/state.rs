@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::presets::{self, Preset};
 use crate::session::link::Link;
-use crate::session::{LineKind, Player};
+use crate::session::{LineKind, Player, Prompt};
 use crate::sim::trace::TraceEvent;
 use crate::sim::view::SimView;
 use crate::sim::{BrokerId, ClientId, Millis, TopicPartition};
@@ -175,13 +175,10 @@ impl SandboxState {
         self.player.link().to_query()
     }
 
-    /// The console's prompt: `$` for commands, `>` while the console producer reads records.
-    pub fn prompt(&self) -> &'static str {
-        if self.player.producer_open() {
-            ">"
-        } else {
-            "$"
-        }
+    /// The console's prompt: `$` for commands, `>` while the console producer reads records
+    /// or a command continued with a trailing backslash waits for its next line.
+    pub fn prompt(&self) -> Prompt {
+        self.player.prompt()
     }
 
     fn narrate(&mut self, line: String) {
