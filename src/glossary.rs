@@ -32,13 +32,15 @@ pub const ENTRIES: &[Entry] = &[
     Entry { id: "rebalance", term: "Rebalance", text: "Members join (JoinGroup), the leader computes an assignment, everyone gets theirs (SyncGroup), and the generation grows by one. Eager: everyone first gives up everything. Cooperative (KIP-429): only the partitions that move are given up, and a second rebalance hands them out." },
     Entry { id: "committed-offset", term: "Committed offset", text: "Where the group resumes reading a partition: the next offset to read. Lag = log end offset - committed offset. Commit after processing and a crash repeats records (at-least-once); commit before processing and a crash skips them (at-most-once)." },
     Entry { id: "session-timeout", term: "session.timeout.ms", text: "How long the coordinator waits for a member's heartbeat before removing it and rebalancing (45 s by default). max.poll.interval.ms bounds the time between poll() calls instead: a slow consumer leaves the group." },
+    Entry { id: "request-timeout", term: "Request timeout", text: "How long a client or a follower waits for an answer before giving up on a request and retrying it: request.timeout.ms for clients (30 s), replica.socket.timeout.ms for a follower's fetch (30 s). When a broker process dies its connections close, and whoever waited on it hears at once instead." },
+    Entry { id: "metadata-log", term: "Metadata log", text: "In KRaft every change the controller decides (a topic, a leader, an ISR) is a record in the __cluster_metadata log. Brokers read it in order, so none can skip a change: a broker that missed one catches up before applying the next." },
     Entry { id: "static-member", term: "Static membership", text: "A member with group.instance.id keeps its partitions across a restart that is shorter than the session timeout: no rebalance (KIP-345)." },
 ];
 
 /// Where the simulator is simpler than Kafka. Never something Kafka does not do: a shortcut
 /// in how, not a change in what.
 pub const SIMPLIFICATIONS: &[&str] = &[
-    "The KRaft controller quorum is drawn as one controller that never fails. It pushes metadata changes to brokers; real brokers replicate the metadata log.",
+    "The KRaft controller quorum is drawn as one controller that never fails. It pushes metadata changes to brokers, numbered; real brokers fetch the metadata log by offset. A broker that sees a gap in the numbers applies nothing past it and takes the full image from its next heartbeat response (at most broker.heartbeat.interval.ms later; Kafka retries a lost metadata fetch after controller.quorum.request.timeout.ms, also 2 s).",
     "Topic administration happens at the controller directly, without the request passing through a broker.",
     "A restarted broker is unfenced at its first heartbeat and keeps the high watermark it had, as if its checkpoint were fresh.",
     "Turning on unclean.leader.election.enable elects offline partitions at once; Kafka's controller checks every 5 minutes.",
@@ -53,6 +55,7 @@ pub const SIMPLIFICATIONS: &[&str] = &[
     "A broker's box draws at most 16 of its partitions and counts the rest; kafka-topics.sh --describe lists them all.",
     "Time on the stage is slowed down while messages fly (one network hop takes about a third of a second at 1x) and sped up across quiet gaps, so every message can be seen; the clock shows virtual time. On a busy cluster the brokers' logs and the clients' counters are redrawn up to 30 times a second while the messages move every frame, so a record can land a frame or two after its message arrives.",
     "The timeline counts events. A command is one step on it: seeking into the middle of a long command (tick 10s) lands where the command ended; a run started with Play or Run 1 s can be entered at any event.",
+    "Record header values are text and never null (Kafka allows a null header value).",
     "A slow consumer is modelled as a fixed processing time per poll (slow client NAME 2s); a real application's processing time varies.",
 ];
 
@@ -82,6 +85,8 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("rebalanc", "rebalance"),
     ("generation", "rebalance"),
     ("session timeout", "session-timeout"),
+    ("socket.timeout", "request-timeout"),
+    ("metadata update", "metadata-log"),
     ("coordinator", "coordinator"),
     ("committed", "committed-offset"),
     ("leader", "leader"),

@@ -32,6 +32,10 @@ pub fn why(e: &TraceEvent) -> Option<&'static str> {
             "Stable" => "the coordinator hands each member its partitions in the SyncGroup response",
             _ => return None,
         },
+        ReplicaFetchTimedOut { .. } => {
+            "the leader never answered (a lost message, a pause or a cut network): the follower gives up on the request and fetches again, so it can rejoin the ISR"
+        }
+        MetadataGap { .. } => "KRaft brokers read the metadata log in order, so a lost change is fetched again rather than skipped",
         GroupLoaded { .. } => "the __consumer_offsets partition holding this group has a new leader, which is the group's coordinator",
         _ => return None,
     })
