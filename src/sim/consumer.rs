@@ -275,6 +275,12 @@ impl Consumer {
                         self.offset_fetch_inflight = None;
                         self.coordinator_gone();
                     }
+                    if self.sync_commit_inflight == Some(id) {
+                        // The coordinator's connection closed under a commitSync: the commit
+                        // fails (retriable) and the application goes on, as on its timeout.
+                        self.coordinator_gone();
+                        self.end_sync_commit(ctx);
+                    }
                 }
                 self.metadata_wanted = true;
                 if let NodeId::Broker(b) = from {

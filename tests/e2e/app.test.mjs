@@ -144,6 +144,35 @@ test('console: Kafka commands, errors, tab completion and the interactive produc
   assert.deepEqual(errors, []);
 });
 
+test('console: a command continued with a backslash, typed or pasted, runs as one', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openSandbox(page);
+  const input = page.getByTestId('console-input');
+  const output = page.getByTestId('console-output');
+  // Typed: backslash + Enter opens the continuation prompt, as bash's PS2.
+  await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 \\');
+  await input.press('Enter');
+  await page.getByRole('textbox', { name: /The command goes on/ }).waitFor();
+  await input.fill('  --create --topic typed --partitions 2');
+  await input.press('Enter');
+  await output.getByText('Created topic typed.').waitFor();
+  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  // Pasted: a tutorial's block of continued lines is joined and run.
+  await input.focus();
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=console-input]');
+    const data = new DataTransfer();
+    data.setData('text/plain', 'kafka-topics.sh --bootstrap-server localhost:9092 \\\n  --create --topic pasted \\\n  --partitions 3\n');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await output.getByText('Created topic pasted.').waitFor();
+  await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic pasted');
+  await input.press('Enter');
+  await output.getByText(/Topic: pasted\s+TopicId: \S+\s+PartitionCount: 3/).waitFor();
+  assert.deepEqual(errors, []);
+});
+
 test('keyboard only: step, step back, play, pause, select a broker and the shortcut list', async () => {
   current = await openPage(env.browser);
   const { page, errors } = current;
