@@ -8,11 +8,11 @@ pub mod narration;
 pub mod presets;
 pub mod scenarios;
 pub mod session;
+pub mod shell;
+pub mod sim;
 pub mod sort;
 pub mod stage;
 pub mod vecmap;
-pub mod shell;
-pub mod sim;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -165,7 +165,8 @@ impl Layout {
             }
         }
         for gid in &group_ids {
-            let members: Vec<ClientId> = view.clients.iter().filter(|c| !c.is_producer && consumer_group(&c.name).is_some_and(|g| &*g == gid.as_str())).map(|c| c.id).collect();
+            let members: Vec<ClientId> =
+                view.clients.iter().filter(|c| !c.is_producer && consumer_group(&c.name).is_some_and(|g| &*g == gid.as_str())).map(|c| c.id).collect();
             let h = GROUP_HEADER_H + members.len().max(1) as f64 * (MEMBER_H + 6.0) + 4.0;
             let rect = Rect { x: gx, y: gy, w: group_w, h };
             for (i, m) in members.iter().enumerate() {
@@ -224,8 +225,20 @@ impl Family {
             "Fetch(replica)" => Family::Replication,
             "FetchResponse" if between_brokers => Family::Replication,
             "Fetch" | "FetchResponse" | "ListOffsets" | "ListOffsetsResponse" => Family::Consume,
-            "FindCoordinator" | "FindCoordinatorResponse" | "JoinGroup" | "JoinGroupResponse" | "SyncGroup" | "SyncGroupResponse" | "Heartbeat" | "HeartbeatResponse" | "LeaveGroup"
-            | "LeaveGroupResponse" | "OffsetCommit" | "OffsetCommitResponse" | "OffsetFetch" | "OffsetFetchResponse" => Family::Group,
+            "FindCoordinator"
+            | "FindCoordinatorResponse"
+            | "JoinGroup"
+            | "JoinGroupResponse"
+            | "SyncGroup"
+            | "SyncGroupResponse"
+            | "Heartbeat"
+            | "HeartbeatResponse"
+            | "LeaveGroup"
+            | "LeaveGroupResponse"
+            | "OffsetCommit"
+            | "OffsetCommitResponse"
+            | "OffsetFetch"
+            | "OffsetFetchResponse" => Family::Group,
             _ => Family::Control,
         }
     }
@@ -302,7 +315,12 @@ mod tests {
         boxes.extend(l.producers.iter().map(|(c, r)| (format!("producer {c}"), *r)));
         boxes.extend(l.groups.iter().map(|g| (format!("group {}", g.id), g.rect)));
         for (i, (a, ra)) in boxes.iter().enumerate() {
-            assert!(ra.x >= 0.0 && ra.y >= 0.0 && ra.x + ra.w <= l.width + 0.1 && ra.y + ra.h <= l.height + 0.1, "{a} is off the stage: {ra:?} in {}x{}", l.width, l.height);
+            assert!(
+                ra.x >= 0.0 && ra.y >= 0.0 && ra.x + ra.w <= l.width + 0.1 && ra.y + ra.h <= l.height + 0.1,
+                "{a} is off the stage: {ra:?} in {}x{}",
+                l.width,
+                l.height
+            );
             for (b, rb) in &boxes[i + 1..] {
                 assert!(!ra.overlaps(rb), "{a} {ra:?} overlaps {b} {rb:?}");
             }
@@ -331,7 +349,17 @@ mod tests {
     fn from_one_to_nine_brokers_nothing_overlaps_wide_or_narrow() {
         for n in 1..=9 {
             for narrow in [false, true] {
-                let (l, v) = layout_of("empty", narrow, &[&format!("reset --brokers {n}"), "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 3 --replication-factor 1", "producer start p --topic t --rate 1/s", "consumer start c --topic t --group g", "tick 4s"]);
+                let (l, v) = layout_of(
+                    "empty",
+                    narrow,
+                    &[
+                        &format!("reset --brokers {n}"),
+                        "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 3 --replication-factor 1",
+                        "producer start p --topic t --rate 1/s",
+                        "consumer start c --topic t --group g",
+                        "tick 4s",
+                    ],
+                );
                 assert_eq!(l.brokers.len(), n);
                 assert_no_overlap(&l);
                 for c in &v.clients {
@@ -362,7 +390,11 @@ mod tests {
     /// one more row, so its box keeps a fixed height.
     #[test]
     fn many_partitions_are_counted_not_drawn() {
-        let (l, v) = layout_of("empty", false, &["kafka-topics.sh --bootstrap-server localhost:9092 --create --topic big --partitions 300 --replication-factor 2", "tick 2s"]);
+        let (l, v) = layout_of(
+            "empty",
+            false,
+            &["kafka-topics.sh --bootstrap-server localhost:9092 --create --topic big --partitions 300 --replication-factor 2", "tick 2s"],
+        );
         assert_no_overlap(&l);
         for b in &l.brokers {
             let replicas = v.brokers.iter().find(|x| x.id == b.id).map_or(0, |x| x.replicas.iter().filter(|r| &*r.tp.topic == "big").count());

@@ -20,7 +20,8 @@ fn members(case: &Value) -> Vec<Member> {
         .unwrap()
         .iter()
         .map(|(id, m)| {
-            let owned: Vec<TopicPartition> = m.get("owned").and_then(Value::as_array).map(|a| a.iter().map(|x| parse_tp(x.as_str().unwrap())).collect()).unwrap_or_default();
+            let owned: Vec<TopicPartition> =
+                m.get("owned").and_then(Value::as_array).map(|a| a.iter().map(|x| parse_tp(x.as_str().unwrap())).collect()).unwrap_or_default();
             let generation = m.get("generation").and_then(Value::as_i64).map(|g| g as i32);
             Member {
                 member_id: id.clone(),
@@ -40,7 +41,12 @@ fn members(case: &Value) -> Vec<Member> {
 /// The member rejoining after `generation` with `partitions`, in both places a subscription
 /// carries them.
 fn with_previous(m: &Member, partitions: &[TopicPartition], generation: i32) -> Member {
-    Member { owned: partitions.to_vec(), generation: Some(generation), user_data: Some(UserData { partitions: partitions.to_vec(), generation: Some(generation) }), ..m.clone() }
+    Member {
+        owned: partitions.to_vec(),
+        generation: Some(generation),
+        user_data: Some(UserData { partitions: partitions.to_vec(), generation: Some(generation) }),
+        ..m.clone()
+    }
 }
 
 fn partitions(case: &Value) -> VecMap<String, i32> {

@@ -132,7 +132,10 @@ async fn kill_from_the_details_panel_elects_a_new_leader() {
     // Every partition still has a leader, and none of them is on broker 1.
     assert!(root.query_selector("[data-testid='broker-1'] g.replica.leader").unwrap().is_none(), "broker 1 leads nothing");
     for b in 2..=3 {
-        assert!(root.query_selector(&format!("[data-testid='broker-{b}'] g.replica.leader[data-testid^='replica-orders-']")).unwrap().is_some(), "broker {b} took over leadership");
+        assert!(
+            root.query_selector(&format!("[data-testid='broker-{b}'] g.replica.leader[data-testid^='replica-orders-']")).unwrap().is_some(),
+            "broker {b} took over leadership"
+        );
     }
     root.remove();
 }

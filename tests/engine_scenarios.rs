@@ -57,10 +57,7 @@ fn admin_operations_are_bounded_as_in_kraft() {
     assert_eq!(text(sim.create_topic("t", 9_999, 1, &cfg(&[("retention.ms", "1000")]))), "Unable to perform excessively large batch operation.");
     sim.create_topic("t", 9_999, 1, &[]).unwrap();
     sim.create_topic("u", 1, 1, &[]).unwrap();
-    assert_eq!(
-        text(sim.add_partitions("u", i32::MAX)),
-        "The server experienced an unexpected error when processing the request."
-    );
+    assert_eq!(text(sim.add_partitions("u", i32::MAX)), "The server experienced an unexpected error when processing the request.");
     assert_eq!(text(sim.add_partitions("u", 10_002)), "The server experienced an unexpected error when processing the request.");
     sim.add_partitions("u", 10_001).unwrap();
     assert_eq!(sim.controller().topics["u"].partitions.len(), 10_001);
@@ -79,7 +76,8 @@ fn acks_all_is_refused_below_min_isr_and_the_hw_waits() {
     run_checked(&mut sim, &mut checker, 5_000);
     assert_eq!(isr(&sim, "pay", 0), vec![l], "the ISR shrank to the leader");
     // acks=all: rejected before anything is written (Partition.scala:1375-1387).
-    let all = sim.add_producer("all", ProducerConfig { delivery_timeout_ms: 3_000, request_timeout_ms: 1_000, linger_ms: 0, ..ProducerConfig::default() }).unwrap();
+    let all =
+        sim.add_producer("all", ProducerConfig { delivery_timeout_ms: 3_000, request_timeout_ms: 1_000, linger_ms: 0, ..ProducerConfig::default() }).unwrap();
     sim.produce(all, record("pay", 0, "x")).unwrap();
     run_checked(&mut sim, &mut checker, 4_000);
     assert!(events(&sim).any(|e| matches!(e, TraceEvent::ProduceRejected { error: KafkaError::NotEnoughReplicas, .. })));
@@ -101,7 +99,8 @@ fn controlled_shutdown_moves_leadership_first_and_loses_nothing() {
     run_checked(&mut sim, &mut checker, 200);
     let p = sim.add_producer("p", ProducerConfig::default()).unwrap();
     sim.record_client_history(p, true);
-    sim.start_rate(p, kafka_flightsim::sim::producer::RateSpec { topic: Rc::from("t"), per_second: 50, keys: vec![], value_bytes: 10, remaining: Some(200) }).unwrap();
+    sim.start_rate(p, kafka_flightsim::sim::producer::RateSpec { topic: Rc::from("t"), per_second: 50, keys: vec![], value_bytes: 10, remaining: Some(200) })
+        .unwrap();
     run_checked(&mut sim, &mut checker, 1_000);
     let l = leader(&sim, "t", 0).unwrap();
     sim.apply(Fault::StopBroker(l)).unwrap();
@@ -248,7 +247,9 @@ fn the_idempotent_producer_does_not_duplicate_a_retried_batch() {
     sim.run_for(200);
     for (idempotent, expected) in [(true, 1usize), (false, 2usize)] {
         let name = format!("p-{idempotent}");
-        let p = sim.add_producer(&name, ProducerConfig { enable_idempotence: idempotent, linger_ms: 0, request_timeout_ms: 1_000, ..ProducerConfig::default() }).unwrap();
+        let p = sim
+            .add_producer(&name, ProducerConfig { enable_idempotence: idempotent, linger_ms: 0, request_timeout_ms: 1_000, ..ProducerConfig::default() })
+            .unwrap();
         sim.produce(p, record("t", 0, "warm")).unwrap();
         sim.run_for(200);
         let l = leader(&sim, "t", 0).unwrap();
@@ -343,7 +344,8 @@ fn a_slow_follower_leaves_the_isr_and_rejoins() {
     let l = leader(&sim, "t", 0).unwrap();
     let f = replicas(&sim, "t", 0).into_iter().find(|b| *b != l).unwrap();
     let p = sim.add_producer("p", ProducerConfig { acks: 1, enable_idempotence: false, ..ProducerConfig::default() }).unwrap();
-    sim.start_rate(p, kafka_flightsim::sim::producer::RateSpec { topic: Rc::from("t"), per_second: 20, keys: vec![], value_bytes: 5, remaining: None }).unwrap();
+    sim.start_rate(p, kafka_flightsim::sim::producer::RateSpec { topic: Rc::from("t"), per_second: 20, keys: vec![], value_bytes: 5, remaining: None })
+        .unwrap();
     run_checked(&mut sim, &mut checker, 300);
     sim.apply(Fault::Pause(NodeId::Broker(f))).unwrap();
     // replica.lag.time.max.ms is 2000 here; the leader checks every half of it.

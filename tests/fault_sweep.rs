@@ -278,8 +278,12 @@ fn run_seed(seed: u64, cfg: SweepConfig) -> Outcome {
         }
     }
     let Some(Client::Producer(prod)) = sim.client(p) else { unreachable!() };
-    let lost: Vec<String> =
-        prod.acked.iter().filter(|a| !read.contains(&(a.tp.clone(), a.offset, a.value.clone()))).map(|a| format!("{}@{} ({:?})", a.tp, a.offset, a.value)).collect();
+    let lost: Vec<String> = prod
+        .acked
+        .iter()
+        .filter(|a| !read.contains(&(a.tp.clone(), a.offset, a.value.clone())))
+        .map(|a| format!("{}@{} ({:?})", a.tp, a.offset, a.value))
+        .collect();
     if !cfg.unclean {
         // Group members only read committed records, so what they read is still there.
         for c in &members {
@@ -291,7 +295,12 @@ fn run_seed(seed: u64, cfg: SweepConfig) -> Outcome {
             }
         }
         if let Some(first) = lost.first() {
-            fail(seed, &sim, &schedule, &format!("{} acknowledged record(s) lost with acks=all, RF 3, min.insync.replicas=2, clean elections only; first: {first}", lost.len()));
+            fail(
+                seed,
+                &sim,
+                &schedule,
+                &format!("{} acknowledged record(s) lost with acks=all, RF 3, min.insync.replicas=2, clean elections only; first: {first}", lost.len()),
+            );
         }
     }
     Outcome { lost, acked: prod.acked.len() }

@@ -115,7 +115,9 @@ fn eager_revokes_everything_cooperative_only_what_moves() {
             .map(|(n, _)| {
                 events(&sim)
                     .filter_map(|e| match e {
-                        TraceEvent::PartitionsRevoked { client, partitions, .. } if &**client == *n => Some(partitions.iter().map(|p| p.to_string()).collect::<Vec<_>>()),
+                        TraceEvent::PartitionsRevoked { client, partitions, .. } if &**client == *n => {
+                            Some(partitions.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+                        }
                         _ => None,
                     })
                     .flatten()
@@ -186,7 +188,11 @@ fn committing_before_processing_loses_records_on_a_crash() {
     run_checked(&mut sim, &mut checker, 5_000);
     let p = sim.add_producer("p", ProducerConfig { linger_ms: 0, ..ProducerConfig::default() }).unwrap();
     for i in 0..10 {
-        sim.produce(p, kafka_flightsim::sim::ProducerRecord { partition: Some(0), ..kafka_flightsim::sim::ProducerRecord::new("t", None, Some(&format!("r{i}"))) }).unwrap();
+        sim.produce(
+            p,
+            kafka_flightsim::sim::ProducerRecord { partition: Some(0), ..kafka_flightsim::sim::ProducerRecord::new("t", None, Some(&format!("r{i}"))) },
+        )
+        .unwrap();
     }
     run_checked(&mut sim, &mut checker, 1_500);
     assert_eq!(consumer(&sim, a).consumed.len(), 10, "a has the batch and is processing it");
@@ -224,7 +230,8 @@ fn more_consumers_than_partitions_leaves_some_idle_and_groups_read_independently
 #[test]
 fn coordinator_failover_keeps_the_group_and_its_commits() {
     let (mut sim, mut checker) = setup(8, 2, 100);
-    let ids: Vec<ClientId> = (0..2).map(|i| join(&mut sim, &format!("c{i}"), "g", ConsumerConfig { auto_commit_interval_ms: 1_000, ..member_config() })).collect();
+    let ids: Vec<ClientId> =
+        (0..2).map(|i| join(&mut sim, &format!("c{i}"), "g", ConsumerConfig { auto_commit_interval_ms: 1_000, ..member_config() })).collect();
     run_checked(&mut sim, &mut checker, 10_000);
     let p = coordinator_partition("g", 10);
     let coordinator = leader(&sim, OFFSETS_TOPIC, p).unwrap();
@@ -241,14 +248,15 @@ fn coordinator_failover_keeps_the_group_and_its_commits() {
         assert!(g.committed.get(tp).is_some_and(|n| n >= o), "commit of {tp} survived failover");
     }
     assert!(g.generation >= gen);
-    let lag: i64 = (0..2).map(|i| {
-        let tp = TopicPartition::new("t", i);
-        let leo = leo(&sim, leader(&sim, "t", i).unwrap(), "t", i);
-        leo - g.committed.get(&tp).copied().unwrap_or(0)
-    }).sum();
+    let lag: i64 = (0..2)
+        .map(|i| {
+            let tp = TopicPartition::new("t", i);
+            let leo = leo(&sim, leader(&sim, "t", i).unwrap(), "t", i);
+            leo - g.committed.get(&tp).copied().unwrap_or(0)
+        })
+        .sum();
     assert_eq!(lag, 0, "the group caught up: lag = log end offset - committed");
 }
-
 
 #[test]
 fn commit_sync_blocks_the_next_poll_until_answered_commit_async_does_not() {
@@ -264,7 +272,11 @@ fn commit_sync_blocks_the_next_poll_until_answered_commit_async_does_not() {
         let producer = sim.add_producer("p", ProducerConfig { linger_ms: 0, ..ProducerConfig::default() }).unwrap();
         sim.apply(Fault::Pause(kafka_flightsim::sim::NodeId::Broker(coordinator))).unwrap();
         for i in 0..5 {
-            sim.produce(producer, kafka_flightsim::sim::ProducerRecord { partition: Some(0), ..kafka_flightsim::sim::ProducerRecord::new("t", None, Some(&format!("r{i}"))) }).unwrap();
+            sim.produce(
+                producer,
+                kafka_flightsim::sim::ProducerRecord { partition: Some(0), ..kafka_flightsim::sim::ProducerRecord::new("t", None, Some(&format!("r{i}"))) },
+            )
+            .unwrap();
         }
         sim.run_for(2_000);
         read.push(consumer(&sim, c).consumed.len());

@@ -111,10 +111,7 @@ fn a_replica_fetch_lost_to_a_network_cut_times_out_and_is_retried() {
     run_checked(&mut sim, &mut checker, timeout + 10_000);
     assert_eq!(acked(&sim, p), 5);
     healed(&sim, "t").unwrap();
-    assert!(
-        events(&sim).any(|e| matches!(e, TraceEvent::ReplicaFetchTimedOut { broker, .. } if *broker == follower)),
-        "the lost fetch timed out"
-    );
+    assert!(events(&sim).any(|e| matches!(e, TraceEvent::ReplicaFetchTimedOut { broker, .. } if *broker == follower)), "the lost fetch timed out");
 }
 
 /// One dropped FetchResponse from leader to follower: the follower recovers.

@@ -38,7 +38,8 @@ fn run_prints_a_transcript_and_exits_by_outcome() {
     use std::io::Write;
     use std::process::Stdio;
     let run = |script: &str, extra: &[&str]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_flightsim")).arg("run").arg("-").args(extra).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut child =
+            Command::new(env!("CARGO_BIN_EXE_flightsim")).arg("run").arg("-").args(extra).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
         child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
         child.wait_with_output().unwrap()
     };

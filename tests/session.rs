@@ -184,7 +184,11 @@ fn presets_are_the_teaching_examples_the_issue_lists() {
     let topic_of = |id: &str| {
         let p = Player::new(presets::find(id).expect("preset"), 1).expect("builds");
         let v = p.shell().sim.view(1);
-        (v.topics.iter().filter(|t| !t.name.starts_with("__")).map(|t| (t.name.to_string(), t.partitions.len())).collect::<Vec<_>>(), v.groups.iter().map(|g| g.id.to_string()).collect::<Vec<_>>(), v.brokers.len())
+        (
+            v.topics.iter().filter(|t| !t.name.starts_with("__")).map(|t| (t.name.to_string(), t.partitions.len())).collect::<Vec<_>>(),
+            v.groups.iter().map(|g| g.id.to_string()).collect::<Vec<_>>(),
+            v.brokers.len(),
+        )
     };
     assert_eq!(topic_of("clickstream").0, vec![("user-clicks".to_string(), 4)]);
     assert_eq!(topic_of("orders").1, vec!["dashboard".to_string()]);
@@ -193,7 +197,6 @@ fn presets_are_the_teaching_examples_the_issue_lists() {
     assert_eq!(brokers, 6);
     assert_eq!(topics[0].1 * 3, 48);
 }
-
 
 fn empty(seed: u64) -> Player {
     Player::new(presets::find("empty").expect("preset"), seed).expect("preset builds")

@@ -440,7 +440,12 @@ impl Player {
 
     /// The link that reopens this session at this step.
     pub fn link(&self) -> link::Link {
-        link::Link { preset: self.preset.id.to_string(), seed: self.seed, ops: self.ops.clone(), at: if self.at_head() { None } else { Some(self.frame.elapsed) } }
+        link::Link {
+            preset: self.preset.id.to_string(),
+            seed: self.seed,
+            ops: self.ops.clone(),
+            at: if self.at_head() { None } else { Some(self.frame.elapsed) },
+        }
     }
 
     /// Opens a shared link (see `link`).

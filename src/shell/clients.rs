@@ -30,9 +30,15 @@ fn pairs<'a>(p: &'a Parsed, name: &str) -> Result<Vec<(&'a str, &'a str)>, Shell
 /// The Java exception a producer callback receives for each error.
 fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64) -> String {
     let (class, msg) = match e {
-        KafkaError::NotEnoughReplicas => ("NotEnoughReplicasException", "Messages are rejected since there are fewer in-sync replicas than required.".to_string()),
-        KafkaError::NotEnoughReplicasAfterAppend => ("NotEnoughReplicasAfterAppendException", "Messages are written to the log, but to fewer in-sync replicas than required.".to_string()),
-        KafkaError::RecordTooLarge => ("RecordTooLargeException", "The request included a message larger than the max message size the server will accept.".to_string()),
+        KafkaError::NotEnoughReplicas => {
+            ("NotEnoughReplicasException", "Messages are rejected since there are fewer in-sync replicas than required.".to_string())
+        }
+        KafkaError::NotEnoughReplicasAfterAppend => {
+            ("NotEnoughReplicasAfterAppendException", "Messages are written to the log, but to fewer in-sync replicas than required.".to_string())
+        }
+        KafkaError::RecordTooLarge => {
+            ("RecordTooLargeException", "The request included a message larger than the max message size the server will accept.".to_string())
+        }
         KafkaError::DeliveryTimeout | KafkaError::RequestTimedOut => {
             ("TimeoutException", format!("Expiring 1 record(s) for {tp}:{delivery_timeout_ms} ms has passed since batch creation"))
         }
@@ -69,7 +75,9 @@ pub(super) fn settle_idempotence(config: &mut ProducerConfig, explicit: bool) ->
     }
     let in_flight = config.max_in_flight_requests_per_connection;
     if in_flight > 5 {
-        return Err(ShellError::new(format!("To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is {in_flight}.")));
+        return Err(ShellError::new(format!(
+            "To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is {in_flight}."
+        )));
     }
     if disable {
         config.enable_idempotence = false;
@@ -312,7 +320,13 @@ const AUTO_CREATE_WAIT_MS: u64 = 30_000;
 /// The partitions the console consumer reads, once `to_create` (a missing topic) exists: the
 /// consumer `id` is given its partition 0 for as long as it takes, so its own Metadata
 /// requests (repeated while the partition has no leader) are what trigger the creation.
-fn auto_create_then_partitions(shell: &mut Shell, id: crate::sim::ClientId, to_create: Option<&str>, topics: &[String], partition: Option<i64>) -> Result<Vec<TopicPartition>, ShellError> {
+fn auto_create_then_partitions(
+    shell: &mut Shell,
+    id: crate::sim::ClientId,
+    to_create: Option<&str>,
+    topics: &[String],
+    partition: Option<i64>,
+) -> Result<Vec<TopicPartition>, ShellError> {
     if let Some(t) = to_create {
         shell.sim.assign(id, vec![TopicPartition::new(t, 0)])?;
         let deadline = shell.sim.now() + AUTO_CREATE_WAIT_MS;
@@ -363,7 +377,11 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
         Some("earliest") => Some(-2),
         Some(v) => match v.parse::<i64>() {
             Ok(n) if n >= 0 => Some(n),
-            _ => return Err(ShellError::new(format!("The provided offset value '{v}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."))),
+            _ => {
+                return Err(ShellError::new(format!(
+                    "The provided offset value '{v}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."
+                )))
+            }
         },
     };
     // ConsoleConsumer.process loops `while (messageCount < maxMessages || maxMessages == -1)`:
@@ -374,10 +392,19 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
     match p.get("isolation-level") {
         None | Some("read_uncommitted") | Some("read_committed") => {}
         Some(other) => {
-            return Err(ShellError::new(format!("Invalid value {other} for configuration isolation.level: String must be one of: read_committed, read_uncommitted")))
+            return Err(ShellError::new(format!(
+                "Invalid value {other} for configuration isolation.level: String must be one of: read_committed, read_uncommitted"
+            )))
         }
     }
-    let mut fmt = Format { value: true, key_separator: "\t".into(), line_separator: "\n".into(), headers_separator: ",".into(), null_literal: "null".into(), ..Format::default() };
+    let mut fmt = Format {
+        value: true,
+        key_separator: "\t".into(),
+        line_separator: "\n".into(),
+        headers_separator: ",".into(),
+        null_literal: "null".into(),
+        ..Format::default()
+    };
     for (k, v) in pairs(&p, "property")? {
         let on = v.trim().eq_ignore_ascii_case("true");
         match k {
@@ -412,7 +439,11 @@ pub fn console_consumer(shell: &mut Shell, args: &[String]) -> Result<String, Sh
             "allow.auto.create.topics" => match v.trim().to_ascii_lowercase().as_str() {
                 "true" => allow_auto_create = true,
                 "false" => allow_auto_create = false,
-                _ => return Err(ShellError::new(format!("Invalid value {v} for configuration allow.auto.create.topics: Expected value to be either true or false"))),
+                _ => {
+                    return Err(ShellError::new(format!(
+                        "Invalid value {v} for configuration allow.auto.create.topics: Expected value to be either true or false"
+                    )))
+                }
             },
             _ => config.set(k, v)?,
         }
@@ -512,7 +543,12 @@ mod tests {
         let mut sh = Shell::new(4);
         sh.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic h --partitions 1", &[]).unwrap();
         sh.execute("kafka-console-producer.sh --bootstrap-server localhost:9092 --topic h --property parse.headers=true", &["a:1,b:2\tv".to_string()]).unwrap();
-        let out = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic h --from-beginning --max-messages 1 --property print.headers=true", &[]).unwrap();
+        let out = sh
+            .execute(
+                "kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic h --from-beginning --max-messages 1 --property print.headers=true",
+                &[],
+            )
+            .unwrap();
         assert_eq!(out, "a:1,b:2\tv\nProcessed a total of 1 messages\n");
         let view = sh.sim.view(4);
         let leader = view.brokers.iter().flat_map(|b| b.replicas.iter()).find(|r| &*r.tp.topic == "h" && r.is_leader).expect("a leader");
@@ -533,7 +569,9 @@ mod tests {
         assert!(sh.sim.trace().iter().any(|e| e.to_string().contains("topic fresh created")));
         sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic grouped --group g", &[]).unwrap();
         assert!(sh.sim.controller().topics.contains_key("grouped"));
-        let e = sh.execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic kept-out --consumer-property allow.auto.create.topics=false", &[]).unwrap_err();
+        let e = sh
+            .execute("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic kept-out --consumer-property allow.auto.create.topics=false", &[])
+            .unwrap_err();
         assert!(e.message.starts_with("Topic 'kept-out' does not exist, and allow.auto.create.topics=false"), "{}", e.message);
         assert!(!sh.sim.controller().topics.contains_key("kept-out"));
     }

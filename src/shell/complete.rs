@@ -152,13 +152,9 @@ fn verb_arguments(shell: &Shell, words: &[String]) -> Vec<String> {
         ("slow", 2, "client") => client_names(shell, |c| matches!(c, Client::Consumer(_))),
         ("describe", 1, _) => list(&["cluster", "topic", "partition", "clients"]),
         ("describe", 2, "topic") => topics_of(shell),
-        ("describe", 2, "partition") => shell
-            .sim
-            .controller()
-            .topics
-            .iter()
-            .flat_map(|(t, s)| (0..s.partitions.len()).map(move |p| format!("{t}-{p}")))
-            .collect(),
+        ("describe", 2, "partition") => {
+            shell.sim.controller().topics.iter().flat_map(|(t, s)| (0..s.partitions.len()).map(move |p| format!("{t}-{p}"))).collect()
+        }
         ("producer", 1, _) | ("consumer", 1, _) => list(&["start", "stop"]),
         ("producer", 2, "stop") => client_names(shell, |c| matches!(c, Client::Producer(_))),
         ("consumer", 2, "stop") => client_names(shell, |c| matches!(c, Client::Consumer(_))),
@@ -206,7 +202,10 @@ mod tests {
     fn completes_each_tools_own_options() {
         let s = shell();
         assert_eq!(line(&s, "kafka-topics.sh --boot").as_deref(), Some("kafka-topics.sh --bootstrap-server "));
-        assert_eq!(line(&s, "kafka-topics.sh --bootstrap-server localhost:9092 --cre").as_deref(), Some("kafka-topics.sh --bootstrap-server localhost:9092 --create "));
+        assert_eq!(
+            line(&s, "kafka-topics.sh --bootstrap-server localhost:9092 --cre").as_deref(),
+            Some("kafka-topics.sh --bootstrap-server localhost:9092 --create ")
+        );
         // --from-beginning is a console consumer option, not a topics one.
         assert_eq!(line(&s, "kafka-topics.sh --from"), None);
         assert_eq!(line(&s, "kafka-console-consumer.sh --from").as_deref(), Some("kafka-console-consumer.sh --from-beginning "));

@@ -82,7 +82,11 @@ fn alterations(p: &Parsed) -> Result<(Vec<(String, String)>, Vec<String>), Shell
         .all("add-config")
         .into_iter()
         .flat_map(split_list)
-        .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| ShellError::new(format!("Invalid config '{kv}': --add-config takes key=value pairs separated by commas"))))
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| ShellError::new(format!("Invalid config '{kv}': --add-config takes key=value pairs separated by commas")))
+        })
         .collect::<Result<_, _>>()?;
     let deletes: Vec<String> = p.all("delete-config").into_iter().flat_map(split_list).collect();
     if adds.is_empty() && deletes.is_empty() {

@@ -48,7 +48,9 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, SPECS)?;
     no_positional(&p, "kafka-consumer-groups.sh")?;
     if p.has("help") || args.is_empty() {
-        return Ok("This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.\n".into());
+        return Ok(
+            "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.\n".into()
+        );
     }
     let actions = ["list", "describe", "delete", "reset-offsets", "delete-offsets"].iter().filter(|a| p.has(a)).count();
     if actions != 1 {
@@ -89,7 +91,11 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
             }
         }
     }
-    let groups: Vec<String> = if p.has("all-groups") { shell.sim.group_ids().iter().map(|g| g.to_string()).collect() } else { p.all("group").into_iter().map(String::from).collect() };
+    let groups: Vec<String> = if p.has("all-groups") {
+        shell.sim.group_ids().iter().map(|g| g.to_string()).collect()
+    } else {
+        p.all("group").into_iter().map(String::from).collect()
+    };
     if p.has("describe") {
         let mut out = String::new();
         for g in &groups {
@@ -166,7 +172,14 @@ fn describe(shell: &Shell, p: &Parsed, group: &str) -> String {
         }
         for m in &d.members {
             out.push('\n');
-            out.push_str(&row(&d.group, &m.member_id, m.group_instance_id.as_deref().unwrap_or(MISSING), &m.host, &m.client_id, &m.assignment.len().to_string()));
+            out.push_str(&row(
+                &d.group,
+                &m.member_id,
+                m.group_instance_id.as_deref().unwrap_or(MISSING),
+                &m.host,
+                &m.client_id,
+                &m.assignment.len().to_string(),
+            ));
             if p.has("verbose") {
                 out.push_str(&assignment_string(&m.assignment));
             }
@@ -204,12 +217,30 @@ fn describe(shell: &Shell, p: &Parsed, group: &str) -> String {
         for tp in parts {
             let (current, leo, lag) = value(&tp);
             owned.insert(tp.clone());
-            rows.push(Row { topic: tp.topic.to_string(), partition: tp.partition, current, leo, lag, consumer: m.member_id.clone(), host: m.host.clone(), client: m.client_id.to_string() });
+            rows.push(Row {
+                topic: tp.topic.to_string(),
+                partition: tp.partition,
+                current,
+                leo,
+                lag,
+                consumer: m.member_id.clone(),
+                host: m.host.clone(),
+                client: m.client_id.to_string(),
+            });
         }
     }
     for tp in d.committed.keys().filter(|tp| !owned.contains(*tp)) {
         let (current, leo, lag) = value(tp);
-        rows.push(Row { topic: tp.topic.to_string(), partition: tp.partition, current, leo, lag, consumer: MISSING.into(), host: MISSING.into(), client: MISSING.into() });
+        rows.push(Row {
+            topic: tp.topic.to_string(),
+            partition: tp.partition,
+            current,
+            leo,
+            lag,
+            consumer: MISSING.into(),
+            host: MISSING.into(),
+            client: MISSING.into(),
+        });
     }
     if rows.is_empty() && d.state == GroupState::Empty {
         return out;
@@ -287,7 +318,10 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
         let d = shell.sim.describe_group(g);
         if let Some(d) = &d {
             if d.state != GroupState::Empty && d.state != GroupState::Dead {
-                return Err(ShellError::new(format!("\nError: Assignments can only be reset if the group '{g}' is inactive, but the current state is {}.", d.state)));
+                return Err(ShellError::new(format!(
+                    "\nError: Assignments can only be reset if the group '{g}' is inactive, but the current state is {}.",
+                    d.state
+                )));
             }
         }
         let committed = d.map(|d| d.committed).unwrap_or_default();
@@ -353,7 +387,8 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
                 current
             } else if let Some(spec) = p.get("by-duration") {
                 // Now (virtual time) minus the duration, then as --to-datetime.
-                let ms = parse_duration_ms(spec).ok_or_else(|| ShellError::new("Error: Executing consumer group command failed due to Text cannot be parsed to a Duration"))?;
+                let ms = parse_duration_ms(spec)
+                    .ok_or_else(|| ShellError::new("Error: Executing consumer group command failed due to Text cannot be parsed to a Duration"))?;
                 shell.sim.offset_for_timestamp(tp, shell.sim.now() as i64 - ms).unwrap_or(latest)
             } else {
                 // The first offset whose timestamp is at or after the datetime (ListOffsets by
@@ -489,7 +524,13 @@ mod tests {
         named.retain(|n| n != "reset-offsets");
         assert!(named.len() >= 12, "{named:?}");
         for name in named {
-            let value = if ["to-offset", "shift-by"].contains(&name.as_str()) { " 0" } else if ["to-datetime", "by-duration", "from-file", "topic", "group"].contains(&name.as_str()) { " x" } else { "" };
+            let value = if ["to-offset", "shift-by"].contains(&name.as_str()) {
+                " 0"
+            } else if ["to-datetime", "by-duration", "from-file", "topic", "group"].contains(&name.as_str()) {
+                " x"
+            } else {
+                ""
+            };
             let e = sh.execute(&format!("kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --{name}{value}"), &[]);
             assert!(!e.as_ref().is_err_and(|e| e.message.starts_with("unknown option")), "--{name}: {e:?}");
         }

@@ -27,7 +27,8 @@ pub struct LineRecord {
 }
 
 /// The properties the reader knows, for the error on any other.
-pub const PROPERTIES: &[&str] = &["parse.key", "key.separator", "parse.headers", "headers.delimiter", "headers.separator", "headers.key.separator", "null.marker", "ignore.error"];
+pub const PROPERTIES: &[&str] =
+    &["parse.key", "key.separator", "parse.headers", "headers.delimiter", "headers.separator", "headers.key.separator", "null.marker", "ignore.error"];
 
 /// An exception thrown by the reader: ConsoleProducer prints its stack trace, whose first line
 /// is this.
@@ -134,7 +135,11 @@ mod tests {
     }
 
     fn rec(key: Option<&str>, value: Option<&str>, headers: &[(&str, Option<&str>)]) -> LineRecord {
-        LineRecord { key: key.map(str::to_string), value: value.map(str::to_string), headers: headers.iter().map(|(k, v)| (k.to_string(), v.map(str::to_string))).collect() }
+        LineRecord {
+            key: key.map(str::to_string),
+            value: value.map(str::to_string),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.map(str::to_string))).collect(),
+        }
     }
 
     /// `--property parse.headers=true` used to be accepted and ignored: the headers stayed in
@@ -142,21 +147,40 @@ mod tests {
     #[test]
     fn parse_headers_reads_the_headers_before_the_key_and_value() {
         let r = reader(&[("parse.key", "true"), ("parse.headers", "true")]);
-        assert_eq!(r.read("headerKey0:headerValue0,headerKey1:headerValue1\tkey0\tvalue0", 1).unwrap(), rec(Some("key0"), Some("value0"), &[("headerKey0", Some("headerValue0")), ("headerKey1", Some("headerValue1"))]));
+        assert_eq!(
+            r.read("headerKey0:headerValue0,headerKey1:headerValue1\tkey0\tvalue0", 1).unwrap(),
+            rec(Some("key0"), Some("value0"), &[("headerKey0", Some("headerValue0")), ("headerKey1", Some("headerValue1"))])
+        );
         let r = reader(&[("parse.headers", "true")]);
         assert_eq!(r.read("h:v\tjust a value", 1).unwrap(), rec(None, Some("just a value"), &[("h", Some("v"))]));
         // A header value keeps everything after the first key separator.
         assert_eq!(r.read("h:a:b\tv", 1).unwrap(), rec(None, Some("v"), &[("h", Some("a:b"))]));
-        let r = reader(&[("parse.key", "true"), ("parse.headers", "true"), ("headers.delimiter", "|"), ("headers.separator", ";"), ("headers.key.separator", "="), ("key.separator", "#")]);
+        let r = reader(&[
+            ("parse.key", "true"),
+            ("parse.headers", "true"),
+            ("headers.delimiter", "|"),
+            ("headers.separator", ";"),
+            ("headers.key.separator", "="),
+            ("key.separator", "#"),
+        ]);
         assert_eq!(r.read("a=1;b=2|k#v", 1).unwrap(), rec(Some("k"), Some("v"), &[("a", Some("1")), ("b", Some("2"))]));
     }
 
     #[test]
     fn missing_separators_are_kafkas_errors_unless_ignored() {
         let r = reader(&[("parse.key", "true"), ("parse.headers", "true")]);
-        assert_eq!(r.read("no delimiter", 3).unwrap_err().message, "org.apache.kafka.common.KafkaException: No headers delimiter found on line number 3: 'no delimiter'");
-        assert_eq!(r.read("h:v\tno key", 4).unwrap_err().message, "org.apache.kafka.common.KafkaException: No key separator found on line number 4: 'h:v\tno key'");
-        assert_eq!(r.read("h:v,bad\tk\tv", 5).unwrap_err().message, "org.apache.kafka.common.KafkaException: No header key separator found in pair 'bad' on line number 5");
+        assert_eq!(
+            r.read("no delimiter", 3).unwrap_err().message,
+            "org.apache.kafka.common.KafkaException: No headers delimiter found on line number 3: 'no delimiter'"
+        );
+        assert_eq!(
+            r.read("h:v\tno key", 4).unwrap_err().message,
+            "org.apache.kafka.common.KafkaException: No key separator found on line number 4: 'h:v\tno key'"
+        );
+        assert_eq!(
+            r.read("h:v,bad\tk\tv", 5).unwrap_err().message,
+            "org.apache.kafka.common.KafkaException: No header key separator found in pair 'bad' on line number 5"
+        );
         let r = reader(&[("parse.key", "true"), ("parse.headers", "true"), ("ignore.error", "true")]);
         assert_eq!(r.read("no delimiter", 1).unwrap(), rec(None, Some("no delimiter"), &[]));
         assert_eq!(r.read("h:v,bad\tk\tv", 1).unwrap(), rec(Some("k"), Some("v"), &[("h", Some("v")), ("bad", None)]));
@@ -167,7 +191,10 @@ mod tests {
         let r = reader(&[("parse.key", "true"), ("parse.headers", "true"), ("null.marker", "<NULL>")]);
         assert_eq!(r.read("h:<NULL>\t<NULL>\t<NULL>", 1).unwrap(), rec(None, None, &[("h", None)]));
         assert_eq!(r.read("<NULL>\tk\tv", 1).unwrap(), rec(Some("k"), Some("v"), &[]));
-        assert_eq!(r.read("<NULL>:v\tk\tv", 1).unwrap_err().message, "org.apache.kafka.common.KafkaException: Header keys should not be equal to the null marker '<NULL>' as they can't be null");
+        assert_eq!(
+            r.read("<NULL>:v\tk\tv", 1).unwrap_err().message,
+            "org.apache.kafka.common.KafkaException: Header keys should not be equal to the null marker '<NULL>' as they can't be null"
+        );
     }
 
     #[test]

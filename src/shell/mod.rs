@@ -3,8 +3,8 @@
 //! one-line error, never a panic and never a silent no-op.
 mod clients;
 mod complete;
-pub use complete::{complete, Completion};
 pub use clients::ProducerSession;
+pub use complete::{complete, Completion};
 mod configs;
 mod groups;
 mod line_reader;
@@ -13,8 +13,8 @@ mod options;
 pub mod paste;
 mod pattern;
 mod tokenize;
-pub mod transcript;
 mod topics;
+pub mod transcript;
 mod verbs;
 
 use std::fmt;
@@ -23,8 +23,8 @@ use crate::sim::config::ClusterConfig;
 use crate::sim::Sim;
 
 pub use options::did_you_mean;
-pub use verbs::help;
 pub use tokenize::{continues, tokenize};
+pub use verbs::help;
 
 /// A command that failed: one line saying what is wrong (Kafka's text where Kafka has one).
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -195,7 +195,9 @@ impl Shell {
         };
         let n = t.partitions.len() as i32;
         match partition {
-            Some(x) if x < 0 || x >= n as i64 => Err(ShellError::new(format!("Partition {x} of topic '{topic}' does not exist: it has partitions 0 to {}", n - 1))),
+            Some(x) if x < 0 || x >= n as i64 => {
+                Err(ShellError::new(format!("Partition {x} of topic '{topic}' does not exist: it has partitions 0 to {}", n - 1)))
+            }
             Some(x) => Ok(vec![TopicPartition::new(topic, x as i32)]),
             None => Ok((0..n).map(|i| TopicPartition::new(topic, i)).collect()),
         }

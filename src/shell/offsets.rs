@@ -6,7 +6,8 @@ use super::topics::{no_positional, require_bootstrap};
 use super::{Shell, ShellError};
 use crate::sim::{AdminError, TopicPartition};
 
-pub(super) const OFFSET_SPECS: &[Spec] = &[value("bootstrap-server"), value("topic"), value("partitions"), value("time"), value("topic-partitions"), flag("exclude-internal-topics"), flag("help")];
+pub(super) const OFFSET_SPECS: &[Spec] =
+    &[value("bootstrap-server"), value("topic"), value("partitions"), value("time"), value("topic-partitions"), flag("exclude-internal-topics"), flag("help")];
 
 pub fn get_offsets(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, OFFSET_SPECS)?;
@@ -29,7 +30,11 @@ pub fn get_offsets(shell: &mut Shell, args: &[String]) -> Result<String, ShellEr
         None => None,
         Some(list) => Some(
             list.split(',')
-                .map(|s| s.trim().parse::<i32>().map_err(|_| ShellError::new(format!("Invalid partition '{s}': --partitions takes a comma-separated list such as 0,1"))))
+                .map(|s| {
+                    s.trim()
+                        .parse::<i32>()
+                        .map_err(|_| ShellError::new(format!("Invalid partition '{s}': --partitions takes a comma-separated list such as 0,1")))
+                })
                 .collect::<Result<_, _>>()?,
         ),
     };
@@ -57,7 +62,15 @@ pub fn get_offsets(shell: &mut Shell, args: &[String]) -> Result<String, ShellEr
     Ok(out)
 }
 
-pub(super) const ELECTION_SPECS: &[Spec] = &[value("bootstrap-server"), value("election-type"), value("topic"), value("partition"), flag("all-topic-partitions"), value("path-to-json-file"), flag("help")];
+pub(super) const ELECTION_SPECS: &[Spec] = &[
+    value("bootstrap-server"),
+    value("election-type"),
+    value("topic"),
+    value("partition"),
+    flag("all-topic-partitions"),
+    value("path-to-json-file"),
+    flag("help"),
+];
 
 pub fn leader_election(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, ELECTION_SPECS)?;
@@ -77,7 +90,9 @@ pub fn leader_election(shell: &mut Shell, args: &[String]) -> Result<String, She
         return Err(ShellError::new("One and only one of the following options is required: all-topic-partitions, topic, path-to-json-file"));
     }
     if p.has("path-to-json-file") {
-        return Err(ShellError::new("--path-to-json-file reads a file, which the simulator has none of; use --topic and --partition, or --all-topic-partitions"));
+        return Err(ShellError::new(
+            "--path-to-json-file reads a file, which the simulator has none of; use --topic and --partition, or --all-topic-partitions",
+        ));
     }
     let partitions: Vec<TopicPartition> = if p.has("all-topic-partitions") {
         shell.sim.view(0).topics.iter().flat_map(|t| t.partitions.iter().map(|x| TopicPartition { topic: t.name.clone(), partition: x.partition })).collect()

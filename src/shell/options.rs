@@ -44,7 +44,9 @@ impl Parsed {
     pub fn int32(&self, name: &str) -> Result<Option<i32>, ShellError> {
         match self.int(name)? {
             None => Ok(None),
-            Some(n) => i32::try_from(n).map(Some).map_err(|_| ShellError::new(format!("Cannot parse argument '{}' of option {name}", self.get(name).unwrap_or_default()))),
+            Some(n) => i32::try_from(n)
+                .map(Some)
+                .map_err(|_| ShellError::new(format!("Cannot parse argument '{}' of option {name}", self.get(name).unwrap_or_default()))),
         }
     }
 
@@ -96,9 +98,9 @@ pub fn parse(args: &[String], specs: &[Spec]) -> Result<Parsed, ShellError> {
             None => (body, None),
         };
         let Some(spec) = specs.iter().find(|s| s.name == name) else {
-            let hint = did_you_mean(name, specs.iter().map(|s| s.name)).map(|s| format!("; did you mean --{s}?")).unwrap_or_else(|| {
-                format!("; options are {}", specs.iter().map(|s| format!("--{}", s.name)).collect::<Vec<_>>().join(", "))
-            });
+            let hint = did_you_mean(name, specs.iter().map(|s| s.name))
+                .map(|s| format!("; did you mean --{s}?"))
+                .unwrap_or_else(|| format!("; options are {}", specs.iter().map(|s| format!("--{}", s.name)).collect::<Vec<_>>().join(", ")));
             return Err(ShellError::new(format!("unknown option --{name}{hint}")));
         };
         if spec.takes_value {

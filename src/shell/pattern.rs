@@ -169,12 +169,7 @@ fn match_one(node: &Node, s: &[char], i: usize) -> Vec<usize> {
     match node {
         Node::Char(ch) => (s.get(i) == Some(ch)).then_some(i + 1).into_iter().collect(),
         Node::Any => (i < s.len()).then_some(i + 1).into_iter().collect(),
-        Node::Class(ranges, negate) => s
-            .get(i)
-            .filter(|ch| ranges.iter().any(|(a, b)| (*a..=*b).contains(ch)) != *negate)
-            .map(|_| i + 1)
-            .into_iter()
-            .collect(),
+        Node::Class(ranges, negate) => s.get(i).filter(|ch| ranges.iter().any(|(a, b)| (*a..=*b).contains(ch)) != *negate).map(|_| i + 1).into_iter().collect(),
         Node::Group(alts) => {
             let mut out: Vec<usize> = alts.iter().flat_map(|alt| match_seq(alt, s, i)).collect();
             crate::sort::sort(&mut out);

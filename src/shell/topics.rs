@@ -109,7 +109,8 @@ fn describe(shell: &mut Shell, p: &Parsed) -> Result<String, ShellError> {
     }
     let view = shell.sim.view(0);
     let live = |b: i32| view.brokers.iter().any(|x| x.id == b && x.up && !x.fenced);
-    let filtered = p.has("under-replicated-partitions") || p.has("under-min-isr-partitions") || p.has("at-min-isr-partitions") || p.has("unavailable-partitions");
+    let filtered =
+        p.has("under-replicated-partitions") || p.has("under-min-isr-partitions") || p.has("at-min-isr-partitions") || p.has("unavailable-partitions");
     let mut out = String::new();
     for t in &topics {
         if p.has("topics-with-overrides") {
@@ -121,7 +122,14 @@ fn describe(shell: &mut Shell, p: &Parsed) -> Result<String, ShellError> {
         let rf = t.partitions.first().map_or(0, |x| x.replicas.len());
         if !filtered {
             let configs = t.configs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
-            out.push_str(&format!("Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}\n", t.name, t.topic_id, t.partitions.len(), rf, configs));
+            out.push_str(&format!(
+                "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}\n",
+                t.name,
+                t.topic_id,
+                t.partitions.len(),
+                rf,
+                configs
+            ));
         }
         if p.has("topics-with-overrides") {
             continue;

@@ -59,7 +59,10 @@ pub fn parse_duration(s: &str) -> Result<Millis, ShellError> {
 
 fn broker_id(shell: &Shell, word: Option<&String>, verb: &str) -> Result<i32, ShellError> {
     let w = word.ok_or_else(|| bad(verb))?;
-    let id: i32 = w.trim_start_matches("broker-").parse().map_err(|_| ShellError::new(format!("'{w}' is not a broker id; brokers are numbered 1 to {}", shell.sim.brokers().count())))?;
+    let id: i32 = w
+        .trim_start_matches("broker-")
+        .parse()
+        .map_err(|_| ShellError::new(format!("'{w}' is not a broker id; brokers are numbered 1 to {}", shell.sim.brokers().count())))?;
     if shell.sim.broker(id).is_none() {
         return Err(crate::sim::AdminError::NoSuchBroker(id).into());
     }
@@ -84,7 +87,9 @@ fn node(shell: &Shell, word: &str) -> Result<NodeId, ShellError> {
     let mut names: Vec<String> = vec!["controller".into()];
     names.extend(shell.sim.brokers().map(|b| format!("broker-{}", b.id)));
     names.extend(shell.sim.clients().iter().map(|c| c.name().to_string()));
-    let hint = did_you_mean(word, names.iter().map(String::as_str)).map(|s| format!("; did you mean {s}?")).unwrap_or_else(|| format!("; nodes are {}", names.join(", ")));
+    let hint = did_you_mean(word, names.iter().map(String::as_str))
+        .map(|s| format!("; did you mean {s}?"))
+        .unwrap_or_else(|| format!("; nodes are {}", names.join(", ")));
     Err(ShellError::new(format!("no node called '{word}'{hint}")))
 }
 
@@ -119,7 +124,9 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
                 }
                 Ok(shell.sim.apply(Fault::CrashClient(c)).map(|_| String::new())?)
             }
-            NodeId::Controller => Err(ShellError::new("the controller cannot be killed: the simulator draws the KRaft quorum as one controller that never fails (see the glossary)")),
+            NodeId::Controller => Err(ShellError::new(
+                "the controller cannot be killed: the simulator draws the KRaft quorum as one controller that never fails (see the glossary)",
+            )),
         },
         "pause" | "resume" => {
             let n = target(shell, args, verb)?;
@@ -246,7 +253,8 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
         other => {
             let mut names: Vec<&str> = VERBS.iter().map(|(v, _)| *v).collect();
             names.extend(TOOLS.iter().copied());
-            let hint = did_you_mean(other, names.iter().copied()).map(|s| format!("; did you mean {s}?")).unwrap_or_else(|| "; `help` lists the commands".to_string());
+            let hint =
+                did_you_mean(other, names.iter().copied()).map(|s| format!("; did you mean {s}?")).unwrap_or_else(|| "; `help` lists the commands".to_string());
             Err(ShellError::new(format!("unknown command '{other}'{hint}")))
         }
     }
@@ -321,7 +329,12 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     shell.partitions_of(&topic, None)?;
     let per_second = match p.get("rate") {
         None => 10,
-        Some(r) => r.trim_end_matches("/s").parse::<u32>().ok().filter(|n| *n > 0 && *n <= 1_000_000).ok_or_else(|| ShellError::new(format!("'{r}' is not a rate; write it like 10/s")))?,
+        Some(r) => r
+            .trim_end_matches("/s")
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0 && *n <= 1_000_000)
+            .ok_or_else(|| ShellError::new(format!("'{r}' is not a rate; write it like 10/s")))?,
     };
     let keys = match p.get("keys") {
         None => Vec::new(),
@@ -379,13 +392,15 @@ fn consumer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     for t in &topics {
         partitions.extend(shell.partitions_of(t, partition)?);
     }
-    let mut config = ConsumerConfig { auto_offset_reset: if p.has("from-beginning") { OffsetReset::Earliest } else { OffsetReset::Latest }, ..ConsumerConfig::default() };
+    let mut config =
+        ConsumerConfig { auto_offset_reset: if p.has("from-beginning") { OffsetReset::Earliest } else { OffsetReset::Latest }, ..ConsumerConfig::default() };
     for kv in p.all("consumer-property") {
         let (k, v) = kv.split_once('=').ok_or_else(|| ShellError::new(format!("Invalid consumer-property '{kv}': expected key=value")))?;
         config.set(k, v)?;
     }
     if let Some(a) = p.get("assignor") {
-        let a = crate::sim::assignor::Assignor::parse(a).ok_or_else(|| ShellError::new(format!("unknown assignor '{a}'; choose range, roundrobin, sticky or cooperative-sticky")))?;
+        let a = crate::sim::assignor::Assignor::parse(a)
+            .ok_or_else(|| ShellError::new(format!("unknown assignor '{a}'; choose range, roundrobin, sticky or cooperative-sticky")))?;
         config.assignors = vec![a];
     }
     if let Some(c) = p.get("commit") {
@@ -446,7 +461,10 @@ fn describe(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
                 let state = if b.paused { "paused" } else { b.state };
                 out.push_str(&format!("{:<8} {:<14} {:<8} {:<8}\n", b.id, state, if b.fenced { "yes" } else { "no" }, leads));
             }
-            out.push_str(&format!("controller: one node (KRaft quorum simplified); network {}\n", if view.network_partitioned { "PARTITIONED" } else { "healthy" }));
+            out.push_str(&format!(
+                "controller: one node (KRaft quorum simplified); network {}\n",
+                if view.network_partitioned { "PARTITIONED" } else { "healthy" }
+            ));
             Ok(out)
         }
         Some("topic") => {
@@ -460,7 +478,10 @@ fn describe(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         }
         Some("partition") => {
             let w = args.get(1).ok_or_else(|| bad("describe"))?;
-            let (topic, p) = w.rsplit_once('-').and_then(|(t, p)| p.parse::<i32>().ok().map(|p| (t, p))).ok_or_else(|| ShellError::new(format!("'{w}' is not a partition; write it as topic-partition, like orders-0")))?;
+            let (topic, p) = w
+                .rsplit_once('-')
+                .and_then(|(t, p)| p.parse::<i32>().ok().map(|p| (t, p)))
+                .ok_or_else(|| ShellError::new(format!("'{w}' is not a partition; write it as topic-partition, like orders-0")))?;
             if !view.topics.iter().any(|t| &*t.name == topic && p >= 0 && (p as usize) < t.partitions.len()) {
                 return Err(crate::sim::AdminError::NoSuchPartition { topic: topic.to_string(), partition: p }.into());
             }
@@ -475,7 +496,13 @@ fn describe(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
                     let pos = c.positions.iter().map(|(tp, p)| format!("{tp}@{}", p.map_or("-".to_string(), |x| x.to_string()))).collect::<Vec<_>>().join(" ");
                     format!("{} read; positions {pos}", c.consumed)
                 };
-                out.push_str(&format!("{:<20} {:<9} {:<8} {}\n", c.name, if c.is_producer { "producer" } else { "consumer" }, if c.running { "running" } else { "stopped" }, progress));
+                out.push_str(&format!(
+                    "{:<20} {:<9} {:<8} {}\n",
+                    c.name,
+                    if c.is_producer { "producer" } else { "consumer" },
+                    if c.running { "running" } else { "stopped" },
+                    progress
+                ));
             }
             Ok(out)
         }
@@ -498,8 +525,17 @@ fn describe_partition(view: &crate::sim::view::SimView, tp: &TopicPartition) -> 
     out.push_str(&format!("  {:<8} {:<10} {:>10} {:>10} {:>10} {:>6}\n", "BROKER", "ROLE", "LOG-START", "HW", "LEO", "EPOCH"));
     for b in &view.brokers {
         if let Some(r) = b.replicas.iter().find(|r| r.tp == *tp) {
-            let role = if !b.up { "offline" } else if r.is_leader { "leader" } else { "follower" };
-            out.push_str(&format!("  {:<8} {:<10} {:>10} {:>10} {:>10} {:>6}\n", b.id, role, r.log_start_offset, r.high_watermark, r.log_end_offset, r.leader_epoch));
+            let role = if !b.up {
+                "offline"
+            } else if r.is_leader {
+                "leader"
+            } else {
+                "follower"
+            };
+            out.push_str(&format!(
+                "  {:<8} {:<10} {:>10} {:>10} {:>10} {:>6}\n",
+                b.id, role, r.log_start_offset, r.high_watermark, r.log_end_offset, r.leader_epoch
+            ));
         }
     }
     out

@@ -2,8 +2,8 @@
 //! RangeAssignor, RoundRobinAssignor, StickyAssignor and CooperativeStickyAssignor
 //! (apache/kafka clients/src/main/java/org/apache/kafka/clients/consumer/; rules and vectors in
 //! ../shared/kafka-reference/assignors.json). The group leader runs one of them; it is pure.
-use std::cmp::Ordering;
 use crate::vecmap::{VecMap, VecSet};
+use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::coordinator::java_string_hash as java_hash;
@@ -212,7 +212,8 @@ fn member_data(assignor: Assignor, m: &Member) -> (Vec<TopicPartition>, Option<i
 
 fn sticky(assignor: Assignor, all: &VecMap<String, i32>, members: &[Member]) -> Assignment {
     // AbstractPartitionAssignor hands the assignor only topics some member subscribes to.
-    let subscribed_topics: VecMap<String, i32> = all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect::<VecMap<_, _>>();
+    let subscribed_topics: VecMap<String, i32> =
+        all.iter().filter(|(t, _)| members.iter().any(|m| m.topics.contains(t))).map(|(t, n)| (t.clone(), *n)).collect::<VecMap<_, _>>();
     let ppt = &subscribed_topics;
     // Members in the subscription map's own (HashMap) order.
     let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
@@ -272,7 +273,12 @@ fn sticky(assignor: Assignor, all: &VecMap<String, i32>, members: &[Member]) -> 
 }
 
 /// ConstrainedAssignmentBuilder (all members subscribe to the same topics).
-fn constrained(ppt: &VecMap<String, i32>, order: &[String], mut owned: VecMap<String, Vec<TopicPartition>>, multiple_owners: &VecSet<TopicPartition>) -> Assignment {
+fn constrained(
+    ppt: &VecMap<String, i32>,
+    order: &[String],
+    mut owned: VecMap<String, Vec<TopicPartition>>,
+    multiple_owners: &VecSet<TopicPartition>,
+) -> Assignment {
     let n_members = order.len();
     let total: i32 = ppt.values().sum();
     let mut out = Assignment::default();
@@ -374,11 +380,15 @@ fn general(
         }
     }
     let potential = |t: &str| members.iter().filter(|m| m.topics.iter().any(|x| x == t)).count();
-    let mut unassigned: Vec<TopicPartition> = ppt.iter().flat_map(|(t, &n)| (0..n).map(move |p| tp(t, p))).filter(|p| !taken.contains(p) && potential(&p.topic) > 0).collect();
+    let mut unassigned: Vec<TopicPartition> =
+        ppt.iter().flat_map(|(t, &n)| (0..n).map(move |p| tp(t, p))).filter(|p| !taken.contains(p) && potential(&p.topic) > 0).collect();
     crate::sort::sort_by(&mut unassigned, |a, b| (potential(&a.topic), &a.topic, a.partition).cmp(&(potential(&b.topic), &b.topic, b.partition)));
     let mut out = Assignment::default();
     for p in unassigned {
-        let Some(id) = assignment.iter().filter(|(id, _)| subscribed(id, &p.topic)).min_by_key(|(id, l)| (l.len(), (*id).clone())).map(|(id, _)| id.clone()) else { continue };
+        let Some(id) = assignment.iter().filter(|(id, _)| subscribed(id, &p.topic)).min_by_key(|(id, l)| (l.len(), (*id).clone())).map(|(id, _)| id.clone())
+        else {
+            continue;
+        };
         if prev_owner.get(&p).is_some_and(|o| *o != id) || multiple_owners.contains(&p) {
             out.transferring.insert(p.clone(), id.clone());
         }

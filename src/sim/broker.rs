@@ -6,7 +6,6 @@
 use crate::vecmap::VecMap;
 use std::rc::Rc;
 
-
 use super::config::ClusterConfig;
 use super::error::KafkaError;
 use super::log::{PartitionLog, SequenceCheck};
@@ -107,7 +106,11 @@ struct ParkedFetch {
 pub(crate) enum DelayedResult {
     Done(Result<i64, KafkaError>),
     /// Waiting for the high watermark to reach `required_offset`.
-    Waiting { base_offset: i64, required_offset: i64, leader_epoch: i32 },
+    Waiting {
+        base_offset: i64,
+        required_offset: i64,
+        leader_epoch: i32,
+    },
 }
 
 /// Who waits on a delayed append, and how to answer them.
@@ -115,9 +118,15 @@ pub(crate) enum DelayedResult {
 pub(crate) enum Reply {
     Produce,
     /// A group's offset commit, applied to the coordinator's cache once replicated.
-    OffsetCommit { group: Rc<str>, offsets: Vec<(TopicPartition, i64)> },
+    OffsetCommit {
+        group: Rc<str>,
+        offsets: Vec<(TopicPartition, i64)>,
+    },
     /// The leader's assignment, stored before the group becomes Stable.
-    GroupStored { group: Rc<str>, generation: i32 },
+    GroupStored {
+        group: Rc<str>,
+        generation: i32,
+    },
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -308,10 +317,14 @@ impl Broker {
             Payload::ListOffsets { req_id, partitions } => self.on_list_offsets(ctx, from, req_id, partitions),
             Payload::FindCoordinator { req_id, group } => self.on_find_coordinator(ctx, from, req_id, &group),
             Payload::JoinGroup { req_id, join } => self.on_join_group(ctx, from, req_id, join),
-            Payload::SyncGroup { req_id, group, generation, member_id, assignments } => self.on_sync_group(ctx, from, req_id, &group, generation, &member_id, assignments),
+            Payload::SyncGroup { req_id, group, generation, member_id, assignments } => {
+                self.on_sync_group(ctx, from, req_id, &group, generation, &member_id, assignments)
+            }
             Payload::Heartbeat { req_id, group, generation, member_id } => self.on_heartbeat(ctx, from, req_id, &group, generation, &member_id),
             Payload::LeaveGroup { req_id, group, member_id } => self.on_leave_group(ctx, from, req_id, &group, &member_id),
-            Payload::OffsetCommit { req_id, group, generation, member_id, offsets } => self.on_offset_commit(ctx, from, req_id, &group, generation, &member_id, offsets),
+            Payload::OffsetCommit { req_id, group, generation, member_id, offsets } => {
+                self.on_offset_commit(ctx, from, req_id, &group, generation, &member_id, offsets)
+            }
             Payload::OffsetFetch { req_id, group, partitions } => self.on_offset_fetch(ctx, from, req_id, &group, partitions),
             Payload::Disconnected { req_id: Some(req_id) } => {
                 // A follower's fetch hit a dead leader: back off, then try again.
@@ -471,12 +484,15 @@ impl Broker {
                     .filter(|b| **b != me)
                     .map(|b| {
                         let in_sync = st.isr.contains(b);
-                        (*b, FollowerState {
-                            log_end_offset: -1,
-                            last_caught_up_ms: if in_sync { now } else { 0 },
-                            last_fetch_ms: 0,
-                            last_fetch_leader_log_end_offset: -1,
-                        })
+                        (
+                            *b,
+                            FollowerState {
+                                log_end_offset: -1,
+                                last_caught_up_ms: if in_sync { now } else { 0 },
+                                last_fetch_ms: 0,
+                                last_fetch_leader_log_end_offset: -1,
+                            },
+                        )
                     })
                     .collect::<VecMap<_, _>>();
                 replica.role = Role::Leader { isr: st.isr.clone(), pending_isr: None, followers };
@@ -908,9 +924,10 @@ impl Broker {
         let mut i = 0;
         while i < self.parked.len() {
             let p = &self.parked[i];
-            let has_data = p.partitions.iter().any(|fp| {
-                &fp.tp == tp && self.read_partition(fp, p.replica.is_some()).map_or(true, |d| !d.records.is_empty() || d.diverging_epoch.is_some())
-            });
+            let has_data = p
+                .partitions
+                .iter()
+                .any(|fp| &fp.tp == tp && self.read_partition(fp, p.replica.is_some()).map_or(true, |d| !d.records.is_empty() || d.diverging_epoch.is_some()));
             if has_data {
                 let p = self.parked.remove(i);
                 self.respond_fetch(ctx, p.from, p.req_id, p.replica, &p.partitions);
@@ -998,10 +1015,7 @@ impl Broker {
         }
         let req_id = self.next_id();
         self.fetchers.get_mut(&leader).expect("exists").in_flight = Some(req_id);
-        ctx.send(
-            NodeId::Broker(leader),
-            Payload::Fetch { req_id, replica: Some(self.id), max_wait_ms: self.cluster.replica_fetch_wait_max_ms, partitions },
-        );
+        ctx.send(NodeId::Broker(leader), Payload::Fetch { req_id, replica: Some(self.id), max_wait_ms: self.cluster.replica_fetch_wait_max_ms, partitions });
         // A fetch lost on the wire or held by a paused or cut-off leader would otherwise leave
         // this fetcher waiting forever (and the follower out of the ISR for good).
         ctx.set_timer(self.cluster.replica_socket_timeout_ms, Timer::ReplicaFetchTimeout { leader, req_id });

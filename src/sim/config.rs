@@ -177,7 +177,11 @@ impl TopicConfig {
                     // LogConfig: `between(0, 1)`; ConfigDef.Range's messages.
                     Ratio::BelowZero => return Err(invalid(value, name, "Value must be at least 0")),
                     Ratio::AboveOne => return Err(invalid(value, name, "Value must be no more than 1")),
-                    Ratio::NaN => return Err(AdminError::InvalidConfig(format!("{name}=NaN: the simulator needs a number from 0 to 1 (Kafka would accept NaN and never clean)"))),
+                    Ratio::NaN => {
+                        return Err(AdminError::InvalidConfig(format!(
+                            "{name}=NaN: the simulator needs a number from 0 to 1 (Kafka would accept NaN and never clean)"
+                        )))
+                    }
                     Ratio::NotANumber => return Err(invalid(value, name, "Not a number of type DOUBLE")),
                 };
             }
@@ -398,9 +402,7 @@ impl ProducerConfig {
             }
         }
         if self.delivery_timeout_ms < self.linger_ms + self.request_timeout_ms {
-            return Err(AdminError::InvalidConfig(
-                "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into(),
-            ));
+            return Err(AdminError::InvalidConfig("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into()));
         }
         Ok(())
     }
@@ -549,10 +551,51 @@ mod tests {
             }
             Ok((v * 1000.0).round() as i64)
         }
-        let mut inputs: Vec<String> = ["0.5", ".5", "5.", "1", "1.0", "1.000", "0", "0.0", "-0", "-0.0", "+0.25", "1.0001", "2", "10", "-0.1", "5e-1", "5E-1", "0.05e1", "1e0", "1e1", "0.0005", "0.00049", "0.0015", "0.9999", "0.9995", " 0.3 ", "0.5d", "0.5F", "NaN", "inf", "-Infinity", "abc", "", ".", "1..0", "1e", "e1", "0x1p-1", "00.5", "0.123456789"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut inputs: Vec<String> = [
+            "0.5",
+            ".5",
+            "5.",
+            "1",
+            "1.0",
+            "1.000",
+            "0",
+            "0.0",
+            "-0",
+            "-0.0",
+            "+0.25",
+            "1.0001",
+            "2",
+            "10",
+            "-0.1",
+            "5e-1",
+            "5E-1",
+            "0.05e1",
+            "1e0",
+            "1e1",
+            "0.0005",
+            "0.00049",
+            "0.0015",
+            "0.9999",
+            "0.9995",
+            " 0.3 ",
+            "0.5d",
+            "0.5F",
+            "NaN",
+            "inf",
+            "-Infinity",
+            "abc",
+            "",
+            ".",
+            "1..0",
+            "1e",
+            "e1",
+            "0x1p-1",
+            "00.5",
+            "0.123456789",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         for whole in ["0", "1", ""] {
             for frac in 0..2000 {
                 inputs.push(format!("{whole}.{frac:04}"));

@@ -1,8 +1,8 @@
 //! The consumer client in assign mode (no group yet): positions, auto.offset.reset through
 //! ListOffsets, one fetch in flight per broker, a buffer that poll() drains max.poll.records
 //! at a time. Consumers fetch from the leader and only ever see records below its HW.
-use std::collections::VecDeque;
 use crate::vecmap::VecMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::config::{ConsumerConfig, OffsetReset};
@@ -324,7 +324,10 @@ impl Consumer {
             },
             Err(e) => {
                 pos.retry_after = ctx.now + self.config.retry_backoff_ms;
-                if matches!(e, KafkaError::NotLeaderOrFollower | KafkaError::FencedLeaderEpoch | KafkaError::UnknownLeaderEpoch | KafkaError::UnknownTopicOrPartition) {
+                if matches!(
+                    e,
+                    KafkaError::NotLeaderOrFollower | KafkaError::FencedLeaderEpoch | KafkaError::UnknownLeaderEpoch | KafkaError::UnknownTopicOrPartition
+                ) {
                     self.metadata_wanted = true;
                 }
                 let at = ctx.now + self.config.retry_backoff_ms;
@@ -433,7 +436,10 @@ impl Consumer {
             crate::sort::sort(&mut topics);
             topics.dedup();
             let n = self.bootstrap.len();
-            let broker = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)).unwrap_or(self.bootstrap[self.bootstrap_cursor % n]);
+            let broker = (0..n)
+                .map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n])
+                .find(|b| self.connections.ready(*b, ctx.now))
+                .unwrap_or(self.bootstrap[self.bootstrap_cursor % n]);
             let req_id = self.next_req_id();
             self.metadata_in_flight = Some(req_id);
             self.metadata_wanted = false;

@@ -82,9 +82,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), AdminError> {
         return Err(AdminError::InvalidTopicName("Topic name cannot be \".\" or \"..\"".into()));
     }
     if name.len() > 249 {
-        return Err(AdminError::InvalidTopicName(format!(
-            "Topic name is illegal, it can't be longer than 249 characters, topic name: {name}"
-        )));
+        return Err(AdminError::InvalidTopicName(format!("Topic name is illegal, it can't be longer than 249 characters, topic name: {name}")));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-') {
         return Err(AdminError::InvalidTopicName(format!(
@@ -96,7 +94,16 @@ pub fn validate_topic_name(name: &str) -> Result<(), AdminError> {
 
 impl Controller {
     pub fn new(cluster: ClusterConfig) -> Self {
-        Controller { brokers: VecMap::new(), topics: VecMap::new(), metadata_version: 1, dirty: Vec::new(), deleted: Vec::new(), brokers_changed: false, broker_configs: VecMap::new(), cluster }
+        Controller {
+            brokers: VecMap::new(),
+            topics: VecMap::new(),
+            metadata_version: 1,
+            dirty: Vec::new(),
+            deleted: Vec::new(),
+            brokers_changed: false,
+            broker_configs: VecMap::new(),
+            cluster,
+        }
     }
 
     fn usable(&self, b: BrokerId) -> bool {
@@ -226,7 +233,8 @@ impl Controller {
         let info = self.topics.get_mut(name).expect("checked above");
         for (i, replicas) in assignment.into_iter().enumerate() {
             let p = old + i as i32;
-            let st = PartitionState { leader: replicas.first().copied(), isr: replicas.clone(), replicas, leader_epoch: 0, partition_epoch: 0, recovering: false };
+            let st =
+                PartitionState { leader: replicas.first().copied(), isr: replicas.clone(), replicas, leader_epoch: 0, partition_epoch: 0, recovering: false };
             ctx.trace(TraceEvent::LeaderElected {
                 tp: TopicPartition { topic: topic.clone(), partition: p },
                 leader: st.leader,
@@ -301,7 +309,8 @@ impl Controller {
         }
         ctx.trace(TraceEvent::BrokerConfigChanged { broker, name: key.to_string(), value: value.map(str::to_string) });
         // Every partition's settings may change: republish them all.
-        let all: Vec<TopicPartition> = self.topics.iter().flat_map(|(t, i)| (0..i.partitions.len() as i32).map(move |p| TopicPartition { topic: t.clone(), partition: p })).collect();
+        let all: Vec<TopicPartition> =
+            self.topics.iter().flat_map(|(t, i)| (0..i.partitions.len() as i32).map(move |p| TopicPartition { topic: t.clone(), partition: p })).collect();
         for tp in all {
             self.mark_dirty(tp);
         }
@@ -405,10 +414,7 @@ impl Controller {
 
     /// `kafka-leader-election.sh --election-type PREFERRED|UNCLEAN` for one partition.
     pub fn elect(&mut self, ctx: &mut Ctx, tp: &TopicPartition, unclean: bool) -> Result<BrokerId, AdminError> {
-        let st = self
-            .partition(tp)
-            .ok_or_else(|| AdminError::NoSuchPartition { topic: tp.topic.to_string(), partition: tp.partition })?
-            .clone();
+        let st = self.partition(tp).ok_or_else(|| AdminError::NoSuchPartition { topic: tp.topic.to_string(), partition: tp.partition })?.clone();
         let (leader, kind) = if unclean {
             if st.leader.is_some_and(|l| self.usable(l)) {
                 return Err(AdminError::Invalid(format!("Election not needed: {tp} has a leader ({}).", st.leader.unwrap_or(-1))));
@@ -493,10 +499,8 @@ impl Controller {
     }
 
     fn on_session_check(&mut self, ctx: &mut Ctx, broker: BrokerId) {
-        let expired = self
-            .brokers
-            .get(&broker)
-            .is_some_and(|r| !r.fenced && ctx.now.saturating_sub(r.last_heartbeat_ms) >= self.cluster.broker_session_timeout_ms);
+        let expired =
+            self.brokers.get(&broker).is_some_and(|r| !r.fenced && ctx.now.saturating_sub(r.last_heartbeat_ms) >= self.cluster.broker_session_timeout_ms);
         if expired {
             self.fence(ctx, broker);
             self.publish(ctx);

@@ -1,8 +1,8 @@
 //! The simulation: one event queue ordered by (virtual time, sequence), one seeded RNG, the
 //! network between nodes, and the nodes themselves. `step()` applies the next event.
+use crate::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use crate::vecmap::{VecMap, VecSet};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -25,7 +25,11 @@ pub(crate) enum Event {
     /// Shared between copies of the simulation (the player keeps several); taken out, or
     /// copied if still shared, when it arrives.
     Deliver(Rc<Message>),
-    Timer { node: NodeId, incarnation: u32, timer: Timer },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        timer: Timer,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -71,19 +75,32 @@ pub enum Fault {
     StopBroker(BrokerId),
     StartBroker(BrokerId),
     /// Cuts every link between the two sides, both ways.
-    Partition { side_a: Vec<NodeId>, side_b: Vec<NodeId> },
+    Partition {
+        side_a: Vec<NodeId>,
+        side_b: Vec<NodeId>,
+    },
     /// Cuts one node off from every other node.
     Isolate(NodeId),
     Heal,
-    SetLatency { latency_ms: Millis, jitter_ms: Millis },
+    SetLatency {
+        latency_ms: Millis,
+        jitter_ms: Millis,
+    },
     /// Drops the next `count` messages from `from` to `to` (None: any).
-    DropNext { from: Option<NodeId>, to: Option<NodeId>, count: u32 },
+    DropNext {
+        from: Option<NodeId>,
+        to: Option<NodeId>,
+        count: u32,
+    },
     /// A long GC pause or a stuck process: it handles nothing until resumed.
     Pause(NodeId),
     Resume(NodeId),
     CrashClient(ClientId),
     /// The consumer's application takes this long to process each batch it polls.
-    SlowConsumer { client: ClientId, processing_ms: Millis },
+    SlowConsumer {
+        client: ClientId,
+        processing_ms: Millis,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -375,7 +375,12 @@ impl Broker {
         let protocol = leader_protocols.into_iter().find(|p| g.members.values().all(|m| m.protocols.contains(p))).unwrap_or(Assignor::Range);
         g.protocol = Some(protocol);
         g.state = GroupState::CompletingRebalance;
-        ctx.trace(TraceEvent::GroupStateChanged { group: g.id.clone(), state: "CompletingRebalance".into(), generation: g.generation, reason: "every member joined" });
+        ctx.trace(TraceEvent::GroupStateChanged {
+            group: g.id.clone(),
+            state: "CompletingRebalance".into(),
+            generation: g.generation,
+            reason: "every member joined",
+        });
         let all = members_of(g);
         let mut replies = Vec::new();
         for m in g.members.values_mut() {
@@ -399,7 +404,16 @@ impl Broker {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn on_sync_group(&mut self, ctx: &mut Ctx, from: NodeId, req_id: u64, group: &str, generation: i32, member_id: &str, assignments: Vec<(String, Vec<TopicPartition>)>) {
+    pub(crate) fn on_sync_group(
+        &mut self,
+        ctx: &mut Ctx,
+        from: NodeId,
+        req_id: u64,
+        group: &str,
+        generation: i32,
+        member_id: &str,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
+    ) {
         let reply = |ctx: &mut Ctx, r| ctx.send(from, Payload::SyncGroupResponse { req_id, result: r });
         if let Err(e) = self.check_coordinator(group) {
             return reply(ctx, Err(e));
@@ -490,7 +504,16 @@ impl Broker {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn on_offset_commit(&mut self, ctx: &mut Ctx, from: NodeId, req_id: u64, group: &str, generation: i32, member_id: &str, offsets: Vec<(TopicPartition, i64)>) {
+    pub(crate) fn on_offset_commit(
+        &mut self,
+        ctx: &mut Ctx,
+        from: NodeId,
+        req_id: u64,
+        group: &str,
+        generation: i32,
+        member_id: &str,
+        offsets: Vec<(TopicPartition, i64)>,
+    ) {
         let reply = |ctx: &mut Ctx, r| ctx.send(from, Payload::OffsetCommitResponse { req_id, result: r });
         let tp = match self.check_coordinator(group) {
             Ok(tp) => tp,
@@ -542,7 +565,15 @@ impl Broker {
     }
 
     /// The commit's records are replicated (or failed): update the cache and answer.
-    pub(crate) fn finish_offset_commit(&mut self, ctx: &mut Ctx, to: NodeId, req_id: u64, group: &str, offsets: Vec<(TopicPartition, i64)>, results: &[(TopicPartition, Result<i64, super::error::KafkaError>)]) {
+    pub(crate) fn finish_offset_commit(
+        &mut self,
+        ctx: &mut Ctx,
+        to: NodeId,
+        req_id: u64,
+        group: &str,
+        offsets: Vec<(TopicPartition, i64)>,
+        results: &[(TopicPartition, Result<i64, super::error::KafkaError>)],
+    ) {
         let ok = results.iter().all(|(_, r)| r.is_ok());
         if ok {
             let g = self.group_mut(group);
@@ -566,10 +597,13 @@ impl Broker {
     pub(crate) fn on_offset_fetch(&mut self, ctx: &mut Ctx, from: NodeId, req_id: u64, group: &str, partitions: Vec<TopicPartition>) {
         let result = self.check_coordinator(group).map(|_| {
             let committed = self.groups.get(group).map(|g| g.committed.clone()).unwrap_or_default();
-            partitions.into_iter().map(|p| {
-                let o = committed.get(&p).copied().unwrap_or(-1);
-                (p, o)
-            }).collect()
+            partitions
+                .into_iter()
+                .map(|p| {
+                    let o = committed.get(&p).copied().unwrap_or(-1);
+                    (p, o)
+                })
+                .collect()
         });
         ctx.send(from, Payload::OffsetFetchResponse { req_id, result });
     }
@@ -592,7 +626,12 @@ impl Broker {
         }
         if ok {
             g.state = GroupState::Stable;
-            ctx.trace(TraceEvent::GroupStateChanged { group: g.id.clone(), state: "Stable".into(), generation: g.generation, reason: "the leader's assignment is stored" });
+            ctx.trace(TraceEvent::GroupStateChanged {
+                group: g.id.clone(),
+                state: "Stable".into(),
+                generation: g.generation,
+                reason: "the leader's assignment is stored",
+            });
             for m in g.members.values_mut() {
                 if let Some(r) = m.pending_sync.take() {
                     ctx.send(m.client, Payload::SyncGroupResponse { req_id: r, result: Ok(m.assignment.clone()) });
@@ -630,8 +669,14 @@ impl Broker {
                 m.session_timeout_ms
             ));
         }
-        let record = PendingRecord { key: Some(Rc::from(format!("group|{}", esc(group)))), value: Some(Rc::from(value)), headers: Rc::from(Vec::new()), timestamp_ms: ctx.now as i64 };
-        let (base, required) = self.append_to_leader(ctx, ProduceBatch { tp: tp.clone(), records: Rc::from(vec![record]), producer_id: -1, base_sequence: -1 }, acks).ok()?;
+        let record = PendingRecord {
+            key: Some(Rc::from(format!("group|{}", esc(group)))),
+            value: Some(Rc::from(value)),
+            headers: Rc::from(Vec::new()),
+            timestamp_ms: ctx.now as i64,
+        };
+        let (base, required) =
+            self.append_to_leader(ctx, ProduceBatch { tp: tp.clone(), records: Rc::from(vec![record]), producer_id: -1, base_sequence: -1 }, acks).ok()?;
         Some((tp, base, required))
     }
 
@@ -667,24 +712,27 @@ impl Broker {
                         if f.len() < 7 {
                             continue;
                         }
-                        g.members.insert(f[0].to_string(), GroupMember {
-                            member_id: f[0].to_string(),
-                            client_id: Rc::from(f[1]),
-                            client: NodeId::Controller,
-                            group_instance_id: (!f[2].is_empty()).then(|| unesc(f[2])),
-                            topics: f[3].split('+').filter(|t| !t.is_empty()).map(String::from).collect(),
-                            assignment: parse_tps(f[4]),
-                            protocols: f[5].split('+').filter_map(Assignor::parse).collect(),
-                            session_timeout_ms: f[6].parse().unwrap_or(45_000),
-                            rebalance_timeout_ms: 300_000,
-                            owned: Vec::new(),
-                            member_generation: g.generation,
-                            user_data: None,
-                            last_heartbeat_ms: now,
-                            pending_join: None,
-                            pending_sync: None,
-                            joined_seq: 0,
-                        });
+                        g.members.insert(
+                            f[0].to_string(),
+                            GroupMember {
+                                member_id: f[0].to_string(),
+                                client_id: Rc::from(f[1]),
+                                client: NodeId::Controller,
+                                group_instance_id: (!f[2].is_empty()).then(|| unesc(f[2])),
+                                topics: f[3].split('+').filter(|t| !t.is_empty()).map(String::from).collect(),
+                                assignment: parse_tps(f[4]),
+                                protocols: f[5].split('+').filter_map(Assignor::parse).collect(),
+                                session_timeout_ms: f[6].parse().unwrap_or(45_000),
+                                rebalance_timeout_ms: 300_000,
+                                owned: Vec::new(),
+                                member_generation: g.generation,
+                                user_data: None,
+                                last_heartbeat_ms: now,
+                                pending_join: None,
+                                pending_sync: None,
+                                joined_seq: 0,
+                            },
+                        );
                     }
                     g.state = if g.members.is_empty() { GroupState::Empty } else { GroupState::Stable };
                 }

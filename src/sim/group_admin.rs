@@ -108,7 +108,10 @@ impl Sim {
     pub fn reset_group_offsets(&mut self, group: &str, offsets: Vec<(TopicPartition, i64)>) -> Result<(), AdminError> {
         if let Some(d) = self.describe_group(group) {
             if d.state != GroupState::Empty && d.state != GroupState::Dead {
-                return Err(AdminError::Invalid(format!("Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.", d.state)));
+                return Err(AdminError::Invalid(format!(
+                    "Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.",
+                    d.state
+                )));
             }
         }
         let g: Rc<str> = Rc::from(group);
@@ -119,7 +122,9 @@ impl Sim {
     pub fn delete_group(&mut self, group: &str) -> Result<(), AdminError> {
         match self.describe_group(group) {
             None => Err(AdminError::Invalid("org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.".into())),
-            Some(d) if d.state != GroupState::Empty => Err(AdminError::Invalid("org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.".into())),
+            Some(d) if d.state != GroupState::Empty => {
+                Err(AdminError::Invalid("org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.".into()))
+            }
             Some(_) => {
                 let g: Rc<str> = Rc::from(group);
                 self.with_coordinator(group, move |b, ctx| b.admin_delete(ctx, &g))?
@@ -129,7 +134,9 @@ impl Sim {
 
     /// `--delete-offsets --group --topic`.
     pub fn delete_group_offsets(&mut self, group: &str, topic: &str) -> Result<Vec<TopicPartition>, AdminError> {
-        let d = self.describe_group(group).ok_or_else(|| AdminError::Invalid("org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.".into()))?;
+        let d = self
+            .describe_group(group)
+            .ok_or_else(|| AdminError::Invalid("org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.".into()))?;
         if d.members.iter().any(|m| d.state != GroupState::Empty && m.assignment.iter().any(|p| &*p.topic == topic)) {
             return Err(AdminError::Invalid("org.apache.kafka.common.errors.GroupSubscribedToTopicException: The group is subscribed to the topic.".into()));
         }

@@ -117,10 +117,13 @@ impl Consumer {
 
     /// The partition counts of the watched topics as the metadata knows them now.
     fn metadata_snapshot(&self) -> MetadataSnapshot {
-        self.group_topics().into_iter().map(|t| {
-            let n = self.metadata.get(&t).map_or(0, Vec::len);
-            (t, n)
-        }).collect()
+        self.group_topics()
+            .into_iter()
+            .map(|t| {
+                let n = self.metadata.get(&t).map_or(0, Vec::len);
+                (t, n)
+            })
+            .collect()
     }
 
     /// Drives the protocol: sends what the current phase needs, once.
@@ -134,7 +137,9 @@ impl Consumer {
             (Phase::Stable, Some(_)) | (Phase::Syncing | Phase::Assigning, _) => {}
             (_, None) => {
                 let n = self.bootstrap.len();
-                let Some(broker) = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)) else { return };
+                let Some(broker) = (0..n).map(|i| self.bootstrap[(self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, ctx.now)) else {
+                    return;
+                };
                 let req_id = self.next_req_id();
                 let group = self.group.as_ref().expect("checked").group.clone();
                 self.group.as_mut().expect("checked").inflight = Some(req_id);
@@ -379,7 +384,13 @@ impl Consumer {
         g.protocol = Some(j.protocol);
         let group = g.group.clone();
         let leader = g.leader;
-        ctx.trace(TraceEvent::JoinedGroup { client: self.name.clone(), group: group.clone(), generation: j.generation, member_id: j.member_id.clone(), leader });
+        ctx.trace(TraceEvent::JoinedGroup {
+            client: self.name.clone(),
+            group: group.clone(),
+            generation: j.generation,
+            member_id: j.member_id.clone(),
+            leader,
+        });
         if !leader {
             return self.sync(ctx, j, Vec::new());
         }
@@ -561,7 +572,8 @@ impl Consumer {
         if g.generation < 0 {
             return None;
         }
-        let offsets: Vec<(TopicPartition, i64)> = self.assignment.iter().filter_map(|tp| self.positions.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o))).collect();
+        let offsets: Vec<(TopicPartition, i64)> =
+            self.assignment.iter().filter_map(|tp| self.positions.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o))).collect();
         if offsets.is_empty() {
             return None;
         }

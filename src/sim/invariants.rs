@@ -96,7 +96,10 @@ impl InvariantChecker {
                 }
                 let floor = self.group_generations.entry(g.id.clone()).or_insert(0);
                 if g.generation < *floor {
-                    return Err(format!("generation_monotonic: group {} is at generation {} on coordinator {} but generation {} was stable", g.id, g.generation, b.id, *floor));
+                    return Err(format!(
+                        "generation_monotonic: group {} is at generation {} on coordinator {} but generation {} was stable",
+                        g.id, g.generation, b.id, *floor
+                    ));
                 }
                 if g.state == crate::sim::group::GroupState::Stable {
                     *floor = (*floor).max(g.generation);

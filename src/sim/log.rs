@@ -1,8 +1,8 @@
 //! One replica's partition log: records, segments, the leader-epoch cache (KIP-101) and the
 //! idempotent producers' sequence state. Pure data; the broker decides when to call what.
-use std::collections::VecDeque;
-use crate::vecmap::VecMap;
 use super::chunked::Chunked;
+use crate::vecmap::VecMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::types::{Millis, Record};
@@ -39,7 +39,9 @@ const NUM_BATCHES_TO_RETAIN: usize = 5;
 pub enum SequenceCheck {
     Accept,
     /// Already appended: answer with the original offset instead of appending again.
-    Duplicate { base_offset: i64 },
+    Duplicate {
+        base_offset: i64,
+    },
     OutOfOrder,
 }
 
@@ -194,10 +196,7 @@ impl PartitionLog {
         let max_ts = batch.iter().map(|r| r.timestamp_ms).max().unwrap_or(0);
         let roll = match self.segments.last() {
             None => true,
-            Some(s) => {
-                (s.bytes > 0 && (s.bytes + bytes) as i64 > segment_bytes)
-                    || (s.bytes > 0 && (now.saturating_sub(s.created_ms)) as i64 >= segment_ms)
-            }
+            Some(s) => (s.bytes > 0 && (s.bytes + bytes) as i64 > segment_bytes) || (s.bytes > 0 && (now.saturating_sub(s.created_ms)) as i64 >= segment_ms),
         };
         if roll {
             self.segments.push(Segment { base_offset: first.offset, created_ms: now, bytes: 0, max_timestamp_ms: -1 });

@@ -65,42 +65,142 @@ pub enum OffsetSpec {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Payload {
     // Broker <-> controller (KRaft).
-    BrokerHeartbeat { incarnation: u32, metadata_version: u64, want_shutdown: bool },
-    BrokerHeartbeatResponse { fenced: bool, shutdown_ok: bool, metadata: Option<MetadataDelta> },
+    BrokerHeartbeat {
+        incarnation: u32,
+        metadata_version: u64,
+        want_shutdown: bool,
+    },
+    BrokerHeartbeatResponse {
+        fenced: bool,
+        shutdown_ok: bool,
+        metadata: Option<MetadataDelta>,
+    },
     MetadataUpdate(MetadataDelta),
-    AlterPartition { tp: TopicPartition, leader_epoch: i32, partition_epoch: i32, new_isr: Vec<BrokerId> },
-    AlterPartitionResponse { tp: TopicPartition, result: Result<PartitionState, KafkaError> },
+    AlterPartition {
+        tp: TopicPartition,
+        leader_epoch: i32,
+        partition_epoch: i32,
+        new_isr: Vec<BrokerId>,
+    },
+    AlterPartitionResponse {
+        tp: TopicPartition,
+        result: Result<PartitionState, KafkaError>,
+    },
     // Clients <-> brokers.
-    MetadataRequest { req_id: u64, topics: Vec<Rc<str>> },
+    MetadataRequest {
+        req_id: u64,
+        topics: Vec<Rc<str>>,
+    },
     /// A broker asks the controller to create a topic a client asked for (auto.create.topics.enable).
-    AutoCreateTopic { topic: Rc<str> },
-    MetadataResponse { req_id: u64, version: u64, topics: Vec<(Rc<str>, Vec<(Option<BrokerId>, i32)>)> },
-    Produce { req_id: u64, acks: i16, timeout_ms: u64, batches: Vec<ProduceBatch> },
-    ProduceResponse { req_id: u64, results: Vec<(TopicPartition, Result<i64, KafkaError>)> },
+    AutoCreateTopic {
+        topic: Rc<str>,
+    },
+    MetadataResponse {
+        req_id: u64,
+        version: u64,
+        topics: Vec<(Rc<str>, Vec<(Option<BrokerId>, i32)>)>,
+    },
+    Produce {
+        req_id: u64,
+        acks: i16,
+        timeout_ms: u64,
+        batches: Vec<ProduceBatch>,
+    },
+    ProduceResponse {
+        req_id: u64,
+        results: Vec<(TopicPartition, Result<i64, KafkaError>)>,
+    },
     /// `replica` is set for follower fetches.
-    Fetch { req_id: u64, replica: Option<BrokerId>, max_wait_ms: u64, partitions: Vec<FetchPartition> },
-    FetchResponse { req_id: u64, partitions: Vec<(TopicPartition, Result<FetchData, KafkaError>)> },
-    ListOffsets { req_id: u64, partitions: Vec<(TopicPartition, OffsetSpec)> },
-    ListOffsetsResponse { req_id: u64, partitions: Vec<(TopicPartition, Result<i64, KafkaError>)> },
+    Fetch {
+        req_id: u64,
+        replica: Option<BrokerId>,
+        max_wait_ms: u64,
+        partitions: Vec<FetchPartition>,
+    },
+    FetchResponse {
+        req_id: u64,
+        partitions: Vec<(TopicPartition, Result<FetchData, KafkaError>)>,
+    },
+    ListOffsets {
+        req_id: u64,
+        partitions: Vec<(TopicPartition, OffsetSpec)>,
+    },
+    ListOffsetsResponse {
+        req_id: u64,
+        partitions: Vec<(TopicPartition, Result<i64, KafkaError>)>,
+    },
     // Consumer groups (classic protocol).
-    FindCoordinator { req_id: u64, group: Rc<str> },
-    FindCoordinatorResponse { req_id: u64, result: Result<BrokerId, KafkaError> },
-    JoinGroup { req_id: u64, join: JoinRequest },
+    FindCoordinator {
+        req_id: u64,
+        group: Rc<str>,
+    },
+    FindCoordinatorResponse {
+        req_id: u64,
+        result: Result<BrokerId, KafkaError>,
+    },
+    JoinGroup {
+        req_id: u64,
+        join: JoinRequest,
+    },
     /// On MEMBER_ID_REQUIRED the error carries the member id to join with (KIP-394).
-    JoinGroupResponse { req_id: u64, result: Result<JoinResult, (KafkaError, Option<String>)> },
-    SyncGroup { req_id: u64, group: Rc<str>, generation: i32, member_id: String, assignments: Vec<(String, Vec<TopicPartition>)> },
-    SyncGroupResponse { req_id: u64, result: Result<Vec<TopicPartition>, KafkaError> },
-    Heartbeat { req_id: u64, group: Rc<str>, generation: i32, member_id: String },
-    HeartbeatResponse { req_id: u64, error: Option<KafkaError> },
-    LeaveGroup { req_id: u64, group: Rc<str>, member_id: String },
-    LeaveGroupResponse { req_id: u64 },
-    OffsetCommit { req_id: u64, group: Rc<str>, generation: i32, member_id: String, offsets: Vec<(TopicPartition, i64)> },
-    OffsetCommitResponse { req_id: u64, result: Result<(), KafkaError> },
-    OffsetFetch { req_id: u64, group: Rc<str>, partitions: Vec<TopicPartition> },
-    OffsetFetchResponse { req_id: u64, result: Result<Vec<(TopicPartition, i64)>, KafkaError> },
+    JoinGroupResponse {
+        req_id: u64,
+        result: Result<JoinResult, (KafkaError, Option<String>)>,
+    },
+    SyncGroup {
+        req_id: u64,
+        group: Rc<str>,
+        generation: i32,
+        member_id: String,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
+    },
+    SyncGroupResponse {
+        req_id: u64,
+        result: Result<Vec<TopicPartition>, KafkaError>,
+    },
+    Heartbeat {
+        req_id: u64,
+        group: Rc<str>,
+        generation: i32,
+        member_id: String,
+    },
+    HeartbeatResponse {
+        req_id: u64,
+        error: Option<KafkaError>,
+    },
+    LeaveGroup {
+        req_id: u64,
+        group: Rc<str>,
+        member_id: String,
+    },
+    LeaveGroupResponse {
+        req_id: u64,
+    },
+    OffsetCommit {
+        req_id: u64,
+        group: Rc<str>,
+        generation: i32,
+        member_id: String,
+        offsets: Vec<(TopicPartition, i64)>,
+    },
+    OffsetCommitResponse {
+        req_id: u64,
+        result: Result<(), KafkaError>,
+    },
+    OffsetFetch {
+        req_id: u64,
+        group: Rc<str>,
+        partitions: Vec<TopicPartition>,
+    },
+    OffsetFetchResponse {
+        req_id: u64,
+        result: Result<Vec<(TopicPartition, i64)>, KafkaError>,
+    },
     /// The network tells a sender that its connection to a dead process was refused. It
     /// arrives from the node that could not be reached.
-    Disconnected { req_id: Option<u64> },
+    Disconnected {
+        req_id: Option<u64>,
+    },
 }
 
 impl Payload {

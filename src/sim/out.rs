@@ -14,21 +14,39 @@ pub enum Timer {
     // Broker.
     BrokerHeartbeat,
     IsrCheck,
-    FetcherWake { leader: BrokerId },
+    FetcherWake {
+        leader: BrokerId,
+    },
     /// A replica fetch got no answer within replica.socket.timeout.ms.
-    ReplicaFetchTimeout { leader: BrokerId, req_id: u64 },
-    FetchExpire { park_id: u64 },
-    ProduceExpire { purgatory_id: u64 },
+    ReplicaFetchTimeout {
+        leader: BrokerId,
+        req_id: u64,
+    },
+    FetchExpire {
+        park_id: u64,
+    },
+    ProduceExpire {
+        purgatory_id: u64,
+    },
     RetentionCheck,
     /// The coordinator's join phase ends (initial delay or rebalance timeout).
-    GroupJoin { group: std::rc::Rc<str> },
+    GroupJoin {
+        group: std::rc::Rc<str>,
+    },
     /// Check whether a member's session expired.
-    MemberSession { group: std::rc::Rc<str>, member: String },
+    MemberSession {
+        group: std::rc::Rc<str>,
+        member: String,
+    },
     // Controller.
-    SessionCheck { broker: BrokerId },
+    SessionCheck {
+        broker: BrokerId,
+    },
     // Clients.
     ClientWake,
-    RequestTimeout { req_id: u64 },
+    RequestTimeout {
+        req_id: u64,
+    },
     Poll,
     RateTick,
     /// A group member's heartbeat thread.

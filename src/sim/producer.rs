@@ -2,8 +2,8 @@
 //! Batching (linger.ms, batch.size), one batch per partition per request, at most
 //! max.in.flight.requests.per.connection requests per broker, retries with backoff,
 //! delivery.timeout.ms, and the idempotent producer's per-partition sequence numbers.
-use std::collections::VecDeque;
 use crate::vecmap::VecMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use rand_core::RngCore;
@@ -11,7 +11,7 @@ use rand_core::RngCore;
 use super::config::ProducerConfig;
 use super::connection::Connections;
 use super::error::KafkaError;
-use super::message::{PendingRecord, Payload, ProduceBatch};
+use super::message::{Payload, PendingRecord, ProduceBatch};
 use super::murmur2::partition_for_key;
 use super::out::{Ctx, Timer};
 use super::trace::{RecordNumbers, TraceEvent};
@@ -215,11 +215,7 @@ impl Producer {
             if self.buffered_bytes >= self.config.buffer_memory {
                 break;
             }
-            let key = if spec.keys.is_empty() {
-                None
-            } else {
-                Some(spec.keys[(ctx.rng.next_u32() as usize) % spec.keys.len()].clone())
-            };
+            let key = if spec.keys.is_empty() { None } else { Some(spec.keys[(ctx.rng.next_u32() as usize) % spec.keys.len()].clone()) };
             self.generated += 1;
             let value = generated_value(&mut scratch, &self.name, self.generated, spec.value_bytes);
             let record = ProducerRecord { topic: spec.topic.clone(), partition: None, key, value: Some(value), headers: headers.clone() };
@@ -375,11 +371,7 @@ impl Producer {
     /// (RecordAccumulator.insertInSequenceOrder).
     fn requeue(&mut self, b: Batch) {
         let q = self.batches.entry(b.tp.clone()).or_default();
-        let pos = if b.base_sequence >= 0 {
-            q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len())
-        } else {
-            0
-        };
+        let pos = if b.base_sequence >= 0 { q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len()) } else { 0 };
         q.insert(pos, b);
     }
 
@@ -473,18 +465,40 @@ impl Producer {
                     let tp = TopicPartition { topic: u.record.topic.clone(), partition: p };
                     self.failed_count += 1;
                     if self.record_acks {
-                        self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error: KafkaError::UnknownTopicOrPartition });
+                        self.failures.push(Failed {
+                            tp: tp.clone(),
+                            key: u.record.key.clone(),
+                            value: u.record.value.clone(),
+                            error: KafkaError::UnknownTopicOrPartition,
+                        });
                     }
-                    ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1, records: RecordNumbers(vec![(u.number, u.number)]) });
+                    ctx.trace(TraceEvent::ProduceFailed {
+                        client: self.name.clone(),
+                        tp,
+                        error: KafkaError::UnknownTopicOrPartition,
+                        count: 1,
+                        records: RecordNumbers(vec![(u.number, u.number)]),
+                    });
                 }
                 None => {
                     if now.saturating_sub(u.enqueued_ms) >= MAX_BLOCK_MS {
                         self.failed_count += 1;
                         let tp = TopicPartition { topic: u.record.topic.clone(), partition: -1 };
                         if self.record_acks {
-                            self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error: KafkaError::UnknownTopicOrPartition });
+                            self.failures.push(Failed {
+                                tp: tp.clone(),
+                                key: u.record.key.clone(),
+                                value: u.record.value.clone(),
+                                error: KafkaError::UnknownTopicOrPartition,
+                            });
                         }
-                        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error: KafkaError::UnknownTopicOrPartition, count: 1, records: RecordNumbers(vec![(u.number, u.number)]) });
+                        ctx.trace(TraceEvent::ProduceFailed {
+                            client: self.name.clone(),
+                            tp,
+                            error: KafkaError::UnknownTopicOrPartition,
+                            count: 1,
+                            records: RecordNumbers(vec![(u.number, u.number)]),
+                        });
                     } else {
                         self.metadata_wanted = true;
                         still.push_back(u);
@@ -534,7 +548,13 @@ impl Producer {
                 continue;
             }
             let full = self.batches[&tp].len() > 1 || front.bytes >= self.config.batch_size;
-            let ready_at = if front.attempts > 0 { front.retry_at } else if full { now } else { front.created_ms + self.config.linger_ms };
+            let ready_at = if front.attempts > 0 {
+                front.retry_at
+            } else if full {
+                now
+            } else {
+                front.created_ms + self.config.linger_ms
+            };
             if ready_at > now {
                 want(ready_at, &mut next_wake);
                 continue;
@@ -611,6 +631,15 @@ impl Producer {
         }
         let mut records = Vec::with_capacity((batch_size / size.max(1)).clamp(1, 1024));
         records.push(rec);
-        q.push_back(Batch { tp, records: Rc::new(records), bytes: size, created_ms: now, attempts: 0, retry_at: 0, base_sequence: -1, numbers: vec![(number, number)] });
+        q.push_back(Batch {
+            tp,
+            records: Rc::new(records),
+            bytes: size,
+            created_ms: now,
+            attempts: 0,
+            retry_at: 0,
+            base_sequence: -1,
+            numbers: vec![(number, number)],
+        });
     }
 }

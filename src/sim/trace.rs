@@ -63,61 +63,244 @@ impl fmt::Display for RecordNumbers {
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum TraceEvent {
-    BrokerStarted { broker: BrokerId },
-    BrokerKilled { broker: BrokerId },
-    BrokerShutdownRequested { broker: BrokerId },
-    BrokerStopped { broker: BrokerId },
-    BrokerFenced { broker: BrokerId },
-    BrokerUnfenced { broker: BrokerId },
-    TopicCreated { topic: Rc<str>, partitions: i32, replication_factor: i32 },
-    TopicDeleted { topic: Rc<str> },
-    PartitionsAdded { topic: Rc<str>, from: i32, to: i32 },
-    TopicConfigChanged { topic: Rc<str>, name: String, value: Option<String> },
+    BrokerStarted {
+        broker: BrokerId,
+    },
+    BrokerKilled {
+        broker: BrokerId,
+    },
+    BrokerShutdownRequested {
+        broker: BrokerId,
+    },
+    BrokerStopped {
+        broker: BrokerId,
+    },
+    BrokerFenced {
+        broker: BrokerId,
+    },
+    BrokerUnfenced {
+        broker: BrokerId,
+    },
+    TopicCreated {
+        topic: Rc<str>,
+        partitions: i32,
+        replication_factor: i32,
+    },
+    TopicDeleted {
+        topic: Rc<str>,
+    },
+    PartitionsAdded {
+        topic: Rc<str>,
+        from: i32,
+        to: i32,
+    },
+    TopicConfigChanged {
+        topic: Rc<str>,
+        name: String,
+        value: Option<String>,
+    },
     /// `broker` None: the cluster-wide default.
-    BrokerConfigChanged { broker: Option<BrokerId>, name: String, value: Option<String> },
-    LeaderElected { tp: TopicPartition, leader: Option<BrokerId>, leader_epoch: i32, isr: Vec<BrokerId>, kind: ElectionKind },
-    IsrChanged { tp: TopicPartition, isr: Vec<BrokerId>, partition_epoch: i32 },
-    IsrChangeProposed { tp: TopicPartition, broker: BrokerId, new_isr: Vec<BrokerId> },
-    BecameLeader { tp: TopicPartition, broker: BrokerId, leader_epoch: i32, log_end_offset: i64 },
-    BecameFollower { tp: TopicPartition, broker: BrokerId, leader: Option<BrokerId>, leader_epoch: i32 },
-    Appended { tp: TopicPartition, broker: BrokerId, first_offset: i64, last_offset: i64, leader_epoch: i32, leader: bool },
-    HighWatermark { tp: TopicPartition, broker: BrokerId, high_watermark: i64 },
+    BrokerConfigChanged {
+        broker: Option<BrokerId>,
+        name: String,
+        value: Option<String>,
+    },
+    LeaderElected {
+        tp: TopicPartition,
+        leader: Option<BrokerId>,
+        leader_epoch: i32,
+        isr: Vec<BrokerId>,
+        kind: ElectionKind,
+    },
+    IsrChanged {
+        tp: TopicPartition,
+        isr: Vec<BrokerId>,
+        partition_epoch: i32,
+    },
+    IsrChangeProposed {
+        tp: TopicPartition,
+        broker: BrokerId,
+        new_isr: Vec<BrokerId>,
+    },
+    BecameLeader {
+        tp: TopicPartition,
+        broker: BrokerId,
+        leader_epoch: i32,
+        log_end_offset: i64,
+    },
+    BecameFollower {
+        tp: TopicPartition,
+        broker: BrokerId,
+        leader: Option<BrokerId>,
+        leader_epoch: i32,
+    },
+    Appended {
+        tp: TopicPartition,
+        broker: BrokerId,
+        first_offset: i64,
+        last_offset: i64,
+        leader_epoch: i32,
+        leader: bool,
+    },
+    HighWatermark {
+        tp: TopicPartition,
+        broker: BrokerId,
+        high_watermark: i64,
+    },
     /// A replica cut its log. `lost_committed` counts removed records below the high watermark
     /// the replica had seen: acknowledged data gone, which only an unclean election causes.
-    Truncated { tp: TopicPartition, broker: BrokerId, from: i64, to: i64, lost_committed: i64 },
-    LogStartAdvanced { tp: TopicPartition, broker: BrokerId, log_start_offset: i64 },
+    Truncated {
+        tp: TopicPartition,
+        broker: BrokerId,
+        from: i64,
+        to: i64,
+        lost_committed: i64,
+    },
+    LogStartAdvanced {
+        tp: TopicPartition,
+        broker: BrokerId,
+        log_start_offset: i64,
+    },
     /// A follower's fetch got no answer within replica.socket.timeout.ms.
-    ReplicaFetchTimedOut { broker: BrokerId, leader: BrokerId },
+    ReplicaFetchTimedOut {
+        broker: BrokerId,
+        leader: BrokerId,
+    },
     /// A broker saw a gap in the metadata log and waits for the image (see `MetadataGap`).
-    MetadataGap { broker: BrokerId, applied: u64, received: u64 },
-    ProduceRejected { tp: TopicPartition, broker: BrokerId, error: KafkaError },
-    DuplicateBatch { tp: TopicPartition, broker: BrokerId, base_offset: i64 },
+    MetadataGap {
+        broker: BrokerId,
+        applied: u64,
+        received: u64,
+    },
+    ProduceRejected {
+        tp: TopicPartition,
+        broker: BrokerId,
+        error: KafkaError,
+    },
+    DuplicateBatch {
+        tp: TopicPartition,
+        broker: BrokerId,
+        base_offset: i64,
+    },
     /// `records`: which of the producer's records (numbered from 1) the batch carried.
-    ProduceAcked { client: Rc<str>, tp: TopicPartition, base_offset: i64, count: usize, records: RecordNumbers },
-    ProduceRetry { client: Rc<str>, tp: TopicPartition, error: KafkaError, attempt: u32 },
-    ProduceFailed { client: Rc<str>, tp: TopicPartition, error: KafkaError, count: usize, records: RecordNumbers },
-    Consumed { client: Rc<str>, tp: TopicPartition, first_offset: i64, last_offset: i64 },
-    OffsetReset { client: Rc<str>, tp: TopicPartition, offset: i64, policy: &'static str },
-    ConsumerError { client: Rc<str>, tp: TopicPartition, error: KafkaError },
-    MessageDropped { from: NodeId, to: NodeId, kind: &'static str, reason: &'static str },
-    NetworkPartitioned { side_a: Vec<NodeId>, side_b: Vec<NodeId> },
+    ProduceAcked {
+        client: Rc<str>,
+        tp: TopicPartition,
+        base_offset: i64,
+        count: usize,
+        records: RecordNumbers,
+    },
+    ProduceRetry {
+        client: Rc<str>,
+        tp: TopicPartition,
+        error: KafkaError,
+        attempt: u32,
+    },
+    ProduceFailed {
+        client: Rc<str>,
+        tp: TopicPartition,
+        error: KafkaError,
+        count: usize,
+        records: RecordNumbers,
+    },
+    Consumed {
+        client: Rc<str>,
+        tp: TopicPartition,
+        first_offset: i64,
+        last_offset: i64,
+    },
+    OffsetReset {
+        client: Rc<str>,
+        tp: TopicPartition,
+        offset: i64,
+        policy: &'static str,
+    },
+    ConsumerError {
+        client: Rc<str>,
+        tp: TopicPartition,
+        error: KafkaError,
+    },
+    MessageDropped {
+        from: NodeId,
+        to: NodeId,
+        kind: &'static str,
+        reason: &'static str,
+    },
+    NetworkPartitioned {
+        side_a: Vec<NodeId>,
+        side_b: Vec<NodeId>,
+    },
     NetworkHealed,
-    NodePaused { node: NodeId },
-    NodeResumed { node: NodeId },
-    ClientStarted { client: Rc<str> },
-    GroupMemberJoined { group: Rc<str>, member: String },
-    GroupMemberReplaced { group: Rc<str>, instance: String, member: String },
-    GroupMemberRemoved { group: Rc<str>, member: String, reason: &'static str },
-    GroupStateChanged { group: Rc<str>, state: String, generation: i32, reason: &'static str },
-    GroupLoaded { group: Rc<str>, coordinator: BrokerId, generation: i32, members: usize },
-    OffsetsCommitted { group: Rc<str>, offsets: Vec<(TopicPartition, i64)> },
-    PartitionsRevoked { client: Rc<str>, group: Rc<str>, partitions: Vec<TopicPartition> },
-    PartitionsAssigned { client: Rc<str>, group: Rc<str>, generation: i32, partitions: Vec<TopicPartition> },
-    PartitionsLost { client: Rc<str>, group: Rc<str>, partitions: Vec<TopicPartition> },
-    JoinedGroup { client: Rc<str>, group: Rc<str>, generation: i32, member_id: String, leader: bool },
-    ClientStopped { client: Rc<str> },
+    NodePaused {
+        node: NodeId,
+    },
+    NodeResumed {
+        node: NodeId,
+    },
+    ClientStarted {
+        client: Rc<str>,
+    },
+    GroupMemberJoined {
+        group: Rc<str>,
+        member: String,
+    },
+    GroupMemberReplaced {
+        group: Rc<str>,
+        instance: String,
+        member: String,
+    },
+    GroupMemberRemoved {
+        group: Rc<str>,
+        member: String,
+        reason: &'static str,
+    },
+    GroupStateChanged {
+        group: Rc<str>,
+        state: String,
+        generation: i32,
+        reason: &'static str,
+    },
+    GroupLoaded {
+        group: Rc<str>,
+        coordinator: BrokerId,
+        generation: i32,
+        members: usize,
+    },
+    OffsetsCommitted {
+        group: Rc<str>,
+        offsets: Vec<(TopicPartition, i64)>,
+    },
+    PartitionsRevoked {
+        client: Rc<str>,
+        group: Rc<str>,
+        partitions: Vec<TopicPartition>,
+    },
+    PartitionsAssigned {
+        client: Rc<str>,
+        group: Rc<str>,
+        generation: i32,
+        partitions: Vec<TopicPartition>,
+    },
+    PartitionsLost {
+        client: Rc<str>,
+        group: Rc<str>,
+        partitions: Vec<TopicPartition>,
+    },
+    JoinedGroup {
+        client: Rc<str>,
+        group: Rc<str>,
+        generation: i32,
+        member_id: String,
+        leader: bool,
+    },
+    ClientStopped {
+        client: Rc<str>,
+    },
     /// A consumer's processing time per poll changed (a slow consumer).
-    ConsumerSlowed { client: Rc<str>, processing_ms: Millis },
+    ConsumerSlowed {
+        client: Rc<str>,
+        processing_ms: Millis,
+    },
 }
 
 fn ids(v: &[BrokerId]) -> String {
@@ -343,7 +526,11 @@ impl TraceLog {
     pub fn since(&self, from: usize) -> impl Iterator<Item = &Traced> + '_ {
         let first_chunk = from / TRACE_CHUNK;
         let skip = from % TRACE_CHUNK;
-        self.chunks.iter().skip(first_chunk).flat_map(|c| c.iter()).chain(self.open.iter()).skip(if first_chunk <= self.chunks.len() { skip } else { usize::MAX })
+        self.chunks.iter().skip(first_chunk).flat_map(|c| c.iter()).chain(self.open.iter()).skip(if first_chunk <= self.chunks.len() {
+            skip
+        } else {
+            usize::MAX
+        })
     }
 }
 

@@ -105,10 +105,7 @@ impl Record {
 /// varint-encoded record header for small records.
 pub fn record_size(key: Option<&str>, value: Option<&str>, headers: &[(Rc<str>, Rc<str>)]) -> usize {
     const RECORD_OVERHEAD: usize = 10;
-    RECORD_OVERHEAD
-        + key.map_or(0, str::len)
-        + value.map_or(0, str::len)
-        + headers.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>()
+    RECORD_OVERHEAD + key.map_or(0, str::len) + value.map_or(0, str::len) + headers.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>()
 }
 
 /// What a producer application hands to `send()`.
@@ -124,12 +121,6 @@ pub struct ProducerRecord {
 
 impl ProducerRecord {
     pub fn new(topic: &str, key: Option<&str>, value: Option<&str>) -> Self {
-        ProducerRecord {
-            topic: Rc::from(topic),
-            partition: None,
-            key: key.map(Rc::from),
-            value: value.map(Rc::from),
-            headers: Rc::from(Vec::new()),
-        }
+        ProducerRecord { topic: Rc::from(topic), partition: None, key: key.map(Rc::from), value: value.map(Rc::from), headers: Rc::from(Vec::new()) }
     }
 }

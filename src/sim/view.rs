@@ -167,7 +167,13 @@ impl Sim {
                                     .log
                                     .records()
                                     .skip(skip)
-                                    .map(|rec| RecordView { offset: rec.offset, leader_epoch: rec.leader_epoch, key: rec.key.clone(), value: rec.value.clone(), headers: rec.headers.clone() })
+                                    .map(|rec| RecordView {
+                                        offset: rec.offset,
+                                        leader_epoch: rec.leader_epoch,
+                                        key: rec.key.clone(),
+                                        value: rec.value.clone(),
+                                        headers: rec.headers.clone(),
+                                    })
                                     .collect(),
                             }
                         })
@@ -235,7 +241,15 @@ impl Sim {
             .filter_map(|s| match &s.event {
                 Event::Deliver(m) => Some((
                     s.seq,
-                    MessageView { id: m.id, from: m.from, to: m.to, kind: m.payload.kind(), sent_ms: m.sent_ms, arrive_ms: m.arrive_ms, control: m.payload.is_control() },
+                    MessageView {
+                        id: m.id,
+                        from: m.from,
+                        to: m.to,
+                        kind: m.payload.kind(),
+                        sent_ms: m.sent_ms,
+                        arrive_ms: m.arrive_ms,
+                        control: m.payload.is_control(),
+                    },
                 )),
                 Event::Timer { .. } => None,
             })
@@ -273,7 +287,11 @@ impl Sim {
                     generation: g.generation,
                     protocol: g.protocol.map(|p| p.name()),
                     coordinator: b.id,
-                    members: g.members.values().map(|m| MemberView { member_id: m.member_id.clone(), client: m.client_id.clone(), assignment: m.assignment.clone() }).collect(),
+                    members: g
+                        .members
+                        .values()
+                        .map(|m| MemberView { member_id: m.member_id.clone(), client: m.client_id.clone(), assignment: m.assignment.clone() })
+                        .collect(),
                 });
             }
         }

@@ -62,19 +62,28 @@ pub fn app() -> Html {
     }
     let route = Route::parse(&hash);
     // Opened from a narration link: the glossary entry comes into view and takes focus.
-    use_effect_with(match &route { Route::Glossary(term) => term.clone(), _ => None }, |term| {
-        if let Some(el) = term.as_ref().and_then(|t| web_sys::window()?.document()?.get_element_by_id(&format!("term-{t}"))) {
-            el.scroll_into_view();
-            if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                let _ = h.focus();
+    use_effect_with(
+        match &route {
+            Route::Glossary(term) => term.clone(),
+            _ => None,
+        },
+        |term| {
+            if let Some(el) = term.as_ref().and_then(|t| web_sys::window()?.document()?.get_element_by_id(&format!("term-{t}"))) {
+                el.scroll_into_view();
+                if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                    let _ = h.focus();
+                }
             }
-        }
-    });
+        },
+    );
     let page = match route {
         Route::Home => home(),
         Route::Lesson(id) => lesson_page(&id),
         // Keyed by the query: pasting another link remounts the sandbox with it.
-        Route::Sandbox(query) => { let key = query.clone(); html! { <SandboxPage {key} {query} /> } }
+        Route::Sandbox(query) => {
+            let key = query.clone();
+            html! { <SandboxPage {key} {query} /> }
+        }
         Route::Glossary(_) => glossary_page(),
         Route::CrashTest => crash_test(),
         Route::NotFound(path) => html! {

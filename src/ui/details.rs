@@ -58,7 +58,8 @@ fn role(online: bool, is_leader: bool) -> &'static str {
 /// kafka-console-consumer.sh's print.headers shows them) appears when one of them has headers.
 fn records_table(log: &crate::sim::view::ReplicaView) -> Html {
     let with_headers = log.tail.iter().any(|r| !r.headers.is_empty());
-    let columns: &[&'static str] = if with_headers { &["Offset", "Epoch", "Headers", "Key", "Value", "Committed"] } else { &["Offset", "Epoch", "Key", "Value", "Committed"] };
+    let columns: &[&'static str] =
+        if with_headers { &["Offset", "Epoch", "Headers", "Key", "Value", "Committed"] } else { &["Offset", "Epoch", "Key", "Value", "Committed"] };
     let rows = log
         .tail
         .iter()
@@ -66,7 +67,11 @@ fn records_table(log: &crate::sim::view::ReplicaView) -> Html {
         .map(|r| {
             let mut cells = vec![r.offset.to_string(), r.leader_epoch.to_string()];
             if with_headers {
-                cells.push(if r.headers.is_empty() { "none".to_string() } else { r.headers.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(", ") });
+                cells.push(if r.headers.is_empty() {
+                    "none".to_string()
+                } else {
+                    r.headers.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(", ")
+                });
             }
             cells.push(r.key.as_deref().unwrap_or("null").to_string());
             cells.push(r.value.as_deref().unwrap_or("null").to_string());
@@ -85,11 +90,13 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
         Callback::from(move |_: MouseEvent| d.emit(Action::Select(None)))
     };
     let body = match selected {
-        None => return html! {
-            <section class="details empty" aria-label="Details" data-testid="details">
-                <p>{ "Click (or focus and press Enter on) a broker, a partition's row, a client or a group to see everything about it here." }</p>
-            </section>
-        },
+        None => {
+            return html! {
+                <section class="details empty" aria-label="Details" data-testid="details">
+                    <p>{ "Click (or focus and press Enter on) a broker, a partition's row, a client or a group to see everything about it here." }</p>
+                </section>
+            }
+        }
         Some(Selection::Broker(id)) => match v.brokers.iter().find(|b| b.id == *id) {
             None => html! { <p>{ format!("Broker {id} is gone (the cluster was reset).") }</p> },
             Some(b) => {
@@ -126,7 +133,8 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
         },
         Some(Selection::Partition(tp)) => {
             let meta = v.topics.iter().find(|t| *t.name == *tp.topic).and_then(|t| t.partitions.get(tp.partition as usize));
-            let leader_log = v.brokers.iter().flat_map(|b| b.replicas.iter().map(move |r| (b, r))).find(|(_, r)| r.tp == *tp && r.is_leader).map(|(_, r)| r.clone());
+            let leader_log =
+                v.brokers.iter().flat_map(|b| b.replicas.iter().map(move |r| (b, r))).find(|(_, r)| r.tp == *tp && r.is_leader).map(|(_, r)| r.clone());
             html! {
                 <>
                     <h2>{ format!("Partition {tp}") }</h2>
@@ -185,7 +193,9 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
             }
         },
         Some(Selection::Group(g)) => match v.groups.iter().find(|x| *x.id == **g) {
-            None => html! { <><h2>{ format!("Group {g}") }</h2><p>{ "No running coordinator holds this group right now (its coordinator may be down and another loading it)." }</p></> },
+            None => {
+                html! { <><h2>{ format!("Group {g}") }</h2><p>{ "No running coordinator holds this group right now (its coordinator may be down and another loading it)." }</p></> }
+            }
             Some(gv) => html! {
                 <>
                     <h2>{ format!("Group {g}") }</h2>

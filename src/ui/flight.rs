@@ -282,7 +282,8 @@ pub fn flights(props: &FlightsProps) -> Html {
                 a.drawn = usize::MAX;
                 let doc = web_sys::window().and_then(|w| w.document());
                 a.clock = doc.as_ref().and_then(|d| d.query_selector("[data-testid=clock]").ok().flatten());
-                a.reduced_motion = web_sys::window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches());
+                a.reduced_motion =
+                    web_sys::window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches());
                 a.clock_text = u64::MAX;
             }
             let cb: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));

@@ -10,8 +10,8 @@ mod home;
 mod lesson_page;
 mod sandbox;
 mod stage;
-mod transport;
 pub mod state;
+mod transport;
 
 pub use app::{App, Route};
 

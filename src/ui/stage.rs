@@ -249,7 +249,11 @@ fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, selected: b
             }
         }
         let text = format!("owns {}", parts.join("; "));
-        if text.chars().count() > 30 { format!("{}…", text.chars().take(29).collect::<String>()) } else { text }
+        if text.chars().count() > 30 {
+            format!("{}…", text.chars().take(29).collect::<String>())
+        } else {
+            text
+        }
     });
     let kind = if c.is_producer { "Producer" } else { "Consumer" };
     let (click, onkey) = activate(dispatch, Selection::Client(c.id));
@@ -319,4 +323,3 @@ fn badge(state: &str) -> String {
     };
     format!("{mark} {state}")
 }
-

@@ -107,7 +107,12 @@ impl PartialEq for SandboxState {
 fn is_noise(e: &TraceEvent) -> bool {
     matches!(
         e,
-        TraceEvent::HighWatermark { .. } | TraceEvent::Appended { .. } | TraceEvent::ProduceAcked { .. } | TraceEvent::Consumed { .. } | TraceEvent::MessageDropped { .. } | TraceEvent::OffsetsCommitted { .. }
+        TraceEvent::HighWatermark { .. }
+            | TraceEvent::Appended { .. }
+            | TraceEvent::ProduceAcked { .. }
+            | TraceEvent::Consumed { .. }
+            | TraceEvent::MessageDropped { .. }
+            | TraceEvent::OffsetsCommitted { .. }
     ) || e.partition().is_some_and(|tp| tp.topic.starts_with("__"))
 }
 
@@ -149,7 +154,10 @@ impl SandboxState {
         if let Some(id) = plain_preset {
             return match presets::find(id) {
                 Some(p) => SandboxState::new(p, DEFAULT_SEED),
-                None => SandboxState::from_player(Player::new(default(), DEFAULT_SEED).expect("default preset"), Some(format!("There is no preset called '{id}'; opened the default sandbox."))),
+                None => SandboxState::from_player(
+                    Player::new(default(), DEFAULT_SEED).expect("default preset"),
+                    Some(format!("There is no preset called '{id}'; opened the default sandbox.")),
+                ),
             };
         }
         match Link::from_query(query) {
@@ -164,9 +172,15 @@ impl SandboxState {
                     s.narrate(format!("Opened a shared session at step {} (t = {} ms).", s.player.elapsed(), s.view.now_ms));
                     s
                 }
-                Err(e) => SandboxState::from_player(Player::new(default(), DEFAULT_SEED).expect("default preset"), Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead."))),
+                Err(e) => SandboxState::from_player(
+                    Player::new(default(), DEFAULT_SEED).expect("default preset"),
+                    Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead.")),
+                ),
             },
-            Err(e) => SandboxState::from_player(Player::new(default(), DEFAULT_SEED).expect("default preset"), Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead."))),
+            Err(e) => SandboxState::from_player(
+                Player::new(default(), DEFAULT_SEED).expect("default preset"),
+                Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead.")),
+            ),
         }
     }
 

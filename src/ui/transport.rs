@@ -27,7 +27,11 @@ pub fn shortcuts(dispatcher: UseReducerDispatcher<SandboxState>) -> Option<Event
             let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
             let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
             let on_control = target.as_ref().is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
-            if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A") && e.key() != "?" && e.key() != "Escape" || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A") && e.key() != "?" && e.key() != "Escape"
+                || e.ctrl_key()
+                || e.meta_key()
+                || e.alt_key()
+            {
                 return;
             }
             if on_control && (e.key() == " " || e.key() == "Enter") {

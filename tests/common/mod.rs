@@ -1,9 +1,9 @@
 //! Helpers shared by the native integration tests.
 #![allow(dead_code)]
 use kafka_flightsim::sim::config::ClusterConfig;
+use kafka_flightsim::sim::group::GroupState;
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use kafka_flightsim::sim::trace::TraceEvent;
-use kafka_flightsim::sim::group::GroupState;
 use kafka_flightsim::sim::{BrokerId, ClientId, Millis, Sim, TopicPartition};
 
 /// Kafka's defaults scaled down so a failover takes seconds of virtual time, not minutes.
