@@ -16,6 +16,14 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown >/dev/null || fail "adding the wasm32 target failed; run by hand: rustup target add wasm32-unknown-unknown"
 fi
 
+# test.sh checks formatting and lints before any test runs.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    echo "setup: adding the $component component"
+    rustup component add "$component" >/dev/null || fail "adding $component failed; run by hand: rustup component add $component"
+  fi
+done
+
 # The release bundle rebuilds std for size (scripts/build-release.sh), which needs std's source.
 if ! rustup component list --installed 2>/dev/null | grep -qx rust-src; then
   echo "setup: adding the rust-src component"

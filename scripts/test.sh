@@ -10,6 +10,13 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# House rules a tool enforces: formatting, lints, and determinism (clippy.toml forbids hash
+# containers, the wall clock and threads). Any finding fails the run.
+echo "== rules (rustfmt, clippy native and wasm32)"
+cargo fmt --check || { echo "test.sh: unformatted code; run: cargo fmt" >&2; exit 1; }
+cargo clippy --profile ci --all-targets --quiet -- -D warnings || { echo "test.sh: clippy findings (native); fix them or explain an #[allow] in place" >&2; exit 1; }
+cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings || { echo "test.sh: clippy findings (wasm32 UI); fix them or explain an #[allow] in place" >&2; exit 1; }
+
 echo "== native tests (cargo test)"
 cargo test --profile ci --quiet 2>&1 | tee -a "$log"
 

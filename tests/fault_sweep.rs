@@ -221,7 +221,8 @@ fn run_seed(seed: u64, cfg: SweepConfig) -> Outcome {
                 }
             }
             Some(Action::GrowTopic(n)) => {
-                if sim.add_partitions("sweep", n).is_ok() {
+                let grown = sim.add_partitions("sweep", n).is_ok();
+                if grown {
                     schedule.note(&sim, &format!("sweep grows to {n} partitions"));
                 }
             }

@@ -32,7 +32,7 @@ fn run_seed(seed: u64) {
     let mut sim = Sim::new(seed, 3, fast_cluster());
     sim.set_keep_trace(std::env::var_os("SWEEP_TRACE").is_some());
     let mut checker = InvariantChecker::new();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6700_0u64);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6_7000_u64);
     sim.run_for(100);
     sim.create_topic("s", PARTITIONS, 3, &[("min.insync.replicas".into(), "2".into())]).unwrap();
     sim.run_for(100);

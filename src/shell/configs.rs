@@ -77,7 +77,9 @@ fn entity(p: &Parsed) -> Result<(&'static str, Option<String>), ShellError> {
 }
 
 /// The `--add-config k=v,k2=v2` pairs and `--delete-config k1,k2` names of an --alter.
-fn alterations(p: &Parsed) -> Result<(Vec<(String, String)>, Vec<String>), ShellError> {
+type Alterations = (Vec<(String, String)>, Vec<String>);
+
+fn alterations(p: &Parsed) -> Result<Alterations, ShellError> {
     let adds: Vec<(String, String)> = p
         .all("add-config")
         .into_iter()

@@ -63,7 +63,7 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         return Err(ShellError::new("Missing required argument \"[topic]\""));
     }
     if p.has("list") {
-        return Ok(list(shell, &p)?);
+        return list(shell, &p);
     }
     if p.has("describe") {
         return describe(shell, &p);
@@ -113,10 +113,8 @@ fn describe(shell: &mut Shell, p: &Parsed) -> Result<String, ShellError> {
         p.has("under-replicated-partitions") || p.has("under-min-isr-partitions") || p.has("at-min-isr-partitions") || p.has("unavailable-partitions");
     let mut out = String::new();
     for t in &topics {
-        if p.has("topics-with-overrides") {
-            if t.configs.is_empty() {
-                continue;
-            }
+        if p.has("topics-with-overrides") && t.configs.is_empty() {
+            continue;
         }
         let min_isr: usize = t.configs.iter().find(|(k, _)| k == "min.insync.replicas").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
         let rf = t.partitions.first().map_or(0, |x| x.replicas.len());

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::config::ClusterConfig;
 use super::error::KafkaError;
 use super::log::{PartitionLog, SequenceCheck};
-use super::message::{FetchData, FetchPartition, MetadataDelta, OffsetSpec, PartitionState, Payload, ProduceBatch, TopicSettings};
+use super::message::{FetchData, FetchPartition, MetadataDelta, OffsetSpec, PartitionLeader, PartitionState, Payload, ProduceBatch, TopicSettings};
 use super::out::{Ctx, Timer};
 use super::trace::TraceEvent;
 use super::types::{BrokerId, Millis, NodeId, Record, TopicPartition};
@@ -526,9 +526,9 @@ impl Broker {
     }
 
     fn on_metadata_request(&mut self, ctx: &mut Ctx, from: NodeId, req_id: u64, topics: Vec<Rc<str>>) {
-        let mut out: Vec<(Rc<str>, Vec<(Option<BrokerId>, i32)>)> = Vec::new();
+        let mut out: Vec<(Rc<str>, Vec<PartitionLeader>)> = Vec::new();
         for topic in topics {
-            let parts: Vec<(Option<BrokerId>, i32)> = self
+            let parts: Vec<PartitionLeader> = self
                 .metadata
                 .range(TopicPartition { topic: topic.clone(), partition: 0 }..)
                 .take_while(|(tp, _)| tp.topic == topic)

@@ -330,10 +330,8 @@ impl Consumer {
                 g.heartbeat_inflight = None;
                 match error {
                     None => {}
-                    Some(KafkaError::RebalanceInProgress) => {
-                        if g.phase == Phase::Stable {
-                            self.rejoin(ctx);
-                        }
+                    Some(KafkaError::RebalanceInProgress) if g.phase == Phase::Stable => {
+                        self.rejoin(ctx);
                     }
                     Some(KafkaError::UnknownMemberId | KafkaError::IllegalGeneration | KafkaError::FencedInstanceId) => {
                         self.lose_membership(ctx);

@@ -17,8 +17,10 @@ pub struct InvariantChecker {
 
 /// Group members that believe they own a partition in a generation: (group, generation) ->
 /// partition -> member names.
-fn owners(sim: &Sim) -> VecMap<(std::rc::Rc<str>, i32), VecMap<TopicPartition, Vec<std::rc::Rc<str>>>> {
-    let mut out: VecMap<(std::rc::Rc<str>, i32), VecMap<TopicPartition, Vec<std::rc::Rc<str>>>> = VecMap::new();
+type Owners = VecMap<(std::rc::Rc<str>, i32), VecMap<TopicPartition, Vec<std::rc::Rc<str>>>>;
+
+fn owners(sim: &Sim) -> Owners {
+    let mut out: Owners = VecMap::new();
     for c in &sim.clients {
         if let Client::Consumer(c) = c {
             let Some(g) = c.group.as_ref() else { continue };

@@ -196,7 +196,7 @@ impl PartitionLog {
         let max_ts = batch.iter().map(|r| r.timestamp_ms).max().unwrap_or(0);
         let roll = match self.segments.last() {
             None => true,
-            Some(s) => (s.bytes > 0 && (s.bytes + bytes) as i64 > segment_bytes) || (s.bytes > 0 && (now.saturating_sub(s.created_ms)) as i64 >= segment_ms),
+            Some(s) => s.bytes > 0 && ((s.bytes + bytes) as i64 > segment_bytes || (now.saturating_sub(s.created_ms)) as i64 >= segment_ms),
         };
         if roll {
             self.segments.push(Segment { base_offset: first.offset, created_ms: now, bytes: 0, max_timestamp_ms: -1 });
@@ -344,7 +344,7 @@ impl PartitionLog {
         self.records.remove_front(idx);
         self.log_start_offset = offset;
         self.segments.retain(|s| s.base_offset >= offset);
-        if self.segments.first().map_or(true, |s| s.base_offset > offset) && offset < self.log_end_offset {
+        if self.segments.first().is_none_or(|s| s.base_offset > offset) && offset < self.log_end_offset {
             self.segments.insert(0, Segment { base_offset: offset, created_ms: 0, bytes: 0, max_timestamp_ms: -1 });
         }
         self.recompute_segments_and_producers();

@@ -61,6 +61,9 @@ pub enum OffsetSpec {
     Latest,
 }
 
+/// What a Metadata response says of one partition: its leader (if any) and leader epoch.
+pub type PartitionLeader = (Option<BrokerId>, i32);
+
 /// Every message on the simulated network.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Payload {
@@ -98,7 +101,7 @@ pub enum Payload {
     MetadataResponse {
         req_id: u64,
         version: u64,
-        topics: Vec<(Rc<str>, Vec<(Option<BrokerId>, i32)>)>,
+        topics: Vec<(Rc<str>, Vec<PartitionLeader>)>,
     },
     Produce {
         req_id: u64,

@@ -23,9 +23,9 @@ pub fn assign_replicas(
         return Vec::new();
     }
     let mut next_replica_shift = replica_shift;
-    let mut current_partition_id = start_partition_id.max(0) as usize;
+    let first_partition_id = start_partition_id.max(0) as usize;
     let mut out = Vec::with_capacity(n_partitions.max(0) as usize);
-    for _ in 0..n_partitions.max(0) {
+    for current_partition_id in (first_partition_id..).take(n_partitions.max(0) as usize) {
         if current_partition_id > 0 && current_partition_id % n == 0 {
             next_replica_shift += 1;
         }
@@ -35,7 +35,6 @@ pub fn assign_replicas(
             replicas.push(brokers[replica_index(first, next_replica_shift, j, n)]);
         }
         out.push(replicas);
-        current_partition_id += 1;
     }
     out
 }

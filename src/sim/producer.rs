@@ -599,10 +599,8 @@ impl Producer {
                 ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
             }
         }
-        if self.metadata_wanted {
-            if self.metadata_in_flight.is_none() {
-                self.request_metadata(ctx);
-            }
+        if self.metadata_wanted && self.metadata_in_flight.is_none() {
+            self.request_metadata(ctx);
         }
         if !self.unsent.is_empty() || self.batches.values().any(|q| !q.is_empty()) {
             // Re-check at least every retry.backoff.ms while anything is waiting.

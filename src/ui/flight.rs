@@ -286,7 +286,9 @@ pub fn flights(props: &FlightsProps) -> Html {
                     web_sys::window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches());
                 a.clock_text = u64::MAX;
             }
-            let cb: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+            // The frame callback schedules itself again, so it must be able to reach itself.
+            type FrameLoop = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+            let cb: FrameLoop = Rc::new(RefCell::new(None));
             let again = cb.clone();
             let looping = anim.clone();
             *cb.borrow_mut() = Some(Closure::new(move |ts: f64| {

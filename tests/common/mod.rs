@@ -55,7 +55,7 @@ pub fn replicas(sim: &Sim, topic: &str, p: i32) -> Vec<BrokerId> {
     sim.controller().partition(&TopicPartition::new(topic, p)).map(|s| s.replicas.clone()).unwrap_or_default()
 }
 
-pub fn events<'a>(sim: &'a Sim) -> impl Iterator<Item = &'a TraceEvent> {
+pub fn events(sim: &Sim) -> impl Iterator<Item = &TraceEvent> {
     sim.trace().iter().map(|t| &t.event)
 }
 
