@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 . scripts/release-env.sh
-exec trunk build --release "$@"
+trunk build --release "$@" || {
+  echo "build-release: the size-optimised build failed; scripts/release-env.sh names the rustc its unstable options were checked with and what to do on another one." >&2
+  exit 1
+}

@@ -17,6 +17,16 @@ for kind in wasm js css; do
   printf '%-5s %9d bytes raw %9d bytes gzip\n' "$kind" "$raw" "$gz"
 done
 printf 'total %9s           %9d bytes gzip (%d KB)\n' "" "$total" "$((total / 1024))"
+# The same app built on plain stable Rust (no std rebuild, panics with messages): what a
+# toolchain without the unstable options would ship.
+stable_dir=$(mktemp -d)
+trap 'rm -rf "$stable_dir"' EXIT
+trunk build --release --dist "$stable_dir" >/dev/null 2>&1 || { echo "size: the plain stable build failed: trunk build --release" >&2; exit 1; }
+stable=0
+for f in "$stable_dir"/*.wasm "$stable_dir"/*.js "$stable_dir"/*.css; do
+  [ -e "$f" ] && stable=$((stable + $(gzip -9 -c "$f" | wc -c)))
+done
+printf 'stable %8s           %9d bytes gzip (%d KB; plain trunk build --release on stable Rust)\n' "" "$stable" "$((stable / 1024))"
 # The same files as a CDN would serve them to today's browsers (Content-Encoding: br), for
 # comparison; the budget is gzip.
 node -e '

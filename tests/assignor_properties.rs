@@ -18,8 +18,8 @@ fn random_group(rng: &mut ChaCha8Rng, equal: bool) -> (VecMap<String, i32>, Vec<
     let n_members = 1 + rng.next_u32() % 7;
     let members = (0..n_members)
         .map(|i| {
-            let subs = if equal { topics.clone() } else { topics.iter().filter(|_| rng.next_u32() % 2 == 0).cloned().collect() };
-            let static_id = (rng.next_u32() % 3 == 0).then(|| format!("instance-{}", rng.next_u32() % 100));
+            let subs = if equal { topics.clone() } else { topics.iter().filter(|_| rng.next_u32().is_multiple_of(2)).cloned().collect() };
+            let static_id = rng.next_u32().is_multiple_of(3).then(|| format!("instance-{}", rng.next_u32() % 100));
             Member { member_id: format!("member-{}", rng.next_u32() % 1000 + i * 1000), group_instance_id: static_id, topics: subs, ..Member::default() }
         })
         .collect();

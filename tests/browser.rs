@@ -3,9 +3,6 @@
 //! trace hashes as natively (the native tests check the same golden files).
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
-use gloo_timers::future::sleep;
 use kafka_flightsim::scenarios::{reference_run, reference_session};
 use kafka_flightsim::ui::App;
 use wasm_bindgen::JsCast;
@@ -36,8 +33,10 @@ fn mount(hash: &str) -> Element {
     root
 }
 
+/// Waits until Yew has rendered everything pending and run its lifecycle callbacks: the
+/// scheduler says when, so no test guesses how long a render takes.
 async fn settle() {
-    sleep(Duration::from_millis(60)).await;
+    yew::scheduler::flush().await;
 }
 
 fn text(root: &Element, sel: &str) -> String {

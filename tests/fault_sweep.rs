@@ -130,7 +130,7 @@ fn random_action(sim: &Sim, rng: &mut ChaCha8Rng, cfg: SweepConfig, topics_made:
         }
         10 => {
             let tp = TopicPartition::new("sweep", (rng.next_u32() % partitions as u32) as i32);
-            return Some(Action::Elect { tp, unclean: cfg.unclean && rng.next_u32() % 2 == 0 });
+            return Some(Action::Elect { tp, unclean: cfg.unclean && rng.next_u32().is_multiple_of(2) });
         }
         11 if topics_made < 3 => return Some(Action::CreateTopic(format!("extra-{topics_made}"))),
         12 if partitions < MAX_PARTITIONS => return Some(Action::GrowTopic(partitions + 1)),
