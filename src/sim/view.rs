@@ -3,7 +3,8 @@
 use std::rc::Rc;
 
 use super::broker::{BrokerState, Role};
-use super::engine::{Client, Event, Sim};
+use super::engine::{Client, Sim};
+use super::event::Event;
 use super::types::{BrokerId, ClientId, Millis, NodeId, TopicPartition};
 
 #[derive(Clone, PartialEq, Eq, Debug)]
