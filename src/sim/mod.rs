@@ -7,6 +7,7 @@ mod chunked;
 pub mod config;
 pub mod connection;
 pub mod consumer;
+pub mod consumer_coordinator;
 pub mod controller;
 pub mod coordinator;
 mod delayed_fetch;
@@ -17,7 +18,7 @@ mod event;
 mod fault;
 pub mod group;
 pub mod group_admin;
-pub mod group_client;
+
 mod group_coordinator;
 mod group_metadata_manager;
 pub mod invariants;
