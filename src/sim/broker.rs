@@ -180,7 +180,22 @@ impl Broker {
                     self.replica_fetcher.fail_fetch(ctx, &self.cluster, leader, req_id, false);
                 }
             }
-            _ => {}
+            // Nothing waits on a message that was not a request.
+            Payload::Disconnected { req_id: None } => {}
+            // Requests for the controller and answers for clients: never sent to a broker.
+            Payload::BrokerHeartbeat { .. }
+            | Payload::AlterPartition { .. }
+            | Payload::AutoCreateTopic { .. }
+            | Payload::MetadataResponse { .. }
+            | Payload::ProduceResponse { .. }
+            | Payload::ListOffsetsResponse { .. }
+            | Payload::FindCoordinatorResponse { .. }
+            | Payload::JoinGroupResponse { .. }
+            | Payload::SyncGroupResponse { .. }
+            | Payload::HeartbeatResponse { .. }
+            | Payload::LeaveGroupResponse { .. }
+            | Payload::OffsetCommitResponse { .. }
+            | Payload::OffsetFetchResponse { .. } => {}
         }
     }
 
@@ -202,7 +217,15 @@ impl Broker {
                 cleanup_logs(ctx, self.id, &mut rm.partitions);
                 ctx.set_timer(RETENTION_CHECK_INTERVAL_MS, Timer::RetentionCheck);
             }
-            _ => {}
+            // The controller's and the clients' timers: a broker never sets them.
+            Timer::SessionCheck { .. }
+            | Timer::ClientWake
+            | Timer::RequestTimeout { .. }
+            | Timer::Poll
+            | Timer::RateTick
+            | Timer::Heartbeat
+            | Timer::AutoCommit
+            | Timer::ProcessingDone => {}
         }
     }
 

@@ -247,7 +247,18 @@ impl Consumer {
                 }
                 self.run(ctx);
             }
-            _ => {}
+            // The brokers', the controller's and producers' timers: a consumer never sets them.
+            Timer::BrokerHeartbeat
+            | Timer::IsrCheck
+            | Timer::FetcherWake { .. }
+            | Timer::ReplicaFetchTimeout { .. }
+            | Timer::FetchExpire { .. }
+            | Timer::ProduceExpire { .. }
+            | Timer::RetentionCheck
+            | Timer::GroupJoin { .. }
+            | Timer::MemberSession { .. }
+            | Timer::SessionCheck { .. }
+            | Timer::RateTick => {}
         }
     }
 
@@ -365,7 +376,34 @@ impl Consumer {
                     }
                 }
             }
-            _ => {}
+            // A group's answers go to the coordinator above; without a group nothing waits on
+            // them (a consumer never leaves the group it subscribed with).
+            Payload::FindCoordinatorResponse { .. }
+            | Payload::JoinGroupResponse { .. }
+            | Payload::SyncGroupResponse { .. }
+            | Payload::HeartbeatResponse { .. }
+            | Payload::LeaveGroupResponse { .. }
+            | Payload::OffsetCommitResponse { .. }
+            | Payload::OffsetFetchResponse { .. } => {}
+            // Requests, and answers for brokers and producers: never sent to a consumer.
+            Payload::BrokerHeartbeat { .. }
+            | Payload::BrokerHeartbeatResponse { .. }
+            | Payload::MetadataUpdate(_)
+            | Payload::AlterPartition { .. }
+            | Payload::AlterPartitionResponse { .. }
+            | Payload::MetadataRequest { .. }
+            | Payload::AutoCreateTopic { .. }
+            | Payload::Produce { .. }
+            | Payload::ProduceResponse { .. }
+            | Payload::Fetch { .. }
+            | Payload::ListOffsets { .. }
+            | Payload::FindCoordinator { .. }
+            | Payload::JoinGroup { .. }
+            | Payload::SyncGroup { .. }
+            | Payload::Heartbeat { .. }
+            | Payload::LeaveGroup { .. }
+            | Payload::OffsetCommit { .. }
+            | Payload::OffsetFetch { .. } => {}
         }
     }
 
@@ -465,7 +503,9 @@ impl Consumer {
                     let _ = self.commit_positions(ctx);
                 }
                 CommitMode::Sync | CommitMode::Async if self.group.is_some() => ctx.set_timer(self.config.processing_ms, Timer::ProcessingDone),
-                _ => {}
+                // Auto-commit commits in poll() and on its timer; without a group there is no
+                // coordinator to commit to.
+                CommitMode::Auto | CommitMode::Never | CommitMode::Sync | CommitMode::Async => {}
             }
         }
         self.schedule_poll(ctx, self.config.processing_ms);
@@ -621,7 +661,8 @@ impl Consumer {
                     ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
                 }
             }
-            _ => {}
+            // These commit in poll() (auto, before processing) or never.
+            CommitMode::Auto | CommitMode::BeforeProcessing | CommitMode::Never => {}
         }
     }
 

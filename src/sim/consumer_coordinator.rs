@@ -358,6 +358,7 @@ impl ConsumerCoordinator {
                 }
                 self.heartbeat_inflight = None;
                 match error {
+                    // The heartbeat went through: nothing changes.
                     None => {}
                     Some(KafkaError::RebalanceInProgress) if self.phase == Phase::Stable => {
                         self.rejoin(ctx, c);
@@ -393,8 +394,31 @@ impl ConsumerCoordinator {
                 }
                 return Handled::CommitAnswered(*req_id);
             }
+            // Leaving is fire-and-forget (the member is gone either way).
             Payload::LeaveGroupResponse { .. } => {}
-            _ => return Handled::NotGroup,
+            // The consumer's own answers, and what is never sent to a client.
+            Payload::MetadataResponse { .. }
+            | Payload::ListOffsetsResponse { .. }
+            | Payload::FetchResponse { .. }
+            | Payload::Disconnected { .. }
+            | Payload::BrokerHeartbeat { .. }
+            | Payload::BrokerHeartbeatResponse { .. }
+            | Payload::MetadataUpdate(_)
+            | Payload::AlterPartition { .. }
+            | Payload::AlterPartitionResponse { .. }
+            | Payload::MetadataRequest { .. }
+            | Payload::AutoCreateTopic { .. }
+            | Payload::Produce { .. }
+            | Payload::ProduceResponse { .. }
+            | Payload::Fetch { .. }
+            | Payload::ListOffsets { .. }
+            | Payload::FindCoordinator { .. }
+            | Payload::JoinGroup { .. }
+            | Payload::SyncGroup { .. }
+            | Payload::Heartbeat { .. }
+            | Payload::LeaveGroup { .. }
+            | Payload::OffsetCommit { .. }
+            | Payload::OffsetFetch { .. } => return Handled::NotGroup,
         }
         Handled::Done
     }
@@ -626,7 +650,9 @@ impl ConsumerCoordinator {
                 self.last_auto_commit_ms = now;
                 self.commit_positions(ctx, c);
             }
-            _ => {}
+            // Auto-commit's interval has not passed; the other modes commit around processing
+            // (consumer.rs) or never.
+            CommitMode::Auto | CommitMode::Sync | CommitMode::Async | CommitMode::BeforeProcessing | CommitMode::Never => {}
         }
     }
 

@@ -411,7 +411,8 @@ impl GroupCoordinator {
                 self.try_complete_join(ctx, rm, group);
             }
             GroupState::PreparingRebalance => self.try_complete_join(ctx, rm, group),
-            _ => {}
+            // No rebalance to start or finish: an Empty group has no members left to rebalance.
+            GroupState::Empty | GroupState::Dead => {}
         }
     }
 
@@ -454,7 +455,8 @@ impl GroupCoordinator {
                 Some(_) if g.state == GroupState::CompletingRebalance => {
                     return reply(ctx, Err(KafkaError::RebalanceInProgress));
                 }
-                _ => {}
+                // A member of the current generation: the commit goes ahead.
+                Some(_) => {}
             }
         }
         // One record per partition, key offset|group|topic|partition, in the group's

@@ -67,7 +67,8 @@ impl MetadataCache {
                 "max.message.bytes" => s.max_message_bytes = n,
                 "retention.ms" => s.retention_ms = n,
                 "retention.bytes" => s.retention_bytes = n,
-                // unclean.leader.election.enable is the controller's to apply, not a broker's.
+                // The other broker defaults (unclean.leader.election.enable) are the
+                // controller's to apply, not a partition's.
                 _ => {}
             }
         }
