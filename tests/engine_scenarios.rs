@@ -41,7 +41,7 @@ fn topic_admin_errors_are_kafkas() {
     assert_eq!(sim.controller().topics["orders"].partitions.len(), 5);
     sim.delete_topic("orders").unwrap();
     sim.run_for(100);
-    assert!(sim.brokers().all(|b| b.replicas.is_empty()), "deleted topic's replicas are removed");
+    assert!(sim.brokers().all(|b| b.replicas().is_empty()), "deleted topic's replicas are removed");
 }
 
 /// The controller's bounds on one admin operation, at their edges: at most 10,000 partitions
@@ -443,11 +443,11 @@ fn retention_deletes_old_segments_on_every_replica() {
     // Retention runs every simulated minute on the leader; followers follow its log start.
     run_checked(&mut sim, &mut checker, 65_000);
     let l = leader(&sim, "logs", 0).unwrap();
-    let start = sim.broker(l).unwrap().replicas[&TopicPartition::new("logs", 0)].log.log_start_offset();
+    let start = sim.broker(l).unwrap().replicas()[&TopicPartition::new("logs", 0)].log.log_start_offset();
     assert!(start > 0, "old segments were deleted");
     assert!(events(&sim).any(|e| matches!(e, TraceEvent::LogStartAdvanced { .. })));
     for b in replicas(&sim, "logs", 0) {
-        let r = &sim.broker(b).unwrap().replicas[&TopicPartition::new("logs", 0)];
+        let r = &sim.broker(b).unwrap().replicas()[&TopicPartition::new("logs", 0)];
         assert_eq!(r.log.log_start_offset(), start, "broker {b}");
         assert_eq!(r.log.log_end_offset(), 60);
     }
@@ -482,7 +482,7 @@ fn retention_deletes_compact_only_topics_no_more() {
     run_checked(&mut sim, &mut checker, 130_000);
     let start = |sim: &kafka_flightsim::sim::Sim, t: &str| {
         let l = leader(sim, t, 0).unwrap();
-        sim.broker(l).unwrap().replicas[&TopicPartition::new(t, 0)].log.log_start_offset()
+        sim.broker(l).unwrap().replicas()[&TopicPartition::new(t, 0)].log.log_start_offset()
     };
     assert_eq!(start(&sim, "compacted"), 0, "a compact-only topic keeps every segment");
     assert!(start(&sim, "both") > 0, "compact,delete still deletes by retention");

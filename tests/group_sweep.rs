@@ -152,7 +152,7 @@ fn run_seed(seed: u64) {
     for p in 0..sim.controller().topics["s"].partitions.len() as i32 {
         let tp = TopicPartition::new("s", p);
         let Some(l) = sim.controller().partition(&tp).and_then(|s| s.leader) else { fail(seed, &sim, &format!("{tp} has no leader after repair")) };
-        let hw = sim.broker(l).unwrap().replicas[&tp].high_watermark;
+        let hw = sim.broker(l).unwrap().replicas()[&tp].high_watermark;
         if let Some(missing) = (0..hw).find(|o| !read.contains(&(p, *o))) {
             fail(seed, &sim, &format!("{tp}@{missing} (hw {hw}) was never consumed by group g ({})", assignor.name()));
         }

@@ -236,14 +236,14 @@ fn coordinator_failover_keeps_the_group_and_its_commits() {
     let p = coordinator_partition("g", 10);
     let coordinator = leader(&sim, OFFSETS_TOPIC, p).unwrap();
     let gen = generation(&sim, ids[0]);
-    let committed_before = sim.broker(coordinator).unwrap().groups["g"].committed.clone();
+    let committed_before = sim.broker(coordinator).unwrap().groups()["g"].committed.clone();
     assert!(!committed_before.is_empty());
     sim.apply(Fault::KillBroker(coordinator)).unwrap();
     run_checked(&mut sim, &mut checker, 10_000);
     let new = leader(&sim, OFFSETS_TOPIC, p).unwrap();
     assert_ne!(new, coordinator);
     assert!(events(&sim).any(|e| matches!(e, TraceEvent::GroupLoaded { coordinator, .. } if *coordinator == new)));
-    let g = &sim.broker(new).unwrap().groups["g"];
+    let g = &sim.broker(new).unwrap().groups()["g"];
     for (tp, o) in &committed_before {
         assert!(g.committed.get(tp).is_some_and(|n| n >= o), "commit of {tp} survived failover");
     }

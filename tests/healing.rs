@@ -149,7 +149,7 @@ fn a_dropped_metadata_update_is_made_up() {
     sim.create_topic("u", 1, 1, &[]).unwrap();
     run_checked(&mut sim, &mut checker, 5_000);
     let epoch = sim.controller().partition(&tp).unwrap().leader_epoch;
-    let r = &sim.broker(old).unwrap().replicas[&tp];
+    let r = &sim.broker(old).unwrap().replicas()[&tp];
     assert!(!r.is_leader(), "broker {old} learnt it no longer leads");
     assert_eq!(r.leader_epoch, epoch, "broker {old} caught up with the metadata log");
     assert!(events(&sim).any(|e| matches!(e, TraceEvent::MetadataGap { broker, .. } if *broker == old)));

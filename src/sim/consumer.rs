@@ -1,12 +1,15 @@
-//! The consumer client in assign mode (no group yet): positions, auto.offset.reset through
+//! The consumer client (KafkaConsumer with its fetcher): positions, auto.offset.reset through
 //! ListOffsets, one fetch in flight per broker, a buffer that poll() drains max.poll.records
-//! at a time. Consumers fetch from the leader and only ever see records below its HW.
+//! at a time, metadata, and the application's poll loop and commitSync. Consumers fetch from
+//! the leader and only ever see records below its HW. Subscribed with a group.id, the
+//! consumer owns a `ConsumerCoordinator` (consumer_coordinator.rs) for the group protocol.
 use crate::vecmap::VecMap;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use super::config::{ConsumerConfig, OffsetReset};
+use super::config::{CommitMode, ConsumerConfig, OffsetReset};
 use super::connection::Connections;
+use super::consumer_coordinator::{ConsumerContext, ConsumerCoordinator, Handled, Phase};
 use super::error::KafkaError;
 use super::message::{FetchData, FetchPartition, OffsetSpec, Payload};
 use super::out::{Ctx, Timer};
@@ -56,10 +59,7 @@ pub struct Consumer {
     /// Per partition: how many records the buffer holds and the offset after the last one.
     pub(crate) buffered: VecMap<TopicPartition, (usize, i64)>,
     /// Subscribed with a group.id: the group protocol decides the assignment.
-    pub group: Option<Box<super::group_client::GroupClient>>,
-    /// Assigned partitions whose committed offset is still being fetched.
-    pub(crate) pending_offsets: crate::vecmap::VecSet<TopicPartition>,
-    pub(crate) offset_fetch_inflight: Option<u64>,
+    pub group: Option<Box<ConsumerCoordinator>>,
     /// The application processes the last poll's records until then.
     pub(crate) busy_until: Millis,
     /// The commitSync the application is blocked in.
@@ -96,8 +96,6 @@ impl Consumer {
             buffer: VecDeque::new(),
             buffered: VecMap::new(),
             group: None,
-            pending_offsets: crate::vecmap::VecSet::new(),
-            offset_fetch_inflight: None,
             busy_until: 0,
             sync_commit_inflight: None,
             poll_pending: false,
@@ -110,14 +108,67 @@ impl Consumer {
         }
     }
 
-    pub(crate) fn next_req_id(&mut self) -> u64 {
-        self.next_req_id += 1;
-        self.next_req_id
+    fn next_req_id(&mut self) -> u64 {
+        next_id(&mut self.next_req_id)
     }
 
-    /// The id of the last request sent (later requests have larger ids).
-    pub(crate) fn last_req_id(&self) -> u64 {
-        self.next_req_id
+    /// The coordinator and the rest of the consumer, lent to it for one call.
+    fn split(&mut self) -> Option<(&mut ConsumerCoordinator, Lent<'_>)> {
+        let Consumer {
+            config,
+            name,
+            bootstrap,
+            bootstrap_cursor,
+            metadata,
+            metadata_wanted,
+            last_metadata_ms,
+            assignment,
+            positions,
+            buffer,
+            buffered,
+            group,
+            busy_until,
+            next_req_id,
+            wake_at,
+            connections,
+            ..
+        } = self;
+        let lent = Lent {
+            config,
+            name,
+            bootstrap,
+            bootstrap_cursor,
+            connections,
+            next_req_id,
+            wake_at,
+            metadata,
+            metadata_wanted,
+            last_metadata_ms: *last_metadata_ms,
+            assignment,
+            positions,
+            buffer,
+            buffered,
+            busy_until: *busy_until,
+        };
+        Some((group.as_deref_mut()?, lent))
+    }
+
+    /// KafkaConsumer.subscribe with a group.id: the member joins at once.
+    pub fn subscribe(&mut self, ctx: &mut Ctx, group: &str, topics: Vec<String>) {
+        let mut coordinator = ConsumerCoordinator::new(group, topics, ctx.now);
+        if let Some(old) = self.group.take() {
+            // Subscribing again starts a new membership; committed offsets still being fetched
+            // for the partitions the consumer holds are still awaited.
+            coordinator.pending_offsets = old.pending_offsets;
+            coordinator.offset_fetch_inflight = old.offset_fetch_inflight;
+        }
+        self.group = Some(Box::new(coordinator));
+        self.metadata_wanted = true;
+        ctx.set_timer(self.config.heartbeat_interval_ms, Timer::Heartbeat);
+        if self.config.commit_mode == CommitMode::Auto {
+            ctx.set_timer(self.config.auto_commit_interval_ms.max(1), Timer::AutoCommit);
+        }
+        self.run(ctx);
     }
 
     /// KafkaConsumer.assign: replaces the assignment; positions of kept partitions stay.
@@ -159,24 +210,32 @@ impl Consumer {
                 self.poll_pending = false;
                 self.poll(ctx);
             }
-            Timer::Heartbeat => self.on_heartbeat_timer(ctx),
-            Timer::AutoCommit => self.on_auto_commit_timer(ctx),
+            Timer::Heartbeat => {
+                if let Some((g, mut c)) = self.split() {
+                    if g.on_heartbeat_timer(ctx, &mut c) {
+                        self.schedule_poll(ctx, 0);
+                    }
+                }
+            }
+            Timer::AutoCommit => {
+                if let Some((g, mut c)) = self.split() {
+                    g.on_auto_commit_timer(ctx, &mut c);
+                }
+            }
             Timer::ProcessingDone => self.on_processing_done(ctx),
             Timer::RequestTimeout { req_id } => {
                 if let Some(g) = self.group.as_mut() {
                     if g.inflight_is(req_id) {
                         g.clear_inflight();
-                        self.coordinator_gone();
+                        g.coordinator_gone();
                     }
                 }
                 if self.sync_commit_inflight == Some(req_id) {
                     // commitSync gives up (TimeoutException) and the application goes on.
                     self.end_sync_commit(ctx);
                 }
-                if self.offset_fetch_inflight == Some(req_id) {
-                    self.offset_fetch_inflight = None;
-                    let pending: Vec<TopicPartition> = self.pending_offsets.iter().cloned().collect();
-                    self.refetch_offsets(ctx, pending);
+                if let Some((g, mut c)) = self.split() {
+                    g.on_request_timeout(ctx, &mut c, req_id);
                 }
                 if self.metadata_in_flight == Some(req_id) {
                     self.metadata_in_flight = None;
@@ -188,7 +247,18 @@ impl Consumer {
                 }
                 self.run(ctx);
             }
-            _ => {}
+            // The brokers', the controller's and producers' timers: a consumer never sets them.
+            Timer::BrokerHeartbeat
+            | Timer::IsrCheck
+            | Timer::FetcherWake { .. }
+            | Timer::ReplicaFetchTimeout { .. }
+            | Timer::FetchExpire { .. }
+            | Timer::ProduceExpire { .. }
+            | Timer::RetentionCheck
+            | Timer::GroupJoin { .. }
+            | Timer::MemberSession { .. }
+            | Timer::SessionCheck { .. }
+            | Timer::RateTick => {}
         }
     }
 
@@ -199,8 +269,18 @@ impl Consumer {
         if let (NodeId::Broker(b), false) = (from, matches!(payload, Payload::Disconnected { .. })) {
             self.connections.connected(b);
         }
-        if self.on_group_message(ctx, &payload) {
-            return;
+        if let Some((g, mut c)) = self.split() {
+            match g.on_message(ctx, &mut c, &payload) {
+                Handled::NotGroup => {}
+                Handled::Done => return,
+                Handled::Run => return self.run(ctx),
+                Handled::CommitAnswered(req_id) => {
+                    if self.sync_commit_inflight == Some(req_id) {
+                        self.end_sync_commit(ctx);
+                    }
+                    return;
+                }
+            }
         }
         match payload {
             Payload::MetadataResponse { req_id, topics, version } => {
@@ -224,7 +304,9 @@ impl Consumer {
                 for (topic, parts) in topics {
                     self.metadata.insert(topic, parts);
                 }
-                self.on_metadata_updated(ctx, req_id);
+                if let Some((g, mut c)) = self.split() {
+                    g.on_metadata_updated(ctx, &mut c, req_id);
+                }
                 self.run(ctx);
             }
             Payload::ListOffsetsResponse { req_id, partitions } => {
@@ -267,18 +349,22 @@ impl Consumer {
                 }
                 if let Some(id) = req_id {
                     self.requests.remove(&id);
-                    if self.group.as_ref().is_some_and(|g| g.inflight_is(id)) {
-                        self.group.as_mut().expect("checked").clear_inflight();
-                        self.coordinator_gone();
-                    }
-                    if self.offset_fetch_inflight == Some(id) {
-                        self.offset_fetch_inflight = None;
-                        self.coordinator_gone();
+                    if let Some(g) = self.group.as_mut() {
+                        if g.inflight_is(id) {
+                            g.clear_inflight();
+                            g.coordinator_gone();
+                        }
+                        if g.offset_fetch_inflight == Some(id) {
+                            g.offset_fetch_inflight = None;
+                            g.coordinator_gone();
+                        }
                     }
                     if self.sync_commit_inflight == Some(id) {
                         // The coordinator's connection closed under a commitSync: the commit
                         // fails (retriable) and the application goes on, as on its timeout.
-                        self.coordinator_gone();
+                        if let Some(g) = self.group.as_mut() {
+                            g.coordinator_gone();
+                        }
                         self.end_sync_commit(ctx);
                     }
                 }
@@ -290,7 +376,34 @@ impl Consumer {
                     }
                 }
             }
-            _ => {}
+            // A group's answers go to the coordinator above; without a group nothing waits on
+            // them (a consumer never leaves the group it subscribed with).
+            Payload::FindCoordinatorResponse { .. }
+            | Payload::JoinGroupResponse { .. }
+            | Payload::SyncGroupResponse { .. }
+            | Payload::HeartbeatResponse { .. }
+            | Payload::LeaveGroupResponse { .. }
+            | Payload::OffsetCommitResponse { .. }
+            | Payload::OffsetFetchResponse { .. } => {}
+            // Requests, and answers for brokers and producers: never sent to a consumer.
+            Payload::BrokerHeartbeat { .. }
+            | Payload::BrokerHeartbeatResponse { .. }
+            | Payload::MetadataUpdate(_)
+            | Payload::AlterPartition { .. }
+            | Payload::AlterPartitionResponse { .. }
+            | Payload::MetadataRequest { .. }
+            | Payload::AutoCreateTopic { .. }
+            | Payload::Produce { .. }
+            | Payload::ProduceResponse { .. }
+            | Payload::Fetch { .. }
+            | Payload::ListOffsets { .. }
+            | Payload::FindCoordinator { .. }
+            | Payload::JoinGroup { .. }
+            | Payload::SyncGroup { .. }
+            | Payload::Heartbeat { .. }
+            | Payload::LeaveGroup { .. }
+            | Payload::OffsetCommit { .. }
+            | Payload::OffsetFetch { .. } => {}
         }
     }
 
@@ -355,7 +468,9 @@ impl Consumer {
             // Still inside commitSync: end_sync_commit schedules the next poll.
             return;
         }
-        self.on_poll_entry(ctx);
+        if let Some((g, mut c)) = self.split() {
+            g.on_poll_entry(ctx, &mut c);
+        }
         let n = self.config.max_poll_records.min(self.buffer.len());
         let mut ranges: Vec<(TopicPartition, i64, i64)> = Vec::new();
         for _ in 0..n {
@@ -384,13 +499,13 @@ impl Consumer {
         if n > 0 {
             self.busy_until = ctx.now + self.config.processing_ms;
             match self.config.commit_mode {
-                super::config::CommitMode::BeforeProcessing => {
+                CommitMode::BeforeProcessing => {
                     let _ = self.commit_positions(ctx);
                 }
-                super::config::CommitMode::Sync | super::config::CommitMode::Async if self.group.is_some() => {
-                    ctx.set_timer(self.config.processing_ms, Timer::ProcessingDone)
-                }
-                _ => {}
+                CommitMode::Sync | CommitMode::Async if self.group.is_some() => ctx.set_timer(self.config.processing_ms, Timer::ProcessingDone),
+                // Auto-commit commits in poll() and on its timer; without a group there is no
+                // coordinator to commit to.
+                CommitMode::Auto | CommitMode::Never | CommitMode::Sync | CommitMode::Async => {}
             }
         }
         self.schedule_poll(ctx, self.config.processing_ms);
@@ -401,11 +516,8 @@ impl Consumer {
         self.metadata.get(&tp.topic).and_then(|p| p.get(tp.partition as usize)).and_then(|(l, e)| l.map(|l| (l, *e)))
     }
 
-    pub(crate) fn schedule_wake(&mut self, ctx: &mut Ctx, at: Millis) {
-        if self.wake_at.is_none_or(|w| at < w || w < ctx.now) {
-            self.wake_at = Some(at);
-            ctx.set_timer(at.saturating_sub(ctx.now), Timer::ClientWake);
-        }
+    fn schedule_wake(&mut self, ctx: &mut Ctx, at: Millis) {
+        schedule_wake(&mut self.wake_at, ctx, at);
     }
 
     fn busy_with(&self, broker: BrokerId, list: bool) -> bool {
@@ -415,8 +527,10 @@ impl Consumer {
         })
     }
 
-    pub(crate) fn run(&mut self, ctx: &mut Ctx) {
-        self.group_tick(ctx);
+    fn run(&mut self, ctx: &mut Ctx) {
+        if let Some((g, mut c)) = self.split() {
+            g.tick(ctx, &mut c);
+        }
         // metadata.max.age.ms: metadata is refreshed at least this often, error or not.
         let has_topics = !self.assignment.is_empty() || self.group.is_some();
         if let (Some(last), true, None) = (self.last_metadata_ms, has_topics, self.metadata_in_flight) {
@@ -432,7 +546,9 @@ impl Consumer {
             self.schedule_wake(ctx, at);
         } else if self.metadata_wanted && self.metadata_in_flight.is_none() && !self.bootstrap.is_empty() {
             let mut topics: Vec<Rc<str>> = self.assignment.iter().map(|tp| tp.topic.clone()).collect();
-            topics.extend(self.group_topics());
+            if let Some(g) = self.group.as_ref() {
+                topics.extend(g.group_topics());
+            }
             crate::sort::sort(&mut topics);
             topics.dedup();
             let n = self.bootstrap.len();
@@ -454,7 +570,7 @@ impl Consumer {
             if pos.error.is_some() {
                 continue;
             }
-            if self.pending_offsets.contains(&tp) {
+            if self.group.as_ref().is_some_and(|g| g.pending_offsets.contains(&tp)) {
                 continue;
             }
             if pos.retry_after > ctx.now {
@@ -522,15 +638,158 @@ impl Consumer {
 }
 
 impl Consumer {
-    pub(crate) fn refetch_offsets(&mut self, ctx: &mut Ctx, partitions: Vec<TopicPartition>) {
-        let Some(g) = self.group.as_ref() else { return };
-        let (Some(c), group) = (g.coordinator, g.group.clone()) else { return };
-        if partitions.is_empty() {
+    /// Commits the positions of every owned partition (in a group); returns the request id.
+    fn commit_positions(&mut self, ctx: &mut Ctx) -> Option<u64> {
+        let (g, mut c) = self.split()?;
+        g.commit_positions(ctx, &mut c)
+    }
+
+    /// Processing of the last batch is done: commitSync (the application blocks until the
+    /// answer) or commitAsync (it polls on at once).
+    fn on_processing_done(&mut self, ctx: &mut Ctx) {
+        if !self.group.as_ref().is_some_and(|g| g.phase == Phase::Stable) {
             return;
         }
-        let req_id = self.next_req_id();
-        self.offset_fetch_inflight = Some(req_id);
-        ctx.send(NodeId::Broker(c), Payload::OffsetFetch { req_id, group, partitions });
-        ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
+        match self.config.commit_mode {
+            CommitMode::Async => {
+                self.commit_positions(ctx);
+            }
+            CommitMode::Sync => {
+                if let Some(req_id) = self.commit_positions(ctx) {
+                    self.sync_commit_inflight = Some(req_id);
+                    self.busy_until = Millis::MAX;
+                    ctx.set_timer(self.config.request_timeout_ms, Timer::RequestTimeout { req_id });
+                }
+            }
+            // These commit in poll() (auto, before processing) or never.
+            CommitMode::Auto | CommitMode::BeforeProcessing | CommitMode::Never => {}
+        }
+    }
+
+    /// commitSync returned (answered or timed out): the application polls again.
+    fn end_sync_commit(&mut self, ctx: &mut Ctx) {
+        self.sync_commit_inflight = None;
+        self.busy_until = ctx.now;
+        self.schedule_poll(ctx, 0);
+        self.run(ctx);
+    }
+
+    /// Closing the consumer: its coordinator commits and leaves the group (dynamic members).
+    pub fn close(&mut self, ctx: &mut Ctx) {
+        if let Some((g, mut c)) = self.split() {
+            g.close(ctx, &mut c);
+        }
+        self.running = false;
+    }
+}
+
+fn next_id(counter: &mut u64) -> u64 {
+    *counter += 1;
+    *counter
+}
+
+/// Wakes the consumer at `at` unless an earlier wake-up (still in the future) is set.
+fn schedule_wake(wake_at: &mut Option<Millis>, ctx: &mut Ctx, at: Millis) {
+    if wake_at.is_none_or(|w| at < w || w < ctx.now) {
+        *wake_at = Some(at);
+        ctx.set_timer(at.saturating_sub(ctx.now), Timer::ClientWake);
+    }
+}
+
+/// The consumer without its coordinator, lent to the coordinator for one call.
+struct Lent<'a> {
+    config: &'a ConsumerConfig,
+    name: &'a Rc<str>,
+    bootstrap: &'a [BrokerId],
+    bootstrap_cursor: &'a mut usize,
+    connections: &'a Connections,
+    next_req_id: &'a mut u64,
+    wake_at: &'a mut Option<Millis>,
+    metadata: &'a VecMap<Rc<str>, Vec<(Option<BrokerId>, i32)>>,
+    metadata_wanted: &'a mut bool,
+    last_metadata_ms: Option<Millis>,
+    assignment: &'a mut Vec<TopicPartition>,
+    positions: &'a mut VecMap<TopicPartition, PartitionPosition>,
+    buffer: &'a mut VecDeque<(TopicPartition, Rc<Record>)>,
+    buffered: &'a mut VecMap<TopicPartition, (usize, i64)>,
+    busy_until: Millis,
+}
+
+impl ConsumerContext for Lent<'_> {
+    fn config(&self) -> &ConsumerConfig {
+        self.config
+    }
+
+    fn name(&self) -> &Rc<str> {
+        self.name
+    }
+
+    fn next_req_id(&mut self) -> u64 {
+        next_id(self.next_req_id)
+    }
+
+    fn last_req_id(&self) -> u64 {
+        *self.next_req_id
+    }
+
+    fn ready_bootstrap(&self, now: Millis) -> Option<BrokerId> {
+        let n = self.bootstrap.len();
+        (0..n).map(|i| self.bootstrap[(*self.bootstrap_cursor + i) % n]).find(|b| self.connections.ready(*b, now))
+    }
+
+    fn next_bootstrap(&mut self) {
+        *self.bootstrap_cursor += 1;
+    }
+
+    fn schedule_wake(&mut self, ctx: &mut Ctx, at: Millis) {
+        schedule_wake(self.wake_at, ctx, at);
+    }
+
+    fn busy_until(&self) -> Millis {
+        self.busy_until
+    }
+
+    fn assignment(&self) -> &[TopicPartition] {
+        self.assignment
+    }
+
+    fn assignment_mut(&mut self) -> &mut Vec<TopicPartition> {
+        self.assignment
+    }
+
+    fn position(&self, tp: &TopicPartition) -> Option<i64> {
+        self.positions.get(tp).and_then(|p| p.position)
+    }
+
+    fn set_position(&mut self, tp: &TopicPartition, position: Option<i64>) {
+        if let Some(p) = self.positions.get_mut(tp) {
+            p.position = position;
+        }
+    }
+
+    fn add_partition(&mut self, tp: TopicPartition) {
+        self.positions.insert(tp, PartitionPosition { position: None, error: None, high_watermark: -1, retry_after: 0 });
+    }
+
+    fn drop_partitions(&mut self, gone: &[TopicPartition]) {
+        self.positions.retain(|tp, _| !gone.contains(tp));
+        self.buffer.retain(|(tp, _)| !gone.contains(tp));
+        self.buffered.retain(|tp, _| !gone.contains(tp));
+    }
+
+    fn partition_count(&self, topic: &str) -> Option<usize> {
+        self.metadata.get(topic).map(Vec::len)
+    }
+
+    fn metadata_due(&self, now: Millis) -> bool {
+        self.last_metadata_ms.is_none_or(|t| now >= t + self.config.metadata_max_age_ms)
+    }
+
+    fn metadata_wanted(&self) -> bool {
+        *self.metadata_wanted
+    }
+
+    fn request_metadata(&mut self) {
+        *self.metadata_wanted = true;
     }
 }

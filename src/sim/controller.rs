@@ -611,6 +611,7 @@ impl Controller {
     }
 
     pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, payload: Payload) {
+        // Only brokers talk to the controller (admin operations are applied to it directly).
         let NodeId::Broker(b) = from else { return };
         match payload {
             Payload::BrokerHeartbeat { incarnation, metadata_version, want_shutdown } => {
@@ -637,13 +638,57 @@ impl Controller {
                     let _ = self.create_topic(ctx, &topic, partitions, rf, TopicConfig::default(), 0);
                 }
             }
-            _ => {}
+            // The controller sends no request anyone answers (a metadata push to a dead broker is
+            // simply lost), and brokers and clients talk to each other, not to the controller.
+            Payload::BrokerHeartbeatResponse { .. }
+            | Payload::MetadataUpdate(_)
+            | Payload::AlterPartitionResponse { .. }
+            | Payload::MetadataRequest { .. }
+            | Payload::MetadataResponse { .. }
+            | Payload::Produce { .. }
+            | Payload::ProduceResponse { .. }
+            | Payload::Fetch { .. }
+            | Payload::FetchResponse { .. }
+            | Payload::ListOffsets { .. }
+            | Payload::ListOffsetsResponse { .. }
+            | Payload::FindCoordinator { .. }
+            | Payload::FindCoordinatorResponse { .. }
+            | Payload::JoinGroup { .. }
+            | Payload::JoinGroupResponse { .. }
+            | Payload::SyncGroup { .. }
+            | Payload::SyncGroupResponse { .. }
+            | Payload::Heartbeat { .. }
+            | Payload::HeartbeatResponse { .. }
+            | Payload::LeaveGroup { .. }
+            | Payload::LeaveGroupResponse { .. }
+            | Payload::OffsetCommit { .. }
+            | Payload::OffsetCommitResponse { .. }
+            | Payload::OffsetFetch { .. }
+            | Payload::OffsetFetchResponse { .. }
+            | Payload::Disconnected { .. } => {}
         }
     }
 
     pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
-        if let Timer::SessionCheck { broker } = timer {
-            self.on_session_check(ctx, broker);
+        match timer {
+            Timer::SessionCheck { broker } => self.on_session_check(ctx, broker),
+            // The brokers' and the clients' timers: the controller never sets them.
+            Timer::BrokerHeartbeat
+            | Timer::IsrCheck
+            | Timer::FetcherWake { .. }
+            | Timer::ReplicaFetchTimeout { .. }
+            | Timer::FetchExpire { .. }
+            | Timer::ProduceExpire { .. }
+            | Timer::RetentionCheck
+            | Timer::GroupJoin { .. }
+            | Timer::MemberSession { .. }
+            | Timer::ClientWake
+            | Timer::RequestTimeout { .. }
+            | Timer::Poll
+            | Timer::RateTick
+            | Timer::Heartbeat
+            | Timer::AutoCommit
+            | Timer::ProcessingDone => {}
         }
     }
 }

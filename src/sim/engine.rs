@@ -1,107 +1,26 @@
 //! The simulation: one event queue ordered by (virtual time, sequence), one seeded RNG, the
 //! network between nodes, and the nodes themselves. `step()` applies the next event.
-use crate::vecmap::{VecMap, VecSet};
-use std::cmp::Ordering;
+use crate::vecmap::VecMap;
 use std::collections::BinaryHeap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 
 use super::broker::{Broker, BrokerState};
 use super::config::{ClusterConfig, ConsumerConfig, ProducerConfig, TopicConfig};
 use super::consumer::Consumer;
 use super::controller::Controller;
 use super::error::AdminError;
+use super::event::{Event, Scheduled};
+use super::fault::Fault;
 use super::message::{Message, Payload};
-use super::out::{Ctx, Out, Timer};
+use super::network::Network;
+use super::out::{Ctx, Out};
 use super::producer::{Producer, RateSpec};
 use super::trace::{TraceEvent, TraceHasher, TraceLog, Traced};
 use super::types::{BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPartition};
-
-#[derive(Clone, Debug)]
-pub(crate) enum Event {
-    /// Shared between copies of the simulation (the player keeps several); taken out, or
-    /// copied if still shared, when it arrives.
-    Deliver(Rc<Message>),
-    Timer {
-        node: NodeId,
-        incarnation: u32,
-        timer: Timer,
-    },
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct Scheduled {
-    pub time: Millis,
-    pub seq: u64,
-    pub event: Event,
-}
-
-impl Scheduled {
-    fn target(&self) -> NodeId {
-        match &self.event {
-            Event::Deliver(m) => m.to,
-            Event::Timer { node, .. } => *node,
-        }
-    }
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Scheduled {
-    // BinaryHeap is a max-heap: reverse so the earliest (time, seq) pops first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
-/// Faults are data: lessons script them, the sandbox has buttons for them, sweeps draw them.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub enum Fault {
-    /// The broker process dies at once (kill -9).
-    KillBroker(BrokerId),
-    /// Clean shutdown: controlled shutdown moves leaderships away first.
-    StopBroker(BrokerId),
-    StartBroker(BrokerId),
-    /// Cuts every link between the two sides, both ways.
-    Partition {
-        side_a: Vec<NodeId>,
-        side_b: Vec<NodeId>,
-    },
-    /// Cuts one node off from every other node.
-    Isolate(NodeId),
-    Heal,
-    SetLatency {
-        latency_ms: Millis,
-        jitter_ms: Millis,
-    },
-    /// Drops the next `count` messages from `from` to `to` (None: any).
-    DropNext {
-        from: Option<NodeId>,
-        to: Option<NodeId>,
-        count: u32,
-    },
-    /// A long GC pause or a stuck process: it handles nothing until resumed.
-    Pause(NodeId),
-    Resume(NodeId),
-    CrashClient(ClientId),
-    /// The consumer's application takes this long to process each batch it polls.
-    SlowConsumer {
-        client: ClientId,
-        processing_ms: Millis,
-    },
-}
 
 #[derive(Clone, Debug)]
 pub enum Client {
@@ -127,24 +46,6 @@ impl Client {
             Client::Producer(p) => p.running,
             Client::Consumer(c) => c.running,
         }
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Network {
-    pub latency_ms: Millis,
-    pub jitter_ms: Millis,
-    pub cuts: Vec<(VecSet<NodeId>, VecSet<NodeId>)>,
-    pub drops: Vec<(Option<NodeId>, Option<NodeId>, u32)>,
-    /// TCP keeps each connection in order: a message never overtakes an earlier one.
-    pub last_arrival: VecMap<(NodeId, NodeId), Millis>,
-    pub paused: VecSet<NodeId>,
-    pub held: Vec<Scheduled>,
-}
-
-impl Network {
-    pub fn is_cut(&self, a: NodeId, b: NodeId) -> bool {
-        self.cuts.iter().any(|(x, y)| (x.contains(&a) && y.contains(&b)) || (x.contains(&b) && y.contains(&a)))
     }
 }
 
@@ -346,21 +247,11 @@ impl Sim {
     }
 
     fn send(&mut self, from: NodeId, to: NodeId, payload: Payload) {
-        if self.net.is_cut(from, to) {
-            self.record(TraceEvent::MessageDropped { from, to, kind: payload.kind(), reason: "network partition" });
+        if let Some(reason) = self.net.lost_at_send(from, to) {
+            self.record(TraceEvent::MessageDropped { from, to, kind: payload.kind(), reason });
             return;
         }
-        if let Some(rule) = self.net.drops.iter_mut().find(|(f, t, n)| *n > 0 && f.is_none_or(|f| f == from) && t.is_none_or(|t| t == to)) {
-            rule.2 -= 1;
-            self.net.drops.retain(|r| r.2 > 0);
-            self.record(TraceEvent::MessageDropped { from, to, kind: payload.kind(), reason: "dropped by fault" });
-            return;
-        }
-        let jitter = if self.net.jitter_ms > 0 { self.rng.next_u64() % (self.net.jitter_ms + 1) } else { 0 };
-        let mut arrive = self.now + self.net.latency_ms.max(1) + jitter;
-        let link = self.net.last_arrival.entry((from, to)).or_insert(0);
-        arrive = arrive.max(*link);
-        *link = arrive;
+        let arrive = self.net.arrival(self.now, from, to, &mut self.rng);
         self.next_message_id += 1;
         let msg = Message { id: self.next_message_id, from, to, sent_ms: self.now, arrive_ms: arrive, payload };
         self.push(arrive, Event::Deliver(Rc::new(msg)));
@@ -368,7 +259,7 @@ impl Sim {
 
     fn dispatch(&mut self, ev: Scheduled) {
         let target = ev.target();
-        if self.net.paused.contains(&target) {
+        if self.net.is_paused(target) {
             self.net.held.push(ev);
             return;
         }
@@ -499,15 +390,14 @@ impl Sim {
                     return Err(AdminError::Invalid("A network partition needs a node on each side.".into()));
                 }
                 self.record(TraceEvent::NetworkPartitioned { side_a: side_a.clone(), side_b: side_b.clone() });
-                self.net.cuts.push((side_a.into_iter().collect::<VecSet<_>>(), side_b.into_iter().collect::<VecSet<_>>()));
+                self.net.cut(side_a, side_b);
             }
             Fault::Isolate(node) => {
                 let others: Vec<NodeId> = self.all_nodes().into_iter().filter(|n| *n != node).collect();
                 return self.apply(Fault::Partition { side_a: vec![node], side_b: others });
             }
             Fault::Heal => {
-                self.net.cuts.clear();
-                self.net.drops.clear();
+                self.net.heal();
                 self.record(TraceEvent::NetworkHealed);
             }
             Fault::SetLatency { latency_ms, jitter_ms } => {
@@ -516,17 +406,13 @@ impl Sim {
             }
             Fault::DropNext { from, to, count } => self.net.drops.push((from, to, count)),
             Fault::Pause(node) => {
-                if self.net.paused.insert(node) {
+                if self.net.pause(node) {
                     self.record(TraceEvent::NodePaused { node });
                 }
             }
             Fault::Resume(node) => {
-                if self.net.paused.remove(&node) {
+                if let Some(mine) = self.net.resume(node) {
                     self.record(TraceEvent::NodeResumed { node });
-                    let (mine, rest): (Vec<Scheduled>, Vec<Scheduled>) = std::mem::take(&mut self.net.held).into_iter().partition(|s| s.target() == node);
-                    self.net.held = rest;
-                    let mut mine = mine;
-                    crate::sort::sort_by_key(&mut mine, |s| (s.time, s.seq));
                     for s in mine {
                         self.push(self.now, s.event);
                     }
@@ -561,7 +447,7 @@ impl Sim {
 
     /// Whether `node` is paused (Fault::Pause) and not yet resumed.
     pub fn is_paused(&self, node: NodeId) -> bool {
-        self.net.paused.contains(&node)
+        self.net.is_paused(node)
     }
 
     pub fn all_nodes(&self) -> Vec<NodeId> {

@@ -10,7 +10,6 @@ use super::coordinator::{coordinator_partition, OFFSETS_TOPIC};
 use super::engine::Sim;
 use super::error::AdminError;
 use super::group::GroupState;
-use super::message::ProduceBatch;
 use super::out::Ctx;
 use super::types::{BrokerId, NodeId, TopicPartition};
 
@@ -49,7 +48,7 @@ impl Sim {
 
     /// Every group some live coordinator knows, sorted.
     pub fn group_ids(&self) -> Vec<Rc<str>> {
-        let mut v: Vec<Rc<str>> = self.brokers.values().filter(|b| b.is_up()).flat_map(|b| b.groups.keys().cloned()).collect();
+        let mut v: Vec<Rc<str>> = self.brokers.values().filter(|b| b.is_up()).flat_map(|b| b.groups().keys().cloned()).collect();
         crate::sort::sort(&mut v);
         v.dedup();
         v.retain(|g| self.describe_group(g).is_some_and(|d| d.state != GroupState::Dead));
@@ -58,7 +57,7 @@ impl Sim {
 
     pub fn describe_group(&self, group: &str) -> Option<GroupDescription> {
         let c = self.coordinator_of(group)?;
-        let g = self.brokers[&c].groups.get(group)?;
+        let g = self.brokers[&c].groups().get(group)?;
         Some(GroupDescription {
             group: g.id.clone(),
             state: g.state,
@@ -84,19 +83,19 @@ impl Sim {
     /// (ListOffsets latest, read_uncommitted).
     pub fn latest_offset(&self, tp: &TopicPartition) -> Option<i64> {
         let leader = self.controller.partition(tp)?.leader?;
-        self.brokers.get(&leader).filter(|b| b.is_up())?.replicas.get(tp).map(|r| r.high_watermark)
+        self.brokers.get(&leader).filter(|b| b.is_up())?.replicas().get(tp).map(|r| r.high_watermark)
     }
 
     /// ListOffsets by timestamp: the first offset whose timestamp is >= `ts`.
     pub fn offset_for_timestamp(&self, tp: &TopicPartition, ts: i64) -> Option<i64> {
         let leader = self.controller.partition(tp)?.leader?;
-        let r = self.brokers.get(&leader).filter(|b| b.is_up())?.replicas.get(tp)?;
+        let r = self.brokers.get(&leader).filter(|b| b.is_up())?.replicas().get(tp)?;
         r.log.records().find(|rec| rec.timestamp_ms >= ts && rec.offset < r.high_watermark).map(|rec| rec.offset)
     }
 
     pub fn earliest_offset(&self, tp: &TopicPartition) -> Option<i64> {
         let leader = self.controller.partition(tp)?.leader?;
-        self.brokers.get(&leader).filter(|b| b.is_up())?.replicas.get(tp).map(|r| r.log.log_start_offset())
+        self.brokers.get(&leader).filter(|b| b.is_up())?.replicas().get(tp).map(|r| r.log.log_start_offset())
     }
 
     fn with_coordinator<R>(&mut self, group: &str, f: impl FnOnce(&mut Broker, &mut Ctx) -> R) -> Result<R, AdminError> {
@@ -115,7 +114,7 @@ impl Sim {
             }
         }
         let g: Rc<str> = Rc::from(group);
-        self.with_coordinator(group, move |b, ctx| b.admin_commit(ctx, &g, &offsets))?
+        self.with_coordinator(group, move |b, ctx| b.group_coordinator.admin_commit(ctx, &mut b.replica_manager, &g, &offsets))?
     }
 
     /// `--delete --group`: only an empty group (GroupNotEmptyException otherwise).
@@ -127,7 +126,7 @@ impl Sim {
             }
             Some(_) => {
                 let g: Rc<str> = Rc::from(group);
-                self.with_coordinator(group, move |b, ctx| b.admin_delete(ctx, &g))?
+                self.with_coordinator(group, move |b, _| b.group_coordinator.admin_delete(&g))?
             }
         }
     }
@@ -142,33 +141,7 @@ impl Sim {
         }
         let gone: Vec<TopicPartition> = d.committed.keys().filter(|p| &*p.topic == topic).cloned().collect();
         let (g, list) = (Rc::<str>::from(group), gone.clone());
-        self.with_coordinator(group, move |b, _| {
-            if let Some(x) = b.groups.get_mut(&g) {
-                for p in &list {
-                    x.committed.remove(p);
-                }
-            }
-        })?;
+        self.with_coordinator(group, move |b, _| b.group_coordinator.admin_delete_offsets(&g, &list))?;
         Ok(gone)
-    }
-}
-
-impl Broker {
-    fn admin_commit(&mut self, ctx: &mut Ctx, group: &Rc<str>, offsets: &[(TopicPartition, i64)]) -> Result<(), AdminError> {
-        let n = self.metadata.keys().filter(|tp| &*tp.topic == OFFSETS_TOPIC).count() as i32;
-        let tp = TopicPartition::new(OFFSETS_TOPIC, coordinator_partition(group, n));
-        let records = super::group::offset_records(group, offsets, ctx.now);
-        self.append_to_leader(ctx, ProduceBatch { tp, records: Rc::from(records), producer_id: -1, base_sequence: -1 }, 1)
-            .map_err(|e| AdminError::Invalid(e.to_string()))?;
-        let g = self.groups.entry(group.clone()).or_insert_with(|| super::group::Group::empty(group.clone()));
-        for (p, o) in offsets {
-            g.committed.insert(p.clone(), *o);
-        }
-        Ok(())
-    }
-
-    fn admin_delete(&mut self, _ctx: &mut Ctx, group: &Rc<str>) -> Result<(), AdminError> {
-        self.groups.remove(group);
-        Ok(())
     }
 }

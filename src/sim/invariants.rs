@@ -43,7 +43,7 @@ impl InvariantChecker {
     /// Checks every invariant; the error names the invariant and the place.
     pub fn check(&mut self, sim: &Sim) -> Result<(), String> {
         for b in sim.brokers.values() {
-            for (tp, r) in &b.replicas {
+            for (tp, r) in b.replicas() {
                 let (start, leo, hw) = (r.log.log_start_offset(), r.log.log_end_offset(), r.high_watermark);
                 // `log_start <= hw <= leo`, on leaders and followers alike.
                 if !(start <= hw && hw <= leo) {
@@ -91,7 +91,7 @@ impl InvariantChecker {
         // in memory until it hears that it lost the offsets partition, as a Kafka broker does.
         let offsets_partitions = sim.controller.topics.get(crate::sim::coordinator::OFFSETS_TOPIC).map_or(0, |t| t.partitions.len() as i32);
         for b in sim.brokers.values().filter(|b| b.is_up()) {
-            for g in b.groups.values() {
+            for g in b.groups().values() {
                 let tp = TopicPartition::new(crate::sim::coordinator::OFFSETS_TOPIC, crate::sim::coordinator::coordinator_partition(&g.id, offsets_partitions));
                 if sim.controller.partition(&tp).and_then(|st| st.leader) != Some(b.id) {
                     continue;
@@ -113,7 +113,7 @@ impl InvariantChecker {
         // election a committed offset can stand above today's log end, as in Kafka: the
         // records it counted are gone, and the consumer's next fetch is out of range.)
         for b in sim.brokers.values() {
-            for g in b.groups.values() {
+            for g in b.groups().values() {
                 for (tp, &o) in &g.committed {
                     let hw = self.max_high_watermark.get(tp).copied().unwrap_or(0);
                     if o > hw {
@@ -163,7 +163,7 @@ mod tests {
     fn each_invariant_reports_its_name() {
         let tp = TopicPartition::new("t", 0);
         let mut sim = cluster();
-        sim.brokers.get_mut(&1).unwrap().replicas.get_mut(&tp).unwrap().high_watermark = 5;
+        sim.brokers.get_mut(&1).unwrap().replica_manager.partitions.get_mut(&tp).unwrap().high_watermark = 5;
         assert!(InvariantChecker::new().check(&sim).unwrap_err().starts_with("hw_within_log"));
 
         let mut sim = cluster();

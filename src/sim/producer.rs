@@ -260,7 +260,21 @@ impl Producer {
                     self.run(ctx);
                 }
             }
-            _ => {}
+            // The brokers', the controller's and consumers' timers: a producer never sets them.
+            Timer::BrokerHeartbeat
+            | Timer::IsrCheck
+            | Timer::FetcherWake { .. }
+            | Timer::ReplicaFetchTimeout { .. }
+            | Timer::FetchExpire { .. }
+            | Timer::ProduceExpire { .. }
+            | Timer::RetentionCheck
+            | Timer::GroupJoin { .. }
+            | Timer::MemberSession { .. }
+            | Timer::SessionCheck { .. }
+            | Timer::Poll
+            | Timer::Heartbeat
+            | Timer::AutoCommit
+            | Timer::ProcessingDone => {}
         }
     }
 
@@ -322,7 +336,33 @@ impl Producer {
                     self.schedule_wake(ctx, at);
                 }
             }
-            _ => {}
+            // Requests, and answers for brokers and consumers: never sent to a producer.
+            Payload::BrokerHeartbeat { .. }
+            | Payload::BrokerHeartbeatResponse { .. }
+            | Payload::MetadataUpdate(_)
+            | Payload::AlterPartition { .. }
+            | Payload::AlterPartitionResponse { .. }
+            | Payload::MetadataRequest { .. }
+            | Payload::AutoCreateTopic { .. }
+            | Payload::Produce { .. }
+            | Payload::Fetch { .. }
+            | Payload::FetchResponse { .. }
+            | Payload::ListOffsets { .. }
+            | Payload::ListOffsetsResponse { .. }
+            | Payload::FindCoordinator { .. }
+            | Payload::FindCoordinatorResponse { .. }
+            | Payload::JoinGroup { .. }
+            | Payload::JoinGroupResponse { .. }
+            | Payload::SyncGroup { .. }
+            | Payload::SyncGroupResponse { .. }
+            | Payload::Heartbeat { .. }
+            | Payload::HeartbeatResponse { .. }
+            | Payload::LeaveGroup { .. }
+            | Payload::LeaveGroupResponse { .. }
+            | Payload::OffsetCommit { .. }
+            | Payload::OffsetCommitResponse { .. }
+            | Payload::OffsetFetch { .. }
+            | Payload::OffsetFetchResponse { .. } => {}
         }
     }
 

@@ -2,8 +2,10 @@
 //! these; they compare cheaply so components re-render only when something changed.
 use std::rc::Rc;
 
-use super::broker::{BrokerState, Role};
-use super::engine::{Client, Event, Sim};
+use super::broker::BrokerState;
+use super::engine::{Client, Sim};
+use super::event::Event;
+use super::partition::Role;
 use super::types::{BrokerId, ClientId, Millis, NodeId, TopicPartition};
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -145,7 +147,7 @@ impl Sim {
                     fenced: reg.is_none_or(|r| r.fenced),
                     paused: self.net.paused.contains(&NodeId::Broker(b.id)),
                     replicas: b
-                        .replicas
+                        .replicas()
                         .iter()
                         .map(|(tp, r)| {
                             let n = r.log.len();
@@ -277,7 +279,7 @@ impl Sim {
     fn group_views(&self) -> Vec<GroupView> {
         let mut out: Vec<GroupView> = Vec::new();
         for b in self.brokers.values().filter(|b| b.is_up()) {
-            for g in b.groups.values() {
+            for g in b.groups().values() {
                 if out.iter().any(|o| o.id == g.id) {
                     continue;
                 }

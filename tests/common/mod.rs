@@ -62,18 +62,18 @@ pub fn events(sim: &Sim) -> impl Iterator<Item = &TraceEvent> {
 /// Values of a replica's log, in offset order.
 pub fn log_values(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> Vec<String> {
     let b = sim.broker(broker).expect("broker");
-    b.replicas
+    b.replicas()
         .get(&TopicPartition::new(topic, p))
         .map(|r| r.log.records().map(|rec| rec.value.as_deref().unwrap_or("null").to_string()).collect())
         .unwrap_or_default()
 }
 
 pub fn hw(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> i64 {
-    sim.broker(broker).and_then(|b| b.replicas.get(&TopicPartition::new(topic, p))).map_or(-1, |r| r.high_watermark)
+    sim.broker(broker).and_then(|b| b.replicas().get(&TopicPartition::new(topic, p))).map_or(-1, |r| r.high_watermark)
 }
 
 pub fn leo(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> i64 {
-    sim.broker(broker).and_then(|b| b.replicas.get(&TopicPartition::new(topic, p))).map_or(-1, |r| r.log.log_end_offset())
+    sim.broker(broker).and_then(|b| b.replicas().get(&TopicPartition::new(topic, p))).map_or(-1, |r| r.log.log_end_offset())
 }
 
 pub fn cfg(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -102,7 +102,7 @@ pub fn cluster_liveness(sim: &Sim) -> Result<(), String> {
             }
             let leader_leo = leo(sim, leader, topic, p as i32);
             for b in &st.replicas {
-                let Some(r) = sim.broker(*b).and_then(|x| x.replicas.get(&tp)) else {
+                let Some(r) = sim.broker(*b).and_then(|x| x.replicas().get(&tp)) else {
                     return Err(format!("replicas_caught_up: broker {b} has no replica of {tp}"));
                 };
                 if r.leader_epoch != st.leader_epoch {
