@@ -9,9 +9,9 @@ use super::details::details;
 use super::stage::stage;
 use super::state::{Action, SandboxState};
 use super::transport::{shortcuts, transport};
-use crate::glossary::term_in;
+use crate::app::glossary::term_in;
+use crate::app::layout::NARROW_PX;
 use crate::presets::PRESETS;
-use crate::stage::NARROW_PX;
 
 #[derive(Properties, PartialEq)]
 pub struct SandboxProps {
@@ -102,7 +102,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         Callback::from(move |line: String| state.player.complete(&line))
     };
     // Laid out again only when the view or the width class changes.
-    let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::stage::Layout::new(v, *narrow));
+    let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::app::layout::Layout::new(v, *narrow));
     let preset_choice = use_node_ref();
     let on_load = {
         let d = dispatch.clone();

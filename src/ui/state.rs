@@ -5,13 +5,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::app::layout::LOG_CELLS;
 use crate::presets::{self, Preset};
 use crate::session::link::Link;
 use crate::session::{LineKind, Player, Prompt};
 use crate::sim::trace::TraceEvent;
 use crate::sim::view::SimView;
 use crate::sim::{BrokerId, ClientId, Millis, TopicPartition};
-use crate::stage::LOG_CELLS;
 
 const NARRATION_LINES: usize = 12;
 const CONSOLE_LINES: usize = 400;
@@ -205,7 +205,7 @@ impl SandboxState {
     }
 
     fn narrate_since(&mut self, from: usize) {
-        let lines: Vec<String> = self.player.shell().sim.trace().since(from).filter(|t| !is_noise(&t.event)).map(crate::narration::line).collect();
+        let lines: Vec<String> = self.player.shell().sim.trace().since(from).filter(|t| !is_noise(&t.event)).map(crate::app::narration::line).collect();
         // A long run could bring thousands: the panel shows the last few.
         let skip = lines.len().saturating_sub(NARRATION_LINES);
         for l in lines.into_iter().skip(skip) {

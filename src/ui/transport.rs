@@ -10,9 +10,9 @@ use super::state::{Action, SandboxState, SPEEDS};
 /// The keyboard shortcuts, as `?` shows them (the handler below is the source of truth).
 const SHORTCUTS: &str = r##"<dl><dt><kbd>Space</kbd> / <kbd>k</kbd></dt><dd>play or pause</dd><dt><kbd>→</kbd> / <kbd>l</kbd></dt><dd>step: apply the next event</dd><dt><kbd>←</kbd> / <kbd>j</kbd></dt><dd>step back one event</dd><dt><kbd>Home</kbd> / <kbd>End</kbd></dt><dd>start or end of the timeline</dd><dt><kbd>Tab</kbd></dt><dd>move between controls; on the stage, Enter shows details</dd><dt><kbd>Esc</kbd></dt><dd>close the details</dd><dt><kbd>?</kbd></dt><dd>show or hide this list</dd><dt><kbd>↑</kbd> <kbd>↓</kbd></dt><dd>in the console: command history</dd><dt><kbd>Tab</kbd> in the console</dt><dd>complete a command or option (when there is a word to complete)</dd></dl>"##;
 
-/// `25` percent reads "0.25x", `100` reads "1x" (integers only: see `stage::num`).
+/// `25` percent reads "0.25x", `100` reads "1x" (integers only: see `layout::num`).
 fn speed_label(percent: u32) -> String {
-    format!("{}x", crate::stage::num(f64::from(percent) / 100.0))
+    format!("{}x", crate::app::layout::num(f64::from(percent) / 100.0))
 }
 
 /// Keyboard shortcuts, except while typing in a field (the console has its own keys) or on a
