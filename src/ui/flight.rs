@@ -15,8 +15,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::Action;
 use crate::app::layout::{progress, Family};
+use crate::app::state::Action;
 use crate::sim::view::SimView;
 use crate::sim::{Millis, NodeId};
 

@@ -1,5 +1,7 @@
 //! The sandbox page: presets, the transport, the stage, details, narration and the console.
 //! The address bar follows the session (a shared link reopens this moment).
+use std::rc::Rc;
+
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -7,11 +9,21 @@ use yew::prelude::*;
 use super::console::Console;
 use super::details::details;
 use super::stage::stage;
-use super::state::{Action, SandboxState};
 use super::transport::{shortcuts, transport};
 use crate::app::glossary::term_in;
 use crate::app::layout::NARROW_PX;
+use crate::app::state::{Action, SandboxState};
 use crate::presets::PRESETS;
+
+/// Yew's reducer hook over the native one (`app::state`): the previous state stays with the
+/// page's handle until the next render, so the next one starts from a copy.
+impl Reducible for SandboxState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(SandboxState::clone(&self).reduce(action))
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct SandboxProps {

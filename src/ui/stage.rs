@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use super::flight::Flights;
 use super::markup;
-use super::state::{Action, SandboxState, Selection};
 use crate::app::layout::{cell_label, num, BrokerBox, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+use crate::app::state::{Action, SandboxState, Selection};
 use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView};
 use crate::sim::NodeId;
 use crate::sim::TopicPartition;

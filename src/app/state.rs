@@ -1,15 +1,14 @@
 //! The sandbox's one state: a session (the tape and the simulation it replays), its view,
 //! the narration, the console's lines and the transport's settings. All changes go through
-//! `Action`; timers, the animation loop and the address bar live outside.
+//! `SandboxState::reduce(action)`, a plain function of the state and an `Action`, so the
+//! sandbox's decisions are tested natively. The page (`ui/sandbox.rs`) wraps it in Yew's
+//! `Reducible`; timers, the animation loop and the address bar live there, outside.
 use std::rc::Rc;
 
-use yew::prelude::*;
-
-use crate::app::layout::LOG_CELLS;
+use super::layout::LOG_CELLS;
 use crate::presets::{self, Preset};
 use crate::session::link::Link;
 use crate::session::{LineKind, Player, Prompt};
-use crate::sim::trace::TraceEvent;
 use crate::sim::view::SimView;
 use crate::sim::{BrokerId, ClientId, Millis, TopicPartition};
 
@@ -102,20 +101,6 @@ impl PartialEq for SandboxState {
     }
 }
 
-/// Record-by-record events are shown by the logs on the stage; the narration tells the
-/// story of the cluster (elections, ISR changes, faults, rebalances, errors).
-fn is_noise(e: &TraceEvent) -> bool {
-    matches!(
-        e,
-        TraceEvent::HighWatermark { .. }
-            | TraceEvent::Appended { .. }
-            | TraceEvent::ProduceAcked { .. }
-            | TraceEvent::Consumed { .. }
-            | TraceEvent::MessageDropped { .. }
-            | TraceEvent::OffsetsCommitted { .. }
-    ) || e.partition().is_some_and(|tp| tp.topic.starts_with("__"))
-}
-
 pub const DEFAULT_SEED: u64 = 42;
 
 impl SandboxState {
@@ -205,7 +190,8 @@ impl SandboxState {
     }
 
     fn narrate_since(&mut self, from: usize) {
-        let lines: Vec<String> = self.player.shell().sim.trace().since(from).filter(|t| !is_noise(&t.event)).map(crate::app::narration::line).collect();
+        let lines: Vec<String> =
+            self.player.shell().sim.trace().since(from).filter(|t| !super::narration::is_noise(&t.event)).map(super::narration::line).collect();
         // A long run could bring thousands: the panel shows the last few.
         let skip = lines.len().saturating_sub(NARRATION_LINES);
         for l in lines.into_iter().skip(skip) {
@@ -225,14 +211,14 @@ impl SandboxState {
     }
 }
 
-impl Reducible for SandboxState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
+impl SandboxState {
+    /// The next state after `action`: the sandbox's one reducer.
+    pub fn reduce(self, action: Action) -> SandboxState {
+        let mut next = self;
         next.error = None;
         let trace_before = next.player.shell().sim.trace().len();
         let hash_before = next.player.shell().sim.trace_hash();
+        let shown_now = next.view.now_ms;
         let mut seeked = false;
         match action {
             Action::TogglePlay => next.playing = !next.playing,
@@ -249,16 +235,7 @@ impl Reducible for SandboxState {
                     next.selected = None;
                 }
             }
-            Action::Restart(preset) => {
-                let preset = preset.and_then(presets::find).unwrap_or(self.player.preset);
-                let mut fresh = SandboxState::new(preset, self.player.seed);
-                fresh.speed_percent = self.speed_percent;
-                fresh.show_background = self.show_background;
-                fresh.console = self.console.clone();
-                fresh.next_line = self.next_line;
-                fresh.revision = self.revision + 1;
-                return Rc::new(fresh);
-            }
+            Action::Restart(preset) => return next.restart(preset),
             Action::Step => {
                 if !next.player.step() {
                     next.error = Some("Nothing is left to happen: every node is idle. Type a command or start a client.".into());
@@ -294,10 +271,23 @@ impl Reducible for SandboxState {
                 next.narrate_since(trace_before);
             }
         }
-        if next.player.shell().sim.now() != self.view.now_ms || next.player.shell().sim.trace_hash() != hash_before || seeked {
+        if next.player.shell().sim.now() != shown_now || next.player.shell().sim.trace_hash() != hash_before || seeked {
             next.view = Rc::new(next.player.shell().sim.view(LOG_CELLS));
             next.revision += 1;
         }
-        Rc::new(next)
+        next
+    }
+
+    /// A fresh session from a preset (None: the current one) with the same seed; the console
+    /// and the transport's settings carry over.
+    fn restart(self, preset: Option<&'static str>) -> SandboxState {
+        let preset = preset.and_then(presets::find).unwrap_or(self.player.preset);
+        let mut fresh = SandboxState::new(preset, self.player.seed);
+        fresh.speed_percent = self.speed_percent;
+        fresh.show_background = self.show_background;
+        fresh.console = self.console;
+        fresh.next_line = self.next_line;
+        fresh.revision = self.revision + 1;
+        fresh
     }
 }
