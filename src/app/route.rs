@@ -31,3 +31,31 @@ impl Route {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Route;
+
+    #[test]
+    fn routes() {
+        for (hash, route) in [
+            ("", Route::Home),
+            ("#", Route::Home),
+            ("#/", Route::Home),
+            ("#/sandbox", Route::Sandbox(String::new())),
+            ("#/sandbox/", Route::Sandbox(String::new())),
+            ("#/sandbox?preset=orders", Route::Sandbox("preset=orders".into())),
+            ("#/sandbox?preset=failover&seed=1&tape=&sum=00000000", Route::Sandbox("preset=failover&seed=1&tape=&sum=00000000".into())),
+            ("#/glossary", Route::Glossary(None)),
+            ("#/glossary?term=isr", Route::Glossary(Some("isr".into()))),
+            ("#/glossary?x=1&term=hw", Route::Glossary(Some("hw".into()))),
+            ("#/glossary?terms=hw", Route::Glossary(None)),
+            ("#/lesson/replication", Route::Lesson("replication".into())),
+            ("#/lesson/", Route::NotFound("/lesson".into())),
+            ("#/crash-test", Route::CrashTest),
+            ("#/nowhere", Route::NotFound("/nowhere".into())),
+        ] {
+            assert_eq!(Route::parse(hash), route, "{hash}");
+        }
+    }
+}

@@ -42,3 +42,56 @@ pub fn action_for(k: KeyPress) -> Option<Action> {
     }
     Some(action)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(key: &str, tag: &str) -> Option<Action> {
+        action_for(KeyPress { key, tag, ..KeyPress::default() })
+    }
+
+    #[test]
+    fn keys_and_their_actions() {
+        for (key, action) in [
+            (" ", Action::TogglePlay),
+            ("k", Action::TogglePlay),
+            ("ArrowRight", Action::Step),
+            ("l", Action::Step),
+            ("ArrowLeft", Action::StepBack),
+            ("j", Action::StepBack),
+            ("Home", Action::Seek(0)),
+            ("End", Action::Seek(u64::MAX)),
+            ("?", Action::ToggleHelp),
+            ("Escape", Action::Escape),
+        ] {
+            assert_eq!(on(key, "BODY"), Some(action), "{key:?}");
+        }
+        assert_eq!(on("x", "BODY"), None);
+        assert_eq!(on("Enter", "BODY"), None);
+    }
+
+    #[test]
+    fn never_while_typing_or_on_a_control_that_uses_the_key() {
+        for tag in ["INPUT", "TEXTAREA", "SELECT"] {
+            for key in [" ", "k", "ArrowLeft", "Home", "?"] {
+                assert_eq!(on(key, tag), None, "{key:?} in {tag}");
+            }
+            assert_eq!(on("Escape", tag), Some(Action::Escape), "Escape in {tag}");
+        }
+        // A focused button or link keeps Space and the arrows, not `?` or Escape.
+        for tag in ["BUTTON", "A"] {
+            assert_eq!(on(" ", tag), None);
+            assert_eq!(on("ArrowRight", tag), None);
+            assert_eq!(on("?", tag), Some(Action::ToggleHelp));
+            assert_eq!(on("Escape", tag), Some(Action::Escape));
+        }
+        // A stage element (role=button) selects with Space and Enter; the arrows still step.
+        let control = |key| action_for(KeyPress { key, tag: "g", on_control: true, modifier: false });
+        assert_eq!(control(" "), None);
+        assert_eq!(control("ArrowRight"), Some(Action::Step));
+        // Ctrl, Meta or Alt: the browser's shortcut.
+        assert_eq!(action_for(KeyPress { key: "l", tag: "BODY", on_control: false, modifier: true }), None);
+        assert_eq!(action_for(KeyPress { key: "?", tag: "BODY", on_control: false, modifier: true }), None);
+    }
+}
