@@ -1,7 +1,8 @@
 //! Kafka Flight Simulator: a deterministic Kafka cluster that runs in the browser.
 //!
-//! Layers point one way: `ui -> lessons -> shell -> sim`. `sim` knows nothing of the others
-//! nor of the web.
+//! Layers point one way: `ui -> app -> session -> presets -> shell -> sim` (tests/layering.rs
+//! checks every `crate::` path). `sim` knows nothing of the others nor of the web; only `ui`
+//! is web code (wasm32).
 pub mod app;
 pub mod bench;
 pub mod presets;
