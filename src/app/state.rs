@@ -6,9 +6,9 @@
 use std::rc::Rc;
 
 use super::layout::LOG_CELLS;
-use crate::presets::{self, Preset};
+use crate::presets;
 use crate::session::link::Link;
-use crate::session::{LineKind, Player, Prompt};
+use crate::session::{LineKind, Player, Prompt, Start};
 use crate::sim::view::SimView;
 use crate::sim::{BrokerId, ClientId, Millis, TopicPartition};
 
@@ -31,7 +31,7 @@ pub enum Action {
     Line(String),
     /// Ctrl-D at the console: ends the producer's prompt.
     EndOfInput,
-    /// Start over from a preset (None: the current one).
+    /// Start over from a preset (None: the session's own start).
     Restart(Option<&'static str>),
     TogglePlay,
     Pause,
@@ -122,12 +122,13 @@ impl SandboxState {
             revision: 0,
             player,
         };
-        s.narrate(format!("{}. {}", s.player.preset.title, s.player.preset.blurb));
+        s.narrate(s.player.start.intro());
         s
     }
 
-    pub fn new(preset: &'static Preset, seed: u64) -> Self {
-        let player = Player::new(preset, seed).unwrap_or_else(|e| panic!("a preset failed to build: {e}"));
+    /// A sandbox from a start: a preset (tested, so it builds) or another script.
+    pub fn new(start: impl Into<Start>, seed: u64) -> Self {
+        let player = Player::new(start, seed).unwrap_or_else(|e| panic!("the start failed to build: {e}"));
         SandboxState::from_player(player, None)
     }
 
@@ -278,11 +279,11 @@ impl SandboxState {
         next
     }
 
-    /// A fresh session from a preset (None: the current one) with the same seed; the console
-    /// and the transport's settings carry over.
+    /// A fresh session from a preset (None: the session's own start) with the same seed; the
+    /// console and the transport's settings carry over.
     fn restart(self, preset: Option<&'static str>) -> SandboxState {
-        let preset = preset.and_then(presets::find).unwrap_or(self.player.preset);
-        let mut fresh = SandboxState::new(preset, self.player.seed);
+        let start = preset.and_then(Start::preset).unwrap_or_else(|| self.player.start.clone());
+        let mut fresh = SandboxState::new(start, self.player.seed);
         fresh.speed_percent = self.speed_percent;
         fresh.show_background = self.show_background;
         fresh.console = self.console;
@@ -531,14 +532,14 @@ mod tests {
             let opened = SandboxState::from_query(&bad);
             assert!(opened.notice.as_deref().is_some_and(|n| n.starts_with("This link could not be opened: ")), "{bad}: {:?}", opened.notice);
             assert_eq!(moment(&opened), clean, "{bad}");
-            assert_eq!(opened.player.preset.id, "failover");
+            assert_eq!(opened.player.start.preset_id(), Some("failover"));
         }
         let unknown = SandboxState::from_query("preset=nope");
         assert_eq!(unknown.notice.as_deref(), Some("There is no preset called 'nope'; opened the default sandbox."));
         assert_eq!(unknown.reduce(Action::DismissNotice).notice, None);
         // A preset by name, and no query at all.
         let orders = SandboxState::from_query("preset=orders");
-        assert_eq!((orders.player.preset.id, orders.player.seed, orders.notice.is_none()), ("orders", DEFAULT_SEED, true));
+        assert_eq!((orders.player.start.preset_id(), orders.player.seed, orders.notice.is_none()), (Some("orders"), DEFAULT_SEED, true));
         assert_eq!(moment(&SandboxState::from_query("")), clean);
     }
 
@@ -551,7 +552,29 @@ mod tests {
         assert_eq!(again.player.head(), 0);
         assert_eq!((again.console.clone(), again.speed_percent, again.show_background, again.revision), (console, 400, false, revision + 1));
         let orders = s.reduce(Action::Restart(Some("orders")));
-        assert_eq!((orders.player.preset.id, orders.player.seed), ("orders", DEFAULT_SEED));
+        assert_eq!((orders.player.start.preset_id(), orders.player.seed), (Some("orders"), DEFAULT_SEED));
         assert!(orders.narration[0].1.starts_with("E-commerce: orders and a dashboard. "));
+    }
+
+    #[test]
+    fn a_script_link_opens_its_own_cluster_and_restarts_it() {
+        let script = crate::session::Script::new(
+            "One broker",
+            1,
+            "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic solo --partitions 1 --replication-factor 1",
+        )
+        .expect("valid");
+        let s = run(SandboxState::new(script, 5), [Action::Step, line("tick 1s")]);
+        assert!(s.narration[0].1.starts_with("One broker: 1 broker(s)"), "{:?}", s.narration);
+        let opened = SandboxState::from_query(&s.link_query());
+        assert!(opened.notice.is_none(), "{:?}", opened.notice);
+        assert_eq!(moment(&opened), moment(&s));
+        assert_eq!(opened.view.brokers.len(), 1);
+        let again = opened.reduce(Action::Restart(None));
+        assert_eq!((again.player.start.clone(), again.player.elapsed()), (s.player.start.clone(), 0));
+        // A damaged one opens the default sandbox with a notice, as a preset's does.
+        let q = s.link_query();
+        let cut = SandboxState::from_query(&q[..q.len() - 1]);
+        assert!(cut.notice.is_some() && cut.player.start.preset_id() == Some(presets::DEFAULT_PRESET));
     }
 }

@@ -138,7 +138,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             i.select();
         }
     });
-    let current = state.player.preset;
+    let current = state.player.start.preset_id();
     html! {
         <main id="main" class="page sandbox">
             <div class="sandbox-head">
@@ -146,7 +146,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 <div class="presets">
                     <label for="preset">{ "Preset " }</label>
                     <select id="preset" ref={preset_choice} data-testid="preset">
-                        { for PRESETS.iter().map(|p| html! { <option value={p.id} selected={p.id == current.id}>{ p.title }</option> }) }
+                        { for PRESETS.iter().map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
                     <button onclick={on_load} data-testid="load-preset">{ "Load" }</button>
                     <button onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
