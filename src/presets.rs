@@ -120,11 +120,26 @@ impl Preset {
     /// A shell with this preset built. The scripts are tested: a failing line is an engine or
     /// preset bug, reported with its line.
     pub fn build(&self, seed: u64) -> Result<Shell, String> {
-        let mut shell = Shell::with_cluster(seed, self.brokers, ClusterConfig::default());
-        for cmd in parse_script(self.script) {
-            let cmd = cmd.map_err(|e| format!("preset {} line {}: {}", self.id, e.line, e.error))?;
-            shell.run(&cmd.argv, &cmd.stdin).map_err(|e| format!("preset {} line {}: {}", self.id, cmd.line, e))?;
-        }
-        Ok(shell)
+        run_script(&format!("preset {}", self.id), self.brokers, self.script, seed, u64::MAX)
     }
+}
+
+/// Every starting cluster, a preset's or any other script's: `brokers` brokers booted, then
+/// the script's commands. A failing line is an error naming `label` and the line; so is a
+/// script that has applied more than `budget` events after one of its commands.
+pub fn run_script(label: &str, brokers: i32, script: &str, seed: u64, budget: u64) -> Result<Shell, String> {
+    let mut shell = Shell::with_cluster(seed, brokers, ClusterConfig::default());
+    let mut events = 0u64;
+    for cmd in parse_script(script) {
+        let cmd = cmd.map_err(|e| format!("{label} line {}: {}", e.line, e.error))?;
+        let before = shell.sim.events_processed();
+        shell.run(&cmd.argv, &cmd.stdin).map_err(|e| format!("{label} line {}: {}", cmd.line, e))?;
+        // Counted across a `reset`, which replaces the simulation and its counter.
+        let after = shell.sim.events_processed();
+        events += if after >= before { after - before } else { after };
+        if events > budget {
+            return Err(format!("{label} line {}: the script asks for more than {budget} events", cmd.line));
+        }
+    }
+    Ok(shell)
 }

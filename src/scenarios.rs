@@ -1,27 +1,35 @@
 //! Named scenarios shared by the sandbox, the tests and the benchmarks, so that the browser
 //! and the native build run exactly the same thing.
-use std::rc::Rc;
-
-use crate::sim::config::{ClusterConfig, ConsumerConfig, OffsetReset, ProducerConfig};
-use crate::sim::producer::RateSpec;
+use crate::presets;
+use crate::shell::{parse_script, Shell};
+use crate::sim::config::ClusterConfig;
 use crate::sim::{Fault, Sim, TopicPartition};
 
-/// The failover preset: three brokers, `orders` with 3 partitions, RF 3, min ISR 2, a keyed
-/// producer at 4 records/s and a `dashboard` consumer group of one member.
+/// When the reference run creates the failover preset's topic: 50 ms into the brokers' boot.
+const REFERENCE_TOPIC_MS: u64 = 50;
+/// The rest of the boot (the shell's 100 ms), after which its clients start.
+const REFERENCE_CLIENTS_MS: u64 = 50;
+
+/// The failover preset as the reference run starts it: three brokers, `orders` with 3
+/// partitions, RF 3, min ISR 2, a keyed producer at 4 records/s and a `dashboard` consumer
+/// group of one member. The commands are the preset's own script (`presets.rs`: one
+/// definition); the timing is the reference run's, which its golden hash pins
+/// (tests/data/reference_trace_hash.txt) and which predates the preset: the topic is created
+/// halfway through the brokers' boot and the clients start when the boot ends, where the
+/// sandbox runs every command after the boot. So the two are different runs of one script:
+/// with the same seed, the sandbox's `orders` exists 50 ms later.
 pub fn failover_preset(seed: u64) -> Sim {
-    let mut sim = Sim::new(seed, 3, ClusterConfig::default());
-    sim.run_for(50);
-    sim.create_topic("orders", 3, 3, &[("min.insync.replicas".into(), "2".into())]).expect("the preset's topic is valid");
-    sim.run_for(50);
-    let p = sim.add_producer("checkout", ProducerConfig::default()).expect("valid preset producer");
-    let keys = (1..=5).map(|i| Rc::from(format!("user_{i}"))).collect();
-    sim.start_rate(p, RateSpec { topic: Rc::from("orders"), per_second: 4, keys, value_bytes: 0, remaining: None }).expect("preset producer runs");
-    let consumer = ConsumerConfig { auto_offset_reset: OffsetReset::Earliest, ..ConsumerConfig::default() };
-    let c = sim.add_consumer("dashboard", consumer).expect("valid preset consumer");
-    sim.subscribe(c, "dashboard", vec!["orders".to_string()]).expect("preset consumer runs");
-    // Past the group's initial rebalance delay, so the sandbox opens on a stable group.
-    sim.run_for(3_500);
-    sim
+    let preset = presets::find("failover").expect("the failover preset exists");
+    let mut shell = Shell::from_sim(Sim::new(seed, preset.brokers, ClusterConfig::default()));
+    shell.sim.run_for(REFERENCE_TOPIC_MS);
+    for (i, cmd) in parse_script(preset.script).into_iter().enumerate() {
+        let cmd = cmd.expect("the preset's script parses");
+        shell.run(&cmd.argv, &cmd.stdin).unwrap_or_else(|e| panic!("the failover preset, line {}: {e}", cmd.line));
+        if i == 0 {
+            shell.sim.run_for(REFERENCE_CLIENTS_MS);
+        }
+    }
+    shell.sim
 }
 
 /// The reference run whose trace hash must be the same natively and in the browser: the
@@ -43,7 +51,7 @@ pub fn reference_run(seed: u64) -> Sim {
 /// records (typed commands, steps, playing, a seek back and a changed past). Its trace hash
 /// must be the same natively and in the browser.
 pub fn reference_session(seed: u64) -> crate::session::Player {
-    let preset = crate::presets::find("order-service").expect("the order-service preset exists");
+    let preset = presets::find("order-service").expect("the order-service preset exists");
     let mut p = crate::session::Player::new(preset, seed).expect("the preset builds");
     for _ in 0..40 {
         p.step();
@@ -60,4 +68,25 @@ pub fn reference_session(seed: u64) -> crate::session::Player {
     p.line("kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group billing");
     p.advance_to(p.shell().sim.now() + 10_000);
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference's failover and the sandbox's are one script run at two timings: the
+    /// same cluster, topic, clients and group, and the same clock at the end.
+    #[test]
+    fn the_reference_failover_is_the_preset_script() {
+        let reference = failover_preset(5).view(8);
+        let sandbox = presets::find("failover").expect("preset").build(5).expect("builds").sim.view(8);
+        let topics = |v: &crate::sim::view::SimView| v.topics.iter().map(|t| (t.name.clone(), t.partitions.len())).collect::<Vec<_>>();
+        let clients = |v: &crate::sim::view::SimView| v.clients.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        let groups = |v: &crate::sim::view::SimView| v.groups.iter().map(|g| (g.id.to_string(), g.state.clone())).collect::<Vec<_>>();
+        assert_eq!(topics(&reference), topics(&sandbox));
+        assert_eq!(clients(&reference), clients(&sandbox));
+        assert_eq!(groups(&reference), groups(&sandbox));
+        assert_eq!((reference.brokers.len(), reference.now_ms), (sandbox.brokers.len(), sandbox.now_ms));
+        assert_eq!(reference.now_ms, REFERENCE_TOPIC_MS + REFERENCE_CLIENTS_MS + 3_500);
+    }
 }

@@ -2,7 +2,7 @@
 //! exactly the state a straight run reaches.
 use kafka_flightsim::presets::{self, PRESETS};
 use kafka_flightsim::session::link::{Link, LinkError};
-use kafka_flightsim::session::{LineKind, Op, Player, Prompt};
+use kafka_flightsim::session::{LineKind, Op, Player, Prompt, Start};
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -118,9 +118,9 @@ fn a_shared_link_opens_on_the_same_step() {
 
 #[test]
 fn a_tape_that_asks_too_much_is_refused() {
-    let link = Link { preset: "failover".into(), seed: 1, ops: vec![Op::StepTo(u64::MAX)], at: None };
+    let link = Link { start: Start::preset("failover").expect("preset"), seed: 1, ops: vec![Op::StepTo(u64::MAX)], at: None };
     assert!(matches!(Player::open(&link, 50_000), Err(LinkError::Replay(_))));
-    let past_end = Link { preset: "empty".into(), seed: 1, ops: vec![Op::Line("tick 1s".into())], at: Some(1_000_000) };
+    let past_end = Link { start: Start::preset("empty").expect("preset"), seed: 1, ops: vec![Op::Line("tick 1s".into())], at: Some(1_000_000) };
     assert!(matches!(Player::open(&past_end, BUDGET), Err(LinkError::Replay(_))));
 }
 

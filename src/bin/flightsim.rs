@@ -109,7 +109,7 @@ fn replay(args: &[String]) -> ExitCode {
         }
     }
     let sim = &player.shell().sim;
-    println!("preset {}, seed {}: step {} of {}, t = {} ms", link.preset, link.seed, player.elapsed(), player.head(), sim.now());
+    println!("{}, seed {}: step {} of {}, t = {} ms", link.start.label(), link.seed, player.elapsed(), player.head(), sim.now());
     println!("trace hash: {:016x}", sim.trace_hash());
     ExitCode::SUCCESS
 }

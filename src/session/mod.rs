@@ -1,15 +1,18 @@
-//! A sandbox session is a tape: a preset, a seed and the list of what the learner did
-//! (console lines, steps, playing up to a virtual time). The simulation is a pure function of
-//! the tape, so seeking is "restore the nearest checkpoint, replay forward", stepping back is
-//! seeking one event back, and a shared link is the tape itself.
+//! A sandbox session is a tape: a start (a preset or another script, `start.rs`), a seed and
+//! the list of what the learner did (console lines, steps, playing up to a virtual time). The
+//! simulation is a pure function of the tape, so seeking is "restore the nearest checkpoint,
+//! replay forward", stepping back is seeking one event back, and a shared link is the tape
+//! itself.
 //!
 //! Positions are counted in events applied since the session began (`elapsed`), so they stay
 //! monotonic across a `reset` inside the tape.
 pub mod link;
+mod start;
 
 use std::rc::Rc;
 
-use crate::presets::Preset;
+pub use start::{Script, Start};
+
 use crate::shell::{Completion, ProducerSession, Shell};
 use crate::sim::Millis;
 
@@ -80,7 +83,8 @@ const FIRST_INTERVAL: u64 = 256;
 /// A session: its tape, where it stands, and checkpoints for seeking.
 #[derive(Clone)]
 pub struct Player {
-    pub preset: &'static Preset,
+    /// The starting cluster: the timeline's step 0 is after its script.
+    pub start: Start,
     pub seed: u64,
     ops: Vec<Op>,
     /// Shared with the checkpoint it came from (and with the page's previous state) until
@@ -116,11 +120,17 @@ fn events_between(before: u64, after: u64) -> u64 {
 }
 
 impl Player {
-    pub fn new(preset: &'static Preset, seed: u64) -> Result<Player, String> {
-        let shell = preset.build(seed)?;
+    /// A session from a start: a preset (`&Preset` converts) or any other script. A script
+    /// that applies more than a link's budget of events is refused, as a link's tape is.
+    pub fn new(start: impl Into<Start>, seed: u64) -> Result<Player, String> {
+        Player::with_budget(start.into(), seed, link::LINK_BUDGET)
+    }
+
+    fn with_budget(start: Start, seed: u64, budget: u64) -> Result<Player, String> {
+        let shell = start.build(seed, budget)?;
         let frame = Rc::new(Frame { shell, producer: None, pending: None, op: 0, elapsed: 0 });
         Ok(Player {
-            preset,
+            start,
             seed,
             ops: Vec::new(),
             checkpoints: vec![frame.clone()],
@@ -440,24 +450,18 @@ impl Player {
 
     /// The link that reopens this session at this step.
     pub fn link(&self) -> link::Link {
-        link::Link {
-            preset: self.preset.id.to_string(),
-            seed: self.seed,
-            ops: self.ops.clone(),
-            at: if self.at_head() { None } else { Some(self.frame.elapsed) },
-        }
+        link::Link { start: self.start.clone(), seed: self.seed, ops: self.ops.clone(), at: if self.at_head() { None } else { Some(self.frame.elapsed) } }
     }
 
     /// Opens a shared link (see `link`).
     pub fn open(link: &link::Link, budget: u64) -> Result<Player, link::LinkError> {
-        let preset = crate::presets::find(&link.preset).ok_or_else(|| link::LinkError::UnknownPreset(link.preset.clone()))?;
-        Player::replay(preset, link.seed, link.ops.clone(), link.at, budget).map_err(link::LinkError::Replay)
+        Player::replay(link.start.clone(), link.seed, link.ops.clone(), link.at, budget).map_err(link::LinkError::Replay)
     }
 
     /// A new session from a tape: replays it whole (so the timeline knows its end), then
-    /// seeks to `at`. Refuses a tape that asks for more than `budget` events.
-    pub fn replay(preset: &'static Preset, seed: u64, ops: Vec<Op>, at: Option<u64>, budget: u64) -> Result<Player, String> {
-        let mut p = Player::new(preset, seed)?;
+    /// seeks to `at`. Refuses a start or a tape that asks for more than `budget` events.
+    pub fn replay(start: impl Into<Start>, seed: u64, ops: Vec<Op>, at: Option<u64>, budget: u64) -> Result<Player, String> {
+        let mut p = Player::with_budget(start.into(), seed, budget)?;
         p.ops = ops;
         p.forward(Limit { elapsed: budget, time: Millis::MAX });
         if !p.at_head() {

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::state::ConsoleLine;
+use crate::app::state::ConsoleLine;
 use crate::session::{LineKind, Prompt};
 use crate::shell::Completion;
 

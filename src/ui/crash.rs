@@ -12,7 +12,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::session::link::Link;
-use crate::session::Op;
+use crate::session::{Op, Start};
 
 pub fn install() {
     // Through yew: its renderer installs its own hook (console only) unless given a custom one.
@@ -65,7 +65,15 @@ fn show(message: &str) {
     let query = crate::session::link::query_of(&hash);
     match Link::from_query(query) {
         Ok(Some(link)) => {
-            parts.push(el("p", &format!("Preset: {}. Seed: {}. Step: {}.", link.preset, link.seed, link.at.map_or("end".to_string(), |a| a.to_string()))));
+            let step = link.at.map_or("end".to_string(), |a| a.to_string());
+            match &link.start {
+                Start::Preset(p) => parts.push(el("p", &format!("Preset: {}. Seed: {}. Step: {step}.", p.id, link.seed))),
+                Start::Script(s) => {
+                    parts.push(el("p", &format!("Script: {} ({} brokers). Seed: {}. Step: {step}.", s.name, s.brokers, link.seed)));
+                    parts.push(el("h2", "Script"));
+                    parts.push(el("pre", &s.text));
+                }
+            }
             let commands: Vec<String> = link
                 .ops
                 .iter()

@@ -2,7 +2,7 @@
 //! the console command it stands for, so the console shows (and teaches) it.
 use yew::prelude::*;
 
-use super::state::{Action, Selection};
+use crate::app::state::{Action, Selection};
 use crate::sim::view::SimView;
 use crate::sim::NodeId;
 

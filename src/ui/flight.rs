@@ -15,10 +15,10 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::Action;
+use crate::app::layout::{progress, Family};
+use crate::app::state::Action;
 use crate::sim::view::SimView;
 use crate::sim::{Millis, NodeId};
-use crate::stage::{progress, Family};
 
 /// Real milliseconds one network hop takes on screen at 1x.
 const HOP_REAL_MS: f64 = 350.0;

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::glossary::{ENTRIES, SIMPLIFICATIONS};
+use crate::app::glossary::{ENTRIES, SIMPLIFICATIONS};
 
 /// Text for markup: the glossary is the crate's own text, escaped all the same.
 fn escape(text: &str) -> String {

@@ -1,6 +1,7 @@
-//! The Yew front end. Reads the engine only through `Sim::view()`; all state changes go
-//! through one reducer per page (`Reducible` + an `Action` enum).
-mod app;
+//! The Yew front end: components that render the app layer's state (`crate::app`) and turn
+//! DOM events into its actions. Reads the engine only through `Sim::view()`; all state
+//! changes go through the native reducer (`app::state`), which `sandbox.rs` wraps in Yew's
+//! `Reducible`. Timers, the animation loop and the address bar live here, outside reducers.
 mod console;
 mod crash;
 mod details;
@@ -8,12 +9,13 @@ mod flight;
 mod glossary_page;
 mod home;
 mod lesson_page;
+mod router;
 mod sandbox;
 mod stage;
-pub mod state;
 mod transport;
 
-pub use app::{App, Route};
+pub use crate::app::route::Route;
+pub use router::App;
 
 use yew::{AttrValue, Html};
 

@@ -1,5 +1,7 @@
 //! The sandbox page: presets, the transport, the stage, details, narration and the console.
 //! The address bar follows the session (a shared link reopens this moment).
+use std::rc::Rc;
+
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -7,11 +9,21 @@ use yew::prelude::*;
 use super::console::Console;
 use super::details::details;
 use super::stage::stage;
-use super::state::{Action, SandboxState};
 use super::transport::{shortcuts, transport};
-use crate::glossary::term_in;
+use crate::app::glossary::term_in;
+use crate::app::layout::NARROW_PX;
+use crate::app::state::{Action, SandboxState};
 use crate::presets::PRESETS;
-use crate::stage::NARROW_PX;
+
+/// Yew's reducer hook over the native one (`app::state`): the previous state stays with the
+/// page's handle until the next render, so the next one starts from a copy.
+impl Reducible for SandboxState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(SandboxState::clone(&self).reduce(action))
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct SandboxProps {
@@ -102,7 +114,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         Callback::from(move |line: String| state.player.complete(&line))
     };
     // Laid out again only when the view or the width class changes.
-    let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::stage::Layout::new(v, *narrow));
+    let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::app::layout::Layout::new(v, *narrow));
     let preset_choice = use_node_ref();
     let on_load = {
         let d = dispatch.clone();
@@ -126,7 +138,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             i.select();
         }
     });
-    let current = state.player.preset;
+    let current = state.player.start.preset_id();
     html! {
         <main id="main" class="page sandbox">
             <div class="sandbox-head">
@@ -134,7 +146,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 <div class="presets">
                     <label for="preset">{ "Preset " }</label>
                     <select id="preset" ref={preset_choice} data-testid="preset">
-                        { for PRESETS.iter().map(|p| html! { <option value={p.id} selected={p.id == current.id}>{ p.title }</option> }) }
+                        { for PRESETS.iter().map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
                     <button onclick={on_load} data-testid="load-preset">{ "Load" }</button>
                     <button onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>

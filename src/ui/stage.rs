@@ -8,11 +8,11 @@ use yew::prelude::*;
 
 use super::flight::Flights;
 use super::markup;
-use super::state::{Action, SandboxState, Selection};
+use crate::app::layout::{cell_label, num, BrokerBox, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+use crate::app::state::{Action, SandboxState, Selection};
 use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView};
 use crate::sim::NodeId;
 use crate::sim::TopicPartition;
-use crate::stage::{cell_label, num, BrokerBox, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
 
 /// The message shapes, drawn once and reused by the legend (and matched by the canvas).
 const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"> <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" /> </pattern> </defs>"##;

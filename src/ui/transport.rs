@@ -5,19 +5,19 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::markup;
-use super::state::{Action, SandboxState, SPEEDS};
+use crate::app::shortcuts::{action_for, KeyPress};
+use crate::app::state::{Action, SandboxState, SPEEDS};
 
 /// The keyboard shortcuts, as `?` shows them (the handler below is the source of truth).
 const SHORTCUTS: &str = r##"<dl><dt><kbd>Space</kbd> / <kbd>k</kbd></dt><dd>play or pause</dd><dt><kbd>→</kbd> / <kbd>l</kbd></dt><dd>step: apply the next event</dd><dt><kbd>←</kbd> / <kbd>j</kbd></dt><dd>step back one event</dd><dt><kbd>Home</kbd> / <kbd>End</kbd></dt><dd>start or end of the timeline</dd><dt><kbd>Tab</kbd></dt><dd>move between controls; on the stage, Enter shows details</dd><dt><kbd>Esc</kbd></dt><dd>close the details</dd><dt><kbd>?</kbd></dt><dd>show or hide this list</dd><dt><kbd>↑</kbd> <kbd>↓</kbd></dt><dd>in the console: command history</dd><dt><kbd>Tab</kbd> in the console</dt><dd>complete a command or option (when there is a word to complete)</dd></dl>"##;
 
-/// `25` percent reads "0.25x", `100` reads "1x" (integers only: see `stage::num`).
+/// `25` percent reads "0.25x", `100` reads "1x" (integers only: see `layout::num`).
 fn speed_label(percent: u32) -> String {
-    format!("{}x", crate::stage::num(f64::from(percent) / 100.0))
+    format!("{}x", crate::app::layout::num(f64::from(percent) / 100.0))
 }
 
-/// Keyboard shortcuts, except while typing in a field (the console has its own keys) or on a
-/// control that uses the key itself (a button's Space, the timeline's arrows). The page
-/// installs it once (an effect) and drops it when it leaves.
+/// Keyboard shortcuts (`app::shortcuts` decides which key does what, and when). The page
+/// installs the listener once (an effect) and drops it when it leaves.
 pub fn shortcuts(dispatcher: UseReducerDispatcher<SandboxState>) -> Option<EventListener> {
     let document = web_sys::window().and_then(|w| w.document());
     document.map(|d| {
@@ -27,31 +27,12 @@ pub fn shortcuts(dispatcher: UseReducerDispatcher<SandboxState>) -> Option<Event
             let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
             let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
             let on_control = target.as_ref().is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
-            if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A") && e.key() != "?" && e.key() != "Escape"
-                || e.ctrl_key()
-                || e.meta_key()
-                || e.alt_key()
-            {
-                return;
+            let key = e.key();
+            let press = KeyPress { key: &key, tag: &tag, on_control, modifier: e.ctrl_key() || e.meta_key() || e.alt_key() };
+            if let Some(action) = action_for(press) {
+                e.prevent_default();
+                dispatcher.dispatch(action);
             }
-            if on_control && (e.key() == " " || e.key() == "Enter") {
-                return;
-            }
-            let action = match e.key().as_str() {
-                " " | "k" => Action::TogglePlay,
-                "ArrowRight" | "l" => Action::Step,
-                "ArrowLeft" | "j" => Action::StepBack,
-                "Home" => Action::Seek(0),
-                "End" => Action::Seek(u64::MAX),
-                "?" => Action::ToggleHelp,
-                "Escape" => Action::Escape,
-                _ => return,
-            };
-            if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") && e.key() == "?" {
-                return;
-            }
-            e.prevent_default();
-            dispatcher.dispatch(action);
         })
     })
 }

@@ -41,6 +41,20 @@ pub fn why(e: &TraceEvent) -> Option<&'static str> {
     })
 }
 
+/// Record-by-record events are shown by the logs on the stage; the narration tells the
+/// story of the cluster (elections, ISR changes, faults, rebalances, errors).
+pub fn is_noise(e: &TraceEvent) -> bool {
+    matches!(
+        e,
+        TraceEvent::HighWatermark { .. }
+            | TraceEvent::Appended { .. }
+            | TraceEvent::ProduceAcked { .. }
+            | TraceEvent::Consumed { .. }
+            | TraceEvent::MessageDropped { .. }
+            | TraceEvent::OffsetsCommitted { .. }
+    ) || e.partition().is_some_and(|tp| tp.topic.starts_with("__"))
+}
+
 /// The narration line for a traced event: its trace line, then the reason when there is one.
 pub fn line(t: &Traced) -> String {
     match why(&t.event) {

@@ -1,0 +1,14 @@
+//! The app layer: what the pages decide, in native code, so it is tested with `cargo test`.
+//! The sandbox's state and its reducer (`state`), the routes (`route`), the stage's layout
+//! (`layout`), the keyboard shortcuts (`shortcuts`), the narration (`narration`) and the
+//! glossary's text (`glossary`). `src/ui` renders this state and turns DOM events into
+//! `state::Action`s; timers, the animation loop and the address bar stay there, outside the
+//! reducer.
+//!
+//! Layers point one way: `ui -> app -> session -> presets -> shell -> sim` (tests/layering.rs).
+pub mod glossary;
+pub mod layout;
+pub mod narration;
+pub mod route;
+pub mod shortcuts;
+pub mod state;

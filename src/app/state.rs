@@ -1,0 +1,580 @@
+//! The sandbox's one state: a session (the tape and the simulation it replays), its view,
+//! the narration, the console's lines and the transport's settings. All changes go through
+//! `SandboxState::reduce(action)`, a plain function of the state and an `Action`, so the
+//! sandbox's decisions are tested natively. The page (`ui/sandbox.rs`) wraps it in Yew's
+//! `Reducible`; timers, the animation loop and the address bar live there, outside.
+use std::rc::Rc;
+
+use super::layout::LOG_CELLS;
+use crate::presets;
+use crate::session::link::Link;
+use crate::session::{LineKind, Player, Prompt, Start};
+use crate::sim::view::SimView;
+use crate::sim::{BrokerId, ClientId, Millis, TopicPartition};
+
+const NARRATION_LINES: usize = 12;
+const CONSOLE_LINES: usize = 400;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Apply the next event.
+    Step,
+    StepBack,
+    /// Jump to a position on the timeline (events since the session began).
+    Seek(u64),
+    /// Playing: apply everything up to this virtual time.
+    AdvanceTo(Millis),
+    /// Advance virtual time by this much (the "Run 1 s" button).
+    RunFor(Millis),
+    /// A console line (a command, or a record at the producer's prompt). Fault buttons send
+    /// the command they stand for, so the console teaches it and the tape records it.
+    Line(String),
+    /// Ctrl-D at the console: ends the producer's prompt.
+    EndOfInput,
+    /// Start over from a preset (None: the session's own start).
+    Restart(Option<&'static str>),
+    TogglePlay,
+    Pause,
+    /// Playback speed in percent (25 to 800).
+    SetSpeed(u32),
+    ToggleHelp,
+    ToggleBackground,
+    Select(Option<Selection>),
+    DismissNotice,
+    /// Closes the shortcuts list if open, else the details.
+    Escape,
+}
+
+pub const SPEEDS: &[u32] = &[25, 50, 100, 200, 400, 800];
+
+/// What the details panel shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Broker(BrokerId),
+    Partition(TopicPartition),
+    Client(ClientId),
+    Group(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleLine {
+    /// Stable key for the keyed list.
+    pub id: u64,
+    pub kind: LineKind,
+    pub text: String,
+}
+
+#[derive(Clone)]
+pub struct SandboxState {
+    pub player: Player,
+    pub view: Rc<SimView>,
+    /// Plain-words lines of what happened, newest last, with a stable key each.
+    pub narration: Vec<(u64, String)>,
+    next_narration: u64,
+    pub error: Option<String>,
+    /// A notice about the page itself (a damaged link was set aside...).
+    pub notice: Option<String>,
+    pub console: Vec<ConsoleLine>,
+    next_line: u64,
+    pub playing: bool,
+    pub speed_percent: u32,
+    pub show_help: bool,
+    /// Group and control messages on the stage.
+    pub show_background: bool,
+    pub selected: Option<Selection>,
+    /// Bumped on every change of the simulation, so effects can tell.
+    pub revision: u64,
+}
+
+impl PartialEq for SandboxState {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+            && self.narration == other.narration
+            && self.error == other.error
+            && self.notice == other.notice
+            && self.console == other.console
+            && self.playing == other.playing
+            && self.speed_percent == other.speed_percent
+            && self.show_help == other.show_help
+            && self.show_background == other.show_background
+            && self.selected == other.selected
+    }
+}
+
+pub const DEFAULT_SEED: u64 = 42;
+
+impl SandboxState {
+    fn from_player(player: Player, notice: Option<String>) -> Self {
+        let view = Rc::new(player.shell().sim.view(LOG_CELLS));
+        let mut s = SandboxState {
+            narration: Vec::new(),
+            next_narration: 0,
+            view,
+            error: None,
+            notice,
+            console: Vec::new(),
+            next_line: 0,
+            playing: false,
+            speed_percent: 100,
+            show_help: false,
+            show_background: true,
+            selected: None,
+            revision: 0,
+            player,
+        };
+        s.narrate(s.player.start.intro());
+        s
+    }
+
+    /// A sandbox from a start: a preset (tested, so it builds) or another script.
+    pub fn new(start: impl Into<Start>, seed: u64) -> Self {
+        let player = Player::new(start, seed).unwrap_or_else(|e| panic!("the start failed to build: {e}"));
+        SandboxState::from_player(player, None)
+    }
+
+    /// The sandbox as the address asks: a shared session, or the default preset. A link that
+    /// does not parse or replay opens a clean sandbox with a notice saying why.
+    pub fn from_query(query: &str) -> Self {
+        let default = || presets::find(presets::DEFAULT_PRESET).expect("the default preset exists");
+        let plain_preset = query.split('&').find_map(|kv| kv.strip_prefix("preset=")).filter(|_| !query.contains("tape="));
+        if let Some(id) = plain_preset {
+            return match presets::find(id) {
+                Some(p) => SandboxState::new(p, DEFAULT_SEED),
+                None => SandboxState::from_player(
+                    Player::new(default(), DEFAULT_SEED).expect("default preset"),
+                    Some(format!("There is no preset called '{id}'; opened the default sandbox.")),
+                ),
+            };
+        }
+        match Link::from_query(query) {
+            Ok(None) => SandboxState::new(default(), DEFAULT_SEED),
+            Ok(Some(link)) => match Player::open(&link, crate::session::link::LINK_BUDGET) {
+                Ok(mut player) => {
+                    let printed = player.take_printed();
+                    let mut s = SandboxState::from_player(player, None);
+                    for p in printed {
+                        s.print(p.kind, &p.text);
+                    }
+                    s.narrate(format!("Opened a shared session at step {} (t = {} ms).", s.player.elapsed(), s.view.now_ms));
+                    s
+                }
+                Err(e) => SandboxState::from_player(
+                    Player::new(default(), DEFAULT_SEED).expect("default preset"),
+                    Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead.")),
+                ),
+            },
+            Err(e) => SandboxState::from_player(
+                Player::new(default(), DEFAULT_SEED).expect("default preset"),
+                Some(format!("This link could not be opened: {e}. Here is a clean sandbox instead.")),
+            ),
+        }
+    }
+
+    /// The query part of the link to this moment.
+    pub fn link_query(&self) -> String {
+        self.player.link().to_query()
+    }
+
+    /// The console's prompt: `$` for commands, `>` while the console producer reads records
+    /// or a command continued with a trailing backslash waits for its next line.
+    pub fn prompt(&self) -> Prompt {
+        self.player.prompt()
+    }
+
+    fn narrate(&mut self, line: String) {
+        self.next_narration += 1;
+        self.narration.push((self.next_narration, line));
+        let n = self.narration.len();
+        if n > NARRATION_LINES {
+            self.narration.drain(..n - NARRATION_LINES);
+        }
+    }
+
+    fn narrate_since(&mut self, from: usize) {
+        let lines: Vec<String> =
+            self.player.shell().sim.trace().since(from).filter(|t| !super::narration::is_noise(&t.event)).map(super::narration::line).collect();
+        // A long run could bring thousands: the panel shows the last few.
+        let skip = lines.len().saturating_sub(NARRATION_LINES);
+        for l in lines.into_iter().skip(skip) {
+            self.narrate(l);
+        }
+    }
+
+    fn print(&mut self, kind: LineKind, text: &str) {
+        for line in text.lines() {
+            self.next_line += 1;
+            self.console.push(ConsoleLine { id: self.next_line, kind, text: line.to_string() });
+        }
+        let n = self.console.len();
+        if n > CONSOLE_LINES {
+            self.console.drain(..n - CONSOLE_LINES);
+        }
+    }
+}
+
+impl SandboxState {
+    /// The next state after `action`: the sandbox's one reducer.
+    pub fn reduce(self, action: Action) -> SandboxState {
+        let mut next = self;
+        next.error = None;
+        let trace_before = next.player.shell().sim.trace().len();
+        let hash_before = next.player.shell().sim.trace_hash();
+        let shown_now = next.view.now_ms;
+        let mut seeked = false;
+        match action {
+            Action::TogglePlay => next.playing = !next.playing,
+            Action::Pause => next.playing = false,
+            Action::SetSpeed(p) => next.speed_percent = p.clamp(25, 800),
+            Action::ToggleHelp => next.show_help = !next.show_help,
+            Action::ToggleBackground => next.show_background = !next.show_background,
+            Action::Select(s) => next.selected = s,
+            Action::DismissNotice => next.notice = None,
+            Action::Escape => {
+                if next.show_help {
+                    next.show_help = false;
+                } else {
+                    next.selected = None;
+                }
+            }
+            Action::Restart(preset) => return next.restart(preset),
+            Action::Step => {
+                if !next.player.step() {
+                    next.error = Some("Nothing is left to happen: every node is idle. Type a command or start a client.".into());
+                }
+            }
+            Action::StepBack => {
+                if next.player.step_back() {
+                    seeked = true;
+                } else {
+                    next.error = Some("This is the start of the session: nothing to step back to.".into());
+                }
+            }
+            Action::Seek(k) => {
+                next.player.seek(k);
+                seeked = true;
+            }
+            Action::AdvanceTo(t) => next.player.advance_to(t),
+            Action::RunFor(ms) => {
+                let t = next.player.shell().sim.now() + ms;
+                next.player.advance_to(t);
+            }
+            Action::Line(line) => next.player.line(&line),
+            Action::EndOfInput => next.player.end_of_input(),
+        }
+        for p in next.player.take_printed() {
+            next.print(p.kind, &p.text);
+        }
+        let sim = &next.player.shell().sim;
+        if sim.trace_hash() != hash_before || seeked {
+            if seeked {
+                next.narrate(format!("At step {} of {} (t = {} ms).", next.player.elapsed(), next.player.head(), sim.now()));
+            } else {
+                next.narrate_since(trace_before);
+            }
+        }
+        if next.player.shell().sim.now() != shown_now || next.player.shell().sim.trace_hash() != hash_before || seeked {
+            next.view = Rc::new(next.player.shell().sim.view(LOG_CELLS));
+            next.revision += 1;
+        }
+        next
+    }
+
+    /// A fresh session from a preset (None: the session's own start) with the same seed; the
+    /// console and the transport's settings carry over.
+    fn restart(self, preset: Option<&'static str>) -> SandboxState {
+        let start = preset.and_then(Start::preset).unwrap_or_else(|| self.player.start.clone());
+        let mut fresh = SandboxState::new(start, self.player.seed);
+        fresh.speed_percent = self.speed_percent;
+        fresh.show_background = self.show_background;
+        fresh.console = self.console;
+        fresh.next_line = self.next_line;
+        fresh.revision = self.revision + 1;
+        fresh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::route::Route;
+    use crate::app::shortcuts::{action_for, KeyPress};
+
+    fn failover() -> SandboxState {
+        SandboxState::new(presets::find("failover").expect("preset"), DEFAULT_SEED)
+    }
+
+    fn run(mut s: SandboxState, actions: impl IntoIterator<Item = Action>) -> SandboxState {
+        for a in actions {
+            s = s.reduce(a);
+        }
+        s
+    }
+
+    fn line(s: &str) -> Action {
+        Action::Line(s.to_string())
+    }
+
+    /// What identifies a moment: the run so far, the clock and the position.
+    fn moment(s: &SandboxState) -> (u64, u64, u64) {
+        (s.player.shell().sim.trace_hash(), s.view.now_ms, s.player.elapsed())
+    }
+
+    fn console_text(s: &SandboxState) -> Vec<(LineKind, &str)> {
+        s.console.iter().map(|l| (l.kind, l.text.as_str())).collect()
+    }
+
+    #[test]
+    fn a_new_sandbox_tells_its_preset() {
+        let s = failover();
+        assert_eq!(s.player.elapsed(), 0);
+        assert_eq!(s.narration.len(), 1);
+        assert!(s.narration[0].1.starts_with("Failover: 3 brokers, RF 3. "), "{:?}", s.narration);
+        assert!(!s.playing && s.speed_percent == 100 && s.show_background && !s.show_help);
+        assert_eq!(s.prompt(), Prompt::Command);
+    }
+
+    #[test]
+    fn step_applies_one_event_and_shows_it() {
+        let s = failover();
+        let before = moment(&s);
+        let s = s.reduce(Action::Step);
+        assert_eq!(s.player.elapsed(), 1);
+        assert_eq!(s.player.head(), 1);
+        assert_ne!(moment(&s), before);
+        assert_eq!(s.revision, 1);
+        assert_eq!(s.view.now_ms, s.player.shell().sim.now(), "the view follows the session");
+        assert!(s.error.is_none());
+        let s = run(s, (0..9).map(|_| Action::Step));
+        assert_eq!((s.player.elapsed(), s.player.head()), (10, 10));
+    }
+
+    #[test]
+    fn step_back_returns_to_the_same_moment() {
+        let s = failover();
+        let at_start = s.clone().reduce(Action::StepBack);
+        assert_eq!(at_start.error.as_deref(), Some("This is the start of the session: nothing to step back to."));
+        assert_eq!(at_start.player.elapsed(), 0);
+        let two = run(s, [Action::Step, Action::Step]);
+        let three = two.clone().reduce(Action::Step);
+        let back = three.reduce(Action::StepBack);
+        assert_eq!(moment(&back), moment(&two));
+        assert_eq!(*back.view, *two.view);
+        assert_eq!(back.player.head(), 3, "stepping back keeps the timeline");
+        assert_eq!(back.narration.last().map(|(_, l)| l.as_str()), Some(format!("At step 2 of 3 (t = {} ms).", two.view.now_ms).as_str()));
+        // The error of a refused action lasts one action.
+        assert!(at_start.reduce(Action::ToggleHelp).error.is_none());
+    }
+
+    #[test]
+    fn seek_goes_anywhere_on_the_timeline_and_clamps_to_its_end() {
+        let mut s = failover();
+        let mut seen = vec![moment(&s)];
+        for _ in 0..20 {
+            s = s.reduce(Action::Step);
+            seen.push(moment(&s));
+        }
+        for k in [7u64, 0, 20, 13, 1] {
+            s = s.reduce(Action::Seek(k));
+            assert_eq!(moment(&s), seen[k as usize], "seek to {k}");
+        }
+        s = s.reduce(Action::Seek(u64::MAX));
+        assert_eq!(moment(&s), seen[20]);
+        // Stepping from the past replays the tape instead of adding to it.
+        let s = run(s, [Action::Seek(5), Action::Step]);
+        assert_eq!((s.player.elapsed(), s.player.head()), (6, 20));
+        assert_eq!(moment(&s), seen[6]);
+    }
+
+    #[test]
+    fn play_advances_virtual_time_and_pause_stops() {
+        let s = failover().reduce(Action::TogglePlay);
+        assert!(s.playing);
+        let t0 = s.view.now_ms;
+        let revision = s.revision;
+        let s = s.reduce(Action::AdvanceTo(t0 + 500));
+        assert_eq!(s.view.now_ms, t0 + 500);
+        assert!(s.player.elapsed() > 0 && s.revision == revision + 1);
+        let s = s.reduce(Action::Pause);
+        assert!(!s.playing);
+        let s = s.reduce(Action::Pause).reduce(Action::TogglePlay).reduce(Action::TogglePlay);
+        assert!(!s.playing);
+        let s = s.reduce(Action::RunFor(1_000));
+        assert_eq!(s.view.now_ms, t0 + 1_500);
+        // Speed is clamped to the transport's range.
+        assert_eq!(s.clone().reduce(Action::SetSpeed(5)).speed_percent, 25);
+        assert_eq!(s.clone().reduce(Action::SetSpeed(10_000)).speed_percent, 800);
+        assert_eq!(s.reduce(Action::SetSpeed(SPEEDS[3])).speed_percent, 200);
+    }
+
+    #[test]
+    fn settings_alone_do_not_change_the_simulation() {
+        let s = failover().reduce(Action::Step);
+        let (m, revision) = (moment(&s), s.revision);
+        let s = run(s, [Action::ToggleHelp, Action::ToggleBackground, Action::SetSpeed(400), Action::Select(Some(Selection::Broker(2))), Action::Pause]);
+        assert_eq!((moment(&s), s.revision), (m, revision));
+        assert!(s.show_help && !s.show_background && s.selected == Some(Selection::Broker(2)));
+    }
+
+    #[test]
+    fn console_lines_run_and_print() {
+        let s = failover().reduce(line("kafka-topics.sh --bootstrap-server localhost:9092 --list"));
+        assert_eq!(
+            console_text(&s),
+            [
+                (LineKind::Input, "$ kafka-topics.sh --bootstrap-server localhost:9092 --list"),
+                (LineKind::Output, "__consumer_offsets"),
+                (LineKind::Output, "orders")
+            ]
+        );
+        let s = s.reduce(line("kill broker 9"));
+        let (kind, text) = *console_text(&s).last().expect("an error line");
+        assert_eq!(kind, LineKind::Error);
+        assert_eq!(text, "Broker 9 does not exist. Brokers are numbered from 1; `describe cluster` lists them.");
+        // A fault typed in the console is on the tape: the simulation changed.
+        let before = moment(&s);
+        let s = s.reduce(line("kill broker 1"));
+        assert_ne!(moment(&s), before);
+        assert!(s.view.brokers.iter().any(|b| b.id == 1 && !b.up));
+        assert!(s.narration.last().is_some_and(|(_, l)| l.contains("it died without a word")), "what happened is told: {:?}", s.narration);
+        // Console keys are unique and increasing, for the keyed list.
+        assert!(s.console.windows(2).all(|w| w[0].id < w[1].id));
+    }
+
+    #[test]
+    fn the_producer_prompt_and_continued_lines() {
+        let s = failover().reduce(line("kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders"));
+        assert_eq!(s.prompt(), Prompt::Record);
+        let s = s.reduce(line("hello"));
+        assert_eq!(console_text(&s).iter().filter(|(_, t)| *t == "> hello").count(), 1);
+        let s = s.reduce(Action::EndOfInput);
+        assert_eq!(s.prompt(), Prompt::Command);
+        assert_eq!(console_text(&s).last(), Some(&(LineKind::Input, "> ^D")));
+        // A trailing backslash continues the command at a `>` prompt.
+        let s = s.reduce(line("kafka-topics.sh --bootstrap-server localhost:9092 \\"));
+        assert_eq!(s.prompt(), Prompt::Continuation);
+        let s = s.reduce(line("--list"));
+        assert_eq!(s.prompt(), Prompt::Command);
+        assert_eq!(console_text(&s).last(), Some(&(LineKind::Output, "orders")));
+        // Ctrl-D with nothing open does nothing.
+        let m = moment(&s);
+        let s = s.reduce(Action::EndOfInput);
+        assert_eq!(moment(&s), m);
+    }
+
+    #[test]
+    fn the_console_keeps_its_last_lines() {
+        let mut s = SandboxState::new(presets::find("empty").expect("preset"), 1);
+        for i in 0..(CONSOLE_LINES + 50) {
+            s = s.reduce(line(&format!("# comment {i}")));
+        }
+        assert_eq!(s.console.len(), CONSOLE_LINES);
+        assert_eq!(s.console.last().map(|l| l.text.as_str()), Some(format!("$ # comment {}", CONSOLE_LINES + 49).as_str()));
+    }
+
+    #[test]
+    fn the_narration_keeps_its_last_lines() {
+        let s = failover().reduce(Action::RunFor(20_000)).reduce(line("kill broker 1")).reduce(Action::RunFor(20_000));
+        assert!(s.narration.len() <= NARRATION_LINES);
+        assert!(s.narration.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(s.narration.iter().all(|(_, l)| !l.contains("__consumer_offsets-")), "internal partitions are not told: {:#?}", s.narration);
+    }
+
+    #[test]
+    fn shortcuts_drive_the_reducer() {
+        let key = |k| KeyPress { key: k, ..KeyPress::default() };
+        let s = failover();
+        let s = run(s, [" ", "k", "l", "l", "ArrowRight", "j", "ArrowLeft"].into_iter().filter_map(|k| action_for(key(k))));
+        assert!(!s.playing, "Space then k: play then pause");
+        assert_eq!((s.player.elapsed(), s.player.head()), (1, 3));
+        let s = run(s, ["End"].into_iter().filter_map(|k| action_for(key(k))));
+        assert_eq!(s.player.elapsed(), 3);
+        let s = run(s, ["Home"].into_iter().filter_map(|k| action_for(key(k))));
+        assert_eq!(s.player.elapsed(), 0);
+        // `?` opens the list; Escape closes it first, then the details.
+        let s = run(s, [Action::Select(Some(Selection::Broker(1)))]);
+        let s = run(s, ["?"].into_iter().filter_map(|k| action_for(key(k))));
+        assert!(s.show_help);
+        let s = s.reduce(action_for(key("Escape")).expect("Escape"));
+        assert!(!s.show_help && s.selected == Some(Selection::Broker(1)));
+        let s = s.reduce(action_for(key("Escape")).expect("Escape"));
+        assert_eq!(s.selected, None);
+    }
+
+    #[test]
+    fn share_link_round_trip() {
+        let s = run(failover(), [Action::Step, Action::Step, line("kill broker 2"), Action::RunFor(3_000), line("start broker 2"), Action::Step]);
+        let s = run(s, [Action::Seek(5)]);
+        let query = s.link_query();
+        // The address the page writes, through the router, to the state it opens.
+        let Route::Sandbox(q) = Route::parse(&format!("#/sandbox?{query}")) else { panic!("a sandbox route") };
+        assert_eq!(q, query);
+        let opened = SandboxState::from_query(&q);
+        assert!(opened.notice.is_none(), "{:?}", opened.notice);
+        assert_eq!(moment(&opened), moment(&s));
+        assert_eq!(*opened.view, *s.view);
+        assert_eq!(opened.player.head(), s.player.head());
+        assert_eq!(opened.link_query(), query, "the link of the opened moment is the same link");
+        assert!(opened.narration.last().is_some_and(|(_, l)| l.starts_with("Opened a shared session at step 5 ")), "{:?}", opened.narration);
+        // The commands replayed are printed as they were typed.
+        assert!(console_text(&opened).contains(&(LineKind::Input, "$ kill broker 2")));
+        // At the tape's end: no `at`, and the same end.
+        let end = run(s, [Action::Seek(u64::MAX)]);
+        assert!(!end.link_query().contains("&at="));
+        assert_eq!(moment(&SandboxState::from_query(&end.link_query())), moment(&end));
+    }
+
+    #[test]
+    fn a_damaged_link_opens_a_clean_sandbox_with_a_notice() {
+        let s = run(failover(), [line("kill broker 2"), Action::Step]);
+        let query = s.link_query();
+        let clean = moment(&failover());
+        for bad in [query.replace("seed=42", "seed=43"), query[..query.len() - 2].to_string(), "preset=failover&seed=1&tape=%%%&sum=zz".to_string()] {
+            let opened = SandboxState::from_query(&bad);
+            assert!(opened.notice.as_deref().is_some_and(|n| n.starts_with("This link could not be opened: ")), "{bad}: {:?}", opened.notice);
+            assert_eq!(moment(&opened), clean, "{bad}");
+            assert_eq!(opened.player.start.preset_id(), Some("failover"));
+        }
+        let unknown = SandboxState::from_query("preset=nope");
+        assert_eq!(unknown.notice.as_deref(), Some("There is no preset called 'nope'; opened the default sandbox."));
+        assert_eq!(unknown.reduce(Action::DismissNotice).notice, None);
+        // A preset by name, and no query at all.
+        let orders = SandboxState::from_query("preset=orders");
+        assert_eq!((orders.player.start.preset_id(), orders.player.seed, orders.notice.is_none()), (Some("orders"), DEFAULT_SEED, true));
+        assert_eq!(moment(&SandboxState::from_query("")), clean);
+    }
+
+    #[test]
+    fn restart_starts_over_and_keeps_the_console() {
+        let s = run(failover(), [line("kill broker 1"), Action::Step, Action::SetSpeed(400), Action::ToggleBackground]);
+        let (console, revision) = (s.console.clone(), s.revision);
+        let again = s.clone().reduce(Action::Restart(None));
+        assert_eq!(moment(&again), moment(&failover()));
+        assert_eq!(again.player.head(), 0);
+        assert_eq!((again.console.clone(), again.speed_percent, again.show_background, again.revision), (console, 400, false, revision + 1));
+        let orders = s.reduce(Action::Restart(Some("orders")));
+        assert_eq!((orders.player.start.preset_id(), orders.player.seed), (Some("orders"), DEFAULT_SEED));
+        assert!(orders.narration[0].1.starts_with("E-commerce: orders and a dashboard. "));
+    }
+
+    #[test]
+    fn a_script_link_opens_its_own_cluster_and_restarts_it() {
+        let script = crate::session::Script::new(
+            "One broker",
+            1,
+            "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic solo --partitions 1 --replication-factor 1",
+        )
+        .expect("valid");
+        let s = run(SandboxState::new(script, 5), [Action::Step, line("tick 1s")]);
+        assert!(s.narration[0].1.starts_with("One broker: 1 broker(s)"), "{:?}", s.narration);
+        let opened = SandboxState::from_query(&s.link_query());
+        assert!(opened.notice.is_none(), "{:?}", opened.notice);
+        assert_eq!(moment(&opened), moment(&s));
+        assert_eq!(opened.view.brokers.len(), 1);
+        let again = opened.reduce(Action::Restart(None));
+        assert_eq!((again.player.start.clone(), again.player.elapsed()), (s.player.start.clone(), 0));
+        // A damaged one opens the default sandbox with a notice, as a preset's does.
+        let q = s.link_query();
+        let cut = SandboxState::from_query(&q[..q.len() - 1]);
+        assert!(cut.notice.is_some() && cut.player.start.preset_id() == Some(presets::DEFAULT_PRESET));
+    }
+}
