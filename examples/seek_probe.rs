@@ -4,9 +4,6 @@
 use kafka_flightsim::presets;
 use kafka_flightsim::session::Player;
 use std::time::Instant;
-// A wall-clock probe of seek and view times, as the benchmark is: the clock measures the
-// probe, never the simulation.
-#[allow(clippy::disallowed_methods)]
 fn main() {
     let p = presets::find("stress").unwrap();
     let mut pl = Player::new(p, 42).unwrap();
