@@ -82,7 +82,7 @@ mod tests {
         let sandbox = presets::find("failover").expect("preset").build(5).expect("builds").sim.view(8);
         let topics = |v: &crate::sim::view::SimView| v.topics.iter().map(|t| (t.name.clone(), t.partitions.len())).collect::<Vec<_>>();
         let clients = |v: &crate::sim::view::SimView| v.clients.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
-        let groups = |v: &crate::sim::view::SimView| v.groups.iter().map(|g| (g.id.to_string(), g.state.clone())).collect::<Vec<_>>();
+        let groups = |v: &crate::sim::view::SimView| v.groups.iter().map(|g| (g.id.to_string(), g.state)).collect::<Vec<_>>();
         assert_eq!(topics(&reference), topics(&sandbox));
         assert_eq!(clients(&reference), clients(&sandbox));
         assert_eq!(groups(&reference), groups(&sandbox));

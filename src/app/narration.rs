@@ -2,6 +2,7 @@
 //! happened; this says why Kafka does it, for the events a learner is meant to notice
 //! (failover, elections, truncation, rebalances). The trace itself (and its hash) is unchanged.
 use crate::sim::error::KafkaError;
+use crate::sim::group::GroupState;
 use crate::sim::trace::{ElectionKind, TraceEvent, Traced};
 
 /// The reason behind `e`, if it is one of the events the stage teaches.
@@ -26,10 +27,10 @@ pub fn why(e: &TraceEvent) -> Option<&'static str> {
         Truncated { lost_committed: 0, .. } => "its log diverged from the new leader's after the epoch change, so it drops the extra records and fetches again",
         Truncated { .. } => "committed records are gone: an unclean election chose a leader that never had them",
         ProduceRejected { error: KafkaError::NotEnoughReplicas, .. } => "acks=all needs min.insync.replicas replicas in the ISR, and fewer are left",
-        GroupStateChanged { state, .. } => match state.as_str() {
-            "PreparingRebalance" => "every member must send JoinGroup again before partitions are handed out",
-            "CompletingRebalance" => "the group leader computes the assignment and sends it back with SyncGroup",
-            "Stable" => "the coordinator hands each member its partitions in the SyncGroup response",
+        GroupStateChanged { state, .. } => match state {
+            GroupState::PreparingRebalance => "every member must send JoinGroup again before partitions are handed out",
+            GroupState::CompletingRebalance => "the group leader computes the assignment and sends it back with SyncGroup",
+            GroupState::Stable => "the coordinator hands each member its partitions in the SyncGroup response",
             _ => return None,
         },
         ReplicaFetchTimedOut { .. } => {

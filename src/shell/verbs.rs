@@ -458,7 +458,7 @@ fn describe(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
             let mut out = format!("{:<8} {:<14} {:<8} {:<8}\n", "BROKER", "STATE", "FENCED", "LEADS");
             for b in &view.brokers {
                 let leads = view.topics.iter().flat_map(|t| t.partitions.iter()).filter(|p| p.leader == Some(b.id)).count();
-                let state = if b.paused { "paused" } else { b.state };
+                let state = if b.paused { "paused".to_string() } else { b.state.to_string() };
                 out.push_str(&format!("{:<8} {:<14} {:<8} {:<8}\n", b.id, state, if b.fenced { "yes" } else { "no" }, leads));
             }
             out.push_str(&format!(

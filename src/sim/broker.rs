@@ -27,6 +27,17 @@ pub enum BrokerState {
     Down,
 }
 
+/// The words `describe cluster`, the stage and the details panel print (padding honoured).
+impl std::fmt::Display for BrokerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            BrokerState::Running => "running",
+            BrokerState::ShuttingDown => "shutting down",
+            BrokerState::Down => "down",
+        })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Broker {
     pub id: BrokerId,

@@ -239,7 +239,7 @@ impl GroupCoordinator {
         g.state = GroupState::PreparingRebalance;
         g.join_deadline = now + delay;
         let id = g.id.clone();
-        ctx.trace(TraceEvent::GroupStateChanged { group: id.clone(), state: GroupState::PreparingRebalance.to_string(), generation: g.generation, reason });
+        ctx.trace(TraceEvent::GroupStateChanged { group: id.clone(), state: GroupState::PreparingRebalance, generation: g.generation, reason });
         for (client, req_id) in pending_syncs {
             ctx.send(client, Payload::SyncGroupResponse { req_id, result: Err(KafkaError::RebalanceInProgress) });
         }
@@ -285,7 +285,7 @@ impl GroupCoordinator {
             g.state = GroupState::Empty;
             g.protocol = None;
             g.leader = None;
-            ctx.trace(TraceEvent::GroupStateChanged { group: g.id.clone(), state: "Empty".into(), generation: g.generation, reason: "no members left" });
+            ctx.trace(TraceEvent::GroupStateChanged { group: g.id.clone(), state: GroupState::Empty, generation: g.generation, reason: "no members left" });
             self.persist_group(ctx, rm, group);
             return;
         }
@@ -299,7 +299,7 @@ impl GroupCoordinator {
         g.state = GroupState::CompletingRebalance;
         ctx.trace(TraceEvent::GroupStateChanged {
             group: g.id.clone(),
-            state: "CompletingRebalance".into(),
+            state: GroupState::CompletingRebalance,
             generation: g.generation,
             reason: "every member joined",
         });
@@ -553,7 +553,7 @@ impl GroupCoordinator {
             g.state = GroupState::Stable;
             ctx.trace(TraceEvent::GroupStateChanged {
                 group: g.id.clone(),
-                state: "Stable".into(),
+                state: GroupState::Stable,
                 generation: g.generation,
                 reason: "the leader's assignment is stored",
             });

@@ -4,6 +4,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::error::KafkaError;
+use super::group::GroupState;
 use super::types::{BrokerId, Millis, NodeId, TopicPartition};
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -256,7 +257,7 @@ pub enum TraceEvent {
     },
     GroupStateChanged {
         group: Rc<str>,
-        state: String,
+        state: GroupState,
         generation: i32,
         reason: &'static str,
     },

@@ -2,9 +2,11 @@
 //! these; they compare cheaply so components re-render only when something changed.
 use std::rc::Rc;
 
+use super::assignor::Assignor;
 use super::broker::BrokerState;
 use super::engine::{Client, Sim};
 use super::event::Event;
+use super::group::GroupState;
 use super::partition::Role;
 use super::types::{BrokerId, ClientId, Millis, NodeId, TopicPartition};
 
@@ -39,7 +41,7 @@ pub struct ReplicaView {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct BrokerView {
     pub id: BrokerId,
-    pub state: &'static str,
+    pub state: BrokerState,
     pub up: bool,
     pub fenced: bool,
     pub paused: bool,
@@ -92,10 +94,10 @@ pub struct MemberView {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GroupView {
     pub id: Rc<str>,
-    pub state: String,
+    pub state: GroupState,
     pub generation: i32,
     /// The assignor the group chose (`range`, `cooperative-sticky`...).
-    pub protocol: Option<&'static str>,
+    pub protocol: Option<Assignor>,
     pub coordinator: BrokerId,
     pub members: Vec<MemberView>,
 }
@@ -138,11 +140,7 @@ impl Sim {
                 let reg = self.controller.brokers.get(&b.id);
                 BrokerView {
                     id: b.id,
-                    state: match b.state {
-                        BrokerState::Running => "running",
-                        BrokerState::ShuttingDown => "shutting down",
-                        BrokerState::Down => "down",
-                    },
+                    state: b.state,
                     up: b.is_up(),
                     fenced: reg.is_none_or(|r| r.fenced),
                     paused: self.net.paused.contains(&NodeId::Broker(b.id)),
@@ -285,9 +283,9 @@ impl Sim {
                 }
                 out.push(GroupView {
                     id: g.id.clone(),
-                    state: g.state.to_string(),
+                    state: g.state,
                     generation: g.generation,
-                    protocol: g.protocol.map(|p| p.name()),
+                    protocol: g.protocol,
                     coordinator: b.id,
                     members: g
                         .members

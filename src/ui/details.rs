@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::app::state::{Action, Selection};
+use crate::sim::assignor::Assignor;
 use crate::sim::view::SimView;
 use crate::sim::NodeId;
 
@@ -203,8 +204,8 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
                         "State {}, generation {}, assignor {} ({} rebalancing). Coordinator: broker {}.",
                         gv.state,
                         gv.generation,
-                        gv.protocol.unwrap_or("none yet"),
-                        if gv.protocol == Some("cooperative-sticky") { "cooperative: only moved partitions are revoked" } else { "eager: everyone gives everything back" },
+                        gv.protocol.map_or("none yet", Assignor::name),
+                        if gv.protocol == Some(Assignor::CooperativeSticky) { "cooperative: only moved partitions are revoked" } else { "eager: everyone gives everything back" },
                         gv.coordinator
                     ) }</p>
                     { table("replicas members", "Members and their assignment".into(), &["Member", "Client", "Partitions"],

@@ -10,6 +10,7 @@ use super::flight::Flights;
 use super::markup;
 use crate::app::layout::{cell_label, num, BrokerBox, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
 use crate::app::state::{Action, SandboxState, Selection};
+use crate::sim::assignor::Assignor;
 use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView};
 use crate::sim::NodeId;
 use crate::sim::TopicPartition;
@@ -283,19 +284,20 @@ fn short_topic(t: &str) -> String {
 
 /// A consumer group's box (a plain function, as `client_shape` is).
 fn group_shape(id: &str, group: Option<&GroupView>, r: &Rect, selected: bool, dispatch: &Callback<Action>) -> Html {
-    let (state, generation, protocol) = match group {
-        Some(g) => (g.state.clone(), g.generation, g.protocol.unwrap_or("-")),
-        None => ("no coordinator".to_string(), 0, "-"),
+    let (state, generation, assignor) = match group {
+        Some(g) => (g.state.to_string(), g.generation, g.protocol),
+        None => ("no coordinator".to_string(), 0, None),
     };
-    let style = if protocol == "cooperative-sticky" { "cooperative" } else { "eager" };
+    let protocol = assignor.map_or("-", Assignor::name);
+    let style = if assignor == Some(Assignor::CooperativeSticky) { "cooperative" } else { "eager" };
     // Shown, not only spoken: an eager member "always revoke[s] all its owned partitions
     // before participating in a rebalance"; a cooperative one keeps them, and a partition that
     // moves is revoked first and reassigned in the next rebalance (KIP-429,
     // ConsumerPartitionAssignor.java:243-259).
-    let style_line = match protocol {
-        "-" => "no assignor chosen yet".to_string(),
-        "cooperative-sticky" => "cooperative rebalance".to_string(),
-        p => format!("eager rebalance · {p}"),
+    let style_line = match assignor {
+        None => "no assignor chosen yet".to_string(),
+        Some(Assignor::CooperativeSticky) => "cooperative rebalance".to_string(),
+        Some(p) => format!("eager rebalance · {}", p.name()),
     };
     let (click, key) = activate(dispatch, Selection::Group(id.to_string()));
     let label = format!("Group {id}: {state}, generation {generation}, {protocol} ({style} rebalancing)");
