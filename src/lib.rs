@@ -4,6 +4,7 @@
 //! nor of the web.
 pub mod bench;
 pub mod glossary;
+pub mod lesson;
 pub mod narration;
 pub mod presets;
 pub mod scenarios;
