@@ -418,14 +418,6 @@ impl Challenge {
     }
 }
 
-impl query::Claim {
-    /// The claim's query, as written.
-    pub fn query_text(&self) -> String {
-        let ops = ["=", "!=", "<", "<=", ">", ">="];
-        self.text.split_whitespace().take_while(|w| !ops.contains(w)).collect::<Vec<_>>().join(" ")
-    }
-}
-
 impl Lesson {
     /// A shell with the starting cluster: `seed` (the lesson's own when None), then the
     /// cluster's commands. A command that fails is a lesson error.

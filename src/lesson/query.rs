@@ -336,6 +336,13 @@ impl Claim {
     }
 }
 
+impl Claim {
+    /// The claim's query, as written.
+    pub fn query_text(&self) -> String {
+        self.text.split_whitespace().take_while(|w| !OPS.iter().any(|(s, _)| s == w)).collect::<Vec<_>>().join(" ")
+    }
+}
+
 impl fmt::Display for Claim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
