@@ -277,3 +277,11 @@ fn a_player_poses_and_grades_quizzes() {
     assert_eq!(options[1].label.plain(), "partitions orders = 1\n", "without `label:` the claim is shown");
     assert_eq!(options[1].why.plain(), "No, 3.\n");
 }
+
+/// docs/LESSONS.md shows lesson 02 as its complete example: the copy must be the file.
+#[test]
+fn the_docs_example_is_lesson_02_as_it_is() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/LESSONS.md")).unwrap();
+    let (_, source) = lesson_files().into_iter().find(|(f, _)| f.contains("02-keys")).unwrap();
+    assert!(docs.contains(&format!("````\n{source}````\n")), "docs/LESSONS.md's copy of lesson 02 differs from lessons/02-keys-choose-partitions.lesson");
+}

@@ -82,7 +82,7 @@ impl fmt::Display for Value {
 /// Every query: its name, its arguments, and what it answers (docs/LESSONS.md, did-you-mean).
 pub const QUERIES: &[(&str, &str, &str)] = &[
     ("partition-for-key", "<topic> <key>", "the partition a record with this key goes to now: toPositive(murmur2(key)) % partition count"),
-    ("hash-partition", "<key> <count>", "the partition of this key among <count> partitions, whatever the topic has: toPositive(murmur2(key)) % count"),
+    ("hash-partition", "<key> <count>", "the partition of this key among that many partitions, whatever the topic has: toPositive(murmur2(key)) % count"),
     ("partitions", "<topic>", "how many partitions the topic has"),
     ("partitions-with-records", "<topic>", "how many of the topic's partitions have a log end offset above 0"),
     ("leader", "<topic>-<p>", "the broker leading the partition, or none"),
