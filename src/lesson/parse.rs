@@ -662,3 +662,61 @@ fn check_text(p: &mut Parser, t: &Text, params: &[String]) {
         p.err(t.line + l, m);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "id: t
+title: T
+objective: O
+covers: C
+
+# step: s
+title: S
+highlight: partition orders-0
+run:
+    kafka-console-producer.sh --bootstrap-server localhost:9092 \\
+        --topic orders
+    a
+    b
+    .
+
+    tick 1s
+fails: kafka-topics.sh --bootstrap-server localhost:9092 --alter --topic orders --partitions 1
+
+First line,
+colon: still narration.
+
+# quiz: q
+kind: choice
+vary: n from 1..3
+ask: Is it {n}
+    or not?
+option: partitions orders = {n}
+label: Yes
+why: Because.
+option: partitions orders != {n}
+why: Because
+    not.
+";
+
+    #[test]
+    fn fields_blocks_and_narration_keep_their_lines() {
+        let l = parse("lessons/t.lesson", SRC).unwrap();
+        let Item::Step(s) = &l.items[0] else { panic!() };
+        assert_eq!((s.line, s.title.as_str()), (6, "S"));
+        assert_eq!(s.highlights, vec![Highlight { line: 8, kind: HighlightKind::Partition, target: "orders-0".into() }]);
+        let lines: Vec<(usize, bool)> = s.commands.iter().map(|c| (c.line, c.expect_failure)).collect();
+        assert_eq!(lines, vec![(10, false), (16, false), (17, true)]);
+        assert_eq!(s.commands[0].stdin, vec!["a", "b"]);
+        assert_eq!(s.commands[0].argv.last().map(String::as_str), Some("orders"));
+        assert_eq!(s.text, Text { line: 19, source: "First line,\ncolon: still narration.\n".into() });
+        let Item::Quiz(q) = &l.items[1] else { panic!() };
+        assert_eq!(q.vary, vec![Vary { line: 24, name: "n".into(), values: vec!["1".into(), "2".into(), "3".into()] }]);
+        assert_eq!(q.ask, Text { line: 25, source: "Is it {n}\nor not?".into() });
+        let QuizKind::Choice { options } = &q.kind else { panic!() };
+        assert_eq!(options.iter().map(|o| (o.line, o.label.is_some())).collect::<Vec<_>>(), vec![(27, true), (30, false)]);
+        assert_eq!(options[1].why.source, "Because\nnot.");
+    }
+}
