@@ -285,3 +285,63 @@ fn the_docs_example_is_lesson_02_as_it_is() {
     let (_, source) = lesson_files().into_iter().find(|(f, _)| f.contains("02-keys")).unwrap();
     assert!(docs.contains(&format!("````\n{source}````\n")), "docs/LESSONS.md's copy of lesson 02 differs from lessons/02-keys-choose-partitions.lesson");
 }
+
+/// The parser ships in the browser, where a panic stops the page: mangled lessons (cut, doubled
+/// and swapped lines, stray Markdown, braces and multi-byte whitespace) must give errors, never
+/// a panic.
+#[test]
+fn mangled_lessons_never_panic_the_parser() {
+    const BITS: &[&str] = &[
+        "{", "}", "`", "*", "**", "[", "](", ")", ":", "\n", " ", "\t", "\\", "# ", "é", "\u{3000}", "..", "{key}", "```", "- ", "// ", "option: ", "why: ",
+        "run: ",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for (file, source) in lesson_files() {
+        for _ in 0..1500 {
+            let mut lines: Vec<String> = source.lines().map(String::from).collect();
+            for _ in 0..1 + next(4) {
+                let i = next(lines.len());
+                match next(5) {
+                    0 => {
+                        lines.remove(i);
+                    }
+                    1 => {
+                        let j = next(lines.len());
+                        lines.swap(i, j);
+                    }
+                    2 => {
+                        let l = lines[i].clone();
+                        lines.insert(i, l);
+                    }
+                    _ => {
+                        let mut chars: Vec<char> = lines[i].chars().collect();
+                        let at = next(chars.len() + 1);
+                        let bit = BITS[next(BITS.len())];
+                        if next(2) == 0 && at < chars.len() {
+                            chars.remove(at);
+                        }
+                        let mut s: String = chars[..at.min(chars.len())].iter().collect();
+                        s.push_str(bit);
+                        s.extend(chars[at.min(chars.len())..].iter());
+                        lines[i] = s;
+                    }
+                }
+                if lines.is_empty() {
+                    lines.push(String::new());
+                }
+            }
+            let mangled = lines.join("\n");
+            if let Err(errors) = lesson::parse(&file, &mangled) {
+                for e in errors {
+                    assert!(e.to_string().starts_with(&file), "{e}");
+                }
+            }
+        }
+    }
+}

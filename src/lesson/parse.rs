@@ -172,7 +172,7 @@ fn sections(p: &mut Parser, source: &str) -> Vec<Section> {
             if !first.is_empty() {
                 parts.push(first.to_string());
             }
-            parts.extend(block.iter().map(|l| if l.len() >= indent { l[indent..].trim_end().to_string() } else { String::new() }));
+            parts.extend(block.iter().map(|l| l.get(indent..).unwrap_or(l.trim_start()).trim_end().to_string()));
             let value_line = if first.is_empty() { n + 1 } else { n };
             if !sec.narration.is_empty() && sec.split_by.is_none() {
                 sec.split_by = Some(n);
