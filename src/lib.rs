@@ -5,6 +5,7 @@
 //! is web code (wasm32).
 pub mod app;
 pub mod bench;
+pub mod lesson;
 pub mod presets;
 pub mod scenarios;
 pub mod session;

@@ -20,9 +20,9 @@ const LAYERS: &[(&str, u32)] = &[
     ("bench", 2),
     ("presets", 3),
     ("session", 4),
-    // Not there yet: the course's lessons (lessons/*) parsed into steps, each a session::Start
-    // and its checks (docs/ARCHITECTURE.md). Placed now so its first import is checked.
-    ("lessons", 5),
+    // The course: lesson files (lessons/*.lesson) parsed, their queries evaluated on the
+    // simulation, and replayed headless by `flightsim lessons check` (docs/LESSONS.md).
+    ("lesson", 5),
     // Named runs for tests and the browser's golden hashes: presets and sessions.
     ("scenarios", 6),
     ("app", 7),

@@ -27,6 +27,13 @@ COMMANDS:
         address on the error screen; the whole address or its query) to its step, as the
         page does, and prints the console transcript, the step and the trace hash. A panic
         prints its message here: the shipped page leaves panic messages out.
+    lessons check [--show] [FILE...]
+        Replays lessons headless (default: every lessons/*.lesson) on several seeds:
+        every command runs, every quiz answer is computed, each choice quiz has exactly
+        one true option, every challenge starts unmet and its solution meets it. Prints
+        one line per lesson, and each problem as FILE:LINE: reason. Exit 1 when a lesson
+        fails, 2 when none can be read. --show also prints each lesson as the learner
+        meets it on its own seed: narration, commands and their output, quiz answers.
     help
         Lists the commands scripts and the console understand.
     bench [--records N] [--partitions P] [--seed S]
@@ -59,6 +66,7 @@ fn main() -> ExitCode {
         }
         Some("run") => run(&args[1..]),
         Some("replay") => replay(&args[1..]),
+        Some("lessons") => lessons(&args[1..]),
         Some("--version" | "-V") => {
             println!("flightsim {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
@@ -75,6 +83,93 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn lessons(args: &[String]) -> ExitCode {
+    use kafka_flightsim::lesson::{self, check::check_course, CheckOptions};
+    if args.first().map(String::as_str) != Some("check") {
+        eprintln!("flightsim lessons: the command is `flightsim lessons check [FILE...]`");
+        return ExitCode::from(2);
+    }
+    let show = args[1..].iter().any(|a| a == "--show");
+    let mut files: Vec<String> = args[1..].iter().filter(|a| *a != "--show").cloned().collect();
+    if files.is_empty() {
+        let dir = if std::path::Path::new("lessons").is_dir() { "lessons".to_string() } else { concat!(env!("CARGO_MANIFEST_DIR"), "/lessons").to_string() };
+        files = lesson_files(&dir);
+        if files.is_empty() {
+            eprintln!("flightsim lessons check: no .lesson files in {dir}");
+            return ExitCode::from(2);
+        }
+    }
+    let glossary: Vec<&str> = kafka_flightsim::app::glossary::ENTRIES.iter().map(|e| e.id).collect();
+    let mut failed = 0;
+    let mut parsed = Vec::new();
+    for file in &files {
+        let source = match std::fs::read_to_string(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("flightsim lessons check: cannot read {file}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let result = lesson::parse(file, &source).and_then(|l| {
+            let r = lesson::check::check_lesson(&l, &glossary, CheckOptions::default());
+            parsed.push(l);
+            r
+        });
+        if show {
+            if let Some(l) = parsed.last().filter(|l| l.file == *file) {
+                match lesson::check::transcript(l) {
+                    Ok(t) => println!("{t}"),
+                    Err(e) => println!("{e}"),
+                }
+            }
+        }
+        match result {
+            Ok(report) => println!("{}", report.summary()),
+            Err(errors) => {
+                failed += 1;
+                println!("FAIL {file}: {} problem(s)", errors.len());
+                for e in errors {
+                    println!("{e}");
+                }
+            }
+        }
+    }
+    // `requires:` may name any lesson beside the ones checked.
+    let mut course = parsed.clone();
+    for file in &files {
+        let dir = std::path::Path::new(file).parent().map_or(".".to_string(), |d| d.display().to_string());
+        for other in lesson_files(if dir.is_empty() { "." } else { &dir }) {
+            if !files.contains(&other) {
+                if let Ok(l) = std::fs::read_to_string(&other).map_err(|_| ()).and_then(|s| lesson::parse(&other, &s).map_err(|_| ())) {
+                    if !course.iter().any(|c| c.file == l.file) {
+                        course.push(l);
+                    }
+                }
+            }
+        }
+    }
+    for e in check_course(&course).into_iter().filter(|e| files.contains(&e.file)) {
+        failed += 1;
+        println!("FAIL {e}");
+    }
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The `.lesson` files of a directory, sorted.
+fn lesson_files(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "lesson")).map(|p| p.display().to_string()).collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }
 
 fn replay(args: &[String]) -> ExitCode {

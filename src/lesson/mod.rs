@@ -1,0 +1,516 @@
+//! The course: lessons as data files (`lessons/*.lesson`, docs/LESSONS.md), parsed here into a
+//! typed [`Lesson`], and replayed headless by [`check`].
+//!
+//! Quiz answers and challenge goals are queries asked of the simulation at that moment
+//! ([`query`]), never values typed into the lesson, so a lesson cannot disagree with the
+//! engine. The parser is written by hand (no serde): it ships in the wasm bundle, and every
+//! error names the file, the line and the reason.
+//!
+//! A player (the page, or `flightsim lessons check`) uses it like this:
+//! [`parse`] the file; [`Lesson::start`] a shell with the starting cluster; for each
+//! [`Item`]: run a [`Step`]'s commands ([`run_commands`]) and show its [`Text`] rendered at
+//! that moment ([`Text::render`]); [`Quiz::pose`] a quiz (a variant number gives a fresh
+//! question on a retry) and grade the answer ([`Posed`]); for a [`Challenge`], let the learner
+//! work on a copy of the shell and ask [`Challenge::goal`] after each command.
+pub mod check;
+mod parse;
+pub mod query;
+pub mod text;
+
+use std::fmt;
+
+use crate::shell::Shell;
+use crate::sim::config::ClusterConfig;
+use crate::sim::Sim;
+
+pub use check::{check, CheckOptions, CheckReport};
+pub use parse::parse;
+use query::{Condition, Query, Value};
+pub use text::Narration;
+
+/// What is wrong with a lesson, and where: `lessons/02-keys.lesson:37: reason`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LessonError {
+    pub file: String,
+    /// 1-based; 0 when the problem is the file as a whole.
+    pub line: usize,
+    pub message: String,
+}
+
+impl LessonError {
+    pub fn new(file: &str, line: usize, message: impl Into<String>) -> Self {
+        LessonError { file: file.to_string(), line, message: message.into() }
+    }
+}
+
+impl fmt::Display for LessonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
+    }
+}
+
+/// One lesson file.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Lesson {
+    /// The file it was read from, for errors.
+    pub file: String,
+    pub id: String,
+    pub title: String,
+    pub objectives: Vec<String>,
+    /// Ids of lessons to take first.
+    pub requires: Vec<String>,
+    /// The curriculum's exercises and sections this lesson covers.
+    pub covers: Vec<String>,
+    /// Narration before the first step (the lesson's introduction).
+    pub intro: Option<Text>,
+    pub cluster: Cluster,
+    /// Steps, quizzes and challenges in the order the learner meets them.
+    pub items: Vec<Item>,
+}
+
+/// The starting cluster: a fresh simulation, then commands.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Cluster {
+    pub line: usize,
+    pub brokers: i32,
+    pub seed: u64,
+    pub setup: Vec<Cmd>,
+}
+
+/// A command line of the shell's language, with the records a console producer reads.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Cmd {
+    pub line: usize,
+    /// As written (a command continued with `\` keeps its lines).
+    pub text: String,
+    pub argv: Vec<String>,
+    pub stdin: Vec<String>,
+    /// `fails:` commands show an error on purpose; the check requires that they fail.
+    pub expect_failure: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Item {
+    Step(Step),
+    Quiz(Quiz),
+    Challenge(Challenge),
+}
+
+impl Item {
+    pub fn id(&self) -> &str {
+        match self {
+            Item::Step(s) => &s.id,
+            Item::Quiz(q) => &q.id,
+            Item::Challenge(c) => &c.id,
+        }
+    }
+
+    pub fn line(&self) -> usize {
+        match self {
+            Item::Step(s) => s.line,
+            Item::Quiz(q) => q.line,
+            Item::Challenge(c) => c.line,
+        }
+    }
+}
+
+/// One idea: narration, the commands that show it, and what the stage points at.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Step {
+    pub id: String,
+    pub line: usize,
+    pub title: String,
+    pub text: Text,
+    /// Run in order when the learner reaches the step.
+    pub commands: Vec<Cmd>,
+    pub highlights: Vec<Highlight>,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum HighlightKind {
+    Topic,
+    Partition,
+    Broker,
+    Group,
+    Client,
+}
+
+/// What the stage draws attention to: `highlight: partition orders-0`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Highlight {
+    pub line: usize,
+    pub kind: HighlightKind,
+    /// A topic name, `topic-p`, a broker id, a group id or a client name.
+    pub target: String,
+}
+
+impl Highlight {
+    /// Whether the thing exists in the simulation (a highlight of nothing is a lesson bug).
+    pub fn exists(&self, sim: &Sim) -> bool {
+        match self.kind {
+            HighlightKind::Topic => sim.controller().topics.get(self.target.as_str()).is_some(),
+            HighlightKind::Partition => query::parse_partition(&self.target).is_ok_and(|tp| sim.controller().partition(&tp).is_some()),
+            HighlightKind::Broker => self.target.parse::<i32>().is_ok_and(|b| sim.broker(b).is_some()),
+            HighlightKind::Group => sim.describe_group(&self.target).is_some(),
+            HighlightKind::Client => sim.client_id(&self.target).is_some(),
+        }
+    }
+}
+
+/// Narration source (Markdown subset with `{...}` blanks) and the line it starts on.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Text {
+    pub line: usize,
+    pub source: String,
+}
+
+/// A quiz's parameters for one variant: `key` = `user-17`.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Bindings(pub Vec<(String, String)>);
+
+impl Bindings {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// `key=user-17, n=3`, for messages.
+    pub fn describe(&self) -> String {
+        self.0.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Fills `{param}` blanks only (in queries, claims and commands).
+    pub fn substitute(&self, template: &str) -> Result<String, text::TextError> {
+        text::fill(template, false, &mut |name| {
+            self.get(name).map(str::to_string).ok_or_else(|| format!("`{{{name}}}` is not a parameter here (a quiz's `vary:` lines name its parameters)"))
+        })
+    }
+}
+
+impl Text {
+    /// The narration as it reads now: blanks filled from `bindings` and from the simulation.
+    pub fn render(&self, sim: &Sim, bindings: &Bindings) -> Result<Narration, LessonError> {
+        self.render_with(&mut |inner| match bindings.get(inner) {
+            Some(v) => Ok(v.to_string()),
+            None => Query::parse(inner)?.eval(sim).map(|v| v.to_string()),
+        })
+    }
+
+    fn render_with(&self, resolve: &mut dyn FnMut(&str) -> Result<String, String>) -> Result<Narration, LessonError> {
+        let at = |(l, m): text::TextError| LessonError::new("", self.line + l, m);
+        let filled = text::fill(&self.source, true, resolve).map_err(at)?;
+        text::markdown(&filled).map_err(at)
+    }
+}
+
+/// A query or claim with `{param}` blanks, and its line.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Template {
+    pub line: usize,
+    pub text: String,
+}
+
+impl Template {
+    fn filled(&self, bindings: &Bindings) -> Result<String, LessonError> {
+        bindings.substitute(&self.text).map_err(|(_, m)| LessonError::new("", self.line, m))
+    }
+
+    pub fn query(&self, bindings: &Bindings) -> Result<Query, LessonError> {
+        Query::parse(&self.filled(bindings)?).map_err(|m| LessonError::new("", self.line, m))
+    }
+
+    pub fn condition(&self, bindings: &Bindings) -> Result<Condition, LessonError> {
+        Condition::parse(&self.filled(bindings)?).map_err(|m| LessonError::new("", self.line, m))
+    }
+}
+
+/// A quiz parameter: `vary: key from user-1..user-50`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Vary {
+    pub line: usize,
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Quiz {
+    pub id: String,
+    pub line: usize,
+    pub ask: Text,
+    pub vary: Vec<Vary>,
+    pub kind: QuizKind,
+    /// Shown after the answer (required for `predict`).
+    pub explain: Option<Text>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum QuizKind {
+    /// The learner types a value; the answer is what the query gives.
+    Predict { answer: Template },
+    /// Multiple choice: each option is a claim, exactly one of which holds.
+    Choice { options: Vec<ChoiceOption> },
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ChoiceOption {
+    pub line: usize,
+    pub claim: Template,
+    /// What the learner reads (the claim itself when absent).
+    pub label: Option<Text>,
+    /// Why the option is right, or why it is wrong.
+    pub why: Text,
+}
+
+/// A quiz asked at one moment: everything the page shows, with the engine's answer.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Posed {
+    pub id: String,
+    pub variant: u64,
+    pub bindings: Bindings,
+    pub question: Narration,
+    pub kind: PosedKind,
+    pub explain: Option<Narration>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum PosedKind {
+    Predict { answer: Value },
+    Choice { options: Vec<PosedOption> },
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PosedOption {
+    pub line: usize,
+    pub label: Narration,
+    pub why: Narration,
+    /// Whether the simulation says the claim holds.
+    pub correct: bool,
+    /// The claim as filled in, for messages.
+    pub claim: String,
+}
+
+impl Posed {
+    /// For `predict`: whether the learner's typed answer is the engine's.
+    pub fn is_right_value(&self, input: &str) -> bool {
+        matches!(&self.kind, PosedKind::Predict { answer } if answer.matches_input(input))
+    }
+
+    /// For `choice`: whether option `i` (0-based) is the true one.
+    pub fn is_right_option(&self, i: usize) -> bool {
+        matches!(&self.kind, PosedKind::Choice { options } if options.get(i).is_some_and(|o| o.correct))
+    }
+}
+
+/// splitmix64: one well-mixed number per (variant, parameter).
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+impl Quiz {
+    /// The parameters of variant `n`: the same number always gives the same question.
+    pub fn bindings(&self, variant: u64) -> Bindings {
+        Bindings(
+            self.vary
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let name = v.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+                    let pick = mix(variant ^ mix(name.wrapping_add(i as u64))) % v.values.len().max(1) as u64;
+                    (v.name.clone(), v.values.get(pick as usize).cloned().unwrap_or_default())
+                })
+                .collect(),
+        )
+    }
+
+    /// Asks the quiz of the simulation as it is now.
+    pub fn pose(&self, sim: &Sim, variant: u64) -> Result<Posed, LessonError> {
+        let bindings = self.bindings(variant);
+        let question = self.ask.render(sim, &bindings)?;
+        let explain = self.explain.as_ref().map(|e| e.render(sim, &bindings)).transpose()?;
+        let kind = match &self.kind {
+            QuizKind::Predict { answer } => {
+                let q = answer.query(&bindings)?;
+                PosedKind::Predict {
+                    answer: q.eval(sim).map_err(|m| LessonError::new("", answer.line, format!("the answer `{}` cannot be computed: {m}", answer.text)))?,
+                }
+            }
+            QuizKind::Choice { options } => {
+                let mut out = Vec::new();
+                for o in options {
+                    let c = o.claim.condition(&bindings)?;
+                    let correct = c.holds(sim).map_err(|m| LessonError::new("", o.line, format!("option `{}` cannot be checked: {m}", o.claim.text)))?;
+                    let label = match &o.label {
+                        Some(l) => l.render(sim, &bindings)?,
+                        None => text::markdown(&format!("`{}`", bindings.substitute(&o.claim.text).unwrap_or_default())).unwrap_or_default(),
+                    };
+                    let claim = c.claims.iter().map(|c| c.text.clone()).collect::<Vec<_>>().join(" and ");
+                    out.push(PosedOption { line: o.line, label, why: o.why.render(sim, &bindings)?, correct, claim });
+                }
+                PosedKind::Choice { options: out }
+            }
+        };
+        Ok(Posed { id: self.id.clone(), variant, bindings, question, kind, explain })
+    }
+}
+
+/// A task checked against the simulation's state, not against the commands typed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Challenge {
+    pub id: String,
+    pub line: usize,
+    pub title: String,
+    /// The task, in narration.
+    pub text: Text,
+    /// Every condition must hold.
+    pub goals: Vec<Template>,
+    /// A ladder: the first nudges, the last all but gives the answer.
+    pub hints: Vec<Text>,
+    /// Reference commands that reach the goal (the check runs them).
+    pub solution: Vec<Cmd>,
+}
+
+/// One goal condition as the simulation sees it now.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct GoalStatus {
+    pub line: usize,
+    pub text: String,
+    pub met: bool,
+    /// What the condition's queries answer now (`log-end-offset payments-3 is 2`), or why they
+    /// cannot be answered yet (`there is no topic payments`).
+    pub now: String,
+}
+
+impl Challenge {
+    /// Every goal condition, met or not. A condition whose query cannot be answered yet (the
+    /// topic does not exist) is not met.
+    pub fn goal(&self, sim: &Sim) -> Result<Vec<GoalStatus>, LessonError> {
+        let none = Bindings::default();
+        let mut out = Vec::new();
+        for g in &self.goals {
+            let c = g.condition(&none)?;
+            let mut met = true;
+            let mut now = Vec::new();
+            for claim in &c.claims {
+                match claim.eval(sim) {
+                    Ok(f) => {
+                        met &= f.holds;
+                        now.push(format!("{} is {}", claim.query_text(), f.actual));
+                    }
+                    Err(m) => {
+                        met = false;
+                        now.push(m);
+                    }
+                }
+            }
+            out.push(GoalStatus { line: g.line, text: g.text.clone(), met, now: now.join("; ") });
+        }
+        Ok(out)
+    }
+
+    pub fn is_met(&self, sim: &Sim) -> Result<bool, LessonError> {
+        Ok(self.goal(sim)?.iter().all(|g| g.met))
+    }
+}
+
+impl Lesson {
+    /// A shell with the starting cluster: `seed` (the lesson's own when None), then the
+    /// cluster's commands. A command that fails is a lesson error.
+    pub fn start(&self, seed: Option<u64>) -> Result<Shell, LessonError> {
+        let mut shell = Shell::with_cluster(seed.unwrap_or(self.cluster.seed), self.cluster.brokers, ClusterConfig::default());
+        run_commands(&mut shell, &self.cluster.setup).map_err(|e| self.locate(e))?;
+        Ok(shell)
+    }
+
+    /// Puts the lesson's file name on an error from one of its items.
+    pub fn locate(&self, mut e: LessonError) -> LessonError {
+        if e.file.is_empty() {
+            e.file = self.file.clone();
+        }
+        e
+    }
+
+    pub fn quizzes(&self) -> impl Iterator<Item = &Quiz> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Quiz(q) => Some(q),
+            _ => None,
+        })
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Step(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    pub fn challenges(&self) -> impl Iterator<Item = &Challenge> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Challenge(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// Every text of the lesson: narration, questions, explanations, hints.
+    pub fn texts(&self) -> Vec<&Text> {
+        let mut texts: Vec<&Text> = self.intro.iter().collect();
+        for item in &self.items {
+            match item {
+                Item::Step(s) => texts.push(&s.text),
+                Item::Quiz(q) => {
+                    texts.push(&q.ask);
+                    texts.extend(q.explain.iter());
+                    if let QuizKind::Choice { options } = &q.kind {
+                        for o in options {
+                            texts.extend(o.label.iter());
+                            texts.push(&o.why);
+                        }
+                    }
+                }
+                Item::Challenge(c) => {
+                    texts.push(&c.text);
+                    texts.extend(c.hints.iter());
+                }
+            }
+        }
+        texts
+    }
+
+    /// Every glossary link in the lesson, with its line: `[partition](glossary:partition)`.
+    pub fn glossary_links(&self) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for t in self.texts() {
+            for (i, line) in t.source.lines().enumerate() {
+                for (at, _) in line.match_indices("](glossary:") {
+                    let rest = &line[at + "](glossary:".len()..];
+                    let id = rest.split(')').next().unwrap_or("").trim();
+                    out.push((t.line + i, id.to_string()));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Runs commands in order and returns each one's output. A command that fails (or a `fails:`
+/// command that succeeds) stops the run with an error at its line.
+pub fn run_commands(shell: &mut Shell, cmds: &[Cmd]) -> Result<Vec<String>, LessonError> {
+    let mut out = Vec::new();
+    for c in cmds {
+        match (shell.run(&c.argv, &c.stdin), c.expect_failure) {
+            (Ok(o), false) | (Err(crate::shell::ShellError { message: o }), true) => out.push(o),
+            (Err(e), false) => return Err(LessonError::new("", c.line, format!("`{}` failed: {e}", first_line(&c.text)))),
+            (Ok(_), true) => return Err(LessonError::new("", c.line, format!("`{}` is under `fails:` but it succeeded", first_line(&c.text)))),
+        }
+    }
+    Ok(out)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("").trim()
+}

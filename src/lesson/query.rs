@@ -1,0 +1,425 @@
+//! The query language of quizzes and goals: small questions asked of the simulation at one
+//! moment (`leader orders-0`, `lag billing orders-2`), and claims over them
+//! (`isr orders-0 = 1,2,3`). Answers are never written into a lesson: the engine computes them.
+use std::fmt;
+
+use crate::shell::did_you_mean;
+use crate::sim::{partition_for_key, Sim, TopicPartition};
+
+/// What a query answers. Lists (ISR, replicas, members) compare as sets: `1,2,3` equals
+/// `3,1,2`, as a learner would write either.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Value {
+    /// No value: no leader, no committed offset, nobody owns the partition.
+    None,
+    Int(i64),
+    Text(String),
+    List(Vec<String>),
+}
+
+impl Value {
+    /// A value as written in a claim or typed by a learner: `none` (or `-`), a whole number,
+    /// a comma-separated list, or text.
+    pub fn parse(s: &str) -> Value {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("none") || s == "-" || s.is_empty() {
+            return Value::None;
+        }
+        if s.contains(',') {
+            return Value::List(s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect());
+        }
+        match s.parse::<i64>() {
+            Ok(n) => Value::Int(n),
+            Err(_) => Value::Text(s.to_string()),
+        }
+    }
+
+    /// The form two values are compared in: lists sorted, case ignored, a one-item list equal
+    /// to its item.
+    pub fn canonical(&self) -> String {
+        match self {
+            Value::None => "none".into(),
+            Value::Int(n) => n.to_string(),
+            Value::Text(t) => t.trim().to_ascii_lowercase(),
+            Value::List(items) => {
+                let mut v: Vec<String> = items.iter().map(|i| i.trim().to_ascii_lowercase()).collect();
+                crate::sort::sort(&mut v);
+                v.join(",")
+            }
+        }
+    }
+
+    /// Whether two values say the same thing.
+    pub fn same(&self, other: &Value) -> bool {
+        self.canonical() == other.canonical()
+    }
+
+    /// Whether a learner's typed answer says this value.
+    pub fn matches_input(&self, input: &str) -> bool {
+        self.same(&Value::parse(input))
+    }
+
+    fn int(&self) -> Option<i64> {
+        match self {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::None => f.write_str("none"),
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Text(t) => f.write_str(t),
+            Value::List(items) if items.is_empty() => f.write_str("none"),
+            Value::List(items) => f.write_str(&items.join(",")),
+        }
+    }
+}
+
+/// Every query: its name, its arguments, and what it answers (docs/LESSONS.md, did-you-mean).
+pub const QUERIES: &[(&str, &str, &str)] = &[
+    ("partition-for-key", "<topic> <key>", "the partition a record with this key goes to now: toPositive(murmur2(key)) % partition count"),
+    ("hash-partition", "<key> <count>", "the partition of this key among that many partitions, whatever the topic has: toPositive(murmur2(key)) % count"),
+    ("partitions", "<topic>", "how many partitions the topic has"),
+    ("partitions-with-records", "<topic>", "how many of the topic's partitions have a log end offset above 0"),
+    ("leader", "<topic>-<p>", "the broker leading the partition, or none"),
+    ("isr", "<topic>-<p>", "the in-sync replicas (a list of broker ids)"),
+    ("replicas", "<topic>-<p>", "the partition's replicas (a list of broker ids)"),
+    ("high-watermark", "<topic>-<p>", "the leader's high watermark, or none without a live leader"),
+    ("log-end-offset", "<topic>-<p>", "the leader's log end offset: the offset the next record will get"),
+    ("log-start-offset", "<topic>-<p>", "the leader's log start offset: the oldest offset still kept"),
+    ("committed", "<group> <topic>-<p>", "the group's committed offset for the partition, or none"),
+    ("lag", "<group> <topic>-<p>", "high watermark minus committed offset, or none without a commit"),
+    ("owner", "<group> <topic>-<p>", "the client of the member that owns the partition, or none"),
+    ("group-state", "<group>", "Empty, PreparingRebalance, CompletingRebalance, Stable or Dead"),
+    ("members", "<group>", "the clients of the group's members (a list)"),
+];
+
+/// One question asked of the simulation.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Query {
+    PartitionForKey { topic: String, key: String },
+    HashPartition { key: String, count: i32 },
+    Partitions { topic: String },
+    PartitionsWithRecords { topic: String },
+    Leader(TopicPartition),
+    Isr(TopicPartition),
+    Replicas(TopicPartition),
+    HighWatermark(TopicPartition),
+    LogEndOffset(TopicPartition),
+    LogStartOffset(TopicPartition),
+    Committed { group: String, tp: TopicPartition },
+    Lag { group: String, tp: TopicPartition },
+    Owner { group: String, tp: TopicPartition },
+    GroupState { group: String },
+    Members { group: String },
+}
+
+/// `orders-0`: the topic, then a dash and the partition number (topic names may hold dashes).
+pub fn parse_partition(word: &str) -> Result<TopicPartition, String> {
+    let bad = || format!("`{word}` is not a partition; write the topic, a dash and the partition number, like orders-0");
+    let (topic, p) = word.rsplit_once('-').ok_or_else(bad)?;
+    let p: i32 = p.parse().map_err(|_| bad())?;
+    if topic.is_empty() || p < 0 {
+        return Err(bad());
+    }
+    Ok(TopicPartition::new(topic, p))
+}
+
+pub fn is_query_name(word: &str) -> bool {
+    QUERIES.iter().any(|(n, _, _)| *n == word)
+}
+
+impl Query {
+    /// Parses `leader orders-0`. Errors say what is wrong and what was meant.
+    pub fn parse(text: &str) -> Result<Query, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let Some((&name, args)) = words.split_first() else { return Err("a query is missing".into()) };
+        let Some((_, usage, _)) = QUERIES.iter().find(|(n, _, _)| *n == name) else {
+            let hint = match did_you_mean(name, QUERIES.iter().map(|(n, _, _)| *n)) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => "docs/LESSONS.md lists the queries".into(),
+            };
+            return Err(format!("unknown query `{name}`; {hint}"));
+        };
+        let want = usage.split_whitespace().count();
+        if args.len() != want {
+            return Err(format!("`{name}` takes {usage}, as in `{name} {}`", example(usage)));
+        }
+        let s = |i: usize| args[i].to_string();
+        Ok(match name {
+            "partition-for-key" => Query::PartitionForKey { topic: s(0), key: s(1) },
+            "hash-partition" => match args[1].parse::<i32>() {
+                Ok(count) if count > 0 => Query::HashPartition { key: s(0), count },
+                _ => return Err(format!("`hash-partition` counts partitions with a whole number above 0, not `{}`", args[1])),
+            },
+            "partitions" => Query::Partitions { topic: s(0) },
+            "partitions-with-records" => Query::PartitionsWithRecords { topic: s(0) },
+            "leader" => Query::Leader(parse_partition(args[0])?),
+            "isr" => Query::Isr(parse_partition(args[0])?),
+            "replicas" => Query::Replicas(parse_partition(args[0])?),
+            "high-watermark" => Query::HighWatermark(parse_partition(args[0])?),
+            "log-end-offset" => Query::LogEndOffset(parse_partition(args[0])?),
+            "log-start-offset" => Query::LogStartOffset(parse_partition(args[0])?),
+            "committed" => Query::Committed { group: s(0), tp: parse_partition(args[1])? },
+            "lag" => Query::Lag { group: s(0), tp: parse_partition(args[1])? },
+            "owner" => Query::Owner { group: s(0), tp: parse_partition(args[1])? },
+            "group-state" => Query::GroupState { group: s(0) },
+            _ => Query::Members { group: s(0) },
+        })
+    }
+
+    /// Asks the simulation. An error names what does not exist (a topic, a partition, a group).
+    pub fn eval(&self, sim: &Sim) -> Result<Value, String> {
+        match self {
+            Query::PartitionForKey { topic, key } => Ok(Value::Int(partition_for_key(key.as_bytes(), partition_count(sim, topic)?) as i64)),
+            Query::HashPartition { key, count } => Ok(Value::Int(partition_for_key(key.as_bytes(), *count) as i64)),
+            Query::Partitions { topic } => Ok(Value::Int(partition_count(sim, topic)? as i64)),
+            Query::PartitionsWithRecords { topic } => {
+                let n = partition_count(sim, topic)?;
+                let with = (0..n).filter(|p| leader_log_end(sim, &TopicPartition::new(topic, *p)).is_some_and(|leo| leo > 0)).count();
+                Ok(Value::Int(with as i64))
+            }
+            Query::Leader(tp) => Ok(state(sim, tp)?.leader.map_or(Value::None, |b| Value::Int(b as i64))),
+            Query::Isr(tp) => Ok(ids(&state(sim, tp)?.isr)),
+            Query::Replicas(tp) => Ok(ids(&state(sim, tp)?.replicas)),
+            Query::HighWatermark(tp) => {
+                state(sim, tp)?;
+                Ok(sim.latest_offset(tp).map_or(Value::None, Value::Int))
+            }
+            Query::LogEndOffset(tp) => {
+                state(sim, tp)?;
+                Ok(leader_log_end(sim, tp).map_or(Value::None, Value::Int))
+            }
+            Query::LogStartOffset(tp) => {
+                state(sim, tp)?;
+                Ok(sim.earliest_offset(tp).map_or(Value::None, Value::Int))
+            }
+            Query::Committed { group, tp } => {
+                state(sim, tp)?;
+                Ok(group_of(sim, group)?.committed.get(tp).map_or(Value::None, |o| Value::Int(*o)))
+            }
+            Query::Lag { group, tp } => {
+                state(sim, tp)?;
+                let committed = group_of(sim, group)?.committed.get(tp).copied();
+                Ok(match (committed, sim.latest_offset(tp)) {
+                    (Some(c), Some(hw)) => Value::Int(hw - c),
+                    _ => Value::None,
+                })
+            }
+            Query::Owner { group, tp } => {
+                state(sim, tp)?;
+                let g = group_of(sim, group)?;
+                Ok(g.members.iter().find(|m| m.assignment.contains(tp)).map_or(Value::None, |m| Value::Text(m.client_id.to_string())))
+            }
+            Query::GroupState { group } => Ok(Value::Text(group_of(sim, group)?.state.to_string())),
+            Query::Members { group } => Ok(Value::List(group_of(sim, group)?.members.iter().map(|m| m.client_id.to_string()).collect())),
+        }
+    }
+}
+
+fn example(usage: &str) -> String {
+    usage.replace("<topic>-<p>", "orders-0").replace("<topic>", "orders").replace("<key>", "user-1").replace("<count>", "4").replace("<group>", "billing")
+}
+
+fn partition_count(sim: &Sim, topic: &str) -> Result<i32, String> {
+    match sim.controller().topics.get(topic) {
+        Some(t) => Ok(t.partitions.len() as i32),
+        None => Err(format!("there is no topic `{topic}` at this point")),
+    }
+}
+
+fn state<'a>(sim: &'a Sim, tp: &TopicPartition) -> Result<&'a crate::sim::message::PartitionState, String> {
+    let n = partition_count(sim, &tp.topic)?;
+    sim.controller().partition(tp).ok_or_else(|| format!("there is no partition {tp}: {} has partitions 0 to {}", tp.topic, n - 1))
+}
+
+fn leader_log_end(sim: &Sim, tp: &TopicPartition) -> Option<i64> {
+    let leader = sim.controller().partition(tp)?.leader?;
+    sim.broker(leader).filter(|b| b.is_up())?.replicas().get(tp).map(|r| r.log.log_end_offset())
+}
+
+fn ids(brokers: &[i32]) -> Value {
+    Value::List(brokers.iter().map(|b| b.to_string()).collect())
+}
+
+fn group_of(sim: &Sim, group: &str) -> Result<crate::sim::group_admin::GroupDescription, String> {
+    sim.describe_group(group).ok_or_else(|| format!("there is no consumer group `{group}` at this point (or its coordinator is down)"))
+}
+
+/// How a claim compares.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+const OPS: &[(&str, Op)] = &[("=", Op::Eq), ("!=", Op::Ne), ("<", Op::Lt), ("<=", Op::Le), (">", Op::Gt), (">=", Op::Ge)];
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(OPS.iter().find(|(_, o)| o == self).map_or("=", |(s, _)| s))
+    }
+}
+
+/// The right side of a claim: a value as written, or another query.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Operand {
+    Literal(Value),
+    Query(Query),
+}
+
+/// `<query> <op> <value>`, e.g. `leader orders-0 = 2` or `log-end-offset a-0 = log-end-offset b-0`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Claim {
+    pub text: String,
+    pub query: Query,
+    pub op: Op,
+    pub right: Operand,
+}
+
+/// What a claim found: whether it holds, and the value the simulation gave its query.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Found {
+    pub holds: bool,
+    pub actual: Value,
+}
+
+impl Claim {
+    pub fn parse(text: &str) -> Result<Claim, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let Some(at) = words.iter().position(|w| OPS.iter().any(|(s, _)| s == w)) else {
+            return Err(format!("`{}` claims nothing: write a query, an operator (= != < <= > >=) and a value, like `leader orders-0 = 2`", text.trim()));
+        };
+        let op = OPS.iter().find(|(s, _)| *s == words[at]).map(|(_, o)| *o).unwrap_or(Op::Eq);
+        let query = Query::parse(&words[..at].join(" "))?;
+        let rest = &words[at + 1..];
+        if rest.is_empty() {
+            return Err(format!("`{}` has nothing after `{op}`", text.trim()));
+        }
+        let right = if is_query_name(rest[0]) { Operand::Query(Query::parse(&rest.join(" "))?) } else { Operand::Literal(Value::parse(&rest.join(" "))) };
+        if let (Op::Lt | Op::Le | Op::Gt | Op::Ge, Operand::Literal(v)) = (op, &right) {
+            if v.int().is_none() {
+                return Err(format!("`{op}` compares numbers, and `{v}` is not one"));
+            }
+        }
+        Ok(Claim { text: words.join(" "), query, op, right })
+    }
+
+    pub fn eval(&self, sim: &Sim) -> Result<Found, String> {
+        let actual = self.query.eval(sim)?;
+        let right = match &self.right {
+            Operand::Literal(v) => v.clone(),
+            Operand::Query(q) => q.eval(sim)?,
+        };
+        let holds = match self.op {
+            Op::Eq => actual.same(&right),
+            Op::Ne => !actual.same(&right),
+            op => match (actual.int(), right.int()) {
+                (Some(a), Some(b)) => match op {
+                    Op::Lt => a < b,
+                    Op::Le => a <= b,
+                    Op::Gt => a > b,
+                    _ => a >= b,
+                },
+                _ => false,
+            },
+        };
+        Ok(Found { holds, actual })
+    }
+}
+
+impl Claim {
+    /// The claim's query, as written.
+    pub fn query_text(&self) -> String {
+        self.text.split_whitespace().take_while(|w| !OPS.iter().any(|(s, _)| s == w)).collect::<Vec<_>>().join(" ")
+    }
+}
+
+impl fmt::Display for Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Claims joined by `and`: every one must hold.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Condition {
+    pub claims: Vec<Claim>,
+}
+
+impl Condition {
+    pub fn parse(text: &str) -> Result<Condition, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let claims = words.split(|w| *w == "and").map(|part| Claim::parse(&part.join(" "))).collect::<Result<Vec<_>, _>>()?;
+        Ok(Condition { claims })
+    }
+
+    /// Whether every claim holds; an error when a query cannot be answered.
+    pub fn holds(&self, sim: &Sim) -> Result<bool, String> {
+        for c in &self.claims {
+            if !c.eval(sim)?.holds {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_compare_as_learners_write_them() {
+        assert!(Value::parse("1,2,3").same(&Value::parse("3, 2 ,1")));
+        assert!(Value::parse("stable").same(&Value::Text("Stable".into())));
+        assert!(Value::List(vec!["2".into()]).same(&Value::Int(2)));
+        assert!(Value::parse("-").same(&Value::None));
+        assert!(!Value::parse("1,2").same(&Value::parse("1,2,3")));
+        assert_eq!(Value::List(vec!["1".into(), "2".into()]).to_string(), "1,2");
+    }
+
+    #[test]
+    fn queries_parse_and_explain_mistakes() {
+        assert_eq!(Query::parse("leader orders-0"), Ok(Query::Leader(TopicPartition::new("orders", 0))));
+        assert_eq!(Query::parse("log-end-offset user-clicks-12"), Ok(Query::LogEndOffset(TopicPartition::new("user-clicks", 12))));
+        assert!(Query::parse("leeder orders-0").unwrap_err().contains("did you mean `leader`"));
+        assert!(Query::parse("leader orders").unwrap_err().contains("is not a partition"));
+        assert!(Query::parse("lag orders-0").unwrap_err().contains("`lag` takes <group> <topic>-<p>"));
+        assert!(Claim::parse("leader orders-0").unwrap_err().contains("claims nothing"));
+        assert!(Claim::parse("leader orders-0 > two").unwrap_err().contains("compares numbers"));
+        let c = Condition::parse("leader orders-0 = 2 and isr orders-0 = 1,2,3").unwrap();
+        assert_eq!(c.claims.len(), 2);
+    }
+
+    #[test]
+    fn queries_ask_the_simulation() {
+        let mut shell = crate::shell::Shell::new(1);
+        shell.execute("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3", &[]).unwrap();
+        shell.execute("tick 1s", &[]).unwrap();
+        let sim = &shell.sim;
+        assert_eq!(Query::parse("partitions orders").unwrap().eval(sim), Ok(Value::Int(3)));
+        // murmur2 vectors: user_123, user_456 and user_789 all go to partition 2 of 3.
+        for key in ["user_123", "user_456", "user_789"] {
+            assert_eq!(Query::parse(&format!("partition-for-key orders {key}")).unwrap().eval(sim), Ok(Value::Int(2)));
+        }
+        assert_eq!(Query::parse("log-end-offset orders-1").unwrap().eval(sim), Ok(Value::Int(0)));
+        assert!(Query::parse("isr orders-1").unwrap().eval(sim).unwrap().same(&Value::parse("1,2,3")));
+        assert!(Query::parse("leader orders-7").unwrap().eval(sim).unwrap_err().contains("orders has partitions 0 to 2"));
+        assert!(Query::parse("leader payments-0").unwrap().eval(sim).unwrap_err().contains("no topic `payments`"));
+        assert!(Query::parse("members billing").unwrap().eval(sim).unwrap_err().contains("no consumer group `billing`"));
+        let leader = Query::parse("leader orders-0").unwrap().eval(sim).unwrap();
+        assert!(Claim::parse(&format!("leader orders-0 = {leader}")).unwrap().eval(sim).unwrap().holds);
+        assert_eq!(Query::parse("hash-partition user-4 4").unwrap().eval(sim), Ok(Value::Int(3)));
+        assert!(Claim::parse("high-watermark orders-0 = log-end-offset orders-0").unwrap().eval(sim).unwrap().holds);
+        assert!(!Claim::parse("partitions-with-records orders >= 1").unwrap().eval(sim).unwrap().holds);
+    }
+}

@@ -1,0 +1,347 @@
+//! The course replays: every lesson in lessons/ passes `lesson::check` (its commands run, its
+//! quiz answers are computed by the engine on several seeds, each choice quiz has exactly one
+//! true option, each challenge starts unmet and its reference solution meets it), and a
+//! malformed lesson fails with its file, its line and the reason.
+use kafka_flightsim::app::glossary::ENTRIES;
+use kafka_flightsim::lesson::check::{check_course, check_lesson, transcript};
+use kafka_flightsim::lesson::{self, CheckOptions, Item, PosedKind, QuizKind};
+
+fn glossary() -> Vec<&'static str> {
+    ENTRIES.iter().map(|e| e.id).collect()
+}
+
+fn lesson_files() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the lessons/ directory")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "lesson"))
+        .map(|p| format!("lessons/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    files.sort();
+    files.into_iter().map(|f| (f.clone(), std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&f)).expect("a lesson file"))).collect()
+}
+
+#[test]
+fn every_lesson_of_the_course_replays() {
+    let files = lesson_files();
+    assert!(files.len() >= 2, "the course has its first two lessons");
+    let mut lessons = Vec::new();
+    let mut failures = Vec::new();
+    for (file, source) in &files {
+        match lesson::parse(file, source) {
+            Err(errors) => failures.extend(errors.iter().map(|e| e.to_string())),
+            Ok(l) => {
+                match check_lesson(&l, &glossary(), CheckOptions::default()) {
+                    Ok(report) => println!("{}", report.summary()),
+                    Err(errors) => failures.extend(errors.iter().map(|e| e.to_string())),
+                }
+                lessons.push(l);
+            }
+        }
+    }
+    failures.extend(check_course(&lessons).iter().map(|e| e.to_string()));
+    assert!(failures.is_empty(), "lessons fail:\n{}", failures.join("\n"));
+}
+
+/// What the first lessons promise: at least one predict quiz, one choice quiz and one challenge
+/// each, the curriculum they cover named, and every quiz and challenge after a step.
+#[test]
+fn the_first_lessons_have_every_kind_of_exercise() {
+    for (file, source) in lesson_files() {
+        let l = lesson::parse(&file, &source).unwrap_or_else(|e| panic!("{}", e[0]));
+        let predicts = l.quizzes().filter(|q| matches!(q.kind, QuizKind::Predict { .. })).count();
+        let choices = l.quizzes().filter(|q| matches!(q.kind, QuizKind::Choice { .. })).count();
+        assert!(predicts >= 1 && choices >= 1 && l.challenges().count() >= 1, "{file}: {predicts} predict, {choices} choice quizzes");
+        assert!(!l.covers.is_empty() && !l.objectives.is_empty());
+        assert!(matches!(l.items.first(), Some(Item::Step(_))), "{file} starts with a step");
+    }
+}
+
+/// The keyless claim of the study notes is disproved by the simulation, on every seed tried:
+/// six records without a key land in one partition (sticky), not two in each (round-robin).
+#[test]
+fn lesson_02_disproves_round_robin_on_every_seed() {
+    let (file, source) = lesson_files().into_iter().find(|(f, _)| f.contains("02-keys")).expect("lesson 02");
+    let l = lesson::parse(&file, &source).unwrap();
+    let quiz = l.quizzes().find(|q| q.id == "keyless").expect("the keyless quiz");
+    for seed in 1..=20 {
+        let mut shell = l.start(Some(seed)).unwrap();
+        for item in &l.items {
+            match item {
+                Item::Step(s) => {
+                    lesson::run_commands(&mut shell, &s.commands).unwrap();
+                }
+                Item::Quiz(q) if q.id == quiz.id => break,
+                _ => {}
+            }
+        }
+        let posed = quiz.pose(&shell.sim, 0).unwrap();
+        let PosedKind::Choice { options } = &posed.kind else { panic!("a choice quiz") };
+        let right: Vec<&str> = options.iter().filter(|o| o.correct).map(|o| o.claim.as_str()).collect();
+        assert_eq!(right, vec!["partitions-with-records clicks = 1"], "seed {seed}");
+    }
+}
+
+#[test]
+fn the_transcript_tells_the_story_the_simulation_printed() {
+    let (file, source) = lesson_files().into_iter().find(|(f, _)| f.contains("01-topics")).expect("lesson 01");
+    let l = lesson::parse(&file, &source).unwrap();
+    let t = transcript(&l).unwrap();
+    assert!(t.contains("Offset:0\thello\nOffset:1\thej\nOffset:2\thola\n"), "{t}");
+    assert!(t.contains("Offset:3\tdev\nOffset:4\teve\n"), "retention renumbers nothing:\n{t}");
+    assert!(t.contains("[x] 5, right after eve"), "{t}");
+}
+
+// ---- Malformed lessons: each names its file, its line and the reason. ----
+
+/// Lines 1-13; a case's own lines start at 14.
+const HEAD: &str = "id: bad
+title: A broken lesson
+objective: Nothing
+covers: Nothing
+
+# cluster
+seed: 3
+run: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3
+
+# step: one
+title: One
+
+Some narration.
+";
+
+const FILE: &str = "lessons/bad.lesson";
+
+/// Every error of parsing and checking `HEAD` + `rest`, as printed.
+fn problems(rest: &str) -> Vec<String> {
+    let source = format!("{HEAD}{rest}");
+    match lesson::check(FILE, &source, &glossary(), CheckOptions::default()) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+fn fails_with(rest: &str, expected: &str) {
+    let p = problems(rest);
+    assert!(p.iter().any(|e| e.starts_with(expected)), "expected `{expected}` among {p:#?}");
+}
+
+#[test]
+fn the_head_alone_is_a_good_lesson() {
+    assert_eq!(problems(""), Vec::<String>::new());
+}
+
+#[test]
+fn an_unknown_query_names_its_line_and_a_near_miss() {
+    fails_with(
+        "\n# quiz: q\nkind: predict\nask: Who leads?\nanswer: leeder orders-0\nexplain: It does.\n",
+        "lessons/bad.lesson:18: answer: unknown query `leeder`; did you mean `leader`?",
+    );
+}
+
+#[test]
+fn an_unknown_glossary_id_is_refused() {
+    fails_with(
+        "\n# step: two\ntitle: Two\n\nA [partition](glossary:partitoin) is a log.\n",
+        "lessons/bad.lesson:18: no glossary entry `partitoin`; did you mean `partition`?",
+    );
+}
+
+#[test]
+fn a_command_the_shell_rejects_fails_the_check_at_its_line() {
+    fails_with(
+        "run: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partiton 3\n",
+        "lessons/bad.lesson:14: `kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partiton 3` failed: unknown option --partiton; did you mean --partitions?",
+    );
+    fails_with("run: kafka-topics.sh --list 'unclosed\n", "lessons/bad.lesson:14: this command cannot be read:");
+    fails_with("run: reset --brokers 5\n", "lessons/bad.lesson:14: a lesson does not `reset`");
+    fails_with(
+        "fails: kafka-topics.sh --bootstrap-server localhost:9092 --list\n",
+        "lessons/bad.lesson:14: `kafka-topics.sh --bootstrap-server localhost:9092 --list` is under `fails:` but it succeeded",
+    );
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    fails_with("\n# step: one\ntitle: Again\n\nMore.\n", "lessons/bad.lesson:15: duplicate id `one`: line 10 uses it already");
+}
+
+#[test]
+fn every_choice_option_needs_a_why() {
+    fails_with(
+        "\n# quiz: q\nkind: choice\nask: Who leads orders-0?\noption: leader orders-0 = 1\nwhy: Because.\noption: leader orders-0 != 1\nlabel: Someone else\n",
+        "lessons/bad.lesson:20: this option has no `why:`; every option says why it is right or why it is wrong",
+    );
+}
+
+#[test]
+fn a_choice_with_two_true_options_is_refused() {
+    fails_with(
+        "\n# quiz: q\nkind: choice\nask: How many partitions?\noption: partitions orders = 3\nwhy: Right.\noption: partitions orders >= 2\nwhy: Also right, which is the bug.\noption: partitions orders = 1\nwhy: No.\n",
+        "lessons/bad.lesson:20: quiz option claims `partitions orders >= 2`, and it is true, but so is line 18's `partitions orders = 3`; exactly one option must be",
+    );
+}
+
+#[test]
+fn a_choice_with_no_true_option_says_what_the_simulation_found() {
+    fails_with(
+        "\n# quiz: q\nkind: choice\nask: How many partitions?\noption: partitions orders = 7\nwhy: No.\noption: partitions orders = 1\nwhy: No.\n",
+        "lessons/bad.lesson:15: quiz `q`: no option is true (`partitions orders = 7`, `partitions orders = 1`), but the simulation says partitions orders is 3",
+    );
+}
+
+/// A claim that holds on the lesson's seed only: replica placement depends on the seed, so
+/// "broker 1 or 2 leads" misses the runs where broker 3 does.
+#[test]
+fn a_choice_that_depends_on_the_seed_is_caught_on_another_seed() {
+    let p = problems("\n# quiz: q\nkind: choice\nask: Who leads orders-0?\noption: leader orders-0 = 1\nwhy: A.\noption: leader orders-0 = 2\nwhy: B.\n");
+    assert!(p.iter().any(|e| e.starts_with("lessons/bad.lesson:15: quiz `q`: no option is true") && e.contains("with seed")), "{p:#?}");
+}
+
+#[test]
+fn a_challenge_must_start_unmet_and_its_solution_must_meet_it() {
+    fails_with(
+        "\n# challenge: c\ntitle: Nothing to do\ngoal: partitions orders = 3\nhint: None needed.\nsolution: kafka-topics.sh --bootstrap-server localhost:9092 --list\n\nMake orders have three partitions.\n",
+        "lessons/bad.lesson:15: challenge `c` is already met before the learner does anything (`partitions orders = 3`)",
+    );
+    fails_with(
+        "\n# challenge: c\ntitle: Grow\ngoal: partitions orders = 5\nhint: Alter it.\nsolution: kafka-topics.sh --bootstrap-server localhost:9092 --alter --topic orders --partitions 4\n\nGive orders five partitions.\n",
+        "lessons/bad.lesson:17: the reference solution does not reach this goal: `partitions orders = 5`, and partitions orders is 4",
+    );
+}
+
+#[test]
+fn field_and_section_mistakes_are_named() {
+    fails_with("hightlight: topic orders\n", "lessons/bad.lesson:14: unknown field `hightlight:` in a step; did you mean `highlight:`?");
+    fails_with("goal: partitions orders = 3\n", "lessons/bad.lesson:14: `goal:` belongs in a challenge, not in a step");
+    fails_with("\n# lesson: two\n", "lessons/bad.lesson:15: unknown section `# lesson`");
+    fails_with("highlight: partition orders-9\n", "lessons/bad.lesson:14: `highlight:` points at Partition `orders-9`, which does not exist");
+    fails_with("\n# quiz: q\nkind: predict\nask: What?\nanswer: leader orders-0\n", "lessons/bad.lesson:15: a predict quiz needs `explain:`");
+    fails_with("\n# quiz: q\nkind: guess\nask: What?\n", "lessons/bad.lesson:16: unknown quiz kind `guess`; use `predict` or `choice`");
+}
+
+#[test]
+fn narration_mistakes_are_named() {
+    fails_with("\nSee `kafka-topics.sh for yourself.\n", "lessons/bad.lesson:15: a `code` span is not closed by a second backtick");
+    fails_with("\nThe leader is {leader orders-0 now}.\n", "lessons/bad.lesson:15: `leader` takes <topic>-<p>");
+    fails_with(
+        "\n# quiz: q\nkind: predict\nask: Where does {user} go?\nanswer: partition-for-key orders {key}\nexplain: Hash.\nvary: key from user-1..user-9\n",
+        "lessons/bad.lesson:17: `{user}` is neither a parameter nor a query",
+    );
+    fails_with("\n[a link](ftp://example.com)\n", "lessons/bad.lesson:15: a link goes to glossary:<id> or to an http(s) address, not `ftp://example.com`");
+}
+
+#[test]
+fn the_id_must_name_the_file() {
+    let p = lesson::parse("lessons/other.lesson", HEAD).unwrap_err();
+    assert_eq!(p[0].to_string(), "lessons/other.lesson:1: the id `bad` is not the file's name: name the file bad.lesson");
+}
+
+#[test]
+fn requires_must_name_a_lesson_of_the_course() {
+    let l = lesson::parse(FILE, &HEAD.replace("covers: Nothing\n", "covers: Nothing\nrequires: 00-missing\n")).unwrap();
+    let e = check_course(&[l]);
+    assert_eq!(e[0].to_string(), "lessons/bad.lesson: `requires: 00-missing` names no lesson of the course");
+}
+
+/// What a player does with a quiz: pose it at a moment, take an answer, grade it.
+#[test]
+fn a_player_poses_and_grades_quizzes() {
+    let source = format!(
+        "{HEAD}\n# quiz: p\nkind: predict\nvary: key from user-1..user-50\nask: Where does `{{key}}` go?\nanswer: partition-for-key orders {{key}}\nexplain: murmur2 % 3 = {{partition-for-key orders {{key}}}}.\n\n# quiz: c\nkind: choice\nask: How many partitions?\noption: partitions orders = 3\nlabel: Three\nwhy: Right.\noption: partitions orders = 1\nwhy: No, {{partitions orders}}.\n"
+    );
+    let l = lesson::parse(FILE, &source).unwrap();
+    let shell = {
+        let mut s = l.start(None).unwrap();
+        lesson::run_commands(&mut s, &l.steps().next().unwrap().commands).unwrap();
+        s
+    };
+    let quizzes: Vec<_> = l.quizzes().collect();
+    // Different variants ask about different keys; the answer is always the engine's.
+    let keys: Vec<String> = (0..8).map(|v| quizzes[0].bindings(v).get("key").unwrap().to_string()).collect();
+    assert!(keys.iter().any(|k| *k != keys[0]), "variants differ: {keys:?}");
+    for v in 0..8 {
+        let posed = quizzes[0].pose(&shell.sim, v).unwrap();
+        let key = posed.bindings.get("key").unwrap().to_string();
+        let want = kafka_flightsim::sim::partition_for_key(key.as_bytes(), 3);
+        assert!(posed.is_right_value(&format!(" {want} ")));
+        assert!(!posed.is_right_value(&format!("{}", want + 1)));
+        assert_eq!(posed.question.plain(), format!("Where does {key} go?\n"));
+        assert_eq!(posed.explain.unwrap().plain(), format!("murmur2 % 3 = {want}.\n"));
+    }
+    let posed = quizzes[1].pose(&shell.sim, 0).unwrap();
+    assert!(posed.is_right_option(0) && !posed.is_right_option(1) && !posed.is_right_option(2));
+    let PosedKind::Choice { options } = &posed.kind else { panic!() };
+    assert_eq!(options[0].label.plain(), "Three\n");
+    assert_eq!(options[1].label.plain(), "partitions orders = 1\n", "without `label:` the claim is shown");
+    assert_eq!(options[1].why.plain(), "No, 3.\n");
+}
+
+/// docs/LESSONS.md shows lesson 02 as its complete example: the copy must be the file.
+#[test]
+fn the_docs_example_is_lesson_02_as_it_is() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/LESSONS.md")).unwrap();
+    let (_, source) = lesson_files().into_iter().find(|(f, _)| f.contains("02-keys")).unwrap();
+    assert!(docs.contains(&format!("````\n{source}````\n")), "docs/LESSONS.md's copy of lesson 02 differs from lessons/02-keys-choose-partitions.lesson");
+}
+
+/// The parser ships in the browser, where a panic stops the page: mangled lessons (cut, doubled
+/// and swapped lines, stray Markdown, braces and multi-byte whitespace) must give errors, never
+/// a panic.
+#[test]
+fn mangled_lessons_never_panic_the_parser() {
+    const BITS: &[&str] = &[
+        "{", "}", "`", "*", "**", "[", "](", ")", ":", "\n", " ", "\t", "\\", "# ", "é", "\u{3000}", "..", "{key}", "```", "- ", "// ", "option: ", "why: ",
+        "run: ",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for (file, source) in lesson_files() {
+        for _ in 0..1500 {
+            let mut lines: Vec<String> = source.lines().map(String::from).collect();
+            for _ in 0..1 + next(4) {
+                let i = next(lines.len());
+                match next(5) {
+                    0 => {
+                        lines.remove(i);
+                    }
+                    1 => {
+                        let j = next(lines.len());
+                        lines.swap(i, j);
+                    }
+                    2 => {
+                        let l = lines[i].clone();
+                        lines.insert(i, l);
+                    }
+                    _ => {
+                        let mut chars: Vec<char> = lines[i].chars().collect();
+                        let at = next(chars.len() + 1);
+                        let bit = BITS[next(BITS.len())];
+                        if next(2) == 0 && at < chars.len() {
+                            chars.remove(at);
+                        }
+                        let mut s: String = chars[..at.min(chars.len())].iter().collect();
+                        s.push_str(bit);
+                        s.extend(chars[at.min(chars.len())..].iter());
+                        lines[i] = s;
+                    }
+                }
+                if lines.is_empty() {
+                    lines.push(String::new());
+                }
+            }
+            let mangled = lines.join("\n");
+            if let Err(errors) = lesson::parse(&file, &mangled) {
+                for e in errors {
+                    assert!(e.to_string().starts_with(&file), "{e}");
+                }
+            }
+        }
+    }
+}
