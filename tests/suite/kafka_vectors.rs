@@ -3,7 +3,7 @@ use kafka_flightsim::sim::{murmur2, partition_for_key, to_positive};
 use serde_json::Value;
 
 fn data() -> Value {
-    serde_json::from_str(include_str!("data/murmur2.json")).expect("murmur2.json parses")
+    serde_json::from_str(include_str!("../data/murmur2.json")).expect("murmur2.json parses")
 }
 
 fn bytes(v: &Value) -> Vec<u8> {

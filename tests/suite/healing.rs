@@ -1,9 +1,8 @@
 //! The cluster heals: one regression test per defect that once kept a repaired cluster
 //! broken (issue 14), each named after the defect. The fault sweeps (fault_sweep.rs) check the
 //! same liveness properties over hundreds of random fault schedules.
-mod common;
 
-use common::*;
+use crate::common::*;
 use kafka_flightsim::sim::config::{ClusterConfig, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use kafka_flightsim::sim::trace::TraceEvent;

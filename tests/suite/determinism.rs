@@ -2,7 +2,7 @@
 //! test compares against the same golden file).
 use kafka_flightsim::scenarios::reference_run;
 
-const GOLDEN: &str = include_str!("data/reference_trace_hash.txt");
+const GOLDEN: &str = include_str!("../data/reference_trace_hash.txt");
 
 #[test]
 fn same_seed_same_trace_hash() {
@@ -37,7 +37,7 @@ fn reference_hash_matches_the_golden_file() {
     assert_eq!(hash, GOLDEN.trim(), "the reference run changed; if intended, rerun with UPDATE_GOLDEN=1");
 }
 
-const SESSION_GOLDEN: &str = include_str!("data/session_trace_hash.txt");
+const SESSION_GOLDEN: &str = include_str!("../data/session_trace_hash.txt");
 
 #[test]
 fn reference_session_matches_the_golden_file() {

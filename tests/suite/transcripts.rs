@@ -1,6 +1,6 @@
 //! Golden transcripts: every script in tests/transcripts/ is replayed on a fresh cluster
 //! (seed 1) and must print exactly its `.out` file. docs/COMMANDS.md is built from them.
-//! After an intended change: `UPDATE_GOLDEN=1 cargo test --test transcripts`.
+//! After an intended change: `UPDATE_GOLDEN=1 cargo test --test suite transcripts`.
 use std::fs;
 use std::path::PathBuf;
 
@@ -61,7 +61,7 @@ fn transcripts_are_deterministic() {
 #[test]
 fn commands_doc_is_current() {
     let mut doc = String::from(
-        "# Commands\n\nThe command language of the console, lessons, shared links and `flightsim run`. Generated from\nthe golden transcripts in `tests/transcripts/` (each run on a fresh 3-broker cluster, seed 1);\n`UPDATE_GOLDEN=1 cargo test --test transcripts` regenerates it.\n\n```\n",
+        "# Commands\n\nThe command language of the console, lessons, shared links and `flightsim run`. Generated from\nthe golden transcripts in `tests/transcripts/` (each run on a fresh 3-broker cluster, seed 1);\n`UPDATE_GOLDEN=1 cargo test --test suite transcripts` regenerates it.\n\n```\n",
     );
     doc.push_str(&help());
     doc.push_str("```\n");

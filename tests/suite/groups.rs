@@ -1,12 +1,11 @@
 //! Consumer groups, scenario by scenario: joins and evictions, eager and cooperative
 //! rebalances, static membership, delivery semantics made visible, slow consumers, idle
 //! members, independent groups and coordinator failover. Invariants after every step.
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use common::*;
+use crate::common::*;
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{CommitMode, ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::coordinator::{coordinator_partition, OFFSETS_TOPIC};

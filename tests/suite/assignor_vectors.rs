@@ -74,7 +74,7 @@ fn check(case: &Value, assignor: Assignor, got: &Assignment) -> Result<(), Strin
 }
 
 fn run_kind(kind: &str, assignors: &dyn Fn(&Value) -> Vec<Assignor>) -> usize {
-    let data: Value = serde_json::from_str(include_str!("data/assignors.json")).unwrap();
+    let data: Value = serde_json::from_str(include_str!("../data/assignors.json")).unwrap();
     let mut failures = Vec::new();
     let mut checked = 0;
     for case in data[kind].as_array().unwrap() {

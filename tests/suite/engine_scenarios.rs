@@ -1,10 +1,9 @@
 //! One scenario per Kafka behaviour the engine must reproduce, each citing the rule it checks
 //! (see ../shared/kafka-reference/semantics.md, copied facts in docs/ARCHITECTURE.md).
-mod common;
 
 use std::rc::Rc;
 
-use common::*;
+use crate::common::*;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
 use kafka_flightsim::sim::trace::{ElectionKind, TraceEvent};

@@ -6,14 +6,13 @@
 //! Safety is not enough: after the chaos every fault is repaired and the cluster must heal.
 //! The named liveness properties (`Liveness`) must all hold within a bounded settle time.
 //! A failure prints the seed and the fault schedule; reproduce one seed with
-//! `SWEEP_SEED=<seed> cargo test --test fault_sweep -- --nocapture`.
-mod common;
+//! `SWEEP_SEED=<seed> cargo test --test suite fault_sweep -- --nocapture`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use common::{cluster_liveness, fast_cluster, group_liveness, step_until_checked};
+use crate::common::{cluster_liveness, fast_cluster, group_liveness, step_until_checked};
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
@@ -55,7 +54,7 @@ fn fail(seed: u64, sim: &Sim, schedule: &Schedule, msg: &str) -> ! {
         eprintln!("{t}");
     }
     panic!(
-        "SWEEP FAILURE seed={seed} step={} t={}ms: {msg}\nfault schedule:\n{}reproduce: SWEEP_SEED={seed} cargo test --test fault_sweep -- --nocapture",
+        "SWEEP FAILURE seed={seed} step={} t={}ms: {msg}\nfault schedule:\n{}reproduce: SWEEP_SEED={seed} cargo test --test suite fault_sweep -- --nocapture",
         sim.events_processed(),
         sim.now(),
         schedule.0

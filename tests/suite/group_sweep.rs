@@ -3,13 +3,12 @@
 //! single messages between members and coordinators are lost, the topic grows. Once every
 //! fault is repaired the group must heal (the named properties of `common::group_liveness`:
 //! Stable, every partition owned once, lag 0) and every record up to the HW has been consumed.
-//! Reproduce one seed with `SWEEP_SEED=<seed> cargo test --test group_sweep -- --nocapture`.
-mod common;
+//! Reproduce one seed with `SWEEP_SEED=<seed> cargo test --test suite group_sweep -- --nocapture`.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use common::{cluster_liveness, fast_cluster, group_liveness, step_until_checked};
+use crate::common::{cluster_liveness, fast_cluster, group_liveness, step_until_checked};
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
@@ -22,7 +21,7 @@ const PARTITIONS: i32 = 4;
 
 fn fail(seed: u64, sim: &Sim, msg: &str) -> ! {
     panic!(
-        "GROUP SWEEP FAILURE seed={seed} step={} t={}ms: {msg}\nreproduce: SWEEP_SEED={seed} cargo test --test group_sweep -- --nocapture",
+        "GROUP SWEEP FAILURE seed={seed} step={} t={}ms: {msg}\nreproduce: SWEEP_SEED={seed} cargo test --test suite group_sweep -- --nocapture",
         sim.events_processed(),
         sim.now()
     );
