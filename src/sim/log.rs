@@ -310,8 +310,10 @@ impl PartitionLog {
         let mut deleted = 0usize;
         let mut size = self.size_bytes as i64;
         for (k, seg) in self.segments.iter().enumerate() {
+            // Never a segment with records above the HW (UnifiedLog:1516); the active segment
+            // is no exception once every record in it has expired.
             let upper = self.segments.get(k + 1).map_or(self.log_end_offset, |s| s.base_offset);
-            if k + 1 == self.segments.len() || upper > high_watermark {
+            if upper > high_watermark {
                 break;
             }
             let by_time = retention_ms >= 0 && seg.max_timestamp_ms >= 0 && (now as i64 - seg.max_timestamp_ms) > retention_ms;
@@ -324,6 +326,11 @@ impl PartitionLog {
         }
         if deleted == 0 {
             return None;
+        }
+        // Every segment goes: Kafka rolls a new, empty active segment first (UnifiedLog:1549),
+        // so the log starts again at its end offset.
+        if deleted == self.segments.len() {
+            self.segments.push(Segment { base_offset: self.log_end_offset, created_ms: now, bytes: 0, max_timestamp_ms: -1 });
         }
         let new_start = self.segments[deleted].base_offset;
         self.segments.drain(..deleted);
@@ -398,9 +405,19 @@ mod tests {
             log.append(&[rec(o, 0)], o as u64, 25, i64::MAX);
         }
         assert!(log.segments().len() > 1);
+        let mut kept = log.clone();
+        // The HW below the log end protects the active segment (UnifiedLog:1516).
+        let start = kept.apply_retention(1_000, -1, 0, 9).unwrap();
+        assert_eq!(kept.log_start_offset(), start);
+        assert!(kept.get(start).is_some());
+        assert_eq!(kept.segments().len(), 1, "only the active segment is left");
+        // Everything committed and expired: every segment goes, the active one too, and a new
+        // empty active segment starts at the log end (UnifiedLog:1549). Offsets are not reused.
         let start = log.apply_retention(1_000, -1, 0, 10).unwrap();
-        assert_eq!(log.log_start_offset(), start);
-        assert!(log.get(start).is_some());
-        assert_eq!(log.segments().len(), 1, "only the active segment is left");
+        assert_eq!((start, log.log_start_offset(), log.log_end_offset()), (10, 10, 10));
+        assert!(log.get(9).is_none());
+        assert_eq!(log.segments().len(), 1, "a new, empty active segment");
+        log.append(&[rec(10, 0)], 2_000, 25, i64::MAX);
+        assert_eq!(log.log_end_offset(), 11);
     }
 }
