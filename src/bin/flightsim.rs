@@ -34,6 +34,11 @@ COMMANDS:
         one line per lesson, and each problem as FILE:LINE: reason. Exit 1 when a lesson
         fails, 2 when none can be read. --show also prints each lesson as the learner
         meets it on its own seed: narration, commands and their output, quiz answers.
+    export FILE
+        Prints the script (FILE, or - for standard input) as a bash script for a real
+        Kafka cluster (\"Try it on a real cluster\"): Kafka's tools against $BOOTSTRAP, a
+        console producer's records as a here-document, tick as sleep, and every other
+        simulator verb as a '# by hand:' comment saying what to do.
     help
         Lists the commands scripts and the console understand.
     bench [--records N] [--partitions P] [--seed S]
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("replay") => replay(&args[1..]),
         Some("lessons") => lessons(&args[1..]),
+        Some("export") => export(&args[1..]),
         Some("--version" | "-V") => {
             println!("flightsim {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
@@ -256,6 +262,31 @@ fn bench(spec: FirehoseSpec) -> ExitCode {
         eprintln!("flightsim bench: only {} of {} records were consumed", outcome.consumed, spec.records);
         return ExitCode::from(1);
     }
+    ExitCode::SUCCESS
+}
+
+fn export(args: &[String]) -> ExitCode {
+    let [file] = args else {
+        eprintln!("flightsim export: give one script FILE, or - for standard input");
+        return ExitCode::from(2);
+    };
+    let script = if file == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("flightsim export: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        s
+    } else {
+        match std::fs::read_to_string(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("flightsim export: cannot read {file}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    print!("{}", kafka_flightsim::shell::real_cluster::to_real_cluster(&script));
     ExitCode::SUCCESS
 }
 

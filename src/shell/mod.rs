@@ -12,6 +12,7 @@ mod offsets;
 mod options;
 pub mod paste;
 mod pattern;
+pub mod real_cluster;
 mod tokenize;
 mod topics;
 pub mod transcript;
