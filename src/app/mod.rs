@@ -6,6 +6,7 @@
 //! reducer.
 //!
 //! Layers point one way: `ui -> app -> session -> presets -> shell -> sim` (tests/layering.rs).
+pub mod clock;
 pub mod glossary;
 pub mod layout;
 pub mod narration;

@@ -155,7 +155,7 @@ impl SandboxState {
                     for p in printed {
                         s.print(p.kind, &p.text);
                     }
-                    s.narrate(format!("Opened a shared session at step {} (t = {} ms).", s.player.elapsed(), s.view.now_ms));
+                    s.narrate(format!("Opened a shared session at step {} (t = {}).", s.player.elapsed(), super::clock::human(s.view.now_ms)));
                     s
                 }
                 Err(e) => SandboxState::from_player(
@@ -267,7 +267,7 @@ impl SandboxState {
         let sim = &next.player.shell().sim;
         if sim.trace_hash() != hash_before || seeked {
             if seeked {
-                next.narrate(format!("At step {} of {} (t = {} ms).", next.player.elapsed(), next.player.head(), sim.now()));
+                next.narrate(format!("At step {} of {} (t = {}).", next.player.elapsed(), next.player.head(), super::clock::human(sim.now())));
             } else {
                 next.narrate_since(trace_before);
             }
@@ -360,7 +360,10 @@ mod tests {
         assert_eq!(moment(&back), moment(&two));
         assert_eq!(*back.view, *two.view);
         assert_eq!(back.player.head(), 3, "stepping back keeps the timeline");
-        assert_eq!(back.narration.last().map(|(_, l)| l.as_str()), Some(format!("At step 2 of 3 (t = {} ms).", two.view.now_ms).as_str()));
+        assert_eq!(
+            back.narration.last().map(|(_, l)| l.as_str()),
+            Some(format!("At step 2 of 3 (t = {}).", super::super::clock::human(two.view.now_ms)).as_str())
+        );
         // The error of a refused action lasts one action.
         assert!(at_start.reduce(Action::ToggleHelp).error.is_none());
     }

@@ -143,7 +143,7 @@ impl Anim {
         if shown != self.clock_text {
             self.clock_text = shown;
             if let Some(c) = &self.clock {
-                c.set_text_content(Some(&format!("t = {shown} ms")));
+                c.set_text_content(Some(&format!("t = {}", crate::app::clock::human(shown))));
             }
         }
         // With reduced motion the dots stand still between steps: the clock does not redraw.

@@ -95,7 +95,7 @@ pub fn transport(state: &UseReducerHandle<SandboxState>) -> Html {
             <div class="timeline">
                 <label for="timeline">{ format!("Step {at} of {head}") }</label>
                 <input id="timeline" type="range" min="0" max={head.to_string()} value={at.to_string()} step="1" oninput={on_seek}
-                    aria-valuetext={format!("step {at} of {head}, t = {} ms", state.view.now_ms)} data-testid="timeline" />
+                    aria-valuetext={format!("step {at} of {head}, t = {}", crate::app::clock::human(state.view.now_ms))} data-testid="timeline" />
             </div>
             if state.show_help {
                 <section class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts-help">
