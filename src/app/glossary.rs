@@ -53,6 +53,7 @@ pub const SIMPLIFICATIONS: &[&str] = &[
     "A restarted broker is unfenced at its first heartbeat and keeps the high watermark it had, as if its checkpoint were fresh.",
     "Turning on unclean.leader.election.enable elects offline partitions at once; Kafka's controller checks every 5 minutes.",
     "Producer ids are handed out when a producer starts, without the InitProducerId request.",
+    "Virtual time 0 is 2026-01-05T09:00:00Z: record timestamps (CreateTime) read like a real cluster's and are the same on every run of a seed.",
     "Record sizes are approximate: the payload plus a fixed 10 bytes.",
     "For records without a key, Kafka picks the next sticky partition at random; the simulator draws it from its seeded random generator so runs replay.",
     "Retention is checked every simulated minute (Kafka: every 5 minutes). Eligible leader replicas (KIP-966) and fetch sessions (KIP-227) are not modelled.",

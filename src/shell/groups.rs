@@ -389,13 +389,13 @@ fn reset_offsets_inner(shell: &mut Shell, p: &Parsed, groups: &[String], execute
                 // Now (virtual time) minus the duration, then as --to-datetime.
                 let ms = parse_duration_ms(spec)
                     .ok_or_else(|| ShellError::new("Error: Executing consumer group command failed due to Text cannot be parsed to a Duration"))?;
-                shell.sim.offset_for_timestamp(tp, shell.sim.now() as i64 - ms).unwrap_or(latest)
+                shell.sim.offset_for_timestamp(tp, crate::sim::types::wall_clock_ms(shell.sim.now()) - ms).unwrap_or(latest)
             } else {
                 // The first offset whose timestamp is at or after the datetime (ListOffsets by
                 // timestamp); the log end when there is none.
                 let spec = p.get("to-datetime").unwrap_or("");
                 let ts = parse_datetime(spec).ok_or_else(|| {
-                    ShellError::new(format!("Error parsing timestamp. It does not conform to the format yyyy-MM-dd'T'HH:mm:SS.sss: {spec} (virtual time starts at 1970-01-01T00:00:00.000)"))
+                    ShellError::new(format!("Error parsing timestamp. It does not conform to the format yyyy-MM-dd'T'HH:mm:SS.sss: {spec} (the simulator's clock starts at 2026-01-05T09:00:00.000)"))
                 })?;
                 shell.sim.offset_for_timestamp(tp, ts).unwrap_or(latest)
             };

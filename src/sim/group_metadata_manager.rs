@@ -36,7 +36,7 @@ pub(crate) fn offset_records(group: &str, offsets: &[(TopicPartition, i64)], now
             key: Some(Rc::from(format!("offset|{}|{}|{}", esc(group), p.topic, p.partition))),
             value: Some(Rc::from(o.to_string())),
             headers: Rc::from(Vec::new()),
-            timestamp_ms: now as i64,
+            timestamp_ms: super::types::wall_clock_ms(now),
         })
         .collect()
 }
@@ -60,7 +60,7 @@ pub(crate) fn group_record(group: &str, g: &Group, now: Millis) -> PendingRecord
         key: Some(Rc::from(format!("group|{}", esc(group)))),
         value: Some(Rc::from(value)),
         headers: Rc::from(Vec::new()),
-        timestamp_ms: now as i64,
+        timestamp_ms: super::types::wall_clock_ms(now),
     }
 }
 

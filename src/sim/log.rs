@@ -316,7 +316,7 @@ impl PartitionLog {
             if upper > high_watermark {
                 break;
             }
-            let by_time = retention_ms >= 0 && seg.max_timestamp_ms >= 0 && (now as i64 - seg.max_timestamp_ms) > retention_ms;
+            let by_time = retention_ms >= 0 && seg.max_timestamp_ms >= 0 && (super::types::wall_clock_ms(now) - seg.max_timestamp_ms) > retention_ms;
             let by_size = retention_bytes >= 0 && size - retention_bytes - seg.bytes as i64 >= 0;
             if !(by_time || by_size) {
                 break;

@@ -654,7 +654,7 @@ impl Producer {
     fn append_to_batch(&mut self, now: Millis, tp: TopicPartition, r: &ProducerRecord, size: usize, number: u64) {
         let batch_size = self.config.batch_size;
         let q = self.batches.entry(tp.clone()).or_default();
-        let rec = PendingRecord { key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone(), timestamp_ms: now as i64 };
+        let rec = PendingRecord { key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone(), timestamp_ms: super::types::wall_clock_ms(now) };
         self.buffered_bytes += size;
         if let Some(last) = q.back_mut() {
             if last.attempts == 0 && last.base_sequence < 0 && last.bytes + size <= batch_size.max(1) {

@@ -4,6 +4,16 @@ use std::rc::Rc;
 
 /// Virtual time in milliseconds since the simulation started.
 pub type Millis = u64;
+
+/// The wall-clock date virtual time 0 stands for: 2026-01-05T09:00:00Z, a Monday morning.
+/// Record timestamps (CreateTime) are this plus the virtual time, so they read like a real
+/// cluster's (`CreateTime:1767603600123`), and every run of a seed gets the same ones.
+pub const CLOCK_EPOCH_MS: i64 = 1_767_603_600_000;
+
+/// A record timestamp for virtual time `now`.
+pub fn wall_clock_ms(now: Millis) -> i64 {
+    CLOCK_EPOCH_MS + now as i64
+}
 /// Kafka's `node.id` of a broker.
 pub type BrokerId = i32;
 /// Index of a client (producer or consumer) in the simulation.
