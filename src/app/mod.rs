@@ -8,6 +8,7 @@
 //! Layers point one way: `ui -> app -> session -> presets -> shell -> sim` (tests/layering.rs).
 pub mod glossary;
 pub mod layout;
+pub mod lesson;
 pub mod narration;
 pub mod route;
 pub mod shortcuts;

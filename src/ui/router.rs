@@ -3,8 +3,8 @@ use gloo_events::EventListener;
 use yew::prelude::*;
 
 use super::glossary_page::glossary_page;
-use super::home::home;
-use super::lesson_page::lesson_page;
+use super::home::Home;
+use super::lesson_page::LessonPage;
 use super::markup;
 use super::sandbox::SandboxPage;
 use crate::app::route::Route;
@@ -46,8 +46,11 @@ pub fn app() -> Html {
         },
     );
     let page = match route {
-        Route::Home => home(),
-        Route::Lesson(id) => lesson_page(&id),
+        Route::Home => html! { <Home /> },
+        Route::Lesson(id) => {
+            let key = id.clone();
+            html! { <LessonPage {key} {id} /> }
+        }
         // Keyed by the query: pasting another link remounts the sandbox with it.
         Route::Sandbox(query) => {
             let key = query.clone();
