@@ -223,7 +223,8 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                     { for c.solution.iter().map(|cmd| {
                         let mut t = cmd.text.clone();
                         for l in &cmd.stdin { t.push('\n'); t.push_str(l); }
-                        if !cmd.stdin.is_empty() { t.push_str("\n."); }
+                        // The console ends a producer's records with `exit` (a lesson file with a lone `.`).
+                        if !cmd.stdin.is_empty() { t.push_str("\nexit"); }
                         t.push('\n');
                         t
                     }) }
