@@ -5,7 +5,8 @@
 //! turns clicks into `LessonAction`s.
 use std::rc::Rc;
 
-use crate::lesson::{self, Cmd, GoalStatus, Item, Lesson, Posed};
+use crate::lesson::text::{Block, Inline};
+use crate::lesson::{self, Cmd, GoalStatus, Item, Lesson, Narration, Posed};
 use crate::session::{Player, Printed, Script};
 
 /// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
@@ -35,6 +36,95 @@ pub fn open(id: &str, source: &str) -> Result<LessonState, String> {
     let file = format!("lessons/{id}.lesson");
     let lesson = lesson::parse(&file, source).map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
     LessonState::new(lesson).map_err(|e| e.to_string())
+}
+
+/// The course's index as the page holds it: the list, or why it could not be read.
+pub type Index = Result<Vec<(String, String)>, String>;
+
+fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn inlines_html(run: &[Inline], out: &mut String) {
+    for i in run {
+        let (open, close, text) = match i {
+            Inline::Text(t) => ("", "", t),
+            Inline::Code(t) => ("<code>", "</code>", t),
+            Inline::Strong(t) => ("<strong>", "</strong>", t),
+            Inline::Emphasis(t) => ("<em>", "</em>", t),
+            Inline::Glossary { text, id } => {
+                out.push_str("<a href=\"#/glossary?term=");
+                escape(id, out);
+                out.push_str("\">");
+                escape(text, out);
+                out.push_str("</a>");
+                continue;
+            }
+            Inline::Link { text, url } => {
+                // Only web links; anything else is shown as its text.
+                if url.starts_with("https://") || url.starts_with("http://") {
+                    out.push_str("<a rel=\"noopener noreferrer\" href=\"");
+                    escape(url, out);
+                    out.push_str("\">");
+                    escape(text, out);
+                    out.push_str("</a>");
+                } else {
+                    escape(text, out);
+                }
+                continue;
+            }
+        };
+        out.push_str(open);
+        escape(text, out);
+        out.push_str(close);
+    }
+}
+
+/// Narration as HTML (every piece of text escaped), in one element: a `<div>` of paragraphs,
+/// lists and code blocks, or for `inline` (a choice's label) a `<span>` of its runs. One
+/// string is far less wasm than building the same nodes one by one.
+pub fn narration_html(n: &Narration, inline: bool) -> String {
+    let mut out = String::from(if inline { "<span>" } else { "<div class=\"narration-text\">" });
+    for (k, b) in n.blocks.iter().enumerate() {
+        match b {
+            Block::Paragraph(p) if inline => {
+                if k > 0 {
+                    out.push(' ');
+                }
+                inlines_html(p, &mut out);
+            }
+            Block::Paragraph(p) => {
+                out.push_str("<p>");
+                inlines_html(p, &mut out);
+                out.push_str("</p>");
+            }
+            Block::List(items) => {
+                out.push_str("<ul>");
+                for i in items {
+                    out.push_str("<li>");
+                    inlines_html(i, &mut out);
+                    out.push_str("</li>");
+                }
+                out.push_str("</ul>");
+            }
+            Block::Code(c) => {
+                out.push_str("<pre><code>");
+                escape(c, &mut out);
+                out.push_str("</code></pre>");
+            }
+        }
+    }
+    out.push_str(if inline { "</span>" } else { "</div>" });
+    out
 }
 
 /// The lesson page: loading its file, the player, or why there is none.
@@ -390,6 +480,18 @@ mod tests {
         // Leaving the page forgets what was typed.
         s = s.reduce(LessonAction::Back).reduce(LessonAction::Next);
         assert!(s.typed.is_empty() && !s.goals().unwrap().unwrap().iter().all(|g| g.met));
+    }
+
+    #[test]
+    fn narration_becomes_escaped_html() {
+        let n =
+            lesson::text::markdown("A [partition](glossary:partition) <b> & `x<y`, **bold** *em*.\n\n- one\n- two\n\n```\n$ ls <a>\n```").expect("markdown");
+        assert_eq!(
+            narration_html(&n, false),
+            "<div class=\"narration-text\"><p>A <a href=\"#/glossary?term=partition\">partition</a> &lt;b&gt; &amp; <code>x&lt;y</code>, <strong>bold</strong> <em>em</em>.</p><ul><li>one</li><li>two</li></ul><pre><code>$ ls &lt;a&gt;</code></pre></div>"
+        );
+        let label = lesson::text::markdown("Three \"quoted\"").expect("markdown");
+        assert_eq!(narration_html(&label, true), "<span>Three &quot;quoted&quot;</span>");
     }
 
     #[test]

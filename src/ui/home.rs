@@ -2,36 +2,21 @@ use yew::prelude::*;
 
 use super::fetch::fetch_text;
 use super::markup;
-use crate::app::lesson::parse_index;
+use crate::app::lesson::{parse_index, Index};
 
 const HERO: &str = r##"<section class="hero"><h1>Fly a Kafka cluster</h1><p class="lead">A real, deterministic simulation of Kafka's brokers, replicas and clients, running in your browser. Kill a broker, watch the controller elect a new leader, and see exactly which records survive.</p><a href="#/sandbox" class="button primary">Open the sandbox</a></section>"##;
 
 /// The course page: the lessons in course order, from `lessons/index.txt` (data the page
-/// fetches, as the lessons themselves are).
-#[function_component(Home)]
-pub fn home() -> Html {
-    // None while loading; then the index or why it could not be read.
-    let index = use_state(|| None::<Result<Vec<(String, String)>, String>>);
-    {
-        let index = index.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let got = match fetch_text("lessons/index.txt").await {
-                    Ok(Some(t)) => parse_index(&t),
-                    Ok(None) => Ok(Vec::new()),
-                    Err(e) => Err(e),
-                };
-                index.set(Some(got));
-            });
-        });
-    }
-    let course = match &*index {
+/// fetches, as the lessons themselves are; the router holds it: `None` while loading). A plain
+/// function, not a component: a component costs about 2 KB of Yew lifecycle code.
+pub fn home(index: Option<&Index>) -> Html {
+    let course = match index {
         None => html! { <p class="empty-state" role="status">{ "Loading the course\u{2026}" }</p> },
         Some(Err(e)) => html! { <p class="empty-state" role="status">{ e.clone() }</p> },
         Some(Ok(list)) if list.is_empty() => html! { <p class="empty-state" data-testid="course-empty">{ "No lessons are published yet." }</p> },
         Some(Ok(list)) => html! {
             <>
-                <p>{ "Start with the first lesson; each one takes about ten minutes and builds on the ones before it." }</p>
+                <p>{ "Start with the first lesson; each builds on the ones before it." }</p>
                 <ol class="lesson-list" data-testid="course">
                     { for list.iter().map(|(id, title)| html! {
                         <li><a href={format!("#/lesson/{id}")}>{ title.clone() }</a>{ " " }<span class="lesson-id">{ id.clone() }</span></li>
@@ -49,4 +34,16 @@ pub fn home() -> Html {
             </section>
         </main>
     }
+}
+
+/// Loads the course's index into `index`.
+pub fn load_index(index: UseStateHandle<Option<Index>>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let got = match fetch_text("lessons/index.txt").await {
+            Ok(Some(t)) => parse_index(&t),
+            Ok(None) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        };
+        index.set(Some(got));
+    });
 }

@@ -6,10 +6,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::fetch::fetch_text;
-use crate::app::lesson::{LessonAction, LessonState, Load};
-use crate::lesson::text::{Block, Inline};
+use crate::app::lesson::{narration_html, LessonAction, LessonState, Load};
 use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
-use crate::session::{LineKind, Printed};
+use crate::session::Printed;
 
 pub enum PageAction {
     Loaded(Load),
@@ -33,28 +32,8 @@ pub struct LessonProps {
     pub id: String,
 }
 
-fn inlines(run: &[Inline]) -> Html {
-    run.iter()
-        .map(|i| match i {
-            Inline::Text(t) => html! { { t.clone() } },
-            Inline::Code(t) => html! { <code>{ t.clone() }</code> },
-            Inline::Strong(t) => html! { <strong>{ t.clone() }</strong> },
-            Inline::Emphasis(t) => html! { <em>{ t.clone() }</em> },
-            Inline::Glossary { text, id } => html! { <a href={format!("#/glossary?term={id}")}>{ text.clone() }</a> },
-            Inline::Link { text, url } => html! { <a href={url.clone()} rel="noopener noreferrer">{ text.clone() }</a> },
-        })
-        .collect()
-}
-
 fn narration(n: &Narration) -> Html {
-    n.blocks
-        .iter()
-        .map(|b| match b {
-            Block::Paragraph(p) => html! { <p>{ inlines(p) }</p> },
-            Block::List(items) => html! { <ul>{ for items.iter().map(|i| html! { <li>{ inlines(i) }</li> }) }</ul> },
-            Block::Code(c) => html! { <pre><code>{ c.clone() }</code></pre> },
-        })
-        .collect()
+    Html::from_html_unchecked(AttrValue::from(narration_html(n, false)))
 }
 
 fn rendered(r: Result<Narration, LessonError>, s: &LessonState) -> Html {
@@ -70,10 +49,7 @@ fn console_log(lines: &[Printed], testid: &'static str) -> Html {
     }
     html! {
         <pre class="lesson-console" data-testid={testid} tabindex="0" aria-label="Console output">
-            { for lines.iter().map(|p| {
-                let class = match p.kind { LineKind::Input => "in", LineKind::Output => "out", LineKind::Error => "err" };
-                html! { <span class={class}>{ &p.text }{ "\n" }</span> }
-            }) }
+            { lines.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n") }
         </pre>
     }
 }
@@ -141,7 +117,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                             html! {
                                 <div class="choice">
                                     <input type="radio" name="quiz-choice" id={id.clone()} checked={q.selected == Some(i)} {onchange} />
-                                    <label for={id}>{ for o.label.blocks.iter().map(|b| match b { Block::Paragraph(p) => inlines(p), _ => narration(&Narration { blocks: vec![b.clone()] }) }) }</label>
+                                    <label for={id}>{ Html::from_html_unchecked(AttrValue::from(narration_html(&o.label, true))) }</label>
                                 </div>
                             }
                         }) }
