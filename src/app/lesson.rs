@@ -127,6 +127,54 @@ pub fn narration_html(n: &Narration, inline: bool) -> String {
     out
 }
 
+/// The verdict on a checked answer, as HTML: right or wrong in words and a mark (never by
+/// colour alone), what was typed when wrong, the chosen option's `why:`, and the quiz's
+/// explanation (for a choice, once right).
+pub fn result_html(checked: &Checked, posed: &Posed) -> String {
+    let mut out = String::from(if checked.right {
+        "<div class=\"quiz-result right\" data-testid=\"quiz-result\" data-right=\"true\"><p><strong>\u{2713} Right.</strong>"
+    } else {
+        "<div class=\"quiz-result wrong\" data-testid=\"quiz-result\" data-right=\"false\"><p><strong>\u{2717} Not right.</strong>"
+    });
+    if !checked.right && checked.choice.is_none() {
+        out.push_str(" You answered ");
+        escape(&checked.value, &mut out);
+        out.push('.');
+    }
+    out.push_str("</p>");
+    if let (Some(i), lesson::PosedKind::Choice { options }) = (checked.choice, &posed.kind) {
+        if let Some(o) = options.get(i) {
+            out.push_str(&narration_html(&o.why, false));
+        }
+    }
+    if checked.right || checked.choice.is_none() {
+        if let Some(e) = &posed.explain {
+            out.push_str(&narration_html(e, false));
+        }
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// A challenge's goal conditions as HTML: each met or not, in words and a mark, with what the
+/// simulation answers now.
+pub fn goals_html(goals: &[GoalStatus]) -> String {
+    let mut out = String::from("<ul class=\"goals\" data-testid=\"goals\">");
+    for g in goals {
+        out.push_str(if g.met {
+            "<li class=\"met\"><strong>\u{2713} Met: </strong><code>"
+        } else {
+            "<li class=\"unmet\"><strong>\u{2717} Not yet: </strong><code>"
+        });
+        escape(&g.text, &mut out);
+        out.push_str("</code><span class=\"now\"> (now: ");
+        escape(&g.now, &mut out);
+        out.push_str(")</span></li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
 /// The lesson page: loading its file, the player, or why there is none.
 #[derive(Clone)]
 pub enum Load {
@@ -430,6 +478,8 @@ mod tests {
         assert_eq!(s.quiz().checked, None, "nothing picked yet");
         s = s.reduce(LessonAction::Select(wrong)).reduce(LessonAction::Check);
         assert_eq!(s.quiz().checked.as_ref().map(|c| (c.choice, c.right)), Some((Some(wrong), false)));
+        let wrong_html = result_html(s.quiz().checked.as_ref().unwrap(), &posed);
+        assert!(wrong_html.contains("\u{2717} Not right.") && wrong_html.contains(&narration_html(&options[wrong].why, false)), "{wrong_html}");
         s = s.reduce(LessonAction::Select(right));
         assert_eq!(s.quiz().checked, None, "a new pick is not checked yet");
         s = s.reduce(LessonAction::Check);
@@ -450,6 +500,11 @@ mod tests {
         let answer = answer.to_string();
         s = s.reduce(LessonAction::Input("nonsense".into())).reduce(LessonAction::Check);
         assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(false));
+        let html = result_html(s.quiz().checked.as_ref().unwrap(), &posed);
+        assert!(
+            html.contains("Not right.</strong> You answered nonsense.") && html.contains(&narration_html(posed.explain.as_ref().unwrap(), false)),
+            "{html}"
+        );
         s = s.reduce(LessonAction::Input(answer)).reduce(LessonAction::Check);
         assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
         assert!(posed.explain.is_some());
@@ -462,6 +517,7 @@ mod tests {
         let Some(Item::Challenge(c)) = s.item().cloned() else { panic!() };
         let goals = s.goals().expect("a challenge").expect("computes");
         assert!(!goals.is_empty() && !goals.iter().all(|g| g.met), "starts unmet");
+        assert!(goals_html(&goals).contains("\u{2717} Not yet: </strong><code>"));
         for n in 1..=c.hints.len() + 1 {
             s = s.reduce(LessonAction::Hint);
             assert_eq!(s.challenge().hints_shown, n.min(c.hints.len()));

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::fetch::fetch_text;
-use crate::app::lesson::{narration_html, LessonAction, LessonState, Load};
+use crate::app::lesson::{goals_html, narration_html, result_html, LessonAction, LessonState, Load};
 use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
 use crate::session::Printed;
 
@@ -76,39 +76,17 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         let act = act.clone();
         Callback::from(move |_: MouseEvent| act.emit(LessonAction::TryAgain))
     };
-    let verdict = |right: bool| if right { "\u{2713} Right." } else { "\u{2717} Not right." };
-    let (inputs, result) = match &posed.kind {
+    let result = q.checked.as_ref().map(|c| Html::from_html_unchecked(AttrValue::from(result_html(c, &posed))));
+    let inputs = match &posed.kind {
         PosedKind::Predict { .. } => {
             let oninput = act.reform(|e: InputEvent| LessonAction::Input(value_of(&e)));
-            let result = q.checked.as_ref().map(|c| {
-                html! {
-                    <div class={if c.right { "quiz-result right" } else { "quiz-result wrong" }} data-testid="quiz-result" data-right={c.right.to_string()}>
-                        <p><strong>{ verdict(c.right) }</strong>{ if c.right { String::new() } else { format!(" You answered {}.", c.value) } }</p>
-                        { posed.explain.as_ref().map(narration).unwrap_or_default() }
-                    </div>
-                }
-            });
-            (
-                html! {
+            html! {
                     <p><label for="quiz-answer">{ "Your answer" }</label>{ " " }
                        <input id="quiz-answer" type="text" autocomplete="off" value={q.input.clone()} {oninput} data-testid="quiz-answer" /></p>
-                },
-                result,
-            )
+            }
         }
         PosedKind::Choice { options } => {
-            let result = q.checked.as_ref().and_then(|c| {
-                let o = options.get(c.choice?)?;
-                Some(html! {
-                    <div class={if c.right { "quiz-result right" } else { "quiz-result wrong" }} data-testid="quiz-result" data-right={c.right.to_string()}>
-                        <p><strong>{ verdict(c.right) }</strong></p>
-                        { narration(&o.why) }
-                        { if c.right { posed.explain.as_ref().map(narration).unwrap_or_default() } else { Html::default() } }
-                    </div>
-                })
-            });
-            (
-                html! {
+            html! {
                     <fieldset class="choices">
                         <legend>{ "Choose one" }</legend>
                         { for options.iter().enumerate().map(|(i, o)| {
@@ -122,9 +100,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                             }
                         }) }
                     </fieldset>
-                },
-                result,
-            )
+            }
         }
     };
     html! {
@@ -144,16 +120,7 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let Some(Item::Challenge(c)) = s.item() else { return Html::default() };
     let st = s.challenge();
     let goals = match s.goals() {
-        Some(Ok(g)) => html! {
-            <ul class="goals" data-testid="goals">
-                { for g.iter().map(|g| html! {
-                    <li class={if g.met { "met" } else { "unmet" }}>
-                        <strong>{ if g.met { "\u{2713} Met: " } else { "\u{2717} Not yet: " } }</strong><code>{ &g.text }</code>
-                        <span class="now">{ format!(" (now: {})", g.now) }</span>
-                    </li>
-                }) }
-            </ul>
-        },
+        Some(Ok(g)) => Html::from_html_unchecked(AttrValue::from(goals_html(&g))),
         Some(Err(e)) => html! { <p class="error" role="alert">{ e }</p> },
         None => Html::default(),
     };
