@@ -26,6 +26,12 @@ pub fn parse_index(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// Whether the index (`lessons/index.txt`'s text) lists `id`. The page fetches only a listed
+/// lesson's file: an unknown id never costs a failed request (which browsers log as an error).
+pub fn listed(index: &str, id: &str) -> bool {
+    parse_index(index).is_ok_and(|l| l.iter().any(|(i, _)| i == id))
+}
+
 /// Whether a lesson id is safe to put in a path: letters, digits and `-` only.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -187,6 +193,32 @@ pub enum Load {
 }
 
 impl Load {
+    /// The whole page when there is no lesson to play (`None` for a lesson), as HTML.
+    pub fn page_html(&self, id: &str) -> Option<String> {
+        let mut out = String::from("<main id=\"main\" class=\"page\">");
+        match self {
+            Load::Ready(_) => return None,
+            Load::Loading => out.push_str("<p role=\"status\">Loading the lesson\u{2026}</p>"),
+            Load::Missing => {
+                out.push_str("<h1>Lesson not found</h1><p role=\"status\">There is no lesson called \u{201c}");
+                escape(id, &mut out);
+                out.push_str("\u{201d}.</p>");
+            }
+            Load::Failed(e) => {
+                out.push_str(
+                    "<h1>This lesson cannot be shown</h1><p>Its file has a mistake:</p><pre class=\"error\" role=\"alert\" data-testid=\"lesson-error\">",
+                );
+                escape(e, &mut out);
+                out.push_str("</pre>");
+            }
+        }
+        if !matches!(self, Load::Loading) {
+            out.push_str("<p><a href=\"#/\">See the course</a></p>");
+        }
+        out.push_str("</main>");
+        Some(out)
+    }
+
     /// What the page shows once the fetch of `lessons/<id>.lesson` answered: its text, `None`
     /// for no such file, or a network error.
     pub fn fetched(id: &str, got: Result<Option<String>, String>) -> Load {
@@ -311,6 +343,29 @@ impl LessonState {
             quizzes: vec![QuizState::default(); n],
             challenges: vec![ChallengeState::default(); n],
         })
+    }
+
+    /// The title and the progress ("Step 3 of 9" and a bar), as HTML.
+    pub fn header_html(&self) -> String {
+        let (page, pages) = self.progress();
+        let mut out = String::from("<h1>");
+        escape(&self.lesson.title, &mut out);
+        out.push_str(&format!(
+            "</h1><div class=\"lesson-progress\"><span id=\"lesson-progress-label\" data-testid=\"progress\">Step {page} of {pages}</span><progress max=\"{pages}\" value=\"{page}\" aria-labelledby=\"lesson-progress-label\"></progress></div>"
+        ));
+        out
+    }
+
+    /// The introduction's list of objectives, as HTML.
+    pub fn objectives_html(&self) -> String {
+        let mut out = String::from("<h3>You will learn to</h3><ul>");
+        for o in &self.lesson.objectives {
+            out.push_str("<li>");
+            escape(o, &mut out);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+        out
     }
 
     pub fn pages(&self) -> usize {
@@ -441,6 +496,7 @@ mod tests {
     fn the_index_parses_and_ids_are_checked() {
         assert_eq!(parse_index("# course\na\tA\n\nb-2\tB two\n"), Ok(vec![("a".into(), "A".into()), ("b-2".into(), "B two".into())]));
         assert_eq!(parse_index("a A"), Err("lessons/index.txt:1: expected `id<TAB>title`".into()));
+        assert!(listed("a\tA\nb\tB\n", "b") && !listed("a\tA\n", "b") && !listed("bad", "bad"));
         assert!(valid_id("02-keys") && !valid_id("../x") && !valid_id(""));
     }
 
@@ -448,6 +504,9 @@ mod tests {
     fn pages_go_forward_and_back_to_the_same_moment() {
         let mut s = lesson02();
         assert_eq!((s.progress(), s.can_back(), s.item().is_none()), ((1, s.lesson.items.len() + 1), false, true));
+        let n = s.pages();
+        assert!(s.header_html().contains(&format!("Step 1 of {n}</span><progress max=\"{n}\" value=\"1\"")));
+        assert!(s.objectives_html().starts_with("<h3>You will learn to</h3><ul><li>Say which partition"));
         let start = s.player.shell().sim.trace_hash();
         s = s.reduce(LessonAction::Next);
         assert!(matches!(s.item(), Some(Item::Step(_))));
@@ -553,6 +612,9 @@ mod tests {
     #[test]
     fn loading_says_missing_failed_or_ready() {
         assert!(matches!(Load::fetched("x", Ok(None)), Load::Missing));
+        assert!(Load::Missing.page_html("<x>").unwrap().contains("There is no lesson called \u{201c}&lt;x&gt;\u{201d}."));
+        assert!(Load::Failed("f:3: bad".into()).page_html("f").unwrap().contains("data-testid=\"lesson-error\">f:3: bad</pre>"));
+        assert!(Load::Loading.page_html("x").is_some());
         assert!(matches!(Load::fetched("../etc", Ok(Some(String::new()))), Load::Missing));
         assert!(matches!(Load::fetched("x", Err("cannot load".into())), Load::Failed(e) if e == "cannot load"));
         assert!(matches!(Load::fetched("x", Ok(Some("title: x\n".into()))), Load::Failed(e) if e.starts_with("lessons/x.lesson:")));

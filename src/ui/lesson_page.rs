@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::fetch::fetch_text;
-use crate::app::lesson::{goals_html, narration_html, result_html, LessonAction, LessonState, Load};
+use crate::app::lesson::{goals_html, listed, narration_html, result_html, valid_id, LessonAction, LessonState, Load};
 use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
 use crate::session::Printed;
 
@@ -32,8 +32,13 @@ pub struct LessonProps {
     pub id: String,
 }
 
+/// HTML built and escaped natively (`app::lesson`): far less wasm than node by node.
+fn raw(html: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(html))
+}
+
 fn narration(n: &Narration) -> Html {
-    Html::from_html_unchecked(AttrValue::from(narration_html(n, false)))
+    raw(narration_html(n, false))
 }
 
 fn rendered(r: Result<Narration, LessonError>, s: &LessonState) -> Html {
@@ -76,7 +81,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         let act = act.clone();
         Callback::from(move |_: MouseEvent| act.emit(LessonAction::TryAgain))
     };
-    let result = q.checked.as_ref().map(|c| Html::from_html_unchecked(AttrValue::from(result_html(c, &posed))));
+    let result = q.checked.as_ref().map(|c| raw(result_html(c, &posed)));
     let inputs = match &posed.kind {
         PosedKind::Predict { .. } => {
             let oninput = act.reform(|e: InputEvent| LessonAction::Input(value_of(&e)));
@@ -95,7 +100,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                             html! {
                                 <div class="choice">
                                     <input type="radio" name="quiz-choice" id={id.clone()} checked={q.selected == Some(i)} {onchange} />
-                                    <label for={id}>{ Html::from_html_unchecked(AttrValue::from(narration_html(&o.label, true))) }</label>
+                                    <label for={id}>{ raw(narration_html(&o.label, true)) }</label>
                                 </div>
                             }
                         }) }
@@ -120,7 +125,7 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let Some(Item::Challenge(c)) = s.item() else { return Html::default() };
     let st = s.challenge();
     let goals = match s.goals() {
-        Some(Ok(g)) => Html::from_html_unchecked(AttrValue::from(goals_html(&g))),
+        Some(Ok(g)) => raw(goals_html(&g)),
         Some(Err(e)) => html! { <p class="error" role="alert">{ e }</p> },
         None => Html::default(),
     };
@@ -179,15 +184,13 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
 
 fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let sim = &s.player.shell().sim;
-    let (page, pages) = s.progress();
     let (kind, title, body) = match s.item() {
         None => (
             "Introduction",
             s.lesson.title.clone(),
             html! {
                 <>
-                    <h3>{ "You will learn to" }</h3>
-                    <ul>{ for s.lesson.objectives.iter().map(|o| html! { <li>{ o }</li> }) }</ul>
+                    { raw(s.objectives_html()) }
                     { s.lesson.intro.as_ref().map(|t| rendered(t.render(sim, &Bindings::default()), s)).unwrap_or_default() }
                 </>
             },
@@ -205,11 +208,7 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     };
     html! {
         <main id="main" class="page lesson" data-testid="lesson">
-            <h1>{ &s.lesson.title }</h1>
-            <div class="lesson-progress">
-                <span id="lesson-progress-label" data-testid="progress">{ format!("Step {page} of {pages}") }</span>
-                <progress max={pages.to_string()} value={page.to_string()} aria-labelledby="lesson-progress-label"></progress>
-            </div>
+            { raw(s.header_html()) }
             <nav class="lesson-nav" aria-label="Lesson">
                 <button type="button" onclick={back} disabled={!s.can_back()} data-testid="lesson-back">{ "\u{2190} Back" }</button>
                 <button type="button" onclick={next} disabled={!s.can_next()} data-testid="lesson-next" class="primary">{ "Next \u{2192}" }</button>
@@ -239,7 +238,12 @@ pub fn lesson_page(props: &LessonProps) -> Html {
         let id = props.id.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let got = if crate::app::lesson::valid_id(&id) { fetch_text(&format!("lessons/{id}.lesson")).await } else { Ok(None) };
+                // Only a lesson the course's index lists is fetched.
+                let got = match fetch_text("lessons/index.txt").await {
+                    Ok(Some(index)) if listed(&index, &id) && valid_id(&id) => fetch_text(&format!("lessons/{id}.lesson")).await,
+                    Ok(_) => Ok(None),
+                    Err(e) => Err(e),
+                };
                 load.dispatch(PageAction::Loaded(Load::fetched(&id, got)));
             });
         });
@@ -249,22 +253,7 @@ pub fn lesson_page(props: &LessonProps) -> Html {
         Callback::from(move |a: LessonAction| load.dispatch(PageAction::Do(a)))
     };
     match &*load {
-        Load::Loading => html! { <main id="main" class="page"><p role="status">{ "Loading the lesson\u{2026}" }</p></main> },
-        Load::Missing => html! {
-            <main id="main" class="page">
-                <h1>{ "Lesson not found" }</h1>
-                <p role="status">{ format!("There is no lesson called \u{201c}{}\u{201d}.", props.id) }</p>
-                <p><a href="#/">{ "See the course" }</a></p>
-            </main>
-        },
-        Load::Failed(e) => html! {
-            <main id="main" class="page">
-                <h1>{ "This lesson cannot be shown" }</h1>
-                <p>{ "Its file has a mistake:" }</p>
-                <pre class="error" role="alert" data-testid="lesson-error">{ e }</pre>
-                <p><a href="#/">{ "See the course" }</a></p>
-            </main>
-        },
         Load::Ready(s) => player_view(s, &act),
+        other => raw(other.page_html(&props.id).unwrap_or_default()),
     }
 }

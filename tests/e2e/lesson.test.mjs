@@ -112,7 +112,12 @@ test('a challenge shows its goals, hints one at a time and the solution; typing 
 test('a malformed lesson shows file:line: reason', async () => {
   current = await openPage(env.browser);
   const { page, errors } = current;
-  // A test-only file, served for this page alone (the course's own files must all parse).
+  // A test-only file, served (and listed in the index) for this page alone: the course's own
+  // files must all parse.
+  await page.route('**/lessons/index.txt', async (route) => {
+    const index = await (await route.fetch()).text();
+    await route.fulfill({ status: 200, contentType: 'text/plain', body: index + 'e2e-broken\tBroken\n' });
+  });
   await page.route('**/lessons/e2e-broken.lesson', (route) =>
     route.fulfill({ status: 200, contentType: 'text/plain', body: 'id: e2e-broken\ntitle: Broken\n\n# cluster\nbrokers: 3\nseed: 1\n\n# step: a\ntitle: A\nbogus: x\n\nText.\n' }));
   await page.goto(env.url + '#/lesson/e2e-broken');
