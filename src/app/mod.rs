@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod glossary;
 pub mod layout;
+pub mod lesson;
 pub mod narration;
 pub mod route;
 pub mod shortcuts;

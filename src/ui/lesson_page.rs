@@ -1,14 +1,259 @@
+//! The lesson player's page: fetches `lessons/<id>.lesson`, then draws the native player's
+//! state (`app::lesson`) and turns clicks into its actions. Nothing is decided here.
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// A lesson by id. Until lessons are published every id is unknown, and the page says which
-/// id was asked for and where to go instead. A plain function, not a component: it has no
-/// state, and a component costs about 2 KB of Yew lifecycle code in the bundle.
-pub fn lesson_page(id: &str) -> Html {
+use super::fetch::fetch_text;
+use crate::app::lesson::{goals_html, listed, narration_html, result_html, valid_id, LessonAction, LessonState, Load};
+use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
+use crate::session::Printed;
+
+pub enum PageAction {
+    Loaded(Load),
+    Do(LessonAction),
+}
+
+impl Reducible for Load {
+    type Action = PageAction;
+
+    fn reduce(self: Rc<Self>, action: PageAction) -> Rc<Self> {
+        match (action, &*self) {
+            (PageAction::Loaded(l), _) => Rc::new(l),
+            (PageAction::Do(a), Load::Ready(s)) => Rc::new(Load::Ready(Box::new(LessonState::clone(s).reduce(a)))),
+            _ => self,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonProps {
+    pub id: String,
+}
+
+/// HTML built and escaped natively (`app::lesson`): far less wasm than node by node.
+fn raw(html: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(html))
+}
+
+fn narration(n: &Narration) -> Html {
+    raw(narration_html(n, false))
+}
+
+fn rendered(r: Result<Narration, LessonError>, s: &LessonState) -> Html {
+    match r {
+        Ok(n) => narration(&n),
+        Err(e) => html! { <p class="error" role="alert">{ s.lesson.locate(e).to_string() }</p> },
+    }
+}
+
+fn console_log(lines: &[Printed], testid: &'static str) -> Html {
+    if lines.is_empty() {
+        return Html::default();
+    }
     html! {
-        <main id="main" class="page">
-            <h1>{ "Lesson not found" }</h1>
-            <p role="status">{ format!("There is no lesson called \u{201c}{id}\u{201d}.") }</p>
-            <p><a href="#/">{ "See the course" }</a></p>
+        <pre class="lesson-console" data-testid={testid} tabindex="0" aria-label="Console output">
+            { lines.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n") }
+        </pre>
+    }
+}
+
+fn value_of(e: &Event) -> String {
+    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
+    let posed = match s.posed() {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => return html! { <p class="error" role="alert">{ e }</p> },
+        None => return Html::default(),
+    };
+    let q = s.quiz();
+    let check = {
+        let act = act.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            act.emit(LessonAction::Check)
+        })
+    };
+    let try_again = {
+        let act = act.clone();
+        Callback::from(move |_: MouseEvent| act.emit(LessonAction::TryAgain))
+    };
+    let result = q.checked.as_ref().map(|c| raw(result_html(c, &posed)));
+    let inputs = match &posed.kind {
+        PosedKind::Predict { .. } => {
+            let oninput = act.reform(|e: InputEvent| LessonAction::Input(value_of(&e)));
+            html! {
+                    <p><label for="quiz-answer">{ "Your answer" }</label>{ " " }
+                       <input id="quiz-answer" type="text" autocomplete="off" value={q.input.clone()} {oninput} data-testid="quiz-answer" /></p>
+            }
+        }
+        PosedKind::Choice { options } => {
+            html! {
+                    <fieldset class="choices">
+                        <legend>{ "Choose one" }</legend>
+                        { for options.iter().enumerate().map(|(i, o)| {
+                            let onchange = act.reform(move |_: Event| LessonAction::Select(i));
+                            let id = format!("choice-{i}");
+                            html! {
+                                <div class="choice">
+                                    <input type="radio" name="quiz-choice" id={id.clone()} checked={q.selected == Some(i)} {onchange} />
+                                    <label for={id}>{ raw(narration_html(&o.label, true)) }</label>
+                                </div>
+                            }
+                        }) }
+                    </fieldset>
+            }
+        }
+    };
+    html! {
+        <form class="quiz" onsubmit={check} data-testid="quiz">
+            <div class="question">{ narration(&posed.question) }</div>
+            { inputs }
+            <p class="quiz-buttons">
+                <button type="submit" data-testid="quiz-check">{ "Check" }</button>
+                { if q.checked.is_some() { html! { <button type="button" onclick={try_again} data-testid="quiz-again">{ "Try again" }</button> } } else { Html::default() } }
+            </p>
+            <div role="status" aria-live="polite">{ result.unwrap_or_default() }</div>
+        </form>
+    }
+}
+
+fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
+    let Some(Item::Challenge(c)) = s.item() else { return Html::default() };
+    let st = s.challenge();
+    let goals = match s.goals() {
+        Some(Ok(g)) => raw(goals_html(&g)),
+        Some(Err(e)) => html! { <p class="error" role="alert">{ e }</p> },
+        None => Html::default(),
+    };
+    let all_met = matches!(s.goals(), Some(Ok(g)) if g.iter().all(|g| g.met));
+    let hint = act.reform(|_: MouseEvent| LessonAction::Hint);
+    let solution = act.reform(|_: MouseEvent| LessonAction::ShowSolution);
+    let onsubmit = {
+        let act = act.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(form) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            if let Some(input) = form.query_selector("input").ok().flatten().and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                let line = input.value();
+                input.set_value("");
+                act.emit(LessonAction::Line(line));
+            }
+        })
+    };
+    html! {
+        <div class="challenge" data-testid="challenge">
+            <h3>{ "Goal" }</h3>
+            { goals }
+            <p role="status">{ if all_met { "\u{2713} Challenge complete: every goal is met." } else { "" } }</p>
+            <form class="console-line" {onsubmit}>
+                <label for="challenge-line">{ "Command" }</label>
+                <input id="challenge-line" type="text" autocomplete="off" spellcheck="false" placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --list" data-testid="challenge-line" />
+                <button type="submit">{ "Run" }</button>
+            </form>
+            { console_log(&s.typed, "challenge-console") }
+            <h3>{ "Hints" }</h3>
+            <ol class="hints">
+                { for c.hints.iter().take(st.hints_shown).map(|h| html! { <li>{ rendered(h.render(&s.player.shell().sim, &Bindings::default()), s) }</li> }) }
+            </ol>
+            <p>
+                <button type="button" onclick={hint} disabled={st.hints_shown >= c.hints.len()} data-testid="hint">
+                    { format!("Show a hint ({} of {})", st.hints_shown.min(c.hints.len()), c.hints.len()) }
+                </button>
+                { " " }
+                <button type="button" onclick={solution} disabled={st.solution_shown} data-testid="solution">{ "Show solution" }</button>
+            </p>
+            { if st.solution_shown { html! {
+                <pre class="solution" data-testid="solution-commands"><code>
+                    { for c.solution.iter().map(|cmd| {
+                        let mut t = cmd.text.clone();
+                        for l in &cmd.stdin { t.push('\n'); t.push_str(l); }
+                        // The console ends a producer's records with `exit` (a lesson file with a lone `.`).
+                        if !cmd.stdin.is_empty() { t.push_str("\nexit"); }
+                        t.push('\n');
+                        t
+                    }) }
+                </code></pre>
+            } } else { Html::default() } }
+        </div>
+    }
+}
+
+fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
+    let sim = &s.player.shell().sim;
+    let (kind, title, body) = match s.item() {
+        None => (
+            "Introduction",
+            s.lesson.title.clone(),
+            html! {
+                <>
+                    { raw(s.objectives_html()) }
+                    { s.lesson.intro.as_ref().map(|t| rendered(t.render(sim, &Bindings::default()), s)).unwrap_or_default() }
+                </>
+            },
+        ),
+        Some(Item::Step(st)) => ("Step", st.title.clone(), rendered(st.text.render(&s.player.shell().sim, &Bindings::default()), s)),
+        Some(Item::Quiz(_)) => ("Quiz", "Check yourself".to_string(), Html::default()),
+        Some(Item::Challenge(c)) => ("Challenge", c.title.clone(), rendered(c.text.render(sim, &Bindings::default()), s)),
+    };
+    let back = act.reform(|_: MouseEvent| LessonAction::Back);
+    let next = act.reform(|_: MouseEvent| LessonAction::Next);
+    let exercise = match s.item() {
+        Some(Item::Quiz(_)) => quiz_view(s, act),
+        Some(Item::Challenge(_)) => challenge_view(s, act),
+        _ => Html::default(),
+    };
+    html! {
+        <main id="main" class="page lesson" data-testid="lesson">
+            { raw(s.header_html()) }
+            <nav class="lesson-nav" aria-label="Lesson">
+                <button type="button" onclick={back} disabled={!s.can_back()} data-testid="lesson-back">{ "\u{2190} Back" }</button>
+                <button type="button" onclick={next} disabled={!s.can_next()} data-testid="lesson-next" class="primary">{ "Next \u{2192}" }</button>
+            </nav>
+            <div class="lesson-body">
+                <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">
+                    <h2><span class="item-kind">{ format!("{kind}: ") }</span>{ title }</h2>
+                    { body }
+                </section>
+                { exercise }
+                <section class="lesson-stage" aria-label="The simulation">
+                    <h3>{ format!("The cluster: {} broker(s), at {} ms", sim.view(0).brokers.len(), sim.now()) }</h3>
+                    { console_log(s.printed(), "lesson-console") }
+                </section>
+            </div>
+            { if !s.can_next() { html! { <p><a href="#/">{ "Back to the course" }</a></p> } } else { Html::default() } }
         </main>
+    }
+}
+
+/// A lesson by id: its file fetched, parsed and played natively.
+#[function_component(LessonPage)]
+pub fn lesson_page(props: &LessonProps) -> Html {
+    let load = use_reducer(|| Load::Loading);
+    {
+        let load = load.clone();
+        let id = props.id.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                // Only a lesson the course's index lists is fetched.
+                let got = match fetch_text("lessons/index.txt").await {
+                    Ok(Some(index)) if listed(&index, &id) && valid_id(&id) => fetch_text(&format!("lessons/{id}.lesson")).await,
+                    Ok(_) => Ok(None),
+                    Err(e) => Err(e),
+                };
+                load.dispatch(PageAction::Loaded(Load::fetched(&id, got)));
+            });
+        });
+    }
+    let act = {
+        let load = load.clone();
+        Callback::from(move |a: LessonAction| load.dispatch(PageAction::Do(a)))
+    };
+    match &*load {
+        Load::Ready(s) => player_view(s, &act),
+        other => raw(other.page_html(&props.id).unwrap_or_default()),
     }
 }

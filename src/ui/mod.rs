@@ -5,6 +5,7 @@
 mod console;
 mod crash;
 mod details;
+mod fetch;
 mod flight;
 mod glossary_page;
 mod home;

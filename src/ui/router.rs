@@ -3,8 +3,8 @@ use gloo_events::EventListener;
 use yew::prelude::*;
 
 use super::glossary_page::glossary_page;
-use super::home::home;
-use super::lesson_page::lesson_page;
+use super::home::{home, load_index};
+use super::lesson_page::LessonPage;
 use super::markup;
 use super::sandbox::SandboxPage;
 use crate::app::route::Route;
@@ -29,6 +29,12 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // The course's index, fetched once (the home page lists it).
+    let index = use_state(|| None);
+    {
+        let index = index.clone();
+        use_effect_with((), move |_| load_index(index));
+    }
     let route = Route::parse(&hash);
     // Opened from a narration link: the glossary entry comes into view and takes focus.
     use_effect_with(
@@ -46,8 +52,11 @@ pub fn app() -> Html {
         },
     );
     let page = match route {
-        Route::Home => home(),
-        Route::Lesson(id) => lesson_page(&id),
+        Route::Home => home(index.as_ref()),
+        Route::Lesson(id) => {
+            let key = id.clone();
+            html! { <LessonPage {key} {id} /> }
+        }
         // Keyed by the query: pasting another link remounts the sandbox with it.
         Route::Sandbox(query) => {
             let key = query.clone();

@@ -345,3 +345,22 @@ fn mangled_lessons_never_panic_the_parser() {
         }
     }
 }
+
+/// The home page's list (lessons/index.txt, fetched by the page): every lesson file once, in
+/// course order (a lesson after those it requires), with the file's own title.
+#[test]
+fn the_index_lists_every_lesson_with_its_title() {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/index.txt")).expect("lessons/index.txt");
+    let index = kafka_flightsim::app::lesson::parse_index(&text).expect("parses");
+    let files = lesson_files();
+    assert_eq!(index.len(), files.len(), "one line per lesson file");
+    let mut seen: Vec<String> = Vec::new();
+    for (id, title) in &index {
+        assert!(kafka_flightsim::app::lesson::valid_id(id), "{id}");
+        let (file, source) = files.iter().find(|(f, _)| *f == format!("lessons/{id}.lesson")).unwrap_or_else(|| panic!("no file for {id}"));
+        let l = lesson::parse(file, source).unwrap_or_else(|e| panic!("{}", e[0]));
+        assert_eq!((&l.id, &l.title), (id, title), "{file}");
+        assert!(l.requires.iter().all(|r| seen.contains(r)), "{id} comes after what it requires");
+        seen.push(id.clone());
+    }
+}

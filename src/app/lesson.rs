@@ -1,0 +1,633 @@
+//! The lesson player's decisions, native and tested: which page of the lesson is shown (the
+//! introduction, then each step, quiz and challenge), the simulation at that moment (a session
+//! `Player` started from the lesson's cluster, each step's commands typed as console lines),
+//! the answers given and what follows from them. `ui/lesson_page.rs` only draws this state and
+//! turns clicks into `LessonAction`s.
+use std::rc::Rc;
+
+use crate::lesson::text::{Block, Inline};
+use crate::lesson::{self, Cmd, GoalStatus, Item, Lesson, Narration, Posed};
+use crate::session::{Player, Printed, Script};
+
+/// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
+/// order. Blank lines and `#` comments are skipped; a line without a tab is an error.
+pub fn parse_index(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once('\t') {
+            Some((id, title)) if !id.trim().is_empty() && !title.trim().is_empty() => out.push((id.trim().to_string(), title.trim().to_string())),
+            _ => return Err(format!("lessons/index.txt:{}: expected `id<TAB>title`", i + 1)),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the index (`lessons/index.txt`'s text) lists `id`. The page fetches only a listed
+/// lesson's file: an unknown id never costs a failed request (which browsers log as an error).
+pub fn listed(index: &str, id: &str) -> bool {
+    parse_index(index).is_ok_and(|l| l.iter().any(|(i, _)| i == id))
+}
+
+/// Whether a lesson id is safe to put in a path: letters, digits and `-` only.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// What a lesson's file became: the player, or why there is none (shown as is).
+pub fn open(id: &str, source: &str) -> Result<LessonState, String> {
+    let file = format!("lessons/{id}.lesson");
+    let lesson = lesson::parse(&file, source).map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
+    LessonState::new(lesson).map_err(|e| e.to_string())
+}
+
+/// The course's index as the page holds it: the list, or why it could not be read.
+pub type Index = Result<Vec<(String, String)>, String>;
+
+fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn inlines_html(run: &[Inline], out: &mut String) {
+    for i in run {
+        let (open, close, text) = match i {
+            Inline::Text(t) => ("", "", t),
+            Inline::Code(t) => ("<code>", "</code>", t),
+            Inline::Strong(t) => ("<strong>", "</strong>", t),
+            Inline::Emphasis(t) => ("<em>", "</em>", t),
+            Inline::Glossary { text, id } => {
+                out.push_str("<a href=\"#/glossary?term=");
+                escape(id, out);
+                out.push_str("\">");
+                escape(text, out);
+                out.push_str("</a>");
+                continue;
+            }
+            Inline::Link { text, url } => {
+                // Only web links; anything else is shown as its text.
+                if url.starts_with("https://") || url.starts_with("http://") {
+                    out.push_str("<a rel=\"noopener noreferrer\" href=\"");
+                    escape(url, out);
+                    out.push_str("\">");
+                    escape(text, out);
+                    out.push_str("</a>");
+                } else {
+                    escape(text, out);
+                }
+                continue;
+            }
+        };
+        out.push_str(open);
+        escape(text, out);
+        out.push_str(close);
+    }
+}
+
+/// Narration as HTML (every piece of text escaped), in one element: a `<div>` of paragraphs,
+/// lists and code blocks, or for `inline` (a choice's label) a `<span>` of its runs. One
+/// string is far less wasm than building the same nodes one by one.
+pub fn narration_html(n: &Narration, inline: bool) -> String {
+    let mut out = String::from(if inline { "<span>" } else { "<div class=\"narration-text\">" });
+    for (k, b) in n.blocks.iter().enumerate() {
+        match b {
+            Block::Paragraph(p) if inline => {
+                if k > 0 {
+                    out.push(' ');
+                }
+                inlines_html(p, &mut out);
+            }
+            Block::Paragraph(p) => {
+                out.push_str("<p>");
+                inlines_html(p, &mut out);
+                out.push_str("</p>");
+            }
+            Block::List(items) => {
+                out.push_str("<ul>");
+                for i in items {
+                    out.push_str("<li>");
+                    inlines_html(i, &mut out);
+                    out.push_str("</li>");
+                }
+                out.push_str("</ul>");
+            }
+            Block::Code(c) => {
+                out.push_str("<pre><code>");
+                escape(c, &mut out);
+                out.push_str("</code></pre>");
+            }
+        }
+    }
+    out.push_str(if inline { "</span>" } else { "</div>" });
+    out
+}
+
+/// The verdict on a checked answer, as HTML: right or wrong in words and a mark (never by
+/// colour alone), what was typed when wrong, the chosen option's `why:`, and the quiz's
+/// explanation (for a choice, once right).
+pub fn result_html(checked: &Checked, posed: &Posed) -> String {
+    let mut out = String::from(if checked.right {
+        "<div class=\"quiz-result right\" data-testid=\"quiz-result\" data-right=\"true\"><p><strong>\u{2713} Right.</strong>"
+    } else {
+        "<div class=\"quiz-result wrong\" data-testid=\"quiz-result\" data-right=\"false\"><p><strong>\u{2717} Not right.</strong>"
+    });
+    if !checked.right && checked.choice.is_none() {
+        out.push_str(" You answered ");
+        escape(&checked.value, &mut out);
+        out.push('.');
+    }
+    out.push_str("</p>");
+    if let (Some(i), lesson::PosedKind::Choice { options }) = (checked.choice, &posed.kind) {
+        if let Some(o) = options.get(i) {
+            out.push_str(&narration_html(&o.why, false));
+        }
+    }
+    if checked.right || checked.choice.is_none() {
+        if let Some(e) = &posed.explain {
+            out.push_str(&narration_html(e, false));
+        }
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// A challenge's goal conditions as HTML: each met or not, in words and a mark, with what the
+/// simulation answers now.
+pub fn goals_html(goals: &[GoalStatus]) -> String {
+    let mut out = String::from("<ul class=\"goals\" data-testid=\"goals\">");
+    for g in goals {
+        out.push_str(if g.met {
+            "<li class=\"met\"><strong>\u{2713} Met: </strong><code>"
+        } else {
+            "<li class=\"unmet\"><strong>\u{2717} Not yet: </strong><code>"
+        });
+        escape(&g.text, &mut out);
+        out.push_str("</code><span class=\"now\"> (now: ");
+        escape(&g.now, &mut out);
+        out.push_str(")</span></li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// The lesson page: loading its file, the player, or why there is none.
+#[derive(Clone)]
+pub enum Load {
+    Loading,
+    /// No such lesson (no file, or an id that cannot name one).
+    Missing,
+    /// The file could not be read or does not parse: `file:line: reason` lines.
+    Failed(String),
+    Ready(Box<LessonState>),
+}
+
+impl Load {
+    /// The whole page when there is no lesson to play (`None` for a lesson), as HTML.
+    pub fn page_html(&self, id: &str) -> Option<String> {
+        let mut out = String::from("<main id=\"main\" class=\"page\">");
+        match self {
+            Load::Ready(_) => return None,
+            Load::Loading => out.push_str("<p role=\"status\">Loading the lesson\u{2026}</p>"),
+            Load::Missing => {
+                out.push_str("<h1>Lesson not found</h1><p role=\"status\">There is no lesson called \u{201c}");
+                escape(id, &mut out);
+                out.push_str("\u{201d}.</p>");
+            }
+            Load::Failed(e) => {
+                out.push_str(
+                    "<h1>This lesson cannot be shown</h1><p>Its file has a mistake:</p><pre class=\"error\" role=\"alert\" data-testid=\"lesson-error\">",
+                );
+                escape(e, &mut out);
+                out.push_str("</pre>");
+            }
+        }
+        if !matches!(self, Load::Loading) {
+            out.push_str("<p><a href=\"#/\">See the course</a></p>");
+        }
+        out.push_str("</main>");
+        Some(out)
+    }
+
+    /// What the page shows once the fetch of `lessons/<id>.lesson` answered: its text, `None`
+    /// for no such file, or a network error.
+    pub fn fetched(id: &str, got: Result<Option<String>, String>) -> Load {
+        match got {
+            _ if !valid_id(id) => Load::Missing,
+            Ok(None) => Load::Missing,
+            Err(e) => Load::Failed(e),
+            Ok(Some(text)) => match open(id, &text) {
+                Ok(s) => Load::Ready(Box::new(s)),
+                Err(e) => Load::Failed(e),
+            },
+        }
+    }
+}
+
+/// The console lines a command is typed as: its own lines, then a producer's records.
+fn console_lines(c: &Cmd) -> impl Iterator<Item = &str> {
+    c.text.lines().chain(c.stdin.iter().map(String::as_str))
+}
+
+/// A page's moment: the session as it stands when the learner reaches it.
+#[derive(Clone)]
+pub struct Moment {
+    pub player: Player,
+    /// The console lines the page's commands printed (a step's; empty otherwise).
+    pub printed: Vec<Printed>,
+}
+
+/// A learner's answer, once checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    /// The option picked (choice) or the value typed (predict).
+    pub choice: Option<usize>,
+    pub value: String,
+    pub right: bool,
+}
+
+/// A quiz page's state.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct QuizState {
+    pub variant: u64,
+    pub input: String,
+    pub selected: Option<usize>,
+    pub checked: Option<Checked>,
+}
+
+/// A challenge page's state.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ChallengeState {
+    pub hints_shown: usize,
+    pub solution_shown: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LessonAction {
+    Next,
+    Back,
+    /// The predict answer being typed.
+    Input(String),
+    /// A choice option picked (0-based).
+    Select(usize),
+    Check,
+    /// A fresh variant of the quiz.
+    TryAgain,
+    Hint,
+    ShowSolution,
+    /// A console line typed on a challenge page, against the lesson's simulation.
+    Line(String),
+}
+
+#[derive(Clone)]
+pub struct LessonState {
+    pub lesson: Rc<Lesson>,
+    /// Page 0 is the introduction; page `i + 1` is item `i`.
+    pub page: usize,
+    /// Each page's moment: index 0 the cluster as it starts.
+    moments: Vec<Moment>,
+    /// The session shown now: the page's moment, plus what the learner typed on a challenge.
+    pub player: Player,
+    /// Console lines the learner's own commands printed on this page.
+    pub typed: Vec<Printed>,
+    quizzes: Vec<QuizState>,
+    challenges: Vec<ChallengeState>,
+}
+
+impl LessonState {
+    /// Starts the lesson's cluster and plays every step's commands once, keeping each page's
+    /// moment (Back restores it; the session shares unchanged state, so this is cheap).
+    pub fn new(lesson: Lesson) -> Result<LessonState, lesson::LessonError> {
+        let mut text = String::new();
+        for c in &lesson.cluster.setup {
+            for l in console_lines(c) {
+                text.push_str(l);
+                text.push('\n');
+            }
+            if !c.stdin.is_empty() {
+                text.push_str(".\n");
+            }
+        }
+        let script = Script::new(&lesson.title, lesson.cluster.brokers, &text).map_err(|m| lesson::LessonError::new(&lesson.file, lesson.cluster.line, m))?;
+        let mut player = Player::new(script, lesson.cluster.seed).map_err(|m| lesson::LessonError::new(&lesson.file, lesson.cluster.line, m))?;
+        player.take_printed();
+        let mut moments = vec![Moment { player: player.clone(), printed: Vec::new() }];
+        for item in &lesson.items {
+            if let Item::Step(s) = item {
+                for c in &s.commands {
+                    for l in console_lines(c) {
+                        player.line(l);
+                    }
+                    player.end_of_input();
+                }
+            }
+            moments.push(Moment { printed: player.take_printed(), player: player.clone() });
+        }
+        let n = lesson.items.len();
+        Ok(LessonState {
+            player: moments[0].player.clone(),
+            lesson: Rc::new(lesson),
+            page: 0,
+            moments,
+            typed: Vec::new(),
+            quizzes: vec![QuizState::default(); n],
+            challenges: vec![ChallengeState::default(); n],
+        })
+    }
+
+    /// The title and the progress ("Step 3 of 9" and a bar), as HTML.
+    pub fn header_html(&self) -> String {
+        let (page, pages) = self.progress();
+        let mut out = String::from("<h1>");
+        escape(&self.lesson.title, &mut out);
+        out.push_str(&format!(
+            "</h1><div class=\"lesson-progress\"><span id=\"lesson-progress-label\" data-testid=\"progress\">Step {page} of {pages}</span><progress max=\"{pages}\" value=\"{page}\" aria-labelledby=\"lesson-progress-label\"></progress></div>"
+        ));
+        out
+    }
+
+    /// The introduction's list of objectives, as HTML.
+    pub fn objectives_html(&self) -> String {
+        let mut out = String::from("<h3>You will learn to</h3><ul>");
+        for o in &self.lesson.objectives {
+            out.push_str("<li>");
+            escape(o, &mut out);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+        out
+    }
+
+    pub fn pages(&self) -> usize {
+        self.lesson.items.len() + 1
+    }
+
+    /// "Step 3 of 9": 1-based.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.page + 1, self.pages())
+    }
+
+    pub fn item(&self) -> Option<&Item> {
+        self.page.checked_sub(1).and_then(|i| self.lesson.items.get(i))
+    }
+
+    pub fn can_back(&self) -> bool {
+        self.page > 0
+    }
+
+    pub fn can_next(&self) -> bool {
+        self.page + 1 < self.pages()
+    }
+
+    /// The console lines of this page's commands.
+    pub fn printed(&self) -> &[Printed] {
+        &self.moments[self.page].printed
+    }
+
+    pub fn quiz(&self) -> &QuizState {
+        &self.quizzes[self.page.saturating_sub(1).min(self.quizzes.len().saturating_sub(1))]
+    }
+
+    pub fn challenge(&self) -> &ChallengeState {
+        &self.challenges[self.page.saturating_sub(1).min(self.challenges.len().saturating_sub(1))]
+    }
+
+    /// The current quiz asked of the simulation at this moment, or why it cannot be.
+    pub fn posed(&self) -> Option<Result<Posed, String>> {
+        match self.item()? {
+            Item::Quiz(q) => Some(q.pose(&self.moments[self.page].player.shell().sim, self.quiz().variant).map_err(|e| self.lesson.locate(e).to_string())),
+            _ => None,
+        }
+    }
+
+    /// The current challenge's goal conditions, against the learner's simulation.
+    pub fn goals(&self) -> Option<Result<Vec<GoalStatus>, String>> {
+        match self.item()? {
+            Item::Challenge(c) => Some(c.goal(&self.player.shell().sim).map_err(|e| self.lesson.locate(e).to_string())),
+            _ => None,
+        }
+    }
+
+    fn go(&mut self, page: usize) {
+        self.page = page;
+        self.player = self.moments[page].player.clone();
+        self.typed.clear();
+    }
+
+    pub fn reduce(mut self, action: LessonAction) -> LessonState {
+        let i = self.page.saturating_sub(1);
+        match action {
+            LessonAction::Next if self.can_next() => self.go(self.page + 1),
+            LessonAction::Back if self.can_back() => self.go(self.page - 1),
+            LessonAction::Input(v) if self.page > 0 => {
+                let q = &mut self.quizzes[i];
+                q.input = v;
+                q.checked = None;
+            }
+            LessonAction::Select(o) if self.page > 0 => {
+                let q = &mut self.quizzes[i];
+                q.selected = Some(o);
+                q.checked = None;
+            }
+            LessonAction::Check => {
+                if let Some(Ok(posed)) = self.posed() {
+                    let q = &mut self.quizzes[i];
+                    let checked = match posed.kind {
+                        lesson::PosedKind::Predict { .. } if !q.input.trim().is_empty() => {
+                            Some(Checked { choice: None, value: q.input.clone(), right: posed.is_right_value(&q.input) })
+                        }
+                        lesson::PosedKind::Choice { .. } => {
+                            q.selected.map(|o| Checked { choice: Some(o), value: String::new(), right: posed.is_right_option(o) })
+                        }
+                        _ => None,
+                    };
+                    q.checked = checked;
+                }
+            }
+            LessonAction::TryAgain if matches!(self.item(), Some(Item::Quiz(_))) => {
+                let q = &mut self.quizzes[i];
+                *q = QuizState { variant: q.variant + 1, ..QuizState::default() };
+            }
+            LessonAction::Hint => {
+                if let Some(Item::Challenge(c)) = self.item() {
+                    let n = c.hints.len();
+                    let s = &mut self.challenges[i];
+                    s.hints_shown = (s.hints_shown + 1).min(n);
+                }
+            }
+            LessonAction::ShowSolution if matches!(self.item(), Some(Item::Challenge(_))) => self.challenges[i].solution_shown = true,
+            LessonAction::Line(l) if matches!(self.item(), Some(Item::Challenge(_))) => {
+                self.player.line(&l);
+                self.typed.extend(self.player.take_printed());
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::PosedKind;
+
+    fn lesson02() -> LessonState {
+        open("02-keys-choose-partitions", include_str!("../../lessons/02-keys-choose-partitions.lesson")).expect("opens")
+    }
+
+    fn first_page(s: &mut LessonState, f: impl Fn(&Item) -> bool) {
+        while !s.item().is_some_and(&f) {
+            assert!(s.can_next(), "no such page");
+            *s = s.clone().reduce(LessonAction::Next);
+        }
+    }
+
+    #[test]
+    fn the_index_parses_and_ids_are_checked() {
+        assert_eq!(parse_index("# course\na\tA\n\nb-2\tB two\n"), Ok(vec![("a".into(), "A".into()), ("b-2".into(), "B two".into())]));
+        assert_eq!(parse_index("a A"), Err("lessons/index.txt:1: expected `id<TAB>title`".into()));
+        assert!(listed("a\tA\nb\tB\n", "b") && !listed("a\tA\n", "b") && !listed("bad", "bad"));
+        assert!(valid_id("02-keys") && !valid_id("../x") && !valid_id(""));
+    }
+
+    #[test]
+    fn pages_go_forward_and_back_to_the_same_moment() {
+        let mut s = lesson02();
+        assert_eq!((s.progress(), s.can_back(), s.item().is_none()), ((1, s.lesson.items.len() + 1), false, true));
+        let n = s.pages();
+        assert!(s.header_html().contains(&format!("Step 1 of {n}</span><progress max=\"{n}\" value=\"1\"")));
+        assert!(s.objectives_html().starts_with("<h3>You will learn to</h3><ul><li>Say which partition"));
+        let start = s.player.shell().sim.trace_hash();
+        s = s.reduce(LessonAction::Next);
+        assert!(matches!(s.item(), Some(Item::Step(_))));
+        assert!(s.printed().iter().any(|p| p.text.contains("user-1")), "the consumer's output is shown");
+        let after = s.player.shell().sim.trace_hash();
+        assert_ne!(after, start);
+        s = s.reduce(LessonAction::Back);
+        assert_eq!((s.page, s.player.shell().sim.trace_hash()), (0, start));
+        s = s.reduce(LessonAction::Back);
+        assert_eq!(s.page, 0);
+        s = s.reduce(LessonAction::Next);
+        assert_eq!(s.player.shell().sim.trace_hash(), after);
+        for _ in 0..100 {
+            s = s.reduce(LessonAction::Next);
+        }
+        assert_eq!(s.progress().0, s.pages());
+    }
+
+    #[test]
+    fn a_choice_quiz_is_graded_by_the_engine_and_explained() {
+        let mut s = lesson02();
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if matches!(q.kind, lesson::QuizKind::Choice { .. })));
+        let posed = s.posed().expect("a quiz").expect("poses");
+        let PosedKind::Choice { options } = &posed.kind else { panic!("a choice") };
+        let right = options.iter().position(|o| o.correct).expect("one is right");
+        let wrong = (right + 1) % options.len();
+        s = s.reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked, None, "nothing picked yet");
+        s = s.reduce(LessonAction::Select(wrong)).reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| (c.choice, c.right)), Some((Some(wrong), false)));
+        let wrong_html = result_html(s.quiz().checked.as_ref().unwrap(), &posed);
+        assert!(wrong_html.contains("\u{2717} Not right.") && wrong_html.contains(&narration_html(&options[wrong].why, false)), "{wrong_html}");
+        s = s.reduce(LessonAction::Select(right));
+        assert_eq!(s.quiz().checked, None, "a new pick is not checked yet");
+        s = s.reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
+        // The answer stays with its page.
+        s = s.reduce(LessonAction::Next).reduce(LessonAction::Back);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
+        s = s.reduce(LessonAction::TryAgain);
+        assert_eq!((s.quiz().variant, s.quiz().checked.clone()), (1, None));
+    }
+
+    #[test]
+    fn a_predict_quiz_takes_the_engines_value() {
+        let mut s = lesson02();
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if matches!(q.kind, lesson::QuizKind::Predict { .. })));
+        let posed = s.posed().expect("a quiz").expect("poses");
+        let PosedKind::Predict { answer } = &posed.kind else { panic!("a predict") };
+        let answer = answer.to_string();
+        s = s.reduce(LessonAction::Input("nonsense".into())).reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(false));
+        let html = result_html(s.quiz().checked.as_ref().unwrap(), &posed);
+        assert!(
+            html.contains("Not right.</strong> You answered nonsense.") && html.contains(&narration_html(posed.explain.as_ref().unwrap(), false)),
+            "{html}"
+        );
+        s = s.reduce(LessonAction::Input(answer)).reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
+        assert!(posed.explain.is_some());
+    }
+
+    #[test]
+    fn a_challenge_shows_goals_hints_and_its_solution() {
+        let mut s = lesson02();
+        first_page(&mut s, |i| matches!(i, Item::Challenge(_)));
+        let Some(Item::Challenge(c)) = s.item().cloned() else { panic!() };
+        let goals = s.goals().expect("a challenge").expect("computes");
+        assert!(!goals.is_empty() && !goals.iter().all(|g| g.met), "starts unmet");
+        assert!(goals_html(&goals).contains("\u{2717} Not yet: </strong><code>"));
+        for n in 1..=c.hints.len() + 1 {
+            s = s.reduce(LessonAction::Hint);
+            assert_eq!(s.challenge().hints_shown, n.min(c.hints.len()));
+        }
+        s = s.reduce(LessonAction::ShowSolution);
+        assert!(s.challenge().solution_shown);
+        // Typing the solution in the console meets the goal.
+        for cmd in &c.solution {
+            for l in console_lines(cmd) {
+                s = s.reduce(LessonAction::Line(l.to_string()));
+            }
+            s.player.end_of_input();
+        }
+        assert!(!s.typed.is_empty());
+        assert!(s.goals().expect("a challenge").expect("computes").iter().all(|g| g.met), "the solution meets the goal");
+        // Leaving the page forgets what was typed.
+        s = s.reduce(LessonAction::Back).reduce(LessonAction::Next);
+        assert!(s.typed.is_empty() && !s.goals().unwrap().unwrap().iter().all(|g| g.met));
+    }
+
+    #[test]
+    fn narration_becomes_escaped_html() {
+        let n =
+            lesson::text::markdown("A [partition](glossary:partition) <b> & `x<y`, **bold** *em*.\n\n- one\n- two\n\n```\n$ ls <a>\n```").expect("markdown");
+        assert_eq!(
+            narration_html(&n, false),
+            "<div class=\"narration-text\"><p>A <a href=\"#/glossary?term=partition\">partition</a> &lt;b&gt; &amp; <code>x&lt;y</code>, <strong>bold</strong> <em>em</em>.</p><ul><li>one</li><li>two</li></ul><pre><code>$ ls &lt;a&gt;</code></pre></div>"
+        );
+        let label = lesson::text::markdown("Three \"quoted\"").expect("markdown");
+        assert_eq!(narration_html(&label, true), "<span>Three &quot;quoted&quot;</span>");
+    }
+
+    #[test]
+    fn loading_says_missing_failed_or_ready() {
+        assert!(matches!(Load::fetched("x", Ok(None)), Load::Missing));
+        assert!(Load::Missing.page_html("<x>").unwrap().contains("There is no lesson called \u{201c}&lt;x&gt;\u{201d}."));
+        assert!(Load::Failed("f:3: bad".into()).page_html("f").unwrap().contains("data-testid=\"lesson-error\">f:3: bad</pre>"));
+        assert!(Load::Loading.page_html("x").is_some());
+        assert!(matches!(Load::fetched("../etc", Ok(Some(String::new()))), Load::Missing));
+        assert!(matches!(Load::fetched("x", Err("cannot load".into())), Load::Failed(e) if e == "cannot load"));
+        assert!(matches!(Load::fetched("x", Ok(Some("title: x\n".into()))), Load::Failed(e) if e.starts_with("lessons/x.lesson:")));
+        let src = include_str!("../../lessons/01-topics-partitions-offsets.lesson");
+        assert!(matches!(Load::fetched("01-topics-partitions-offsets", Ok(Some(src.into()))), Load::Ready(s) if s.lesson.id == "01-topics-partitions-offsets"));
+    }
+
+    #[test]
+    fn a_malformed_lesson_says_file_line_and_reason() {
+        let e =
+            open("broken", "id: broken\ntitle: Broken\n\n# cluster\nbrokers: 3\nseed: 1\n\n# step: a\ntitle: A\nbogus: x\n\nText.\n").err().expect("an error");
+        assert!(e.starts_with("lessons/broken.lesson:"), "{e}");
+        let line: usize = e.split(':').nth(1).and_then(|l| l.trim().parse().ok()).expect("a line number");
+        assert!(line > 0, "{e}");
+    }
+}

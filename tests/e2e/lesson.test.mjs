@@ -1,0 +1,128 @@
+// End to end: the course. Lessons are data files the page fetches; the player walks through
+// one with the keyboard, grades a quiz with the engine's answer and explains it.
+import { test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, openPage, screenshotOnFailure } from './harness.mjs';
+
+const env = useBrowser();
+let current;
+afterEach(async (t) => {
+  if (current && t.passed === false) await screenshotOnFailure(t, current.page);
+  await current?.page.close();
+  current = undefined;
+});
+
+const LESSON = '02-keys-choose-partitions';
+
+async function openLesson(page, id = LESSON) {
+  await page.goto(env.url + '#/lesson/' + id);
+  await page.getByTestId('lesson').waitFor();
+}
+
+test('the home page lists the lessons in course order', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await page.goto(env.url);
+  const course = page.getByTestId('course');
+  await course.waitFor();
+  const links = await course.getByRole('link').allTextContents();
+  assert.deepEqual(links, ['Topics, partitions and offsets', 'Keys choose partitions']);
+  await course.getByRole('link', { name: 'Keys choose partitions' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Keys choose partitions' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a lesson: keyboard through the steps, a choice quiz wrong then right, Back', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openLesson(page);
+  const progress = page.getByTestId('progress');
+  assert.match(await progress.textContent(), /^Step 1 of \d+$/);
+  const next = page.getByTestId('lesson-next');
+  await next.focus();
+  // The first step: its commands ran in the lesson's simulation and their output is shown.
+  await page.keyboard.press('Enter');
+  await page.getByText('Step 2 of', { exact: false }).waitFor();
+  assert.match(await page.getByTestId('lesson-narration').textContent(), /The same key goes to the same partition/);
+  await page.getByTestId('lesson-console').getByText('user-1', { exact: false }).first().waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'lesson-next', 'focus stays on Next');
+  // On to the first choice quiz, with the keyboard.
+  for (let i = 0; i < 10 && (await page.locator('fieldset.choices').count()) === 0; i++) await page.keyboard.press('Enter');
+  const radios = page.getByRole('radio');
+  const n = await radios.count();
+  assert.ok(n >= 2, `${n} options`);
+  const result = page.getByTestId('quiz-result');
+  const answer = async (i) => {
+    await radios.nth(i).focus();
+    await page.keyboard.press('Space');
+    await page.getByTestId('quiz-check').press('Enter');
+    await result.waitFor();
+    return { right: (await result.getAttribute('data-right')) === 'true', text: await result.textContent() };
+  };
+  // Wrong first: whichever option the page marks wrong (the engine decides, not this test).
+  let wrong;
+  for (let i = 0; i < n && !wrong; i++) {
+    const r = await answer(i);
+    if (!r.right) wrong = r;
+  }
+  assert.ok(wrong, 'some option is wrong');
+  assert.match(wrong.text, /✗ Not right\./, 'marked in words, not by colour alone');
+  assert.ok(wrong.text.length > 40, `an explanation: ${wrong.text}`);
+  let right;
+  for (let i = 0; i < n && !right; i++) {
+    const r = await answer(i);
+    if (r.right) right = r;
+  }
+  assert.ok(right, 'one option is right');
+  assert.match(right.text, /✓ Right\./);
+  // Try again poses the quiz afresh.
+  await page.getByTestId('quiz-again').click();
+  assert.equal(await result.count(), 0);
+  // Back returns to the step before, with its output.
+  const before = await progress.textContent();
+  await page.getByTestId('lesson-back').press('Enter');
+  assert.notEqual(await progress.textContent(), before);
+  assert.ok(await page.getByTestId('lesson-console').isVisible());
+  assert.deepEqual(errors, []);
+});
+
+test('a challenge shows its goals, hints one at a time and the solution; typing it meets the goals', async () => {
+  current = await openPage(env.browser, { viewport: { width: 360, height: 740 } });
+  const { page, errors } = current;
+  await openLesson(page);
+  const next = page.getByTestId('lesson-next');
+  for (let i = 0; i < 30 && (await page.getByTestId('challenge').count()) === 0; i++) await next.click();
+  const goals = page.getByTestId('goals');
+  assert.match(await goals.textContent(), /Not yet/);
+  await page.getByTestId('hint').click();
+  assert.equal(await page.locator('.hints li').count(), 1);
+  await page.getByTestId('solution').click();
+  const solution = (await page.getByTestId('solution-commands').textContent()).trim().split('\n');
+  const line = page.getByTestId('challenge-line');
+  for (const l of solution) {
+    await line.fill(l);
+    await line.press('Enter');
+  }
+  await page.getByText('Challenge complete', { exact: false }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  assert.deepEqual(errors, []);
+});
+
+test('a malformed lesson shows file:line: reason', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  // A test-only file, served (and listed in the index) for this page alone: the course's own
+  // files must all parse.
+  await page.route('**/lessons/index.txt', async (route) => {
+    const index = await (await route.fetch()).text();
+    await route.fulfill({ status: 200, contentType: 'text/plain', body: index + 'e2e-broken\tBroken\n' });
+  });
+  await page.route('**/lessons/e2e-broken.lesson', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/plain', body: 'id: e2e-broken\ntitle: Broken\n\n# cluster\nbrokers: 3\nseed: 1\n\n# step: a\ntitle: A\nbogus: x\n\nText.\n' }));
+  await page.goto(env.url + '#/lesson/e2e-broken');
+  const e = page.getByTestId('lesson-error');
+  await e.waitFor();
+  assert.match(await e.textContent(), /^lessons\/e2e-broken\.lesson:\d+: \S/);
+  assert.deepEqual(errors, []);
+});
