@@ -220,7 +220,7 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                 </section>
                 { exercise }
                 <section class="lesson-stage" aria-label="The simulation">
-                    <h3>{ format!("The cluster: {} broker(s), at {} ms", sim.view(0).brokers.len(), sim.now()) }</h3>
+                    <h3>{ format!("The cluster: {} broker(s), at t = {}", sim.view(0).brokers.len(), crate::app::clock::human(sim.now())) }</h3>
                     { console_log(s.printed(), "lesson-console") }
                 </section>
             </div>
