@@ -3,7 +3,7 @@
 //! simulator's `localhost:9092`; a console producer's records become a here-document; each
 //! simulator verb becomes a comment saying what to do by hand (a real cluster has no `kill
 //! broker 2`), except `tick`, which becomes a `sleep` of the same duration.
-use super::{parse_script, tokenize, tool_name};
+use super::{parse_script, tool_name};
 
 /// The script's first lines: how to run it and what it expects.
 const PREAMBLE: &str = "#!/usr/bin/env bash
@@ -128,11 +128,6 @@ fn seconds(d: &str) -> Option<String> {
     Some(if ms % 1_000 == 0 { (ms / 1_000).to_string() } else { format!("{}.{:03}", ms / 1_000, ms % 1_000) })
 }
 
-/// Whether `line` is a Kafka tool (for a caller that wants to count what runs as is).
-pub fn is_kafka_tool(line: &str) -> bool {
-    tokenize(line).ok().and_then(|w| w.first().map(|t| tool_name(t).starts_with("kafka-"))).unwrap_or(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,7 +160,5 @@ mod tests {
         let out = to_real_cluster("kafka-topics.sh --bootstrap-server=localhost:9092 --describe --topic 'user.*'\n'unclosed\n");
         assert!(out.contains("kafka-topics.sh --bootstrap-server=\"$BOOTSTRAP\" --describe --topic 'user.*'\n"), "{out}");
         assert!(out.contains("# (not a command: line 2:"), "{out}");
-        assert!(is_kafka_tool("bin/kafka-topics.sh --list"));
-        assert!(!is_kafka_tool("tick 2s"));
     }
 }

@@ -500,45 +500,12 @@ impl Producer {
                 Some(p) if p >= 0 && (p as usize) < self.metadata.get(&u.record.topic).map_or(0, |v| v.len()) => {
                     self.append_to_batch(now, TopicPartition { topic: u.record.topic.clone(), partition: p }, &u.record, size, u.number);
                 }
-                Some(p) => {
-                    // An explicit partition the topic does not have.
-                    let tp = TopicPartition { topic: u.record.topic.clone(), partition: p };
-                    self.failed_count += 1;
-                    if self.record_acks {
-                        self.failures.push(Failed {
-                            tp: tp.clone(),
-                            key: u.record.key.clone(),
-                            value: u.record.value.clone(),
-                            error: KafkaError::UnknownTopicOrPartition,
-                        });
-                    }
-                    ctx.trace(TraceEvent::ProduceFailed {
-                        client: self.name.clone(),
-                        tp,
-                        error: KafkaError::UnknownTopicOrPartition,
-                        count: 1,
-                        records: RecordNumbers(vec![(u.number, u.number)]),
-                    });
-                }
+                // An explicit partition the topic does not have.
+                Some(p) => self.fail_unsent(ctx, &u, p),
                 None => {
                     if now.saturating_sub(u.enqueued_ms) >= MAX_BLOCK_MS {
-                        self.failed_count += 1;
-                        let tp = TopicPartition { topic: u.record.topic.clone(), partition: -1 };
-                        if self.record_acks {
-                            self.failures.push(Failed {
-                                tp: tp.clone(),
-                                key: u.record.key.clone(),
-                                value: u.record.value.clone(),
-                                error: KafkaError::UnknownTopicOrPartition,
-                            });
-                        }
-                        ctx.trace(TraceEvent::ProduceFailed {
-                            client: self.name.clone(),
-                            tp,
-                            error: KafkaError::UnknownTopicOrPartition,
-                            count: 1,
-                            records: RecordNumbers(vec![(u.number, u.number)]),
-                        });
+                        // max.block.ms passed without the topic's metadata.
+                        self.fail_unsent(ctx, &u, -1);
                     } else {
                         self.metadata_wanted = true;
                         still.push_back(u);
@@ -649,6 +616,19 @@ impl Producer {
         if let Some(t) = next_wake {
             self.schedule_wake(ctx, t);
         }
+    }
+
+    /// A record that never reached a batch fails with UNKNOWN_TOPIC_OR_PARTITION (`partition`
+    /// -1: the topic's metadata never came).
+    fn fail_unsent(&mut self, ctx: &mut Ctx, u: &Unsent, partition: i32) {
+        let tp = TopicPartition { topic: u.record.topic.clone(), partition };
+        let error = KafkaError::UnknownTopicOrPartition;
+        self.failed_count += 1;
+        if self.record_acks {
+            self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error });
+        }
+        let records = RecordNumbers(vec![(u.number, u.number)]);
+        ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error, count: 1, records });
     }
 
     fn append_to_batch(&mut self, now: Millis, tp: TopicPartition, r: &ProducerRecord, size: usize, number: u64) {
