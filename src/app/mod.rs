@@ -11,6 +11,7 @@ pub mod glossary;
 pub mod layout;
 pub mod lesson;
 pub mod narration;
+pub mod pace;
 pub mod route;
 pub mod shortcuts;
 pub mod state;

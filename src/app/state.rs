@@ -84,11 +84,16 @@ pub struct SandboxState {
     pub selected: Option<Selection>,
     /// Bumped on every change of the simulation, so effects can tell.
     pub revision: u64,
+    /// Headline events so far (`pace::is_headline`): the stage holds its pace on each.
+    pub headlines: u64,
+    /// Virtual time of the newest narration line, to say how long a silence lasted.
+    narrated_ms: Millis,
 }
 
 impl PartialEq for SandboxState {
     fn eq(&self, other: &Self) -> bool {
         self.revision == other.revision
+            && self.headlines == other.headlines
             && self.narration == other.narration
             && self.error == other.error
             && self.notice == other.notice
@@ -106,6 +111,7 @@ pub const DEFAULT_SEED: u64 = 42;
 impl SandboxState {
     fn from_player(player: Player, notice: Option<String>) -> Self {
         let view = Rc::new(player.shell().sim.view(LOG_CELLS));
+        let view_now = view.now_ms;
         let mut s = SandboxState {
             narration: Vec::new(),
             next_narration: 0,
@@ -120,6 +126,8 @@ impl SandboxState {
             show_background: true,
             selected: None,
             revision: 0,
+            headlines: 0,
+            narrated_ms: view_now,
             player,
         };
         s.narrate(s.player.start.intro());
@@ -191,8 +199,15 @@ impl SandboxState {
     }
 
     fn narrate_since(&mut self, from: usize) {
-        let lines: Vec<String> =
-            self.player.shell().sim.trace().since(from).filter(|t| !super::narration::is_noise(&t.event)).map(super::narration::line).collect();
+        let mut lines = Vec::new();
+        for t in self.player.shell().sim.trace().since(from).filter(|t| !super::narration::is_noise(&t.event)) {
+            self.headlines += 1;
+            let line = super::narration::line(t);
+            // A quiet stretch passes quickly on screen: the line says how long it was.
+            let silence = t.time_ms.saturating_sub(self.narrated_ms);
+            self.narrated_ms = t.time_ms;
+            lines.push(if silence >= super::pace::LATER_MS { format!("{} later: {line}", super::clock::human(silence)) } else { line });
+        }
         // A long run could bring thousands: the panel shows the last few.
         let skip = lines.len().saturating_sub(NARRATION_LINES);
         for l in lines.into_iter().skip(skip) {
@@ -213,6 +228,22 @@ impl SandboxState {
 }
 
 impl SandboxState {
+    /// Playing: everything up to `t`, but no further than the first headline event, which the
+    /// stage then shows before moving on (`pace`: a hurried stretch must not skip it).
+    fn advance_to(&mut self, t: Millis) {
+        loop {
+            let sim = &self.player.shell().sim;
+            let Some(e) = sim.next_event_time().filter(|e| *e <= t) else { break };
+            let from = sim.trace().len();
+            self.player.advance_to(e);
+            let sim = &self.player.shell().sim;
+            if sim.trace().since(from).any(|x| super::pace::is_headline(&x.event)) || sim.next_event_time().is_some_and(|n| n <= e) {
+                return;
+            }
+        }
+        self.player.advance_to(t);
+    }
+
     /// The next state after `action`: the sandbox's one reducer.
     pub fn reduce(self, action: Action) -> SandboxState {
         let mut next = self;
@@ -253,7 +284,7 @@ impl SandboxState {
                 next.player.seek(k);
                 seeked = true;
             }
-            Action::AdvanceTo(t) => next.player.advance_to(t),
+            Action::AdvanceTo(t) => next.advance_to(t),
             Action::RunFor(ms) => {
                 let t = next.player.shell().sim.now() + ms;
                 next.player.advance_to(t);
@@ -267,7 +298,9 @@ impl SandboxState {
         let sim = &next.player.shell().sim;
         if sim.trace_hash() != hash_before || seeked {
             if seeked {
-                next.narrate(format!("At step {} of {} (t = {}).", next.player.elapsed(), next.player.head(), super::clock::human(sim.now())));
+                let now = sim.now();
+                next.narrated_ms = now;
+                next.narrate(format!("At step {} of {} (t = {}).", next.player.elapsed(), next.player.head(), super::clock::human(now)));
             } else {
                 next.narrate_since(trace_before);
             }

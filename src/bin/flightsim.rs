@@ -41,6 +41,11 @@ COMMANDS:
         simulator verb as a '# by hand:' comment saying what to do.
     help
         Lists the commands scripts and the console understand.
+    pace [SEED...]
+        The stage's pace at 1x, frame by frame with the browser's pacer: how many
+        seconds on screen from killing a leader to its successor, and from starting a
+        consumer to a Stable group (default seeds 42, 7, 1234).
+
     bench [--records N] [--partitions P] [--seed S]
         Runs the firehose: 3 brokers, a topic with P partitions (12), RF 3, acks=all,
         keyed 100-byte records, N records (1000000) produced and consumed by an
@@ -73,6 +78,7 @@ fn main() -> ExitCode {
         Some("replay") => replay(&args[1..]),
         Some("lessons") => lessons(&args[1..]),
         Some("export") => export(&args[1..]),
+        Some("pace") => pace(&args[1..]),
         Some("--version" | "-V") => {
             println!("flightsim {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
@@ -89,6 +95,25 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The stage's pace at 1x, computed frame by frame by the pacer the browser runs
+/// (`app::pace`): the wall time of the headline moments, per seed.
+fn pace(args: &[String]) -> ExitCode {
+    let seeds: Vec<u64> = if args.is_empty() { vec![42, 7, 1234] } else { args.iter().filter_map(|a| a.parse().ok()).collect() };
+    if seeds.len() != args.len().max(seeds.len()) || seeds.is_empty() {
+        eprintln!("flightsim pace: the arguments are seeds (whole numbers), e.g. `flightsim pace 42 7`");
+        return ExitCode::from(2);
+    }
+    for seed in seeds {
+        for (what, real) in kafka_flightsim::app::pace::headline_moments(seed) {
+            match real {
+                Some(ms) => println!("seed {seed}: {what}: {}.{} s", ms as u64 / 1000, ms as u64 % 1000 / 100),
+                None => println!("seed {seed}: {what}: not within 60 s"),
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn lessons(args: &[String]) -> ExitCode {

@@ -423,8 +423,10 @@ impl Player {
                 return;
             }
         }
-        if t > self.frame.shell.sim.now() {
-            self.push_op(Op::RunUntil(t));
+        // Events due at the current instant (a command's zero-delay effects) count as up to `t`.
+        let sim = &self.frame.shell.sim;
+        if t > sim.now() || sim.next_event_time().is_some_and(|e| e <= t) {
+            self.push_op(Op::RunUntil(t.max(sim.now())));
         }
     }
 

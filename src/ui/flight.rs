@@ -4,10 +4,8 @@
 //! place is a pure function of its virtual send and arrival times and the display clock, so
 //! pausing, stepping and seeking can never leave a dot out of step with the simulation.
 //!
-//! The display clock runs slowly while a visible message is in flight (one network hop takes
-//! about a third of a second at 1x) and quickly across quiet gaps, but never past the next
-//! event of a gap: the loop asks the reducer to apply events as the clock reaches them; while
-//! messages fly, every event the clock has passed at once, at most every MIN_RENDER_GAP_MS.
+//! How fast the display clock runs, and when events are applied, is `app::pace::Pacer`'s
+//! decision (native, tested, and measured by `flightsim pace`); this loop only feeds it frames.
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -16,16 +14,10 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::layout::{progress, Family};
+use crate::app::pace::Pacer;
 use crate::app::state::Action;
 use crate::sim::view::SimView;
 use crate::sim::{Millis, NodeId};
-
-/// Real milliseconds one network hop takes on screen at 1x.
-const HOP_REAL_MS: f64 = 350.0;
-/// Virtual milliseconds per real millisecond across quiet gaps at 1x.
-const IDLE_RATE: f64 = 12.0;
-/// Real milliseconds between re-renders of the stage while messages fly (30 per second).
-const MIN_RENDER_GAP_MS: f64 = 32.0;
 
 #[derive(Properties, PartialEq)]
 pub struct FlightsProps {
@@ -35,6 +27,8 @@ pub struct FlightsProps {
     pub stage_width: f64,
     pub playing: bool,
     pub speed_percent: u32,
+    /// `SandboxState::headlines`: a new one holds the watch pace (`app::pace`).
+    pub headlines: u64,
     pub show_background: bool,
     pub dispatch: Callback<Action>,
 }
@@ -51,18 +45,7 @@ struct Dot {
 #[derive(Default)]
 struct Anim {
     dots: Vec<Dot>,
-    /// The display clock, in virtual milliseconds.
-    display_ms: f64,
-    sim_now: Millis,
-    next_event: Option<Millis>,
-    latency_ms: f64,
-    playing: bool,
-    speed: f64,
-    /// Set after asking the reducer to advance, until the new view arrives.
-    waiting: bool,
-    last_real: Option<f64>,
-    /// When the loop last asked the reducer to advance while messages flew.
-    last_advance_real: f64,
+    pacer: Pacer,
     reduced_motion: bool,
     dispatch: Option<Callback<Action>>,
     canvas: Option<web_sys::HtmlCanvasElement>,
@@ -89,38 +72,9 @@ impl Anim {
     /// One frame: moves the clock and the dots; returns the action to send once the borrow
     /// of `self` has ended (the reducer re-renders, which writes here again).
     fn frame(&mut self, now_real: f64) -> Option<(Callback<Action>, Action)> {
-        let mut out = None;
-        let dt = self.last_real.map_or(0.0, |l| (now_real - l).clamp(0.0, 100.0));
-        self.last_real = Some(now_real);
-        if self.playing && !self.waiting {
-            let flying = self.dots.iter().any(|d| progress(d.sent_ms, d.arrive_ms, self.display_ms) < 1.0);
-            let rate = if flying { self.latency_ms / HOP_REAL_MS } else { IDLE_RATE };
-            let mut t = self.display_ms + dt * rate * self.speed;
-            if let Some(next) = self.next_event {
-                // Across a quiet gap, never past the next event: its messages must be seen
-                // leaving. While messages fly, every event up to this frame's time is applied
-                // at once (a busy cluster has many per frame; one at a time would slow it far
-                // below the chosen speed), and new messages start where their send time puts
-                // them, at most a render gap along their path.
-                if !flying {
-                    t = t.min(next as f64);
-                }
-                // While messages fly the stage re-renders at most every MIN_RENDER_GAP_MS:
-                // the dots still move every frame, and an event is applied at most that late
-                // (a few virtual milliseconds at the in-flight pace). Re-rendering a busy
-                // cluster's SVG every frame cost more than a frame (docs/BENCHMARKS.md).
-                let due = !flying || now_real - self.last_advance_real >= MIN_RENDER_GAP_MS;
-                if t >= next as f64 && due {
-                    self.last_advance_real = now_real;
-                    self.waiting = true;
-                    let to = if flying { (t.floor() as Millis).max(next) } else { next };
-                    out = self.dispatch.clone().map(|d| (d, Action::AdvanceTo(to)));
-                }
-            }
-            self.display_ms = t.max(self.display_ms);
-        }
+        let to = self.pacer.frame(now_real, self.dots.iter().map(|d| (d.sent_ms, d.arrive_ms)));
         self.draw(now_real);
-        out
+        Some((self.dispatch.clone()?, Action::AdvanceTo(to?)))
     }
 
     fn draw(&mut self, now_real: f64) {
@@ -139,7 +93,7 @@ impl Anim {
                 self.version += 1;
             }
         }
-        let shown = self.display_ms as u64;
+        let shown = self.pacer.display_ms as u64;
         if shown != self.clock_text {
             self.clock_text = shown;
             if let Some(c) = &self.clock {
@@ -147,7 +101,7 @@ impl Anim {
             }
         }
         // With reduced motion the dots stand still between steps: the clock does not redraw.
-        let clock = if self.reduced_motion { 0 } else { self.display_ms.to_bits() };
+        let clock = if self.reduced_motion { 0 } else { self.pacer.display_ms.to_bits() };
         let state = (self.version, clock, w as u32, h as u32);
         if self.drawn_state == Some(state) {
             return;
@@ -166,7 +120,7 @@ impl Anim {
             ctx.begin_path();
             let mut any = false;
             for d in self.dots.iter().filter(|d| d.family == *family) {
-                let p = if self.reduced_motion { 0.5 } else { progress(d.sent_ms, d.arrive_ms, self.display_ms) };
+                let p = if self.reduced_motion { 0.5 } else { progress(d.sent_ms, d.arrive_ms, self.pacer.display_ms) };
                 if p >= 1.0 && !self.reduced_motion {
                     continue;
                 }
@@ -257,17 +211,7 @@ pub fn flights(props: &FlightsProps) -> Html {
                 Some(Dot { from: at(m.from)?, to: at(m.to)?, sent_ms: m.sent_ms, arrive_ms: m.arrive_ms, family })
             })
             .collect();
-        let now = v.now_ms as f64;
-        // Paused, or moved by a command, a step or a seek: the display clock is the sim's.
-        if !props.playing || now > a.display_ms || v.now_ms != a.sim_now && now < a.display_ms.floor() {
-            a.display_ms = now;
-        }
-        a.sim_now = v.now_ms;
-        a.next_event = v.next_event_ms;
-        a.latency_ms = v.latency_ms.max(1) as f64;
-        a.playing = props.playing;
-        a.speed = props.speed_percent as f64 / 100.0;
-        a.waiting = false;
+        a.pacer.update(v, props.playing, props.speed_percent, props.headlines);
         a.dispatch = Some(props.dispatch.clone());
         a.stage_width = props.stage_width;
     }

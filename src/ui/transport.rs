@@ -92,6 +92,10 @@ pub fn transport(state: &UseReducerHandle<SandboxState>) -> Html {
                 // The animation loop writes the display clock here every frame.
                 <span class="clock" data-testid="clock" aria-label="Virtual time" data-now={state.view.now_ms.to_string()}></span>
             </div>
+            if let Some(why) = crate::app::pace::waiting(&state.view).filter(|_| state.playing) {
+                // Said once per wait, not per frame: the reason only changes with the cluster.
+                <p class="hurry" role="status" data-testid="hurry">{ "⏩ Fast-forward: " }{ why }</p>
+            }
             <div class="timeline">
                 <label for="timeline">{ format!("Step {at} of {head}") }</label>
                 <input id="timeline" type="range" min="0" max={head.to_string()} value={at.to_string()} step="1" oninput={on_seek}
