@@ -44,6 +44,8 @@ pub struct GroupBox {
 pub struct Layout {
     pub width: f64,
     pub height: f64,
+    /// Records drawn per replica row (`LOG_CELLS`, fewer when narrow).
+    pub cells: usize,
     pub controller: Rect,
     pub brokers: Vec<BrokerBox>,
     /// Producers on the left (top when narrow).
@@ -53,17 +55,25 @@ pub struct Layout {
     pub consumers: Vec<(ClientId, Rect)>,
 }
 
-pub const ROW_H: f64 = 22.0;
-pub const HEADER_H: f64 = 40.0;
-pub const BROKER_W: f64 = 318.0;
-pub const CLIENT_W: f64 = 150.0;
-pub const CLIENT_H: f64 = 44.0;
-pub const MEMBER_H: f64 = 54.0;
-/// A group box's header: its name, its state and generation, and how it rebalances.
-pub const GROUP_HEADER_H: f64 = 46.0;
+/// Stage units are CSS pixels at full size. Its type is 12 units and up, and the layouts
+/// below keep the stage at least 0.92 of full size at 1280 and 390 px wide, so no text on it
+/// is under 11 px (the newcomer's-stage issue; `tests/e2e` measures it).
+pub const ROW_H: f64 = 28.0;
+pub const HEADER_H: f64 = 44.0;
+/// Where a replica row's log cells start, and each cell's width with its gap of 2.
+pub const CELL_X: f64 = 140.0;
+pub const CELL_W: f64 = 25.0;
+pub const CLIENT_W: f64 = 170.0;
+pub const CLIENT_H: f64 = 48.0;
+pub const MEMBER_H: f64 = 62.0;
+pub const GROUP_W: f64 = 240.0;
+/// A group box's header: its name, its state and generation, how it rebalances, its lag.
+pub const GROUP_HEADER_H: f64 = 62.0;
 const GAP: f64 = 18.0;
-/// Records drawn per replica row; older ones are counted.
+/// Records drawn per replica row (the view keeps this many); older ones are counted.
 pub const LOG_CELLS: usize = 8;
+/// Records drawn per replica row on a narrow stage.
+pub const NARROW_CELLS: usize = 5;
 /// Replica rows drawn per broker; the rest are counted on one row. A learner may create
 /// 10,000 partitions (Kafka's bound per request): the stage stays a picture, and the page
 /// stays responsive, while `kafka-topics.sh --describe` still lists every one.
@@ -84,10 +94,36 @@ fn broker_columns(n: usize, narrow: bool) -> usize {
     }
 }
 
+/// Lays boxes of one size left to right from `(x0, y)`, wrapping at `width`: their rects and
+/// the y below the last row.
+fn flow(n: usize, x0: f64, y: f64, width: f64, w: f64, heights: impl Fn(usize) -> f64) -> (Vec<Rect>, f64) {
+    let per_row = ((width + GAP) / (w + GAP)).floor().max(1.0) as usize;
+    let mut out = Vec::new();
+    let (mut top, mut bottom) = (y, y);
+    for i in 0..n {
+        if i > 0 && i % per_row == 0 {
+            top = bottom + GAP;
+        }
+        let h = heights(i);
+        out.push(Rect { x: x0 + (i % per_row) as f64 * (w + GAP), y: top, w, h });
+        bottom = bottom.max(top + h);
+    }
+    (out, if n == 0 { y - GAP } else { bottom })
+}
+
 impl Layout {
+    /// Data flows down the stage: producers on top, the controller and the brokers, then the
+    /// groups with their consumers, so the brokers get the stage's whole width.
     pub fn new(view: &SimView, narrow: bool) -> Layout {
-        let producers: Vec<ClientId> = view.clients.iter().filter(|c| c.is_producer).map(|c| c.id).collect();
+        let cells = if narrow { NARROW_CELLS } else { LOG_CELLS };
+        let broker_w = CELL_X + cells as f64 * CELL_W + 44.0;
+        // Stopped clients leave the stage, but a consumer that died without leaving stays
+        // while its group still counts it as a member (until session.timeout.ms).
+        let in_a_group = |name: &str| view.groups.iter().any(|g| g.members.iter().any(|m| &*m.client == name));
+        let shown = |c: &&crate::sim::view::ClientView| c.running || !c.is_producer && in_a_group(&c.name);
+        let producers: Vec<ClientId> = view.clients.iter().filter(shown).filter(|c| c.is_producer).map(|c| c.id).collect();
         let cols = broker_columns(view.brokers.len(), narrow);
+        let grid_w = cols as f64 * broker_w + (cols as f64 - 1.0) * GAP;
         let heights: Vec<f64> = view
             .brokers
             .iter()
@@ -98,21 +134,19 @@ impl Layout {
                 HEADER_H + (shown + internal as usize).max(1) as f64 * ROW_H + 8.0
             })
             .collect();
-        let grid_w = cols as f64 * BROKER_W + (cols as f64 - 1.0) * GAP;
-        let (bx0, mut y0) = if narrow { (GAP, 0.0) } else { (GAP + CLIENT_W + 2.0 * GAP, 0.0) };
 
-        // Producers: a column on the left, or rows on top when narrow.
-        let mut producer_boxes = Vec::new();
-        if narrow {
-            let per_row = ((grid_w + GAP) / (CLIENT_W + GAP)).floor().max(1.0) as usize;
-            for (i, id) in producers.iter().enumerate() {
-                let (r, c) = (i / per_row, i % per_row);
-                producer_boxes.push((*id, Rect { x: GAP + c as f64 * (CLIENT_W + GAP), y: GAP + r as f64 * (CLIENT_H + GAP), w: CLIENT_W, h: CLIENT_H }));
-            }
-            y0 = GAP + producers.len().div_ceil(per_row) as f64 * (CLIENT_H + GAP);
-        }
-        let controller = Rect { x: bx0 + grid_w / 2.0 - 70.0, y: y0 + GAP, w: 140.0, h: 30.0 };
-        let grid_top = controller.y + controller.h + GAP * 1.5;
+        // The controller shares the top band with the producers, at its right end, where
+        // a producer fits beside it; otherwise it sits below them.
+        let beside = grid_w - 160.0 - GAP >= CLIENT_W;
+        let band = if beside { grid_w - 160.0 - GAP } else { grid_w };
+        let (prects, below_producers) = flow(producers.len(), GAP, GAP, band, CLIENT_W, |_| CLIENT_H);
+        let producer_boxes: Vec<(ClientId, Rect)> = producers.iter().copied().zip(prects).collect();
+        let controller = if beside {
+            Rect { x: GAP + grid_w - 160.0, y: GAP, w: 160.0, h: 30.0 }
+        } else {
+            Rect { x: GAP + grid_w / 2.0 - 80.0, y: below_producers + GAP, w: 160.0, h: 30.0 }
+        };
+        let grid_top = below_producers.max(controller.y + controller.h) + GAP * 1.5;
         let mut brokers = Vec::new();
         let mut row_tops = vec![grid_top];
         for (i, b) in view.brokers.iter().enumerate() {
@@ -121,7 +155,7 @@ impl Layout {
                 row_tops.push(0.0);
             }
             let top = row_tops[r];
-            let rect = Rect { x: bx0 + c as f64 * (BROKER_W + GAP), y: top, w: BROKER_W, h: heights[i] };
+            let rect = Rect { x: GAP + c as f64 * (broker_w + GAP), y: top, w: broker_w, h: heights[i] };
             row_tops[r + 1] = row_tops[r + 1].max(top + heights[i] + GAP);
             let mut y = rect.y + HEADER_H;
             let mut rows = Vec::new();
@@ -142,48 +176,40 @@ impl Layout {
         }
         let grid_bottom = row_tops.last().copied().unwrap_or(grid_top).max(grid_top + GAP);
 
-        if !narrow {
-            let mut y = grid_top;
-            for id in &producers {
-                producer_boxes.push((*id, Rect { x: GAP, y, w: CLIENT_W, h: CLIENT_H }));
-                y += CLIENT_H + GAP;
-            }
-        }
-
-        // Groups (with their member consumers) and consumers outside any group.
-        let (gx, mut gy) = if narrow { (GAP, grid_bottom) } else { (bx0 + grid_w + 2.0 * GAP, grid_top) };
-        let group_w = if narrow { grid_w.min(BROKER_W) } else { CLIENT_W + 50.0 };
-        let mut groups = Vec::new();
-        let mut consumers = Vec::new();
-        let consumer_group = |name: &str| view.clients.iter().find(|c| &*c.name == name).and_then(|c| c.group.as_ref().map(|g| g.0.clone()));
+        // Groups (with their member consumers) side by side, then consumers in no group.
+        let consumers_shown: Vec<&crate::sim::view::ClientView> = view.clients.iter().filter(shown).filter(|c| !c.is_producer).collect();
+        // Every group the coordinators hold, Empty ones too: their committed offsets and lag
+        // outlive their consumers.
         let mut group_ids: Vec<String> = view.groups.iter().map(|g| g.id.to_string()).collect();
-        for c in view.clients.iter().filter(|c| !c.is_producer) {
+        for c in &consumers_shown {
             if let Some((g, _)) = &c.group {
                 if !group_ids.iter().any(|x| **x == **g) {
                     group_ids.push(g.to_string());
                 }
             }
         }
-        for gid in &group_ids {
-            let members: Vec<ClientId> =
-                view.clients.iter().filter(|c| !c.is_producer && consumer_group(&c.name).is_some_and(|g| &*g == gid.as_str())).map(|c| c.id).collect();
-            let h = GROUP_HEADER_H + members.len().max(1) as f64 * (MEMBER_H + 6.0) + 4.0;
-            let rect = Rect { x: gx, y: gy, w: group_w, h };
-            for (i, m) in members.iter().enumerate() {
-                consumers.push((*m, Rect { x: gx + 10.0, y: gy + GROUP_HEADER_H + i as f64 * (MEMBER_H + 6.0), w: group_w - 20.0, h: MEMBER_H }));
+        let members_of =
+            |gid: &str| -> Vec<ClientId> { consumers_shown.iter().filter(|c| c.group.as_ref().is_some_and(|(g, _)| &**g == gid)).map(|c| c.id).collect() };
+        let group_w = GROUP_W.min(grid_w);
+        let (grects, below_groups) = flow(group_ids.len(), GAP, grid_bottom, grid_w, group_w, |i| {
+            GROUP_HEADER_H + members_of(&group_ids[i]).len().max(1) as f64 * (MEMBER_H + 6.0) + 4.0
+        });
+        let mut groups = Vec::new();
+        let mut consumers = Vec::new();
+        for (gid, rect) in group_ids.iter().zip(grects) {
+            for (i, m) in members_of(gid).iter().enumerate() {
+                consumers.push((*m, Rect { x: rect.x + 10.0, y: rect.y + GROUP_HEADER_H + i as f64 * (MEMBER_H + 6.0), w: group_w - 20.0, h: MEMBER_H }));
             }
             groups.push(GroupBox { id: gid.clone(), rect });
-            gy += h + GAP;
         }
-        for c in view.clients.iter().filter(|c| !c.is_producer && c.group.is_none()) {
-            consumers.push((c.id, Rect { x: gx, y: gy, w: group_w.min(CLIENT_W + 50.0), h: MEMBER_H }));
-            gy += MEMBER_H + GAP;
-        }
+        let loners: Vec<ClientId> = consumers_shown.iter().filter(|c| c.group.is_none()).map(|c| c.id).collect();
+        let top = if groups.is_empty() { grid_bottom } else { below_groups + GAP };
+        let (lrects, below_loners) = flow(loners.len(), GAP, top, grid_w, group_w, |_| MEMBER_H);
+        consumers.extend(loners.into_iter().zip(lrects));
 
-        let mut width = if narrow { GAP + grid_w.max(group_w) + GAP } else { gx + group_w + GAP };
-        width = width.max(producer_boxes.iter().map(|(_, r)| r.x + r.w + GAP).fold(0.0, f64::max));
-        let bottom = [grid_bottom, gy, producer_boxes.iter().map(|(_, r)| r.y + r.h + GAP).fold(0.0, f64::max)].into_iter().fold(0.0, f64::max);
-        Layout { width, height: bottom + GAP, controller, brokers, producers: producer_boxes, groups, consumers }
+        let width = GAP + grid_w + GAP;
+        let bottom = below_groups.max(below_loners).max(grid_bottom);
+        Layout { width, height: bottom + GAP, cells, controller, brokers, producers: producer_boxes, groups, consumers }
     }
 
     /// Where a node's messages leave and arrive.
@@ -273,8 +299,8 @@ pub fn num(x: f64) -> String {
     }
 }
 
-/// An offset as its log cell shows it. A cell is 15 units wide and holds three digits of its
-/// small type (four overlapped the next cell's), so from 1000 on it shows the last three:
+/// An offset as its log cell shows it. A cell is 23 units wide and holds three digits of its
+/// 12-unit type (four would overlap the next cell's), so from 1000 on it shows the last three:
 /// 1032 reads "032". The row's label and the details panel give offsets in full; the legend
 /// says so.
 pub fn cell_label(offset: i64) -> String {
@@ -325,6 +351,35 @@ mod tests {
                 assert!(!ra.overlaps(rb), "{a} {ra:?} overlaps {b} {rb:?}");
             }
         }
+    }
+
+    /// The stage's type is 12 units and up; drawn at least 0.92 of full size it stays at 11 px
+    /// or more. At 1280 px the page gives the stage about 1,230 px; on a 390 px phone about
+    /// 350 (the e2e test measures the rendered sizes). Wider layouts would shrink the text.
+    #[test]
+    fn the_stage_fits_the_widths_that_keep_its_text_legible() {
+        for brokers in 1..=9 {
+            let (wide, view) = layout_of("empty", false, &[&format!("reset --brokers {brokers}")]);
+            let narrow = Layout::new(&view, true);
+            assert!(wide.width <= 1_230.0 && narrow.width <= 350.0, "{brokers} brokers: {} and {}", wide.width, narrow.width);
+        }
+    }
+
+    /// A consumer stopped cleanly leaves the stage at once; one killed stays (owning nothing
+    /// of its own) while its group still counts it, and leaves when its session expires.
+    #[test]
+    fn stopped_clients_leave_the_stage() {
+        let drawn = |l: &Layout, v: &SimView, name: &str| {
+            v.clients.iter().any(|c| &*c.name == name && l.consumers.iter().chain(l.producers.iter()).any(|(id, _)| *id == c.id))
+        };
+        let (l, v) = layout_of("order-service", false, &["consumer stop billing", "tick 1s"]);
+        assert!(!drawn(&l, &v, "billing") && drawn(&l, &v, "inventory"));
+        assert!(l.groups.iter().any(|g| g.id == "billing"), "the Empty group keeps its committed offsets on the stage");
+        let (l, v) = layout_of("order-service", false, &["producer stop order-service", "kill client inventory", "tick 1s"]);
+        assert!(!drawn(&l, &v, "order-service"));
+        assert!(drawn(&l, &v, "inventory"), "a crashed member stays until session.timeout.ms");
+        let (l, v) = layout_of("order-service", false, &["kill client inventory", "tick 60s"]);
+        assert!(!drawn(&l, &v, "inventory"), "gone once the coordinator removed it");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! Layers point one way: `ui -> app -> session -> presets -> shell -> sim` (tests/layering.rs).
 pub mod clock;
 pub mod glossary;
+pub mod lag;
 pub mod layout;
 pub mod lesson;
 pub mod narration;

@@ -100,6 +100,8 @@ pub struct GroupView {
     pub protocol: Option<Assignor>,
     pub coordinator: BrokerId,
     pub members: Vec<MemberView>,
+    /// The group's committed offsets (the next offset to read), by partition.
+    pub committed: Vec<(TopicPartition, i64)>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -292,6 +294,7 @@ impl Sim {
                         .values()
                         .map(|m| MemberView { member_id: m.member_id.clone(), client: m.client_id.clone(), assignment: m.assignment.clone() })
                         .collect(),
+                    committed: g.committed.iter().map(|(tp, o)| (tp.clone(), *o)).collect(),
                 });
             }
         }

@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use super::flight::Flights;
 use super::markup;
-use crate::app::layout::{cell_label, num, BrokerBox, Layout, Rect, BROKER_W, LOG_CELLS, ROW_H};
+use crate::app::lag::{self, Mark, MarkKind};
+use crate::app::layout::{cell_label, num, BrokerBox, Layout, Rect, CELL_W, CELL_X, ROW_H};
 use crate::app::state::{Action, SandboxState, Selection};
 use crate::sim::assignor::Assignor;
 use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView};
@@ -16,10 +17,10 @@ use crate::sim::NodeId;
 use crate::sim::TopicPartition;
 
 /// The message shapes, drawn once and reused by the legend (and matched by the canvas).
-const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"> <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" /> </pattern> </defs>"##;
+const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <path id="shape-mark" d="M0 0 L4.5 5 L-4.5 5 Z" /> <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"> <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" /> </pattern> </defs>"##;
 
 /// Every shape and line of the stage, with words: colour is never the only signal.
-const LEGEND: &str = r##"<figcaption class="legend"><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>produce</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>replica fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>consumer fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>group</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>metadata</span><span><span class="cell-key committed" aria-hidden="true"></span>committed (below the high watermark)</span><span><span class="cell-key uncommitted" aria-hidden="true"></span>not yet committed</span><span><span class="line-key lso-key" aria-hidden="true"></span>log start</span><span><span class="line-key hw-key" aria-hidden="true"></span>high watermark</span><span><span class="line-key leo-key" aria-hidden="true"></span>log end offset</span><span>offsets of 1000 and up: their last three digits</span><span>★ leader · ○ follower · ⊘ out of ISR · ✕ offline</span></figcaption>"##;
+const LEGEND: &str = r##"<figcaption class="legend"><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>produce</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>replica fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>consumer fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>group</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>metadata</span><span><span class="cell-key committed" aria-hidden="true"></span>committed (below the high watermark)</span><span><span class="cell-key uncommitted" aria-hidden="true"></span>not yet committed</span><span><span class="line-key lso-key" aria-hidden="true"></span>log start</span><span><span class="line-key hw-key" aria-hidden="true"></span>high watermark</span><span><span class="line-key leo-key" aria-hidden="true"></span>log end offset</span><span><svg viewBox="-6 -1 12 7" aria-hidden="true"><use href="#shape-mark" class="mark committed-mark" /></svg>a group's committed offset</span><span><svg viewBox="-6 -1 12 7" aria-hidden="true"><use href="#shape-mark" class="mark position-mark" /></svg>a consumer's position</span><span>offsets of 1000 and up: their last three digits</span><span>★ leader · ○ follower · ⊘ out of ISR · ✕ offline</span></figcaption>"##;
 
 /// Enter or Space on a focused stage element selects it, as a click does.
 fn activate(dispatch: &Callback<Action>, sel: Selection) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
@@ -60,6 +61,7 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
             <svg class="stage" viewBox={view_box.clone()} role="group" aria-label="The cluster: producers, brokers and consumer groups"
                  data-testid="stage">
                 { markup(DEFS) }
+                { reads(state, l) }
                 <g class="controller" transform={translate(&l.controller)}>
                     <rect width={num(l.controller.w)} height={num(l.controller.h)} rx="15" />
                     <text x={num(l.controller.w / 2.0)} y="20" text-anchor="middle">{ "Controller (KRaft)" }</text>
@@ -67,20 +69,20 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
                 { for v.brokers.iter().filter_map(|b| l.broker(b.id).map(|bx| {
                     let sel = matches!(selected, Some(Selection::Broker(x)) if *x == b.id);
                     let selected_partition = match selected { Some(Selection::Partition(tp)) => Some(tp), _ => None };
-                    broker_shape(b, bx, sel, selected_partition, dispatch)
+                    broker_shape(state, b, bx, l.cells, sel, selected_partition, dispatch)
                 })) }
                 { for l.producers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
                     let sel = matches!(selected, Some(Selection::Client(x)) if *x == c.id);
-                    client_shape(format!("p{}", c.id), c, r, v.paused.contains(&NodeId::Client(c.id)), sel, dispatch)
+                    client_shape(format!("p{}", c.id), c, r, v.paused.contains(&NodeId::Client(c.id)), None, sel, dispatch)
                 })) }
                 { for l.groups.iter().map(|g| {
                     let gv = v.groups.iter().find(|x| *x.id == *g.id);
                     let sel = matches!(selected, Some(Selection::Group(x)) if *x == g.id);
-                    group_shape(&g.id, gv, &g.rect, sel, dispatch)
+                    group_shape(&g.id, gv, lag::group_lag(v, &g.id).0, &g.rect, sel, dispatch)
                 }) }
                 { for l.consumers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
                     let sel = matches!(selected, Some(Selection::Client(x)) if *x == c.id);
-                    client_shape(format!("c{}", c.id), c, r, v.paused.contains(&NodeId::Client(c.id)), sel, dispatch)
+                    client_shape(format!("c{}", c.id), c, r, v.paused.contains(&NodeId::Client(c.id)), lag::consumer_lag(v, &c.name), sel, dispatch)
                 })) }
             </svg>
             // Messages fly on a canvas over the stage (its own compositing layer): moving them
@@ -96,7 +98,15 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
 /// A broker's box and its replica rows. A plain function, not a component: a broker's view
 /// (every replica's log) changes on nearly every step of a busy cluster, so comparing props
 /// first would rarely skip a render; its rows are components and skip when unchanged.
-fn broker_shape(b: &BrokerView, bx: &BrokerBox, selected: bool, selected_partition: Option<&TopicPartition>, dispatch: &Callback<Action>) -> Html {
+fn broker_shape(
+    state: &SandboxState,
+    b: &BrokerView,
+    bx: &BrokerBox,
+    cells: usize,
+    selected: bool,
+    selected_partition: Option<&TopicPartition>,
+    dispatch: &Callback<Action>,
+) -> Html {
     let r = &bx.rect;
     let (status, icon, word) = if !b.up {
         ("down", "✕", "down")
@@ -118,19 +128,21 @@ fn broker_shape(b: &BrokerView, bx: &BrokerBox, selected: bool, selected_partiti
             <g class="hit" tabindex="0" role="button" aria-label={label.clone()} aria-pressed={selected.to_string()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
                 <rect class="box" width={num(r.w)} height={num(r.h)} rx="8" />
-                <text class="b-title" x="10" y="18">{ format!("Broker {}", b.id) }</text>
-                <text class="b-status" x={num(r.w - 10.0)} y="18" text-anchor="end" data-testid={format!("broker-{}-status", b.id)}>{ format!("{icon} {word}") }</text>
-                <text class="b-sub" x="10" y="33">{ format!("leads {leads} · {} replicas", user.len()) }</text>
+                <text class="b-title" x="10" y="19">{ format!("Broker {}", b.id) }</text>
+                <text class="b-status" x={num(r.w - 10.0)} y="19" text-anchor="end" data-testid={format!("broker-{}-status", b.id)}>{ format!("{icon} {word}") }</text>
+                <text class="b-sub" x="10" y="37">{ format!("leads {leads} · {} replicas", user.len()) }</text>
             </g>
             { for user.iter().zip(bx.rows.iter()).map(|(rep, (_, y))| {
                 let sel = selected_partition == Some(&rep.tp);
-                html! { <ReplicaShape key={rep.tp.to_string()} replica={(*rep).clone()} y={*y - r.y} selected={sel} dispatch={dispatch.clone()} /> }
+                // Where consumers stand is marked once, on the row of the partition's leader.
+                let marks = if rep.is_leader { lag::marks(&state.view, &rep.tp) } else { Vec::new() };
+                html! { <ReplicaShape key={rep.tp.to_string()} replica={(*rep).clone()} y={*y - r.y} {cells} {marks} selected={sel} dispatch={dispatch.clone()} /> }
             }) }
             if let Some((y, n)) = bx.more_row {
-                <text class="internal more" x="10" y={num(y - r.y + 15.0)} data-testid={format!("broker-{}-more", b.id)}>{ format!("+{n} more partitions (kafka-topics.sh --describe)") }</text>
+                <text class="internal more" x="10" y={num(y - r.y + 18.0)} data-testid={format!("broker-{}-more", b.id)}>{ format!("+{n} more partitions (kafka-topics.sh --describe)") }</text>
             }
             if let Some(y) = bx.internal_row {
-                <text class="internal" x="10" y={num(y - r.y + 15.0)}>{ format!("__consumer_offsets: {internal} replicas, {internal_leads} led here") }</text>
+                <text class="internal" x="10" y={num(y - r.y + 18.0)}>{ format!("__consumer_offsets: {internal} replicas, {internal_leads} led here") }</text>
             }
         </g>
     }
@@ -140,13 +152,12 @@ fn broker_shape(b: &BrokerView, bx: &BrokerBox, selected: bool, selected_partiti
 struct ReplicaShapeProps {
     replica: ReplicaView,
     y: f64,
+    /// Records drawn (the newest of the view's tail).
+    cells: usize,
+    marks: Vec<Mark>,
     selected: bool,
     dispatch: Callback<Action>,
 }
-
-const CELL_X: f64 = 150.0;
-/// A cell is 15 wide with a gap of 2.
-const CELL_W: f64 = 17.0;
 
 #[function_component(ReplicaShape)]
 fn replica_shape(props: &ReplicaShapeProps) -> Html {
@@ -159,19 +170,32 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
         ("follower", "○", "follower")
     };
     let isr = if rep.in_isr { "" } else { " ⊘" };
-    let shown = rep.tail.len();
+    let tail = &rep.tail[rep.tail.len().saturating_sub(props.cells)..];
+    let shown = tail.len();
     let older = ((rep.log_end_offset - rep.log_start_offset).max(0) as usize).saturating_sub(shown);
     // The log's first record is drawn when it is among the newest shown (or the log is
     // empty): its left edge is the log start offset, which retention moves right.
-    let shows_log_start = rep.tail.first().is_none_or(|r| r.offset <= rep.log_start_offset);
-    let first_x = CELL_X + (LOG_CELLS - shown) as f64 * CELL_W;
+    let shows_log_start = tail.first().is_none_or(|r| r.offset <= rep.log_start_offset);
+    let first_x = CELL_X + (props.cells - shown) as f64 * CELL_W;
     // The high watermark sits between the last committed record and the first that is not.
-    let hw_cells = rep.tail.iter().filter(|x| x.offset < rep.high_watermark).count();
+    let hw_cells = tail.iter().filter(|x| x.offset < rep.high_watermark).count();
     let hw_x = first_x + hw_cells as f64 * CELL_W;
-    let end_x = CELL_X + LOG_CELLS as f64 * CELL_W;
+    let end_x = CELL_X + props.cells as f64 * CELL_W;
+    // A mark sits at the left edge of the record it names (the next to read), at the log's
+    // end when caught up, and at the window's left edge when it is further back.
+    let mark_x = |offset: i64| first_x + tail.iter().filter(|x| x.offset < offset).count() as f64 * CELL_W - 1.0;
     let (click, key) = activate(&props.dispatch, Selection::Partition(rep.tp.clone()));
+    let marks_said: String = props
+        .marks
+        .iter()
+        .map(|m| match (&m.kind, m.lag) {
+            (MarkKind::Committed, Some(lag)) => format!("; group {} committed {} (lag {lag})", m.who, m.offset),
+            (MarkKind::Committed, None) => format!("; group {} committed {}", m.who, m.offset),
+            (MarkKind::Position, _) => format!("; {} reads from {}", m.who, m.offset),
+        })
+        .collect();
     let label = format!(
-        "{} on this broker: {role_word}{}, epoch {}, log start {}, high watermark {}, log end offset {}",
+        "{} on this broker: {role_word}{}, epoch {}, log start {}, high watermark {}, log end offset {}{marks_said}",
         rep.tp,
         if rep.in_isr { ", in sync" } else { ", out of the ISR" },
         rep.leader_epoch,
@@ -183,40 +207,47 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
         <g class={classes!("replica", role_class, (!rep.in_isr).then_some("out-of-isr"), props.selected.then_some("selected"))} transform={format!("translate(0 {})", num(props.y))}
            tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("replica-{}", rep.tp)}>
             <title>{ label }</title>
-            <rect class="row-hit" x="4" y="1" width={num(BROKER_W - 8.0)} height={num(ROW_H - 2.0)} rx="3" />
-            <text class="tp" x="10" y="15">{ rep.tp.to_string() }</text>
-            <text class="role" x="104" y="15">{ format!("{glyph}{isr}") }</text>
-            <text class="epoch" x="130" y="15">{ format!("e{}", rep.leader_epoch) }</text>
+            <rect class="row-hit" x="4" y="1" width={num(end_x + 40.0)} height={num(ROW_H - 2.0)} rx="3" />
+            <text class="tp" x="10" y="16">{ short_tp(&rep.tp) }</text>
+            <text class="role" x="88" y="16">{ format!("{glyph}{isr}") }</text>
+            <text class="epoch" x="110" y="16">{ format!("e{}", rep.leader_epoch) }</text>
             // Keyed by slot, not by offset: as records arrive (or a seek jumps), each slot's
             // nodes are updated in place instead of being rebuilt; and a cell is two nodes (no
             // group around them), which keeps a step's re-render of a busy cluster small.
-            { for rep.tail.iter().enumerate().map(|(i, rec)| {
-                let slot = LOG_CELLS - shown + i;
+            { for tail.iter().enumerate().map(|(i, rec)| {
+                let slot = props.cells - shown + i;
                 let x = CELL_X + slot as f64 * CELL_W;
                 // Literal classes: a computed one is split and hashed into a set by Yew, for
                 // each of up to 8 x 48 cells on every re-render.
                 if rec.offset < rep.high_watermark {
-                    html! { <rect key={slot} class="cell committed" x={num(x)} y="3" width="15" height="16" rx="2" /> }
+                    html! { <rect key={slot} class="cell committed" x={num(x)} y="2" width="23" height="18" rx="2" /> }
                 } else {
-                    html! { <rect key={slot} class="cell uncommitted" x={num(x)} y="3" width="15" height="16" rx="2" /> }
+                    html! { <rect key={slot} class="cell uncommitted" x={num(x)} y="2" width="23" height="18" rx="2" /> }
                 }
             }) }
-            { for rep.tail.iter().enumerate().map(|(i, rec)| {
-                let slot = LOG_CELLS - shown + i;
+            { for tail.iter().enumerate().map(|(i, rec)| {
+                let slot = props.cells - shown + i;
                 let x = CELL_X + slot as f64 * CELL_W + (CELL_W - 2.0) / 2.0;
                 if rec.offset < rep.high_watermark {
-                    html! { <text key={slot} class="cell committed" x={num(x)} y="14.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
+                    html! { <text key={slot} class="cell committed" x={num(x)} y="15.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
                 } else {
-                    html! { <text key={slot} class="cell uncommitted" x={num(x)} y="14.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
+                    html! { <text key={slot} class="cell uncommitted" x={num(x)} y="15.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
                 }
             }) }
-            <line class="hw" x1={num(hw_x - 1.0)} x2={num(hw_x - 1.0)} y1="0" y2={num(ROW_H)} />
-            <line class="leo" x1={num(end_x)} x2={num(end_x)} y1="2" y2={num(ROW_H - 2.0)} />
+            // Committed offsets as filled triangles, positions as hollow ones, under the cells:
+            // shape, not colour, tells them apart; the row's label says whose they are.
+            { for props.marks.iter().map(|m| {
+                let x = num(mark_x(m.offset));
+                let class = if m.kind == MarkKind::Committed { "mark committed-mark" } else { "mark position-mark" };
+                html! { <use href="#shape-mark" class={class} x={x} y="23" /> }
+            }) }
+            <line class="hw" x1={num(hw_x - 1.0)} x2={num(hw_x - 1.0)} y1="0" y2="22" />
+            <line class="leo" x1={num(end_x)} x2={num(end_x)} y1="1" y2="21" />
             if shows_log_start {
-                <line class="lso" x1={num(first_x - 1.5)} x2={num(first_x - 1.5)} y1="1" y2={num(ROW_H - 1.0)} />
+                <line class="lso" x1={num(first_x - 1.5)} x2={num(first_x - 1.5)} y1="0" y2="22" />
             }
             if older > 0 {
-                <text class="older" x={num(end_x + 4.0)} y="15">{ format!("+{older}") }</text>
+                <text class="older" x={num(end_x + 4.0)} y="16">{ format!("+{older}") }</text>
             }
         </g>
     }
@@ -224,7 +255,9 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
 
 /// A producer or consumer box. A plain function, not a component: a client's counts change
 /// on nearly every step, so comparing props first would rarely skip a render.
-fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, selected: bool, dispatch: &Callback<Action>) -> Html {
+fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, lag: Option<i64>, selected: bool, dispatch: &Callback<Action>) -> Html {
+    // A consumer still drawn after it stopped died without leaving: its group keeps it as a
+    // member, owning its partitions, until session.timeout.ms passes.
     let state = if !c.running {
         "stopped"
     } else if paused {
@@ -239,6 +272,9 @@ fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, selected: b
     };
     // Consumers: what they own, the partitions of one topic written compactly (orders 0,1,2).
     let owns = (!c.is_producer).then(|| {
+        if !c.running {
+            return "crashed: a member until its session expires".to_string();
+        }
         if c.positions.is_empty() {
             return "owns nothing".to_string();
         }
@@ -250,10 +286,10 @@ fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, selected: b
             }
         }
         let text = format!("owns {}", parts.join("; "));
-        if text.chars().count() > 30 {
-            format!("{}…", text.chars().take(29).collect::<String>())
-        } else {
-            text
+        let text = if text.chars().count() > 18 { format!("{}…", text.chars().take(17).collect::<String>()) } else { text };
+        match lag {
+            Some(n) => format!("{text} · lag {n}"),
+            None => text,
         }
     });
     let kind = if c.is_producer { "Producer" } else { "Consumer" };
@@ -264,26 +300,60 @@ fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, selected: b
            tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={onkey} data-testid={format!("client-{}", c.name)}>
             <title>{ label }</title>
             <rect class="box" width={num(r.w)} height={num(r.h)} rx={if c.is_producer { "6" } else { "14" }} />
-            <text class="c-title" x="8" y="17">{ format!("{}{}", c.name, match state { "stopped" => " ✕", "paused" => " ⏸", _ => "" }) }</text>
-            <text class="c-sub" x="8" y="32">{ line2 }</text>
+            <text class="c-title" x="8" y="19">{ format!("{}{}", short(&c.name, 18), match state { "stopped" => " ✕", "paused" => " ⏸", _ => "" }) }</text>
+            <text class="c-sub" x="8" y="37">{ line2 }</text>
             if let Some(o) = owns {
-                <text class="c-sub owns" x="8" y="46">{ o }</text>
+                <text class="c-sub owns" x="8" y="54">{ o }</text>
             }
         </g>
     }
 }
 
-/// Topic names shortened for the small client boxes (the full name is in the label).
-fn short_topic(t: &str) -> String {
-    if t.chars().count() <= 8 {
+/// A name cut to `n` characters with an ellipsis; the full name is in the element's label
+/// (read on focus and shown on hover), so long names never run into their neighbours.
+fn short(t: &str, n: usize) -> String {
+    if t.chars().count() <= n {
         t.to_string()
     } else {
-        format!("{}…", t.chars().take(7).collect::<String>())
+        format!("{}…", t.chars().take(n - 1).collect::<String>())
     }
 }
 
+/// Topic names shortened for the small client boxes.
+fn short_topic(t: &str) -> String {
+    short(t, 8)
+}
+
+/// A replica row's partition name, cut to fit before the row's role mark.
+fn short_tp(tp: &TopicPartition) -> String {
+    format!("{}-{}", short(&tp.topic, 8), tp.partition)
+}
+
+/// Lines from each consumer drawn to the leader row of each partition it reads, behind the
+/// boxes; the selected consumer's (or group's) lines stand out.
+fn reads(state: &SandboxState, l: &Layout) -> Html {
+    let v = &state.view;
+    let mut lines = Vec::new();
+    for (id, r) in &l.consumers {
+        let Some(c) = v.clients.iter().find(|c| c.id == *id && c.running) else { continue };
+        let picked = match &state.selected {
+            Some(Selection::Client(x)) => *x == c.id,
+            Some(Selection::Group(g)) => c.group.as_ref().is_some_and(|(x, _)| **x == **g),
+            _ => false,
+        };
+        for (tp, _) in &c.positions {
+            let row = v.brokers.iter().find(|b| b.replicas.iter().any(|x| x.is_leader && x.tp == *tp)).and_then(|b| l.broker(b.id));
+            let Some((bx, y)) = row.and_then(|bx| bx.rows.iter().find(|(t, _)| t == tp).map(|(_, y)| (bx, *y))) else { continue };
+            let (x1, y1) = (r.x + r.w / 2.0, r.y);
+            let (x2, y2) = (bx.rect.x + CELL_X - 6.0, y + ROW_H / 2.0);
+            lines.push(html! { <line class={if picked { "read picked" } else { "read" }} x1={num(x1)} y1={num(y1)} x2={num(x2)} y2={num(y2)} /> });
+        }
+    }
+    html! { <g class="reads" aria-hidden="true">{ for lines }</g> }
+}
+
 /// A consumer group's box (a plain function, as `client_shape` is).
-fn group_shape(id: &str, group: Option<&GroupView>, r: &Rect, selected: bool, dispatch: &Callback<Action>) -> Html {
+fn group_shape(id: &str, group: Option<&GroupView>, lag: Option<i64>, r: &Rect, selected: bool, dispatch: &Callback<Action>) -> Html {
     let (state, generation, assignor) = match group {
         Some(g) => (g.state.to_string(), g.generation, g.protocol),
         None => ("no coordinator".to_string(), 0, None),
@@ -295,20 +365,21 @@ fn group_shape(id: &str, group: Option<&GroupView>, r: &Rect, selected: bool, di
     // moves is revoked first and reassigned in the next rebalance (KIP-429,
     // ConsumerPartitionAssignor.java:243-259).
     let style_line = match assignor {
-        None => "no assignor chosen yet".to_string(),
-        Some(Assignor::CooperativeSticky) => "cooperative rebalance".to_string(),
-        Some(p) => format!("eager rebalance · {}", p.name()),
+        None => "no assignor yet".to_string(),
+        Some(Assignor::CooperativeSticky) => "cooperative".to_string(),
+        Some(p) => format!("eager · {}", p.name()),
     };
     let (click, key) = activate(dispatch, Selection::Group(id.to_string()));
-    let label = format!("Group {id}: {state}, generation {generation}, {protocol} ({style} rebalancing)");
+    let lag_text = lag.map_or("lag -".to_string(), |n| format!("lag {n}"));
+    let label = format!("Group {id}: {state}, generation {generation}, {protocol} ({style} rebalancing), {lag_text}");
     html! {
         <g key={id} class={classes!("group", format!("state-{}", state.replace(' ', "-")), selected.then_some("selected"))} transform={translate(r)} data-testid={format!("group-{id}")}>
             <g tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
                 <rect class="box" width={num(r.w)} height={num(r.h)} rx="10" />
-                <text class="g-title" x="8" y="16">{ format!("group {id}") }</text>
-                <text class="g-state" x="8" y="28" data-testid={format!("group-{id}-state")}>{ format!("{} · gen {generation}", badge(&state)) }</text>
-                <text class="g-state" x="8" y="40" data-testid={format!("group-{id}-style")}>{ style_line }</text>
+                <text class="g-title" x="8" y="19">{ format!("group {}", short(id, 20)) }</text>
+                <text class="g-state" x="8" y="36" data-testid={format!("group-{id}-state")}>{ format!("{} · gen {generation}", badge(&state)) }</text>
+                <text class="g-state" x="8" y="53"><tspan data-testid={format!("group-{id}-style")}>{ style_line }</tspan>{ " · " }<tspan data-testid={format!("group-{id}-lag")}>{ lag_text }</tspan></text>
             </g>
         </g>
     }
