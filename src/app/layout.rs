@@ -146,7 +146,7 @@ impl Layout {
         } else {
             Rect { x: GAP + grid_w / 2.0 - 80.0, y: below_producers + GAP, w: 160.0, h: 30.0 }
         };
-        let grid_top = below_producers.max(controller.y + controller.h) + GAP * 1.5;
+        let grid_top = below_producers.max(controller.y + controller.h) + GAP;
         let mut brokers = Vec::new();
         let mut row_tops = vec![grid_top];
         for (i, b) in view.brokers.iter().enumerate() {

@@ -43,6 +43,38 @@ pub fn action_for(k: KeyPress) -> Option<Action> {
     Some(action)
 }
 
+/// Where the focus goes inside the stage, which is one tab stop: the arrow keys up and down
+/// walk its brokers, partition rows, clients and groups in reading order, Home and End jump
+/// to the first and last. Left and right stay the timeline's step keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageMove {
+    Next,
+    Previous,
+    First,
+    Last,
+}
+
+pub fn stage_move(key: &str) -> Option<StageMove> {
+    Some(match key {
+        "ArrowDown" => StageMove::Next,
+        "ArrowUp" => StageMove::Previous,
+        "Home" => StageMove::First,
+        "End" => StageMove::Last,
+        _ => return None,
+    })
+}
+
+/// The index focused after `m` among `n` items, from `current` (None: the stage itself).
+pub fn stage_target(m: StageMove, current: Option<usize>, n: usize) -> Option<usize> {
+    let last = n.checked_sub(1)?;
+    Some(match (m, current) {
+        (StageMove::First, _) | (StageMove::Next, None) => 0,
+        (StageMove::Last, _) | (StageMove::Previous, None) => last,
+        (StageMove::Next, Some(i)) => (i + 1).min(last),
+        (StageMove::Previous, Some(i)) => i.saturating_sub(1),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +125,17 @@ mod tests {
         // Ctrl, Meta or Alt: the browser's shortcut.
         assert_eq!(action_for(KeyPress { key: "l", tag: "BODY", on_control: false, modifier: true }), None);
         assert_eq!(action_for(KeyPress { key: "?", tag: "BODY", on_control: false, modifier: true }), None);
+    }
+
+    #[test]
+    fn arrows_walk_the_stage_and_stop_at_its_ends() {
+        assert_eq!(stage_move("ArrowRight"), None, "left and right stay the step keys");
+        assert_eq!(stage_target(StageMove::Next, None, 5), Some(0));
+        assert_eq!(stage_target(StageMove::Next, Some(4), 5), Some(4));
+        assert_eq!(stage_target(StageMove::Previous, Some(0), 5), Some(0));
+        assert_eq!(stage_target(StageMove::Previous, None, 5), Some(4));
+        assert_eq!(stage_target(StageMove::Last, Some(1), 5), Some(4));
+        assert_eq!(stage_target(StageMove::First, Some(3), 5), Some(0));
+        assert_eq!(stage_target(StageMove::Next, None, 0), None);
     }
 }

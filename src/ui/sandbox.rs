@@ -115,20 +115,26 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     };
     // Laid out again only when the view or the width class changes.
     let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::app::layout::Layout::new(v, *narrow));
-    let preset_choice = use_node_ref();
-    let on_load = {
+    // Choosing a preset loads it (a select's change is a deliberate choice, made with the
+    // keyboard only on Enter or when the list closes).
+    let on_preset = {
         let d = dispatch.clone();
-        let choice = preset_choice.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(sel) = choice.cast::<web_sys::HtmlSelectElement>() {
-                let id = sel.value();
-                if let Some(p) = PRESETS.iter().find(|p| p.id == id) {
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                if let Some(p) = PRESETS.iter().find(|p| p.id == sel.value()) {
                     d.emit(Action::Restart(Some(p.id)));
                 }
             }
         })
     };
+    let to_console = Callback::from(|_: MouseEvent| {
+        let input = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("[data-testid=console-input]").ok().flatten());
+        if let Some(el) = input.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
     let show_link = use_state(|| false);
+    let more = use_state(|| false);
     let on_share = {
         let show_link = show_link.clone();
         Callback::from(move |_: MouseEvent| show_link.set(!*show_link))
@@ -141,14 +147,15 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let current = state.player.start.preset_id();
     html! {
         <main id="main" class="page sandbox">
+            <button class="skip-link" onclick={to_console} data-testid="skip-to-console">{ "Skip to the console" }</button>
             <div class="sandbox-head">
                 <h1>{ "Sandbox" }</h1>
                 <div class="presets">
                     <label for="preset">{ "Preset " }</label>
-                    <select id="preset" ref={preset_choice} data-testid="preset">
-                        { for PRESETS.iter().map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
+                    // The benchmark's cluster is reachable by its address, not offered to learners.
+                    <select id="preset" onchange={on_preset} data-testid="preset">
+                        { for PRESETS.iter().filter(|p| p.teaching() || Some(p.id) == current).map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
-                    <button onclick={on_load} data-testid="load-preset">{ "Load" }</button>
                     <button onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
                 </div>
             </div>
@@ -164,23 +171,26 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <button onclick={dispatch.reform(|_: MouseEvent| Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
                 </p>
             }
-            { transport(&state) }
+            { transport(&state, more) }
             if let Some(err) = &state.error {
                 <p class="error" role="alert">{ err }</p>
             }
             <div class="sandbox-grid">
                 { stage(&state, &layout, &dispatch) }
+                // The console sits right under the stage, so both are in view while typing.
                 <div class="side">
-                    { details(&state.view, state.selected.as_ref(), &dispatch) }
-                    <section class="narration" aria-labelledby="narration-heading">
-                        <h2 id="narration-heading">{ "What just happened" }</h2>
-                        <ol aria-live="polite" data-testid="narration">
-                            { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line) }</li> }) }
-                        </ol>
-                    </section>
+                    <Console lines={state.console.clone()} prompt={state.prompt()} {on_submit} {on_eof} {on_complete} />
+                    <div class="side-col">
+                        { details(&state.view, state.selected.as_ref(), &dispatch) }
+                        <section class="narration" aria-labelledby="narration-heading">
+                            <h2 id="narration-heading">{ "What just happened" }</h2>
+                            <ol aria-live="polite" data-testid="narration">
+                                { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line) }</li> }) }
+                            </ol>
+                        </section>
+                    </div>
                 </div>
             </div>
-            <Console lines={state.console.clone()} prompt={state.prompt()} {on_submit} {on_eof} {on_complete} />
         </main>
     }
 }

@@ -4,6 +4,7 @@
 //! never colour alone.
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::flight::Flights;
@@ -54,11 +55,27 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
             .collect(),
     );
     let selected = &state.selected;
+    let walk = Callback::from(|e: KeyboardEvent| {
+        let Some(m) = crate::app::shortcuts::stage_move(&e.key()) else { return };
+        // Yew delegates events to its root, so the stage is found from the focused element.
+        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let Some(svg) = target.and_then(|t| t.closest("svg[data-testid=stage]").ok().flatten()) else { return };
+        let Ok(items) = svg.query_selector_all("[role=button]") else { return };
+        let items: Vec<web_sys::SvgElement> = (0..items.length()).filter_map(|i| items.item(i)?.dyn_into().ok()).collect();
+        let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+        let current = active.and_then(|a| items.iter().position(|i| **i == a));
+        if let Some(k) = crate::app::shortcuts::stage_target(m, current, items.len()) {
+            e.prevent_default();
+            e.stop_propagation();
+            let _ = items[k].focus();
+        }
+    });
     let view_box = format!("0 0 {} {}", num(l.width), num(l.height));
     html! {
         <figure class="stage-wrap">
           <div class="stage-canvas" style={format!("max-width: {}px", num(l.width.max(320.0)))}>
-            <svg class="stage" viewBox={view_box.clone()} role="group" aria-label="The cluster: producers, brokers and consumer groups"
+            <svg class="stage" viewBox={view_box.clone()} role="group" tabindex="0" onkeydown={walk}
+                 aria-label="The cluster: producers, brokers and consumer groups. Arrow keys up and down move between them; Enter shows details."
                  data-testid="stage">
                 { markup(DEFS) }
                 { reads(state, l) }
@@ -125,7 +142,7 @@ fn broker_shape(
     let label = format!("Broker {}, {word}, leader of {leads} of its {} partitions", b.id, user.len());
     html! {
         <g key={b.id} class={classes!("broker", status, selected.then_some("selected"))} transform={translate(r)} data-testid={format!("broker-{}", b.id)}>
-            <g class="hit" tabindex="0" role="button" aria-label={label.clone()} aria-pressed={selected.to_string()} onclick={click} onkeydown={key}>
+            <g class="hit" tabindex="-1" role="button" aria-label={label.clone()} aria-pressed={selected.to_string()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
                 <rect class="box" width={num(r.w)} height={num(r.h)} rx="8" />
                 <text class="b-title" x="10" y="19">{ format!("Broker {}", b.id) }</text>
@@ -205,7 +222,7 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
     );
     html! {
         <g class={classes!("replica", role_class, (!rep.in_isr).then_some("out-of-isr"), props.selected.then_some("selected"))} transform={format!("translate(0 {})", num(props.y))}
-           tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("replica-{}", rep.tp)}>
+           tabindex="-1" role="button" aria-label={label.clone()} onclick={click} onkeydown={key} data-testid={format!("replica-{}", rep.tp)}>
             <title>{ label }</title>
             <rect class="row-hit" x="4" y="1" width={num(end_x + 40.0)} height={num(ROW_H - 2.0)} rx="3" />
             <text class="tp" x="10" y="16">{ short_tp(&rep.tp) }</text>
@@ -297,7 +314,7 @@ fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, lag: Option
     let label = format!("{kind} {}, {state}: {line2}{}", c.name, owns.as_ref().map(|o| format!(", {o}")).unwrap_or_default());
     html! {
         <g {key} class={classes!("client", if c.is_producer { "producer" } else { "consumer" }, state, selected.then_some("selected"))} transform={translate(r)}
-           tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={onkey} data-testid={format!("client-{}", c.name)}>
+           tabindex="-1" role="button" aria-label={label.clone()} onclick={click} onkeydown={onkey} data-testid={format!("client-{}", c.name)}>
             <title>{ label }</title>
             <rect class="box" width={num(r.w)} height={num(r.h)} rx={if c.is_producer { "6" } else { "14" }} />
             <text class="c-title" x="8" y="19">{ format!("{}{}", short(&c.name, 18), match state { "stopped" => " ✕", "paused" => " ⏸", _ => "" }) }</text>
@@ -374,7 +391,7 @@ fn group_shape(id: &str, group: Option<&GroupView>, lag: Option<i64>, r: &Rect, 
     let label = format!("Group {id}: {state}, generation {generation}, {protocol} ({style} rebalancing), {lag_text}");
     html! {
         <g key={id} class={classes!("group", format!("state-{}", state.replace(' ', "-")), selected.then_some("selected"))} transform={translate(r)} data-testid={format!("group-{id}")}>
-            <g tabindex="0" role="button" aria-label={label.clone()} onclick={click} onkeydown={key}>
+            <g tabindex="-1" role="button" aria-label={label.clone()} onclick={click} onkeydown={key}>
                 <title>{ label }</title>
                 <rect class="box" width={num(r.w)} height={num(r.h)} rx="10" />
                 <text class="g-title" x="8" y="19">{ format!("group {}", short(id, 20)) }</text>

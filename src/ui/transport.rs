@@ -39,7 +39,7 @@ pub fn shortcuts(dispatcher: UseReducerDispatcher<SandboxState>) -> Option<Event
 
 /// The toolbar, the timeline and the shortcut list. A plain function: it shows the session's
 /// position, which changes on every step.
-pub fn transport(state: &UseReducerHandle<SandboxState>) -> Html {
+pub fn transport(state: &UseReducerHandle<SandboxState>, more: UseStateHandle<bool>) -> Html {
     let dispatcher = state.dispatcher();
     let head = state.player.head();
     let on = |a: Action| {
@@ -68,10 +68,16 @@ pub fn transport(state: &UseReducerHandle<SandboxState>) -> Html {
         })
     };
     let at = state.player.elapsed();
+    let toggle_more = {
+        let more = more.clone();
+        Callback::from(move |_: MouseEvent| more.set(!*more))
+    };
+    let more = *more;
     html! {
         <>
-            <div class="toolbar" role="toolbar" aria-label="Simulation controls">
-                <button onclick={on(Action::TogglePlay)} aria-pressed={state.playing.to_string()} data-testid="play" title="Space">
+            <div class={classes!("toolbar", more.then_some("more-open"))} role="toolbar" aria-label="Simulation controls">
+                // The label says what a press does; no pressed state to contradict it.
+                <button onclick={on(Action::TogglePlay)} data-playing={state.playing.to_string()} data-testid="play" title="Space">
                     { if state.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <label class="speed">{ "Speed " }
@@ -84,13 +90,20 @@ pub fn transport(state: &UseReducerHandle<SandboxState>) -> Html {
                 <button onclick={on(Action::StepBack)} disabled={at == 0} data-testid="step-back" title="Left arrow">{ "◀ Back" }</button>
                 <button onclick={on(Action::Step)} data-testid="step" title="Right arrow">{ "Step ▶" }</button>
                 <button onclick={on(Action::RunFor(1_000))} data-testid="run-1s">{ "Run 1 s" }</button>
-                <button onclick={on(Action::Restart(None))} data-testid="restart">{ "Restart" }</button>
-                <button onclick={on(Action::ToggleBackground)} aria-pressed={state.show_background.to_string()} data-testid="toggle-background">
-                    { if state.show_background { "Hide group & metadata messages" } else { "Show group & metadata messages" } }
+                // On a phone these wait behind "More", so the stage is on the first screen.
+                <button class="more" onclick={toggle_more} aria-expanded={more.to_string()} data-testid="more">{ "More…" }</button>
+                <button class="secondary" onclick={on(Action::Restart(None))} data-testid="restart">{ "Restart" }</button>
+                // A toggle: its name stays, its pressed state (and the box) says whether they show.
+                <button class="secondary" onclick={on(Action::ToggleBackground)} aria-pressed={state.show_background.to_string()} data-testid="toggle-background">
+                    { if state.show_background { "☑ Group & metadata messages" } else { "☐ Group & metadata messages" } }
                 </button>
-                <button onclick={on(Action::ToggleHelp)} aria-expanded={state.show_help.to_string()} data-testid="shortcuts">{ "? Shortcuts" }</button>
-                // The animation loop writes the display clock here every frame.
-                <span class="clock" data-testid="clock" aria-label="Virtual time" data-now={state.view.now_ms.to_string()}></span>
+                <button class="secondary" onclick={on(Action::ToggleHelp)} aria-expanded={state.show_help.to_string()} data-testid="shortcuts">{ "? Shortcuts" }</button>
+                // The animation loop writes the display clock here every frame; screen readers
+                // hear the time when the clock stops (below), not sixty times a second.
+                <span class="clock" data-testid="clock" aria-hidden="true" data-now={state.view.now_ms.to_string()}></span>
+                <span class="visually-hidden" role="status">
+                    { if state.playing { String::new() } else { format!("Virtual time {}", crate::app::clock::human(state.view.now_ms)) } }
+                </span>
             </div>
             if let Some(why) = crate::app::pace::waiting(&state.view).filter(|_| state.playing) {
                 // Said once per wait, not per frame: the reason only changes with the cluster.

@@ -189,20 +189,27 @@ test('keyboard only: step, step back, play, pause, select a broker and the short
   assert.equal(await now(page), t0);
   await page.keyboard.press(' ');
   await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').dataset.now !== t, t0);
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'true');
   await page.keyboard.press(' ');
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'false');
   await page.keyboard.press('?');
   await page.getByTestId('shortcuts-help').waitFor();
   await page.keyboard.press('Escape');
   await page.getByTestId('shortcuts-help').waitFor({ state: 'detached' });
-  // Tab reaches a broker on the stage; Enter shows its details; focus is visible.
+  // Tab reaches the stage, one tab stop; the arrow keys walk it to broker 2; Enter shows its
+  // details; focus is visible.
   let reached = false;
   for (let i = 0; i < 40 && !reached; i++) {
     await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.matches('svg[data-testid=stage]'));
+  }
+  assert.ok(reached, 'Tab reaches the stage');
+  reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('ArrowDown');
     reached = await page.evaluate(() => document.activeElement?.closest('[data-testid=broker-2]') !== null);
   }
-  assert.ok(reached, 'Tab reaches broker 2');
+  assert.ok(reached, 'the arrow keys reach broker 2');
   // On the stage the focus ring is the shape's own outline, drawn thicker in the focus colour.
   const ring = await page.evaluate(() => getComputedStyle(document.activeElement.querySelector('.box')).strokeWidth);
   assert.equal(ring, '3px', 'keyboard focus is visible');
@@ -213,7 +220,7 @@ test('keyboard only: step, step back, play, pause, select a broker and the short
   await input.focus();
   await page.keyboard.type('time ');
   assert.equal(await input.inputValue(), 'time ');
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'false');
   assert.deepEqual(errors, []);
 });
 
@@ -473,4 +480,51 @@ test('thousands of partitions: each broker draws 16 rows and counts the rest; st
   for (let i = 0; i < 5; i++) await page.getByTestId('step').click();
   assert.ok(Date.now() - started < 5000, `five steps took ${Date.now() - started} ms`);
   assert.deepEqual(errors, []);
+});
+
+test('the busy cluster is one tab stop: the console is a few Tabs from the top, and a skip link reaches it', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openSandbox(page, 'preset=stress');
+  let stops = 0;
+  for (; stops < 60; stops++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.dataset.testid === 'console-input')) break;
+  }
+  assert.ok(stops < 25, `${stops + 1} tab stops before the console`);
+  await page.evaluate(() => document.activeElement.blur());
+  await page.getByTestId('skip-to-console').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'console-input');
+  assert.deepEqual(errors, []);
+});
+
+test('the newcomer can read the stage: no text on it under 11 px, at 1280 x 800 and at 390 px wide', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 800 }]) {
+    current = await openPage(env.browser, { viewport });
+    const { page, errors } = current;
+    await openSandbox(page, 'preset=order-service');
+    const small = await page.evaluate(() => {
+      const out = [];
+      for (const t of document.querySelectorAll('svg[data-testid=stage] text')) {
+        const px = parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a;
+        if (px < 11 && t.getBoundingClientRect().width > 0) out.push(`${px.toFixed(1)} px: ${t.textContent}`);
+      }
+      return out;
+    });
+    assert.deepEqual(small, [], `at ${viewport.width} px`);
+    if (viewport.width === 1280) {
+      // The stage and the console's prompt are in view together.
+      const prompt = await page.getByTestId('console-input').boundingBox();
+      const stage = await page.getByTestId('stage').boundingBox();
+      assert.ok(prompt.y + prompt.height <= 800 && stage.y >= 0, `prompt at ${prompt.y}, stage at ${stage.y}`);
+    } else {
+      // On a phone the first screen shows the stage, not rows of controls.
+      const stage = await page.getByTestId('stage').boundingBox();
+      assert.ok(stage.y < 400, `the stage starts at ${stage.y} px`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+    current = undefined;
+  }
 });
