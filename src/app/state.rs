@@ -43,6 +43,8 @@ pub enum Action {
     DismissNotice,
     /// Closes the shortcuts list if open, else the details.
     Escape,
+    /// Brings back the steps a command typed after seeking back replaced.
+    Undo,
 }
 
 pub const SPEEDS: &[u32] = &[25, 50, 100, 200, 400, 800];
@@ -74,6 +76,9 @@ pub struct SandboxState {
     pub error: Option<String>,
     /// A notice about the page itself (a damaged link was set aside...).
     pub notice: Option<String>,
+    /// The session as it was before a command typed after seeking back replaced its later
+    /// steps: the notice offers to bring them back.
+    pub undo: Option<Rc<Player>>,
     pub console: Vec<ConsoleLine>,
     next_line: u64,
     pub playing: bool,
@@ -97,6 +102,7 @@ impl PartialEq for SandboxState {
             && self.narration == other.narration
             && self.error == other.error
             && self.notice == other.notice
+            && self.undo.is_some() == other.undo.is_some()
             && self.console == other.console
             && self.playing == other.playing
             && self.speed_percent == other.speed_percent
@@ -118,6 +124,7 @@ impl SandboxState {
             view,
             error: None,
             notice,
+            undo: None,
             console: Vec::new(),
             next_line: 0,
             playing: false,
@@ -259,7 +266,17 @@ impl SandboxState {
             Action::ToggleHelp => next.show_help = !next.show_help,
             Action::ToggleBackground => next.show_background = !next.show_background,
             Action::Select(s) => next.selected = s,
-            Action::DismissNotice => next.notice = None,
+            Action::DismissNotice => {
+                next.notice = None;
+                next.undo = None;
+            }
+            Action::Undo => {
+                if let Some(before) = next.undo.take() {
+                    next.player = (*before).clone();
+                    next.notice = None;
+                    seeked = true;
+                }
+            }
             Action::Escape => {
                 if next.show_help {
                     next.show_help = false;
@@ -289,7 +306,19 @@ impl SandboxState {
                 let t = next.player.shell().sim.now() + ms;
                 next.player.advance_to(t);
             }
-            Action::Line(line) => next.player.line(&line),
+            Action::Line(line) => {
+                // Typing mid-timeline starts a new future: say so, and keep the old one to undo.
+                let (at, head) = (next.player.elapsed(), next.player.head());
+                if !next.player.at_head() {
+                    next.undo = Some(Rc::new(next.player.clone()));
+                    next.notice =
+                        Some(format!("You typed at step {at} of {head}: the {} later steps are replaced by what follows from your command.", head - at));
+                } else if next.undo.is_some() {
+                    next.undo = None;
+                    next.notice = None;
+                }
+                next.player.line(&line);
+            }
             Action::EndOfInput => next.player.end_of_input(),
         }
         for p in next.player.take_printed() {
@@ -612,5 +641,24 @@ mod tests {
         let q = s.link_query();
         let cut = SandboxState::from_query(&q[..q.len() - 1]);
         assert!(cut.notice.is_some() && cut.player.start.preset_id() == Some(presets::DEFAULT_PRESET));
+    }
+
+    /// Typing after seeking back replaces the later steps, says so, and Undo brings them back
+    /// exactly (the same moment and the same timeline).
+    #[test]
+    fn typing_after_seeking_back_offers_undo() {
+        let s = run(failover(), [Action::RunFor(2_000), line("kill broker 2"), Action::RunFor(12_000)]);
+        let (head, later) = (s.player.head(), moment(&s));
+        let back = s.clone().reduce(Action::Seek(head / 2));
+        let typed = back.clone().reduce(line("kill broker 3"));
+        let notice = typed.notice.clone().expect("a notice");
+        assert!(notice.contains(&format!("of {head}")) && notice.contains("replaced"), "{notice}");
+        assert!(typed.undo.is_some() && typed.player.head() < head);
+        let undone = typed.reduce(Action::Undo);
+        assert!(undone.notice.is_none() && undone.undo.is_none());
+        assert_eq!((undone.player.head(), undone.player.elapsed()), (head, back.player.elapsed()));
+        assert_eq!(moment(&undone.reduce(Action::Seek(u64::MAX))), later);
+        // At the timeline's end typing offers nothing to undo.
+        assert!(s.reduce(Action::Seek(u64::MAX)).reduce(line("tick 1s")).undo.is_none());
     }
 }

@@ -103,6 +103,19 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             move || drop(listener)
         });
     }
+    {
+        // On a phone the details panel is below the console: a tap on the stage brings it
+        // (and its fault buttons) to where the learner is looking.
+        let narrow = *narrow;
+        use_effect_with(state.selected.clone(), move |sel| {
+            if sel.is_some() && narrow {
+                let panel = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("[data-testid=details]").ok().flatten());
+                if let Some(p) = panel {
+                    p.scroll_into_view();
+                }
+            }
+        });
+    }
     let dispatch = {
         let d = state.dispatcher();
         Callback::from(move |a: Action| d.dispatch(a))
@@ -168,6 +181,9 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             if let Some(n) = &state.notice {
                 <p class="notice" role="status" data-testid="notice">
                     { n }
+                    if state.undo.is_some() {
+                        <button onclick={dispatch.reform(|_: MouseEvent| Action::Undo)} data-testid="undo">{ "Undo" }</button>
+                    }
                     <button onclick={dispatch.reform(|_: MouseEvent| Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
                 </p>
             }

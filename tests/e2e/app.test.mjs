@@ -528,3 +528,22 @@ test('the newcomer can read the stage: no text on it under 11 px, at 1280 x 800 
     current = undefined;
   }
 });
+
+test('seeking back then typing says the later steps are replaced, and Undo brings them back', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openSandbox(page);
+  for (let i = 0; i < 3; i++) await page.getByTestId('run-1s').click();
+  const label = await page.locator('.timeline label').textContent();
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.querySelector('.timeline label').textContent.startsWith('Step 0 of'));
+  const input = page.getByTestId('console-input');
+  await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --list');
+  await input.press('Enter');
+  await page.getByTestId('notice').getByText(/later steps are replaced/).waitFor();
+  await page.getByTestId('undo').click();
+  await page.getByTestId('notice').waitFor({ state: 'detached' });
+  await page.keyboard.press('End');
+  await page.waitForFunction((l) => document.querySelector('.timeline label').textContent === l, label);
+  assert.deepEqual(errors, []);
+});
