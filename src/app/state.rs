@@ -45,6 +45,8 @@ pub enum Action {
     Escape,
     /// Brings back the steps a command typed after seeking back replaced.
     Undo,
+    /// Narrate every event, or only the key ones.
+    ToggleNarrateAll,
 }
 
 pub const SPEEDS: &[u32] = &[25, 50, 100, 200, 400, 800];
@@ -86,6 +88,9 @@ pub struct SandboxState {
     pub show_help: bool,
     /// Group and control messages on the stage.
     pub show_background: bool,
+    /// The narration tells every event (each step's message or timer, each append and
+    /// high-watermark move), not only the story's key events.
+    pub narrate_all: bool,
     pub selected: Option<Selection>,
     /// Bumped on every change of the simulation, so effects can tell.
     pub revision: u64,
@@ -108,6 +113,7 @@ impl PartialEq for SandboxState {
             && self.speed_percent == other.speed_percent
             && self.show_help == other.show_help
             && self.show_background == other.show_background
+            && self.narrate_all == other.narrate_all
             && self.selected == other.selected
     }
 }
@@ -131,6 +137,7 @@ impl SandboxState {
             speed_percent: 100,
             show_help: false,
             show_background: true,
+            narrate_all: false,
             selected: None,
             revision: 0,
             headlines: 0,
@@ -207,8 +214,9 @@ impl SandboxState {
 
     fn narrate_since(&mut self, from: usize) {
         let mut lines = Vec::new();
-        for t in self.player.shell().sim.trace().since(from).filter(|t| !super::narration::is_noise(&t.event)) {
-            self.headlines += 1;
+        let all = self.narrate_all;
+        for t in self.player.shell().sim.trace().since(from).filter(|t| all || !super::narration::is_noise(&t.event)) {
+            self.headlines += super::pace::is_headline(&t.event) as u64;
             let line = super::narration::line(t);
             // A quiet stretch passes quickly on screen: the line says how long it was.
             let silence = t.time_ms.saturating_sub(self.narrated_ms);
@@ -265,6 +273,7 @@ impl SandboxState {
             Action::SetSpeed(p) => next.speed_percent = p.clamp(25, 800),
             Action::ToggleHelp => next.show_help = !next.show_help,
             Action::ToggleBackground => next.show_background = !next.show_background,
+            Action::ToggleNarrateAll => next.narrate_all = !next.narrate_all,
             Action::Select(s) => next.selected = s,
             Action::DismissNotice => {
                 next.notice = None;
@@ -286,6 +295,10 @@ impl SandboxState {
             }
             Action::Restart(preset) => return next.restart(preset),
             Action::Step => {
+                let what = next.narrate_all.then(|| next.player.shell().sim.describe_next_event()).flatten();
+                if let Some(what) = what {
+                    next.narrate(what);
+                }
                 if !next.player.step() {
                     next.error = Some("Nothing is left to happen: every node is idle. Type a command or start a client.".into());
                 }
@@ -348,6 +361,7 @@ impl SandboxState {
         let mut fresh = SandboxState::new(start, self.player.seed);
         fresh.speed_percent = self.speed_percent;
         fresh.show_background = self.show_background;
+        fresh.narrate_all = self.narrate_all;
         fresh.console = self.console;
         fresh.next_line = self.next_line;
         fresh.revision = self.revision + 1;
@@ -660,5 +674,18 @@ mod tests {
         assert_eq!(moment(&undone.reduce(Action::Seek(u64::MAX))), later);
         // At the timeline's end typing offers nothing to undo.
         assert!(s.reduce(Action::Seek(u64::MAX)).reduce(line("tick 1s")).undo.is_none());
+    }
+
+    /// With every event narrated, a step says which message arrived or which timer fired, and
+    /// appends and high-watermark moves are told; with key events only, neither is.
+    #[test]
+    fn every_event_or_key_events() {
+        let s = failover().reduce(line("producer start p --topic orders --rate 50/s"));
+        let quiet = run(s.clone(), (0..40).map(|_| Action::Step));
+        let all = run(s.reduce(Action::ToggleNarrateAll), (0..40).map(|_| Action::Step));
+        let told = |s: &SandboxState, needle: &str| s.narration.iter().any(|(_, l)| l.contains(needle));
+        assert!(told(&all, "arrives") && (told(&all, "appended") || told(&all, "high watermark")), "{:#?}", all.narration);
+        assert!(!told(&quiet, "arrives") && !told(&quiet, "appended"), "{:#?}", quiet.narration);
+        assert_eq!(moment(&all), moment(&quiet), "narrating changes nothing in the run");
     }
 }

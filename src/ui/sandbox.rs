@@ -200,6 +200,8 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                         { details(&state.view, state.selected.as_ref(), &dispatch) }
                         <section class="narration" aria-labelledby="narration-heading">
                             <h2 id="narration-heading">{ "What just happened" }</h2>
+                            <button class="narrate-all" onclick={dispatch.reform(|_: MouseEvent| Action::ToggleNarrateAll)} aria-pressed={state.narrate_all.to_string()}
+                                data-testid="narrate-all">{ if state.narrate_all { "☑ Every event" } else { "☐ Every event" } }</button>
                             <ol aria-live="polite" data-testid="narration">
                                 { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line) }</li> }) }
                             </ol>
