@@ -253,11 +253,8 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             }) }
             // Committed offsets as filled triangles, positions as hollow ones, under the cells:
             // shape, not colour, tells them apart; the row's label says whose they are.
-            { for props.marks.iter().map(|m| {
-                let x = num(mark_x(m.offset));
-                let class = if m.kind == MarkKind::Committed { "mark committed-mark" } else { "mark position-mark" };
-                html! { <use href="#shape-mark" class={class} x={x} y="23" /> }
-            }) }
+            <path class="mark committed-mark" d={marks_path(&props.marks, MarkKind::Committed, mark_x)} />
+            <path class="mark position-mark" d={marks_path(&props.marks, MarkKind::Position, mark_x)} />
             <line class="hw" x1={num(hw_x - 1.0)} x2={num(hw_x - 1.0)} y1="0" y2="22" />
             <line class="leo" x1={num(end_x)} x2={num(end_x)} y1="1" y2="21" />
             if shows_log_start {
@@ -268,6 +265,11 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             }
         </g>
     }
+}
+
+/// The marks of one kind on a row as one path of small triangles under the cells.
+fn marks_path(marks: &[Mark], kind: MarkKind, x_of: impl Fn(i64) -> f64) -> String {
+    marks.iter().filter(|m| m.kind == kind).map(|m| format!("M{} 23l4.5 5h-9z", num(x_of(m.offset)))).collect()
 }
 
 /// A producer or consumer box. A plain function, not a component: a client's counts change
@@ -347,13 +349,14 @@ fn short_tp(tp: &TopicPartition) -> String {
 }
 
 /// Lines from each consumer drawn to the leader row of each partition it reads, behind the
-/// boxes; the selected consumer's (or group's) lines stand out.
+/// boxes, as two paths (one element each, however many lines); the selected consumer's (or
+/// group's) lines stand out.
 fn reads(state: &SandboxState, l: &Layout) -> Html {
     let v = &state.view;
-    let mut lines = Vec::new();
+    let (mut plain, mut picked) = (String::new(), String::new());
     for (id, r) in &l.consumers {
         let Some(c) = v.clients.iter().find(|c| c.id == *id && c.running) else { continue };
-        let picked = match &state.selected {
+        let chosen = match &state.selected {
             Some(Selection::Client(x)) => *x == c.id,
             Some(Selection::Group(g)) => c.group.as_ref().is_some_and(|(x, _)| **x == **g),
             _ => false,
@@ -361,12 +364,11 @@ fn reads(state: &SandboxState, l: &Layout) -> Html {
         for (tp, _) in &c.positions {
             let row = v.brokers.iter().find(|b| b.replicas.iter().any(|x| x.is_leader && x.tp == *tp)).and_then(|b| l.broker(b.id));
             let Some((bx, y)) = row.and_then(|bx| bx.rows.iter().find(|(t, _)| t == tp).map(|(_, y)| (bx, *y))) else { continue };
-            let (x1, y1) = (r.x + r.w / 2.0, r.y);
-            let (x2, y2) = (bx.rect.x + CELL_X - 6.0, y + ROW_H / 2.0);
-            lines.push(html! { <line class={if picked { "read picked" } else { "read" }} x1={num(x1)} y1={num(y1)} x2={num(x2)} y2={num(y2)} /> });
+            let d = if chosen { &mut picked } else { &mut plain };
+            d.push_str(&format!("M{} {}L{} {}", num(r.x + r.w / 2.0), num(r.y), num(bx.rect.x + CELL_X - 6.0), num(y + ROW_H / 2.0)));
         }
     }
-    html! { <g class="reads" aria-hidden="true">{ for lines }</g> }
+    html! { <g class="reads" aria-hidden="true"><path class="read" d={plain} /><path class="read picked" d={picked} /></g> }
 }
 
 /// A consumer group's box (a plain function, as `client_shape` is).
