@@ -109,6 +109,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     };
     let on_submit = dispatch.reform(Action::Line);
     let on_eof = dispatch.reform(|_| Action::EndOfInput);
+    let on_interrupt = dispatch.reform(|_| Action::Interrupt);
     let on_complete = {
         let state = state.clone();
         Callback::from(move |line: String| state.player.complete(&line))
@@ -171,6 +172,9 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             <div class="sandbox-grid">
                 { stage(&state, &layout, &dispatch) }
                 <div class="side">
+                    // Beside the stage on a wide screen (static/app.css), so typing never
+                    // scrolls the stage away; below it on a narrow one.
+                    <Console lines={state.console.clone()} prompt={state.prompt()} note={state.keyboard_note()} {on_submit} {on_eof} {on_interrupt} {on_complete} />
                     { details(&state.view, state.selected.as_ref(), &dispatch) }
                     <section class="narration" aria-labelledby="narration-heading">
                         <h2 id="narration-heading">{ "What just happened" }</h2>
@@ -180,7 +184,6 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     </section>
                 </div>
             </div>
-            <Console lines={state.console.clone()} prompt={state.prompt()} {on_submit} {on_eof} {on_complete} />
         </main>
     }
 }
