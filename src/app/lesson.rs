@@ -329,6 +329,9 @@ impl LessonState {
                         player.line(l);
                     }
                     player.end_of_input();
+                    // A step's command ends before the next, as in a script: a console
+                    // consumer still running once it has caught up is stopped with Ctrl-C.
+                    player.interrupt();
                 }
             }
             moments.push(Moment { printed: player.take_printed(), player: player.clone() });

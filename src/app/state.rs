@@ -31,6 +31,8 @@ pub enum Action {
     Line(String),
     /// Ctrl-D at the console: ends the producer's prompt.
     EndOfInput,
+    /// Ctrl-C at the console: stops the tool that has the keyboard (`Player::foreground`).
+    Interrupt,
     /// Start over from a preset (None: the session's own start).
     Restart(Option<&'static str>),
     TogglePlay,
@@ -120,6 +122,13 @@ impl PartialEq for SandboxState {
 
 pub const DEFAULT_SEED: u64 = 42;
 
+/// Whether the console follows its newest line: yes unless the learner has scrolled up from the
+/// bottom (measured before the new lines arrive; within a line's height counts as the bottom).
+/// The page reads the three numbers from the output's element and scrolls it.
+pub fn follows_newest(scroll_top: i32, client_height: i32, scroll_height: i32) -> bool {
+    scroll_top + client_height >= scroll_height - 24
+}
+
 impl SandboxState {
     fn from_player(player: Player, notice: Option<String>) -> Self {
         let view = Rc::new(player.shell().sim.view(LOG_CELLS));
@@ -172,6 +181,7 @@ impl SandboxState {
             Ok(None) => SandboxState::new(default(), DEFAULT_SEED),
             Ok(Some(link)) => match Player::open(&link, crate::session::link::LINK_BUDGET) {
                 Ok(mut player) => {
+                    player.take_cleared();
                     let printed = player.take_printed();
                     let mut s = SandboxState::from_player(player, None);
                     for p in printed {
@@ -201,6 +211,14 @@ impl SandboxState {
     /// or a command continued with a trailing backslash waits for its next line.
     pub fn prompt(&self) -> Prompt {
         self.player.prompt()
+    }
+
+    /// What the console's prompt says has the keyboard: the running tool Ctrl-C would stop.
+    pub fn keyboard_note(&self) -> Option<String> {
+        match self.player.foreground()? {
+            "kafka-console-producer.sh" => None,
+            name => Some(format!("{name} is running: Ctrl-C stops it; commands still run")),
+        }
     }
 
     fn narrate(&mut self, line: String) {
@@ -333,6 +351,16 @@ impl SandboxState {
                 next.player.line(&line);
             }
             Action::EndOfInput => next.player.end_of_input(),
+            Action::Interrupt => {
+                if !next.player.interrupt() {
+                    // bash answers Ctrl-C at an empty prompt with `^C` and a new prompt; nothing
+                    // ran, so nothing goes on the tape.
+                    next.print(LineKind::Input, &format!("{} ^C", next.prompt().symbol()));
+                }
+            }
+        }
+        if next.player.take_cleared() {
+            next.console.clear();
         }
         for p in next.player.take_printed() {
             next.print(p.kind, &p.text);

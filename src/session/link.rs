@@ -67,6 +67,7 @@ fn tape_text(ops: &[Op]) -> String {
                 out.push_str(&l.replace('\n', " "));
             }
             Op::EndOfInput => out.push('e'),
+            Op::Interrupt => out.push('i'),
             Op::StepTo(n) => out.push_str(&format!("s {n}")),
             Op::RunUntil(t) => out.push_str(&format!("r {t}")),
             Op::Clock(t) => out.push_str(&format!("k {t}")),
@@ -90,6 +91,7 @@ fn parse_tape(text: &str) -> Result<Vec<Op>, LinkError> {
                 Some(("r", n)) => Ok(Op::RunUntil(num(n)?)),
                 Some(("k", n)) => Ok(Op::Clock(num(n)?)),
                 None if line == "e" => Ok(Op::EndOfInput),
+                None if line == "i" => Ok(Op::Interrupt),
                 _ => Err(bad("unknown op")),
             }
         })
@@ -236,6 +238,11 @@ mod tests {
         assert_eq!(Link::from_query(&q[..q.len() - 3]), Err(LinkError::Checksum));
         assert_eq!(Link::from_query(""), Ok(None));
         assert_eq!(Link::from_query("at=5"), Err(LinkError::Missing("preset")));
+        // Ctrl-C travels as its own op.
+        let mut ops = ops();
+        ops.push(Op::Interrupt);
+        let link = Link { ops, ..link };
+        assert_eq!(Link::from_query(&link.to_query()), Ok(Some(link)));
     }
 
     /// A preset's link is written and read exactly as before starts other than presets

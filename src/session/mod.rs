@@ -13,15 +13,17 @@ use std::rc::Rc;
 
 pub use start::{Script, Start};
 
-use crate::shell::{Completion, ProducerSession, Shell};
+use crate::shell::{Completion, ConsumerSession, Interactive, ProducerSession, Shell};
 use crate::sim::Millis;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
     /// A console line: a command, or a record at the console producer's `>` prompt.
     Line(String),
-    /// Ctrl-D (or `exit`) at the producer's prompt.
+    /// Ctrl-D at the producer's prompt (or at a continued command's).
     EndOfInput,
+    /// Ctrl-C (or a `^C` line): stops the tool that has the keyboard (see `Player::interrupt`).
+    Interrupt,
     /// Apply events until `elapsed` reaches this count (the Step button).
     StepTo(u64),
     /// Apply every event up to this virtual time, then set the clock there (playing).
@@ -69,6 +71,8 @@ pub struct Printed {
 struct Frame {
     shell: Shell,
     producer: Option<ProducerSession>,
+    /// Console consumers still running, oldest first: each prints its records as they arrive.
+    consumers: Vec<ConsumerSession>,
     /// The lines of a command typed so far, while its last line ends in a backslash.
     pending: Option<String>,
     /// The next op to apply (or to go on with, for a run op applied in part).
@@ -98,6 +102,8 @@ pub struct Player {
     /// Console lines produced since the UI last took them.
     printed: Vec<Printed>,
     printing: bool,
+    /// `clear` was typed since the UI last took the lines: it empties its console first.
+    cleared: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -128,7 +134,7 @@ impl Player {
 
     fn with_budget(start: Start, seed: u64, budget: u64) -> Result<Player, String> {
         let shell = start.build(seed, budget)?;
-        let frame = Rc::new(Frame { shell, producer: None, pending: None, op: 0, elapsed: 0 });
+        let frame = Rc::new(Frame { shell, producer: None, consumers: Vec::new(), pending: None, op: 0, elapsed: 0 });
         Ok(Player {
             start,
             seed,
@@ -139,6 +145,7 @@ impl Player {
             head: 0,
             printed: Vec::new(),
             printing: true,
+            cleared: false,
         })
     }
 
@@ -179,6 +186,18 @@ impl Player {
         }
     }
 
+    /// The tool Ctrl-C would stop: the producer's prompt, else the newest console consumer
+    /// still running. While a consumer runs, commands still run beside it (as if it had been
+    /// started with `&`): in one console the learner could otherwise not follow a tutorial's
+    /// "producer in one terminal, consumer in another". None when Ctrl-C has nothing to stop.
+    pub fn foreground(&self) -> Option<&str> {
+        if self.frame.producer.is_some() {
+            Some("kafka-console-producer.sh")
+        } else {
+            self.frame.consumers.last().map(ConsumerSession::name)
+        }
+    }
+
     /// Tab completion for the line being typed; on a continuation line, against the whole
     /// command typed so far (the completed line is the current line only).
     pub fn complete(&self, typed: &str) -> Option<Completion> {
@@ -195,6 +214,11 @@ impl Player {
     /// Console lines written since the last call.
     pub fn take_printed(&mut self) -> Vec<Printed> {
         std::mem::take(&mut self.printed)
+    }
+
+    /// True once after `clear`: the console empties its lines before adding the new ones.
+    pub fn take_cleared(&mut self) -> bool {
+        std::mem::take(&mut self.cleared)
     }
 
     /// The frame, to change: copied first if a checkpoint or an earlier state still shares it.
@@ -230,8 +254,26 @@ impl Player {
             return false;
         }
         self.fm().elapsed += 1;
+        self.poll_consumers();
         self.checkpoint();
         true
+    }
+
+    /// Running console consumers print what they received and end when theirs is done. Called
+    /// after every event and console op, so a replay prints the same lines at the same step.
+    fn poll_consumers(&mut self) {
+        if !self.frame.consumers.iter().any(|c| c.due(&self.frame.shell)) {
+            return;
+        }
+        let mut consumers = std::mem::take(&mut self.fm().consumers);
+        let mut out = String::new();
+        consumers.retain_mut(|c| {
+            let polled = c.poll(&mut self.fm().shell);
+            out.push_str(&polled.output);
+            !polled.ended
+        });
+        self.fm().consumers = consumers;
+        self.print(LineKind::Output, &out);
     }
 
     /// Applies a console line (or end of input) to the frame.
@@ -249,9 +291,11 @@ impl Player {
                     self.run_command(&format!("{text}\n"));
                 }
             }
+            Op::Interrupt => self.apply_interrupt(),
             Op::Line(line) => self.apply_text(line),
             _ => unreachable!("apply_line takes console ops only"),
         }
+        self.poll_consumers();
         let after = self.frame.shell.sim.events_processed();
         self.fm().elapsed += events_between(before, after);
         // Past this op before the checkpoint, or restoring it would apply the line twice.
@@ -259,13 +303,36 @@ impl Player {
         self.checkpoint();
     }
 
+    /// Ctrl-C stops what has the keyboard: the producer's prompt (Kafka's shutdown hook closes
+    /// the producer; no line printed), a half-typed continued command (bash drops it), else the
+    /// newest running console consumer, with Kafka's closing line.
+    fn apply_interrupt(&mut self) {
+        if let Some(session) = self.fm().producer.take() {
+            self.print(LineKind::Input, "> ^C");
+            self.fm().shell.end_interactive(session);
+        } else if self.fm().pending.take().is_some() {
+            self.print(LineKind::Input, "> ^C");
+        } else if let Some(consumer) = self.fm().consumers.pop() {
+            self.print(LineKind::Input, "^C");
+            let out = consumer.interrupt(&mut self.fm().shell);
+            self.print(LineKind::Output, &out);
+            // As a script's consumer: the leave and the last commit go out.
+            self.fm().shell.sim.run_for(50);
+        }
+    }
+
+    fn clear_screen(&mut self) {
+        if self.printing {
+            self.printed.clear();
+            self.cleared = true;
+        }
+    }
+
     fn apply_text(&mut self, line: &str) {
         self.print(LineKind::Input, &format!("{} {line}", self.prompt().symbol()));
         if let Some(mut session) = self.fm().producer.take() {
-            if line.trim() == "exit" {
-                self.fm().shell.end_interactive(session);
-                return;
-            }
+            // Every line is a record, `exit` too: Kafka's console producer reads lines until
+            // end of input (Ctrl-D) or Ctrl-C; it has no command of its own.
             match self.fm().shell.interactive_line(&mut session, line) {
                 Ok(out) => {
                     self.print(LineKind::Output, &out);
@@ -280,6 +347,17 @@ impl Player {
         }
         // A command whose line ends in a backslash goes on on the next line (the console shows
         // the `>` prompt meanwhile); the lines are joined as a POSIX shell joins them.
+        let line = match crate::shell::paste::strip_prompt(line, self.frame.pending.is_some()) {
+            Some((rest, prompt)) => {
+                self.print(LineKind::Output, &format!("(left out the `{prompt}` in front: it is the prompt of the page it was copied from)"));
+                rest
+            }
+            None => line,
+        };
+        if self.frame.pending.is_none() && line.trim() == "clear" {
+            self.clear_screen();
+            return;
+        }
         let text = match self.fm().pending.take() {
             Some(before) => format!("{before}\n{line}"),
             None => line.to_string(),
@@ -297,9 +375,20 @@ impl Player {
             return;
         }
         match self.fm().shell.begin_interactive(line) {
-            Some(Ok(session)) => {
+            Some(Ok(Interactive::Producer(mut session))) => {
+                self.print(LineKind::Output, &std::mem::take(&mut session.notes));
                 self.fm().producer = Some(session);
-                self.print(LineKind::Output, "(type one record per line; `exit` or Ctrl-D to finish)");
+                self.print(LineKind::Output, "(type one record per line; Ctrl-D ends the input, Ctrl-C stops the producer)");
+            }
+            Some(Ok(Interactive::Consumer { output, running })) => {
+                self.print(LineKind::Output, &output);
+                if let Some(c) = running {
+                    self.print(
+                        LineKind::Output,
+                        &format!("({} keeps running, printing records as they arrive: Ctrl-C stops it; commands still run meanwhile)", c.name()),
+                    );
+                    self.fm().consumers.push(c);
+                }
             }
             Some(Err(e)) => self.print(LineKind::Error, &e.message),
             None => match self.fm().shell.execute(line, &[]) {
@@ -338,7 +427,7 @@ impl Player {
                         return;
                     }
                 }
-                Op::Line(_) | Op::EndOfInput => {
+                Op::Line(_) | Op::EndOfInput | Op::Interrupt => {
                     if self.frame.elapsed >= limit.elapsed {
                         // Try it: a line that applies events belongs after the limit.
                         let saved = (self.frame.clone(), self.printed.len());
@@ -389,9 +478,23 @@ impl Player {
         self.forward(Limit::NONE);
     }
 
-    /// A line typed in the console.
+    /// A line typed in the console. A `^C` line is Ctrl-C, so a script or a lesson can write it.
     pub fn line(&mut self, text: &str) {
+        if text.trim() == "^C" {
+            self.interrupt();
+            return;
+        }
         self.push_op(Op::Line(text.to_string()));
+    }
+
+    /// Ctrl-C: on the tape when there is something to stop (`foreground`, or a continued
+    /// command); false when there is nothing.
+    pub fn interrupt(&mut self) -> bool {
+        if self.foreground().is_none() && self.frame.pending.is_none() {
+            return false;
+        }
+        self.push_op(Op::Interrupt);
+        true
     }
 
     pub fn end_of_input(&mut self) {

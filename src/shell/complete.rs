@@ -73,7 +73,7 @@ fn options_of(words: &[String]) -> &'static [Spec] {
     match tool_name(&words[0]) {
         "kafka-topics" => topics::SPECS,
         "kafka-console-producer" => clients::PRODUCER_SPECS,
-        "kafka-console-consumer" => clients::CONSUMER_SPECS,
+        "kafka-console-consumer" => super::console_consumer::CONSUMER_SPECS,
         "kafka-configs" => configs::SPECS,
         "kafka-get-offsets" => offsets::OFFSET_SPECS,
         "kafka-leader-election" => offsets::ELECTION_SPECS,

@@ -6,6 +6,8 @@ mod complete;
 pub use clients::ProducerSession;
 pub use complete::{complete, Completion};
 mod configs;
+mod console_consumer;
+pub use console_consumer::ConsumerSession;
 mod groups;
 mod line_reader;
 mod offsets;
@@ -126,6 +128,14 @@ pub fn parse_script(text: &str) -> Vec<Result<Command, ParseError>> {
     out
 }
 
+/// A console tool started in the console (`Shell::begin_interactive`).
+pub enum Interactive {
+    /// The producer's `>` prompt is open.
+    Producer(ProducerSession),
+    /// What the consumer printed while it caught up, and the consumer if it still runs.
+    Consumer { output: String, running: Option<ConsumerSession> },
+}
+
 /// The interpreter: owns the simulation it drives.
 #[derive(Clone)]
 pub struct Shell {
@@ -163,17 +173,24 @@ impl Shell {
         Shell { sim, next_console: 0 }
     }
 
-    /// In the page, `kafka-console-producer.sh` opens a `>` prompt: this starts it, or
-    /// returns None when `line` is another command.
-    pub fn begin_interactive(&mut self, line: &str) -> Option<Result<ProducerSession, ShellError>> {
+    /// In the console, the console tools keep running after the command: the producer opens a
+    /// `>` prompt, the consumer goes on printing records as they arrive (until Ctrl-C or its
+    /// own end). This starts one, or returns None when `line` is another command.
+    pub fn begin_interactive(&mut self, line: &str) -> Option<Result<Interactive, ShellError>> {
         let argv = match tokenize(line) {
             Ok(a) => a,
             Err(e) => return Some(Err(e)),
         };
-        if !reads_stdin(&argv) {
-            return None;
+        if reads_stdin(&argv) {
+            return Some(clients::begin_console_producer(self, &argv[1..]).map(Interactive::Producer));
         }
-        Some(clients::begin_console_producer(self, &argv[1..]))
+        if argv.first().is_some_and(|a| tool_name(a) == "kafka-console-consumer") {
+            return Some(console_consumer::begin_console_consumer(self, &argv[1..]).map(|session| {
+                let (output, running) = session.catch_up(self, false);
+                Interactive::Consumer { output, running }
+            }));
+        }
+        None
     }
 
     /// One line typed at the producer's `>` prompt.
@@ -216,7 +233,7 @@ impl Shell {
         match tool_name(first) {
             "kafka-topics" => topics::run(self, args),
             "kafka-console-producer" => clients::console_producer(self, args, stdin),
-            "kafka-console-consumer" => clients::console_consumer(self, args),
+            "kafka-console-consumer" => console_consumer::console_consumer(self, args),
             "kafka-configs" => configs::run(self, args),
             "kafka-get-offsets" => offsets::get_offsets(self, args),
             "kafka-leader-election" => offsets::leader_election(self, args),

@@ -98,6 +98,13 @@ pub fn parse(args: &[String], specs: &[Spec]) -> Result<Parsed, ShellError> {
             None => (body, None),
         };
         let Some(spec) = specs.iter().find(|s| s.name == name) else {
+            if name == "zookeeper" {
+                // Kafka's tools dropped --zookeeper in 3.0 (joptsimple's own text first); 4.0
+                // removed ZooKeeper itself (KIP-500, KIP-833).
+                return Err(ShellError::new(
+                    "zookeeper is not a recognized option: Kafka's tools talk to the brokers, not to ZooKeeper (gone since Kafka 4.0; this cluster runs KRaft, its controller keeps the metadata); use --bootstrap-server localhost:9092",
+                ));
+            }
             let hint = did_you_mean(name, specs.iter().map(|s| s.name))
                 .map(|s| format!("; did you mean --{s}?"))
                 .unwrap_or_else(|| format!("; options are {}", specs.iter().map(|s| format!("--{}", s.name)).collect::<Vec<_>>().join(", ")));

@@ -25,6 +25,16 @@ pub fn paste(value: &str, start: usize, end: usize, pasted: &str) -> Option<Past
     Some(Paste { lines, rest })
 }
 
+/// Tutorials print commands after a prompt: `$ kafka-topics.sh ...`, and bash's `> ` before
+/// each line a command goes on on. Copied with the command, the prompt would be its first
+/// word (bash: `$: command not found`). This returns the line without it, and the prompt, when
+/// a line at the command prompt starts with `$ ` or a continuation line with `> `. A record
+/// at the producer's prompt is never changed (the session does not ask): it is any text.
+pub fn strip_prompt(line: &str, continuation: bool) -> Option<(&str, &'static str)> {
+    let prompt = if continuation { "> " } else { "$ " };
+    line.trim_start().strip_prefix(prompt).map(|rest| (rest, prompt))
+}
+
 /// The byte index of the `utf16`-th UTF-16 code unit of `s` (clamped to its end).
 fn byte_index(s: &str, utf16: usize) -> usize {
     let mut units = 0;
@@ -58,6 +68,16 @@ mod tests {
         let p = paste("é€😀z", 1, 4, "1\n2").unwrap();
         assert_eq!(p.lines, vec!["é1"]);
         assert_eq!(p.rest, "2z");
+    }
+
+    #[test]
+    fn a_copied_prompt_is_left_out() {
+        assert_eq!(strip_prompt("$ kafka-topics.sh --list", false), Some(("kafka-topics.sh --list", "$ ")));
+        assert_eq!(strip_prompt("  > --partitions 3", true), Some(("--partitions 3", "> ")));
+        // Only the prompt of the line's kind, and only with its space.
+        assert_eq!(strip_prompt("> --partitions 3", false), None);
+        assert_eq!(strip_prompt("$ x", true), None);
+        assert_eq!(strip_prompt("$HOME", false), None);
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, ShellError> {
                 None => return Err(ShellError::new("a line cannot end with a lone backslash: remove it or escape it as \\\\")),
             },
             '#' if !in_word => break,
+            c if typographic(c).is_some() && (!in_word || !is_dash(c)) => return Err(typographic_error(c, !in_word, &mut chars)),
             c if c.is_whitespace() => {
                 if in_word {
                     words.push(std::mem::take(&mut word));
@@ -73,6 +74,36 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, ShellError> {
         words.push(word);
     }
     Ok(words)
+}
+
+/// Characters that word processors and web pages put where a shell expects ASCII: the name
+/// of each, for the hint. A command copied from a tutorial often carries them; unquoted, the
+/// shell would take them as letters and the tool would reject the word without saying why.
+fn typographic(c: char) -> Option<(&'static str, &'static str)> {
+    Some(match c {
+        '\u{2013}' => ("an en dash (U+2013)", "--"),
+        '\u{2014}' => ("an em dash (U+2014)", "--"),
+        '\u{2212}' => ("a minus sign (U+2212)", "-"),
+        '\u{201C}' | '\u{201D}' => ("a typographic double quote (U+201C/U+201D)", "\""),
+        '\u{2018}' | '\u{2019}' => ("a typographic single quote (U+2018/U+2019)", "'"),
+        _ => return None,
+    })
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '\u{2013}' | '\u{2014}' | '\u{2212}')
+}
+
+/// A dash starting a word (`–topic`) or a quote outside quotes (`“hello”`): one line naming
+/// the character and what to type instead. Dashes inside a word (`a–b`) are letters there.
+fn typographic_error(c: char, word_start: bool, rest: &mut std::iter::Peekable<std::str::Chars>) -> ShellError {
+    let (name, ascii) = typographic(c).expect("checked");
+    if is_dash(c) && word_start {
+        let word: String = std::iter::once(c).chain(std::iter::from_fn(|| rest.next_if(|ch| !ch.is_whitespace()))).collect();
+        let fixed = format!("{ascii}{}", word.trim_start_matches(is_dash));
+        return ShellError::new(format!("'{word}' starts with {name}, not hyphens (copied text often turns -- into one): type {fixed}"));
+    }
+    ShellError::new(format!("{c} is {name}, which a shell does not take as a quote (copied text often has it): type {ascii} instead"))
 }
 
 /// True when `text` ends with a backslash that escapes the newline to come: unquoted or inside

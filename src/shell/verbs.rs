@@ -31,6 +31,7 @@ pub const VERBS: &[(&str, &str)] = &[
     ("trace", "trace [<n> [<word>]]                  the last n events (20), or the last n that mention word"),
     ("time", "time                                  the virtual clock"),
     ("reset", "reset [--brokers n] [--seed s]        a new cluster (3 brokers, seed 1)"),
+    ("clear", "clear                                 empty the console (a script has no screen: nothing happens)"),
 ];
 
 fn usage(verb: &str) -> &'static str {
@@ -108,6 +109,12 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
     let args = &argv[1..];
     match verb {
         "help" => Ok(help()),
+        // The console empties its lines (session::Player); a script has no screen to clear.
+        "clear" => Ok(String::new()),
+        // Ctrl-C, written as a line: the console stops the running tool (session::Player). A
+        // script's console consumer has already stopped once caught up (console_consumer.rs),
+        // so here it only marks where Ctrl-C was pressed.
+        "^C" => Ok(String::new()),
         "start" | "stop" => {
             if args.first().map(String::as_str) != Some("broker") {
                 return Err(bad(verb));
@@ -550,6 +557,14 @@ pub fn help() -> String {
     for (_, u) in VERBS {
         out.push_str(&format!("  {u}\n"));
     }
+    out.push_str(concat!(
+        "\nKeys, as in a terminal:\n",
+        "  Ctrl-C (or a line ^C)                 stop the tool that has the keyboard: the producer's > prompt, else the newest\n",
+        "                                        console consumer (it runs until then, printing records as they arrive, and\n",
+        "                                        commands still run beside it); in a script a consumer stops once caught up\n",
+        "  Ctrl-D                                end the producer's input (every line before it is a record, exit too)\n",
+        "  a pasted $ or > prompt                left out, with a note\n",
+    ));
     out
 }
 

@@ -2,8 +2,10 @@
 //! backslash continues on the next, at a `>` prompt: the session decides); up and down walk the
 //! history; Tab completes the word being typed (Shift+Tab, or Tab with nothing to complete, moves
 //! focus on as usual, so the prompt never traps the keyboard); Ctrl-D ends the console
-//! producer's `>` prompt (or a continued command); a pasted block is entered line by line as
-//! a terminal would (`shell::paste`).
+//! producer's `>` prompt (or a continued command); Ctrl-C stops the running tool (with text
+//! selected in the prompt it copies, as the browser does); a pasted block is entered line by
+//! line as a terminal would (`shell::paste`). The output follows its newest line unless the
+//! learner scrolled up (`app::state::follows_newest` decides; this only measures and scrolls).
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -18,6 +20,9 @@ pub struct ConsoleProps {
     pub prompt: Prompt,
     pub on_submit: Callback<String>,
     pub on_eof: Callback<()>,
+    pub on_interrupt: Callback<()>,
+    /// Which running tool has the keyboard (`SandboxState::keyboard_note`), for the prompt.
+    pub note: Option<String>,
     /// Completes a command line against the cluster as it is now.
     pub on_complete: Callback<String, Option<Completion>>,
 }
@@ -28,6 +33,25 @@ pub fn console(props: &ConsoleProps) -> Html {
     let history = use_mut_ref(Vec::<String>::new);
     let cursor = use_mut_ref(|| 0usize);
     let hint = use_state(String::new);
+    let output = use_node_ref();
+    let follow = use_mut_ref(|| true);
+    {
+        // After each render: to the newest line, unless the learner had scrolled up.
+        let (output, follow) = (output.clone(), follow.clone());
+        use_effect(move || {
+            if let Some(el) = output.cast::<web_sys::Element>().filter(|_| *follow.borrow()) {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    let onscroll = {
+        let (output, follow) = (output.clone(), follow.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = output.cast::<web_sys::Element>() {
+                *follow.borrow_mut() = crate::app::state::follows_newest(el.scroll_top(), el.client_height(), el.scroll_height());
+            }
+        })
+    };
     let interactive = props.prompt == Prompt::Record;
     let onpaste = {
         let input = input.clone();
@@ -55,6 +79,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         let input = input.clone();
         let on_submit = props.on_submit.clone();
         let on_eof = props.on_eof.clone();
+        let on_interrupt = props.on_interrupt.clone();
         let on_complete = props.on_complete.clone();
         let hint = hint.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -95,6 +120,12 @@ pub fn console(props: &ConsoleProps) -> Html {
                     e.prevent_default();
                     on_eof.emit(());
                 }
+                "c" if e.ctrl_key() && el.selection_start().ok().flatten() == el.selection_end().ok().flatten() => {
+                    // As a terminal: the line typed so far is dropped.
+                    e.prevent_default();
+                    el.set_value("");
+                    on_interrupt.emit(());
+                }
                 _ => {}
             }
         })
@@ -114,7 +145,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     html! {
         <section class="console" aria-labelledby="console-heading" onclick={focus}>
             <h2 id="console-heading">{ "Console" }</h2>
-            <div class="console-output" role="log" aria-live="polite" data-testid="console-output">
+            <div ref={output} {onscroll} class="console-output" role="log" aria-live="polite" data-testid="console-output">
                 { for props.lines.iter().map(|l| html! {
                     match l.kind {
                         LineKind::Input => html! { <pre key={l.id} class="in">{ &l.text }</pre> },
@@ -127,14 +158,15 @@ pub fn console(props: &ConsoleProps) -> Html {
                 <span class="prompt" aria-hidden="true">{ props.prompt.symbol() }</span>
                 <input ref={input} {onkeydown} {onpaste} type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
                     aria-label={match props.prompt {
-                        Prompt::Record => "Record to produce (exit or Ctrl-D to finish)",
+                        Prompt::Record => "Record to produce (Ctrl-D ends the input, Ctrl-C stops the producer)",
                         Prompt::Continuation => "The command goes on (end the line without a backslash to run it)",
                         Prompt::Command => "Command",
                     }}
-                    placeholder={match props.prompt {
-                        Prompt::Record => "a record, or exit",
-                        Prompt::Continuation => "the rest of the command",
-                        Prompt::Command => "kafka-topics.sh --bootstrap-server localhost:9092 --list",
+                    placeholder={match (props.prompt, &props.note) {
+                        (Prompt::Record, _) => "a record (Ctrl-D ends the input)".to_string(),
+                        (Prompt::Continuation, _) => "the rest of the command".to_string(),
+                        (Prompt::Command, Some(note)) => note.clone(),
+                        (Prompt::Command, None) => "kafka-topics.sh --bootstrap-server localhost:9092 --list".to_string(),
                     }}
                     aria-describedby="console-hint" data-testid="console-input" />
             </div>

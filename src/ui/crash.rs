@@ -80,6 +80,7 @@ fn show(message: &str) {
                 .map(|op| match op {
                     Op::Line(l) => l.clone(),
                     Op::EndOfInput => "^D".to_string(),
+                    Op::Interrupt => "^C".to_string(),
                     Op::StepTo(n) => format!("(step to event {n})"),
                     Op::RunUntil(t) => format!("(play to t = {t} ms)"),
                     Op::Clock(t) => format!("(clock at {t} ms)"),

@@ -122,6 +122,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     };
     let on_submit = dispatch.reform(Action::Line);
     let on_eof = dispatch.reform(|_| Action::EndOfInput);
+    let on_interrupt = dispatch.reform(|_| Action::Interrupt);
     let on_complete = {
         let state = state.clone();
         Callback::from(move |line: String| state.player.complete(&line))
@@ -195,7 +196,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 { stage(&state, &layout, &dispatch) }
                 // The console sits right under the stage, so both are in view while typing.
                 <div class="side">
-                    <Console lines={state.console.clone()} prompt={state.prompt()} {on_submit} {on_eof} {on_complete} />
+                    <Console lines={state.console.clone()} prompt={state.prompt()} note={state.keyboard_note()} {on_submit} {on_eof} {on_interrupt} {on_complete} />
                     <div class="side-col">
                         { details(&state.view, state.selected.as_ref(), &dispatch) }
                         <section class="narration" aria-labelledby="narration-heading">

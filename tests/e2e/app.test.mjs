@@ -116,13 +116,13 @@ test('console: Kafka commands, errors, tab completion and the interactive produc
   await input.fill('kafka-con');
   await input.press('Tab');
   assert.match(await page.getByTestId('console-hint').textContent(), /kafka-console-consumer\.sh.*kafka-consumer-groups\.sh/);
-  // The producer opens a > prompt; each line is a record; exit ends it.
+  // The producer opens a > prompt; each line is a record; Ctrl-D ends it.
   await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --create --topic notes --partitions 1 --replication-factor 3');
   await input.press('Enter');
   await output.getByText('Created topic notes.').waitFor();
   await input.fill('kafka-console-producer.sh --bootstrap-server localhost:9092 --topic notes');
   await input.press('Enter');
-  await page.getByRole('textbox', { name: 'Record to produce (exit or Ctrl-D to finish)' }).waitFor();
+  await page.getByRole('textbox', { name: 'Record to produce (Ctrl-D ends the input, Ctrl-C stops the producer)' }).waitFor();
   for (const line of ['hello', 'kafka']) {
     await input.fill(line);
     await input.press('Enter');
@@ -170,6 +170,51 @@ test('console: a command continued with a backslash, typed or pasted, runs as on
   await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic pasted');
   await input.press('Enter');
   await output.getByText(/Topic: pasted\s+TopicId: \S+\s+PartitionCount: 3/).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+// Added for issue 16 (not yet run: needs the release build).
+test('console: at 1280x800 it follows its newest line, the stage and the prompt stay in view, and a running consumer prints new records until Ctrl-C', async () => {
+  current = await openPage(env.browser, { viewport: { width: 1280, height: 800 } });
+  const { page, errors } = current;
+  await openSandbox(page);
+  const input = page.getByTestId('console-input');
+  const output = page.getByTestId('console-output');
+  const atBottom = () => output.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2);
+  const inView = (locator) => locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;
+  });
+  for (const cmd of ['help', 'kafka-topics.sh --bootstrap-server localhost:9092 --list', 'help']) {
+    await input.fill(cmd);
+    await input.press('Enter');
+    await output.getByText('Keys, as in a terminal:').last().waitFor();
+    assert.ok(await atBottom(), `the newest line is shown after ${cmd}`);
+    assert.ok(await inView(page.getByTestId('stage')), 'the stage is in view while typing');
+    assert.ok(await inView(input), 'the prompt is in view');
+  }
+  // A consumer that keeps running, then a producer beside it: the record appears, Ctrl-C ends it.
+  await input.fill('kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic orders');
+  await input.press('Enter');
+  await output.getByText(/keeps running/).waitFor();
+  await input.fill('kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders');
+  await input.press('Enter');
+  await input.fill('late-record');
+  await input.press('Enter');
+  await output.getByText('late-record', { exact: true }).waitFor();
+  assert.ok(await atBottom(), 'the newest line is shown at the > prompt too');
+  await input.press('Control+d');
+  await input.press('Control+c');
+  await output.getByText(/^Processed a total of \d+ messages$/).last().waitFor();
+  // Scrolled up, the console stays where the learner put it.
+  await output.evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+  await input.fill('time');
+  await input.press('Enter');
+  await output.getByText('$ time').waitFor();
+  assert.equal(await output.evaluate((el) => el.scrollTop), 0);
+  await input.fill('clear');
+  await input.press('Enter');
+  assert.equal(await output.locator('pre').count(), 0);
   assert.deepEqual(errors, []);
 });
 

@@ -4,6 +4,7 @@
 mod assignor_properties;
 mod assignor_vectors;
 mod common;
+mod console;
 mod determinism;
 mod engine_scenarios;
 mod fault_sweep;
