@@ -36,6 +36,8 @@ pub(super) const CONSUMER_SPECS: &[Spec] = &[
 /// --max-messages nor --timeout-ms ends it: in a script it then stops (a script has no
 /// Ctrl-C), in the console it goes on running.
 pub const IDLE_STOP_MS: u64 = 1_000;
+/// How long a script's consumer reads while records keep arriving before it stops anyway.
+pub const CATCH_UP_MS: u64 = 10_000;
 
 #[derive(Clone, Debug, Default)]
 struct Format {
@@ -417,6 +419,11 @@ impl ConsumerSession {
             Some(t) if until_timeout => t,
             _ => self.idle_ms,
         };
+        // A producer writing faster than `idle` would never let the log go quiet: the catch-up
+        // is bounded too. In the console the tool then goes on running (the session prints
+        // what arrives later); in a script it stops there, as if Ctrl-C had been pressed.
+        let cap = if until_timeout { idle.max(self.idle_ms) + CATCH_UP_MS } else { self.idle_ms };
+        let start = shell.sim.now();
         let mut out = String::new();
         loop {
             shell.sim.run_for(10);
@@ -426,7 +433,8 @@ impl ConsumerSession {
                 shell.sim.run_for(50);
                 return (out, None);
             }
-            if shell.sim.now() - self.last_progress >= idle {
+            let now = shell.sim.now();
+            if now - self.last_progress >= idle || now - start >= cap {
                 return (out, Some(self));
             }
         }

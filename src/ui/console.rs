@@ -37,10 +37,20 @@ pub fn console(props: &ConsoleProps) -> Html {
     let follow = use_mut_ref(|| true);
     {
         // After each render: to the newest line, unless the learner had scrolled up.
-        let (output, follow) = (output.clone(), follow.clone());
+        let (output, follow, prompt) = (output.clone(), follow.clone(), input.clone());
         use_effect(move || {
             if let Some(el) = output.cast::<web_sys::Element>().filter(|_| *follow.borrow()) {
                 el.set_scroll_top(el.scroll_height());
+            }
+            // As in a terminal the prompt follows the output: when the lines push it below the
+            // window while the learner types, the page moves just enough to show it.
+            let window = web_sys::window();
+            let height = window.as_ref().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(f64::MAX);
+            let focused = window.and_then(|w| w.document()).and_then(|d| d.active_element());
+            if let Some(el) = prompt.cast::<web_sys::Element>().filter(|el| focused.as_ref() == Some(el)) {
+                if el.get_bounding_client_rect().bottom() > height {
+                    el.scroll_into_view_with_bool(false);
+                }
             }
         });
     }

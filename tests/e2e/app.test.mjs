@@ -580,6 +580,7 @@ test('seeking back then typing says the later steps are replaced, and Undo bring
   await openSandbox(page);
   for (let i = 0; i < 3; i++) await page.getByTestId('run-1s').click();
   const label = await page.locator('.timeline label').textContent();
+  await page.evaluate(() => document.activeElement.blur());
   await page.keyboard.press('Home');
   await page.waitForFunction(() => document.querySelector('.timeline label').textContent.startsWith('Step 0 of'));
   const input = page.getByTestId('console-input');
@@ -588,6 +589,7 @@ test('seeking back then typing says the later steps are replaced, and Undo bring
   await page.getByTestId('notice').getByText(/later steps are replaced/).waitFor();
   await page.getByTestId('undo').click();
   await page.getByTestId('notice').waitFor({ state: 'detached' });
+  await page.evaluate(() => document.activeElement.blur());
   await page.keyboard.press('End');
   await page.waitForFunction((l) => document.querySelector('.timeline label').textContent === l, label);
   assert.deepEqual(errors, []);

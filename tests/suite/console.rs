@@ -235,3 +235,19 @@ fn the_blank_lines_around_the_consumer_groups_tables_are_kept() {
     assert_eq!(t[1], "", "a blank line before the table: {t:?}");
     assert!(t[2].starts_with("GROUP "), "{t:?}");
 }
+
+/// A producer writing faster than the consumer's quiet second never lets the log go quiet: the
+/// console consumer still returns the prompt (it goes on running), and in a script it stops
+/// after a bounded catch-up. Both used to spin forever (the failover preset's producer writes
+/// 4 records a second).
+#[test]
+fn a_console_consumer_beside_a_busy_producer_returns_the_prompt() {
+    let mut p = Player::new(presets::find("failover").expect("preset"), 3).expect("builds");
+    let before = p.shell().sim.now();
+    p.line(&format!("kafka-console-consumer.sh {BS} --topic orders --from-beginning"));
+    assert_eq!(p.foreground(), Some("console-consumer-1"));
+    assert!(p.shell().sim.now() - before <= 2_000, "the command took {} ms of virtual time", p.shell().sim.now() - before);
+    let mut shell = presets::find("failover").expect("preset").build(3).expect("builds");
+    let out = shell.execute(&format!("kafka-console-consumer.sh {BS} --topic orders --from-beginning"), &[]).expect("runs");
+    assert!(out.contains("Processed a total of"), "{out}");
+}
