@@ -47,7 +47,8 @@ pub fn open(id: &str, source: &str) -> Result<LessonState, String> {
 /// The course's index as the page holds it: the list, or why it could not be read.
 pub type Index = Result<Vec<(String, String)>, String>;
 
-fn escape(s: &str, out: &mut String) {
+/// Text for HTML, appended to `out` (also the glossary's and narration's).
+pub(crate) fn escape(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),

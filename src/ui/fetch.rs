@@ -17,3 +17,9 @@ pub async fn fetch_text(url: &str) -> Result<Option<String>, String> {
     let text = JsFuture::from(resp.text().map_err(failed)?).await.map_err(failed)?;
     Ok(text.as_string())
 }
+
+/// Fetches `url` and hands what came back to `then`. Every page that needs one file loads it
+/// through here: one future in the bundle instead of one per caller.
+pub fn fetch_then(url: &'static str, then: Box<dyn FnOnce(Result<Option<String>, String>)>) {
+    wasm_bindgen_futures::spawn_local(async move { then(fetch_text(url).await) });
+}

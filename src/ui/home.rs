@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use super::fetch::fetch_text;
+use super::fetch::fetch_then;
 use super::markup;
 use crate::app::lesson::{parse_index, Index};
 
@@ -38,12 +38,14 @@ pub fn home(index: Option<&Index>) -> Html {
 
 /// Loads the course's index into `index`.
 pub fn load_index(index: UseStateHandle<Option<Index>>) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let got = match fetch_text("lessons/index.txt").await {
-            Ok(Some(t)) => parse_index(&t),
-            Ok(None) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        };
-        index.set(Some(got));
-    });
+    fetch_then(
+        "lessons/index.txt",
+        Box::new(move |got| {
+            index.set(Some(match got {
+                Ok(Some(t)) => parse_index(&t),
+                Ok(None) => Ok(Vec::new()),
+                Err(e) => Err(e),
+            }))
+        }),
+    );
 }

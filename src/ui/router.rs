@@ -2,7 +2,7 @@
 use gloo_events::EventListener;
 use yew::prelude::*;
 
-use super::glossary_page::glossary_page;
+use super::glossary_page::{arrived, glossary_page, load as load_glossary};
 use super::home::{home, load_index};
 use super::lesson_page::LessonPage;
 use super::markup;
@@ -36,21 +36,28 @@ pub fn app() -> Html {
         use_effect_with((), move |_| load_index(index));
     }
     let route = Route::parse(&hash);
-    // Opened from a narration link: the glossary entry comes into view and takes focus.
-    use_effect_with(
-        match &route {
+    // The glossary's text is fetched the first time a page needs it: the glossary, and the
+    // sandbox (its narration links are titled with their entries). Once it is there, a linked
+    // entry comes into view and takes focus.
+    {
+        let hash = hash.clone();
+        let wanted = matches!(route, Route::Glossary(_) | Route::Sandbox(_));
+        let term = match &route {
             Route::Glossary(term) => term.clone(),
             _ => None,
-        },
-        |term| {
+        };
+        use_effect_with((term, wanted, arrived()), move |(term, wanted, _)| {
+            if *wanted {
+                load_glossary(hash);
+            }
             if let Some(el) = term.as_ref().and_then(|t| web_sys::window()?.document()?.get_element_by_id(&format!("term-{t}"))) {
                 el.scroll_into_view();
                 if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
                     let _ = h.focus();
                 }
             }
-        },
-    );
+        });
+    }
     let page = match route {
         Route::Home => home(index.as_ref()),
         Route::Lesson(id) => {

@@ -8,9 +8,10 @@ use yew::prelude::*;
 
 use super::console::Console;
 use super::details::details;
+use super::glossary_page::loaded;
 use super::stage::stage;
 use super::transport::{shortcuts, transport};
-use crate::app::glossary::term_in;
+use crate::app::glossary::{line_html, Glossary};
 use crate::app::layout::NARROW_PX;
 use crate::app::state::{Action, SandboxState};
 use crate::presets::PRESETS;
@@ -41,14 +42,10 @@ fn sandbox_address(query: &str) -> String {
     format!("{base}#/sandbox?{query}")
 }
 
-/// A narration line with its first Kafka term linked to the glossary.
-fn narration_line(text: &str) -> Html {
-    match term_in(text) {
-        Some((s, e, entry)) => html! {
-            <>{ &text[..s] }<a href={format!("#/glossary?term={}", entry.id)} title={entry.text}>{ &text[s..e] }</a>{ &text[e..] }</>
-        },
-        None => html! { { text } },
-    }
+/// A narration line: its code spans as code and each Kafka term linked to the glossary once
+/// (`app::glossary::segments` decides), titled with the entry when the glossary is loaded.
+fn narration_line(text: &str, glossary: Option<&Glossary>) -> Html {
+    Html::from_html_unchecked(AttrValue::from(line_html(text, glossary)))
 }
 
 #[function_component(SandboxPage)]
@@ -139,6 +136,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         }
     });
     let current = state.player.start.preset_id();
+    let glossary = loaded();
     html! {
         <main id="main" class="page sandbox">
             <div class="sandbox-head">
@@ -175,7 +173,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <section class="narration" aria-labelledby="narration-heading">
                         <h2 id="narration-heading">{ "What just happened" }</h2>
                         <ol aria-live="polite" data-testid="narration">
-                            { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line) }</li> }) }
+                            { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }) }
                         </ol>
                     </section>
                 </div>
