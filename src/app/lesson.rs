@@ -47,6 +47,50 @@ pub fn open(id: &str, source: &str) -> Result<LessonState, String> {
 /// The course's index as the page holds it: the list, or why it could not be read.
 pub type Index = Result<Vec<(String, String)>, String>;
 
+/// The home page's opening, fixed markup.
+const HERO: &str = r##"<section class="hero"><h1>Fly a Kafka cluster</h1><p class="lead">A real, deterministic simulation of Kafka's brokers, replicas and clients, running in your browser. Kill a broker, watch the controller elect a new leader, and see exactly which records survive.</p><a href="#/sandbox" class="button primary">Open the sandbox</a></section>"##;
+
+/// The home page as HTML (every piece of text from the index escaped): the course's lessons in
+/// order from `lessons/index.txt` (`None` while it loads), or why there are none. One string
+/// is far less wasm than the same page built with `html!`.
+pub fn home_html(index: Option<&Index>) -> String {
+    let mut out = String::from("<main id=\"main\" class=\"page home\">");
+    out.push_str(HERO);
+    out.push_str("<section aria-labelledby=\"course-heading\" class=\"course\"><h2 id=\"course-heading\">The course</h2>");
+    match index {
+        None => out.push_str("<p class=\"empty-state\" role=\"status\">Loading the course\u{2026}</p>"),
+        Some(Err(e)) => {
+            out.push_str("<p class=\"empty-state\" role=\"status\">");
+            escape(e, &mut out);
+            out.push_str("</p>");
+        }
+        Some(Ok(list)) if list.is_empty() => out.push_str("<p class=\"empty-state\" data-testid=\"course-empty\">No lessons are published yet.</p>"),
+        Some(Ok(list)) => {
+            out.push_str("<p>Start with the first lesson; each builds on the ones before it.</p><ol class=\"lesson-list\" data-testid=\"course\">");
+            for (id, title) in list {
+                out.push_str("<li><a href=\"#/lesson/");
+                escape(id, &mut out);
+                out.push_str("\">");
+                escape(title, &mut out);
+                out.push_str("</a> <span class=\"lesson-id\">");
+                escape(id, &mut out);
+                out.push_str("</span></li>");
+            }
+            out.push_str("</ol>");
+        }
+    }
+    out.push_str("</section></main>");
+    out
+}
+
+/// The page for an address that leads nowhere (`path` escaped).
+pub fn not_found_html(path: &str) -> String {
+    let mut out = String::from("<main id=\"main\" class=\"page\"><h1>Page not found</h1><p>The address \u{201c}");
+    escape(path, &mut out);
+    out.push_str("\u{201d} does not lead anywhere in the simulator. <a href=\"#/\">Back to the course</a></p></main>");
+    out
+}
+
 /// Text for HTML, appended to `out` (also the glossary's and narration's).
 pub(crate) fn escape(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -630,5 +674,20 @@ mod tests {
         assert!(e.starts_with("lessons/broken.lesson:"), "{e}");
         let line: usize = e.split(':').nth(1).and_then(|l| l.trim().parse().ok()).expect("a line number");
         assert!(line > 0, "{e}");
+    }
+
+    #[test]
+    fn the_home_and_not_found_pages_are_escaped_strings() {
+        let index: Index = Ok(vec![("01-a".into(), "Topics & <partitions>".into())]);
+        let home = home_html(Some(&index));
+        assert!(home.starts_with("<main id=\"main\" class=\"page home\"><section class=\"hero\"><h1>Fly a Kafka cluster</h1>"), "{home}");
+        assert!(home.ends_with("<h2 id=\"course-heading\">The course</h2><p>Start with the first lesson; each builds on the ones before it.</p><ol class=\"lesson-list\" data-testid=\"course\"><li><a href=\"#/lesson/01-a\">Topics &amp; &lt;partitions&gt;</a> <span class=\"lesson-id\">01-a</span></li></ol></section></main>"), "{home}");
+        assert!(home_html(None).contains("role=\"status\">Loading the course\u{2026}</p>"));
+        assert!(home_html(Some(&Ok(Vec::new()))).contains("data-testid=\"course-empty\">No lessons are published yet.</p>"));
+        assert!(home_html(Some(&Err("cannot load lessons/index.txt: HTTP 500".into()))).contains("role=\"status\">cannot load lessons/index.txt: HTTP 500</p>"));
+        assert_eq!(
+            not_found_html("/x<y>"),
+            "<main id=\"main\" class=\"page\"><h1>Page not found</h1><p>The address \u{201c}/x&lt;y&gt;\u{201d} does not lead anywhere in the simulator. <a href=\"#/\">Back to the course</a></p></main>"
+        );
     }
 }

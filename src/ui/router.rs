@@ -7,6 +7,7 @@ use super::home::{home, load_index};
 use super::lesson_page::LessonPage;
 use super::markup;
 use super::sandbox::SandboxPage;
+use crate::app::lesson::not_found_html;
 use crate::app::route::Route;
 
 const TOPBAR: &str = r##"<header class="topbar"><a href="#/" class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Kafka Flight Simulator</a><nav aria-label="Main"><a href="#/">Course</a><a href="#/sandbox">Sandbox</a><a href="#/glossary">Glossary</a></nav></header>"##;
@@ -71,13 +72,7 @@ pub fn app() -> Html {
         }
         Route::Glossary(_) => glossary_page(),
         Route::CrashTest => crash_test(),
-        Route::NotFound(path) => html! {
-            <main id="main" class="page">
-                <h1>{ "Page not found" }</h1>
-                <p>{ format!("The address \u{201c}{path}\u{201d} does not lead anywhere in the simulator. ") }
-                   <a href="#/">{ "Back to the course" }</a></p>
-            </main>
-        },
+        Route::NotFound(path) => Html::from_html_unchecked(AttrValue::from(not_found_html(&path))),
     };
     html! {
         <>
