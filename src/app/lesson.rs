@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use crate::lesson::text::{Block, Inline};
-use crate::lesson::{self, Cmd, GoalStatus, Item, Lesson, Narration, Posed};
+use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, Item, Lesson, LessonError, Narration, Posed};
 use crate::session::{Player, Printed, Script};
 
 /// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
@@ -46,6 +46,41 @@ pub fn open(id: &str, source: &str) -> Result<LessonState, String> {
 
 /// The course's index as the page holds it: the list, or why it could not be read.
 pub type Index = Result<Vec<(String, String)>, String>;
+
+/// Console output on a lesson page (empty when nothing was printed), as HTML.
+pub fn console_html(lines: &[Printed], testid: &str) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("<pre class=\"lesson-console\" data-testid=\"{testid}\" tabindex=\"0\" aria-label=\"Console output\">");
+    for (i, p) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        escape(&p.text, &mut out);
+    }
+    out.push_str("</pre>");
+    out
+}
+
+/// A challenge's reference solution as typed: each command, the producer's records under it
+/// and the `exit` that ends them (a lesson file ends them with a lone `.`).
+pub fn solution_html(c: &Challenge) -> String {
+    let mut out = String::from("<pre class=\"solution\" data-testid=\"solution-commands\"><code>");
+    for cmd in &c.solution {
+        escape(&cmd.text, &mut out);
+        for l in &cmd.stdin {
+            out.push('\n');
+            escape(l, &mut out);
+        }
+        if !cmd.stdin.is_empty() {
+            out.push_str("\nexit");
+        }
+        out.push('\n');
+    }
+    out.push_str("</code></pre>");
+    out
+}
 
 /// The home page's opening, fixed markup.
 const HERO: &str = r##"<section class="hero"><h1>Fly a Kafka cluster</h1><p class="lead">A real, deterministic simulation of Kafka's brokers, replicas and clients, running in your browser. Kill a broker, watch the controller elect a new leader, and see exactly which records survive.</p><a href="#/sandbox" class="button primary">Open the sandbox</a></section>"##;
@@ -401,6 +436,32 @@ impl LessonState {
         out
     }
 
+    /// A text rendered at this moment, as HTML: its narration, or its error (file, line and
+    /// reason) in one paragraph.
+    pub fn rendered_html(&self, r: Result<Narration, LessonError>) -> String {
+        match r {
+            Ok(n) => narration_html(&n, false),
+            Err(e) => {
+                let mut out = String::from("<p class=\"error\" role=\"alert\">");
+                escape(&self.lesson.locate(e).to_string(), &mut out);
+                out.push_str("</p>");
+                out
+            }
+        }
+    }
+
+    /// The hints of challenge `c` shown so far, as an ordered list.
+    pub fn hints_html(&self, c: &Challenge) -> String {
+        let mut out = String::from("<ol class=\"hints\">");
+        for h in c.hints.iter().take(self.challenge().hints_shown) {
+            out.push_str("<li>");
+            out.push_str(&self.rendered_html(h.render(&self.player.shell().sim, &Bindings::default())));
+            out.push_str("</li>");
+        }
+        out.push_str("</ol>");
+        out
+    }
+
     /// The introduction's list of objectives, as HTML.
     pub fn objectives_html(&self) -> String {
         let mut out = String::from("<h3>You will learn to</h3><ul>");
@@ -622,12 +683,21 @@ mod tests {
         let goals = s.goals().expect("a challenge").expect("computes");
         assert!(!goals.is_empty() && !goals.iter().all(|g| g.met), "starts unmet");
         assert!(goals_html(&goals).contains("\u{2717} Not yet: </strong><code>"));
+        assert_eq!(s.hints_html(&c), "<ol class=\"hints\"></ol>");
         for n in 1..=c.hints.len() + 1 {
             s = s.reduce(LessonAction::Hint);
             assert_eq!(s.challenge().hints_shown, n.min(c.hints.len()));
         }
+        let hints = s.hints_html(&c);
+        assert_eq!(hints.matches("<li><div class=\"narration-text\">").count(), c.hints.len(), "{hints}");
         s = s.reduce(LessonAction::ShowSolution);
         assert!(s.challenge().solution_shown);
+        let solution = solution_html(&c);
+        assert!(
+            solution.starts_with("<pre class=\"solution\" data-testid=\"solution-commands\"><code>") && solution.ends_with("\n</code></pre>"),
+            "{solution}"
+        );
+        assert!(solution.contains(&c.solution[0].text.replace('>', "&gt;").replace('<', "&lt;")), "{solution}");
         // Typing the solution in the console meets the goal.
         for cmd in &c.solution {
             for l in console_lines(cmd) {
@@ -636,10 +706,24 @@ mod tests {
             s.player.end_of_input();
         }
         assert!(!s.typed.is_empty());
+        let console = console_html(&s.typed, "challenge-console");
+        assert!(
+            console.starts_with("<pre class=\"lesson-console\" data-testid=\"challenge-console\" tabindex=\"0\" aria-label=\"Console output\">"),
+            "{console}"
+        );
+        assert_eq!(console.matches('\n').count(), s.typed.len() - 1, "one line each: {console}");
+        assert_eq!(console_html(&[], "x"), "");
         assert!(s.goals().expect("a challenge").expect("computes").iter().all(|g| g.met), "the solution meets the goal");
         // Leaving the page forgets what was typed.
         s = s.reduce(LessonAction::Back).reduce(LessonAction::Next);
         assert!(s.typed.is_empty() && !s.goals().unwrap().unwrap().iter().all(|g| g.met));
+    }
+
+    #[test]
+    fn a_text_that_cannot_be_rendered_is_one_line_of_error() {
+        let s = lesson02();
+        let html = s.rendered_html(Err(LessonError::new("", 7, "unknown query `x<y`")));
+        assert_eq!(html, "<p class=\"error\" role=\"alert\">lessons/02-keys-choose-partitions.lesson:7: unknown query `x&lt;y`</p>");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::fetch::fetch_text;
-use crate::app::lesson::{goals_html, listed, narration_html, result_html, valid_id, LessonAction, LessonState, Load};
+use crate::app::lesson::{console_html, goals_html, listed, narration_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
 use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
 use crate::session::Printed;
 
@@ -42,21 +42,11 @@ fn narration(n: &Narration) -> Html {
 }
 
 fn rendered(r: Result<Narration, LessonError>, s: &LessonState) -> Html {
-    match r {
-        Ok(n) => narration(&n),
-        Err(e) => html! { <p class="error" role="alert">{ s.lesson.locate(e).to_string() }</p> },
-    }
+    raw(s.rendered_html(r))
 }
 
 fn console_log(lines: &[Printed], testid: &'static str) -> Html {
-    if lines.is_empty() {
-        return Html::default();
-    }
-    html! {
-        <pre class="lesson-console" data-testid={testid} tabindex="0" aria-label="Console output">
-            { lines.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n") }
-        </pre>
-    }
+    raw(console_html(lines, testid))
 }
 
 fn value_of(e: &Event) -> String {
@@ -156,9 +146,7 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
             </form>
             { console_log(&s.typed, "challenge-console") }
             <h3>{ "Hints" }</h3>
-            <ol class="hints">
-                { for c.hints.iter().take(st.hints_shown).map(|h| html! { <li>{ rendered(h.render(&s.player.shell().sim, &Bindings::default()), s) }</li> }) }
-            </ol>
+            { raw(s.hints_html(c)) }
             <p>
                 <button type="button" onclick={hint} disabled={st.hints_shown >= c.hints.len()} data-testid="hint">
                     { format!("Show a hint ({} of {})", st.hints_shown.min(c.hints.len()), c.hints.len()) }
@@ -166,18 +154,7 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                 { " " }
                 <button type="button" onclick={solution} disabled={st.solution_shown} data-testid="solution">{ "Show solution" }</button>
             </p>
-            { if st.solution_shown { html! {
-                <pre class="solution" data-testid="solution-commands"><code>
-                    { for c.solution.iter().map(|cmd| {
-                        let mut t = cmd.text.clone();
-                        for l in &cmd.stdin { t.push('\n'); t.push_str(l); }
-                        // The console ends a producer's records with `exit` (a lesson file with a lone `.`).
-                        if !cmd.stdin.is_empty() { t.push_str("\nexit"); }
-                        t.push('\n');
-                        t
-                    }) }
-                </code></pre>
-            } } else { Html::default() } }
+            { if st.solution_shown { raw(solution_html(c)) } else { Html::default() } }
         </div>
     }
 }
