@@ -40,7 +40,7 @@ pub fn load(rerender: UseStateHandle<String>) {
         return;
     }
     fetch_then(
-        FILE,
+        FILE.into(),
         Box::new(move |got| {
             let got = match got {
                 Ok(Some(text)) => glossary::parse(&text).map(Rc::new).map_err(|e| e.to_string()),

@@ -13,7 +13,7 @@ pub fn home(index: Option<&Index>) -> Html {
 /// Loads the course's index into `index`.
 pub fn load_index(index: UseStateHandle<Option<Index>>) {
     fetch_then(
-        "lessons/index.txt",
+        "lessons/index.txt".into(),
         Box::new(move |got| {
             index.set(Some(match got {
                 Ok(Some(t)) => parse_index(&t),

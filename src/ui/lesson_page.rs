@@ -5,7 +5,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::fetch::fetch_text;
+use super::fetch::fetch_then;
 use crate::app::lesson::{console_html, goals_html, listed, narration_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
 use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
 use crate::session::Printed;
@@ -214,15 +214,18 @@ pub fn lesson_page(props: &LessonProps) -> Html {
         let load = load.clone();
         let id = props.id.clone();
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                // Only a lesson the course's index lists is fetched.
-                let got = match fetch_text("lessons/index.txt").await {
-                    Ok(Some(index)) if listed(&index, &id) && valid_id(&id) => fetch_text(&format!("lessons/{id}.lesson")).await,
-                    Ok(_) => Ok(None),
-                    Err(e) => Err(e),
-                };
-                load.dispatch(PageAction::Loaded(Load::fetched(&id, got)));
-            });
+            // Only a lesson the course's index lists is fetched (two requests, one after the
+            // other, through the one fetch future: `fetch_then`).
+            fetch_then(
+                "lessons/index.txt".into(),
+                Box::new(move |got| match got {
+                    Ok(Some(index)) if listed(&index, &id) && valid_id(&id) => {
+                        let url = format!("lessons/{id}.lesson");
+                        fetch_then(url, Box::new(move |got| load.dispatch(PageAction::Loaded(Load::fetched(&id, got)))))
+                    }
+                    got => load.dispatch(PageAction::Loaded(Load::fetched(&id, got.map(|_| None)))),
+                }),
+            );
         });
     }
     let act = {
