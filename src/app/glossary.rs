@@ -4,7 +4,7 @@
 //! what linking needs: the keywords of narration and the entry ids they lead to (tests check
 //! each against the file). This module parses the file, builds the page's HTML and splits a
 //! line of narration into text, code spans and glossary links.
-use super::lesson::escape;
+use super::html::escape;
 use crate::lesson::LessonError;
 
 /// The glossary's file, as the page fetches it and as errors name it.

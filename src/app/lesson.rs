@@ -126,19 +126,7 @@ pub fn not_found_html(path: &str) -> String {
     out
 }
 
-/// Text for HTML, appended to `out` (also the glossary's and narration's).
-pub(crate) fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
+pub(crate) use super::html::escape;
 
 fn inlines_html(run: &[Inline], out: &mut String) {
     for i in run {
