@@ -40,6 +40,14 @@ pub fn table(class: &str, caption: &str, columns: &[&str], rows: &[Vec<String>])
     out
 }
 
+/// An error in one paragraph, announced (`role="alert"`).
+pub fn error(message: &str) -> String {
+    let mut out = String::from("<p class=\"error\" role=\"alert\">");
+    escape(message, &mut out);
+    out.push_str("</p>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +60,10 @@ mod tests {
             "<table class=\"replicas\"><caption>Replicas &amp; more</caption><thead><tr><th scope=\"col\">Partition</th><th scope=\"col\">Role</th></tr></thead><tbody><tr><th scope=\"row\">orders-0</th><td>&lt;b&gt;&amp;</td></tr><tr><th scope=\"row\">orders-1</th><td>&quot;x&quot;</td></tr></tbody></table>"
         );
         assert_eq!(table("t", "", &[], &[]), "<table class=\"t\"><caption></caption><thead><tr></tr></thead><tbody></tbody></table>");
+    }
+
+    #[test]
+    fn an_error_is_escaped() {
+        assert_eq!(error("x < y"), "<p class=\"error\" role=\"alert\">x &lt; y</p>");
     }
 }

@@ -429,12 +429,7 @@ impl LessonState {
     pub fn rendered_html(&self, r: Result<Narration, LessonError>) -> String {
         match r {
             Ok(n) => narration_html(&n, false),
-            Err(e) => {
-                let mut out = String::from("<p class=\"error\" role=\"alert\">");
-                escape(&self.lesson.locate(e).to_string(), &mut out);
-                out.push_str("</p>");
-                out
-            }
+            Err(e) => super::html::error(&self.lesson.locate(e).to_string()),
         }
     }
 

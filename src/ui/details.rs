@@ -80,11 +80,9 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
     };
     let body = match selected {
         None => {
-            return html! {
-                <section class="details empty" aria-label="Details" data-testid="details">
-                    <p>{ "Click (or focus and press Enter on) a broker, a partition's row, a client or a group to see everything about it here." }</p>
-                </section>
-            }
+            return super::markup(
+                r#"<section class="details empty" aria-label="Details" data-testid="details"><p>Click (or focus and press Enter on) a broker, a partition's row, a client or a group to see everything about it here.</p></section>"#,
+            )
         }
         Some(Selection::Broker(id)) => match v.brokers.iter().find(|b| b.id == *id) {
             None => html! { <p>{ format!("Broker {id} is gone (the cluster was reset).") }</p> },

@@ -56,7 +56,7 @@ fn value_of(e: &Event) -> String {
 fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let posed = match s.posed() {
         Some(Ok(p)) => p,
-        Some(Err(e)) => return html! { <p class="error" role="alert">{ e }</p> },
+        Some(Err(e)) => return raw(crate::app::html::error(&e)),
         None => return Html::default(),
     };
     let q = s.quiz();
@@ -116,7 +116,7 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let st = s.challenge();
     let goals = match s.goals() {
         Some(Ok(g)) => raw(goals_html(&g)),
-        Some(Err(e)) => html! { <p class="error" role="alert">{ e }</p> },
+        Some(Err(e)) => raw(crate::app::html::error(&e)),
         None => Html::default(),
     };
     let all_met = matches!(s.goals(), Some(Ok(g)) if g.iter().all(|g| g.met));
