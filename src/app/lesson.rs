@@ -433,6 +433,37 @@ impl LessonState {
         }
     }
 
+    /// The page's heading ("Step: ...") and its text, as HTML: the introduction's objectives
+    /// and text, a step's or a challenge's narration, nothing more for a quiz (its question
+    /// is in the form).
+    pub fn text_html(&self) -> String {
+        let sim = &self.player.shell().sim;
+        let none = Bindings::default();
+        let (kind, title, body) = match self.item() {
+            None => {
+                let intro = self.lesson.intro.as_ref().map(|t| self.rendered_html(t.render(sim, &none))).unwrap_or_default();
+                ("Introduction", self.lesson.title.as_str(), self.objectives_html() + &intro)
+            }
+            Some(Item::Step(st)) => ("Step", st.title.as_str(), self.rendered_html(st.text.render(sim, &none))),
+            Some(Item::Quiz(_)) => ("Quiz", "Check yourself", String::new()),
+            Some(Item::Challenge(c)) => ("Challenge", c.title.as_str(), self.rendered_html(c.text.render(sim, &none))),
+        };
+        let mut out = format!("<h2><span class=\"item-kind\">{kind}: </span>");
+        escape(title, &mut out);
+        out.push_str("</h2>");
+        out.push_str(&body);
+        out
+    }
+
+    /// The simulation beside the text: the cluster's size and time, and what this page's
+    /// commands printed.
+    pub fn stage_html(&self) -> String {
+        let sim = &self.player.shell().sim;
+        let mut out = format!("<h3>The cluster: {} broker(s), at t = {}</h3>", sim.view(0).brokers.len(), super::clock::human(sim.now()));
+        out.push_str(&console_html(self.printed(), "lesson-console"));
+        out
+    }
+
     /// The hints of challenge `c` shown so far, as an ordered list.
     pub fn hints_html(&self, c: &Challenge) -> String {
         let mut out = String::from("<ol class=\"hints\">");
@@ -596,10 +627,14 @@ mod tests {
         let n = s.pages();
         assert!(s.header_html().contains(&format!("Step 1 of {n}</span><progress max=\"{n}\" value=\"1\"")));
         assert!(s.objectives_html().starts_with("<h3>You will learn to</h3><ul><li>Say which partition"));
+        assert!(s.text_html().starts_with(&format!("<h2><span class=\"item-kind\">Introduction: </span>{}</h2><h3>You will learn to</h3>", s.lesson.title)));
+        assert!(s.stage_html().starts_with("<h3>The cluster: 3 broker(s), at t = "), "{}", s.stage_html());
         let start = s.player.shell().sim.trace_hash();
         s = s.reduce(LessonAction::Next);
         assert!(matches!(s.item(), Some(Item::Step(_))));
         assert!(s.printed().iter().any(|p| p.text.contains("user-1")), "the consumer's output is shown");
+        assert!(s.text_html().starts_with("<h2><span class=\"item-kind\">Step: </span>") && s.text_html().contains("<div class=\"narration-text\">"));
+        assert!(s.stage_html().contains("data-testid=\"lesson-console\"") && s.stage_html().contains("user-1"));
         let after = s.player.shell().sim.trace_hash();
         assert_ne!(after, start);
         s = s.reduce(LessonAction::Back);

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::fetch::fetch_then;
 use crate::app::lesson::{console_html, goals_html, listed, narration_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
-use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
+use crate::lesson::{Item, Narration, PosedKind};
 use crate::session::Printed;
 
 pub enum PageAction {
@@ -39,10 +39,6 @@ fn raw(html: String) -> Html {
 
 fn narration(n: &Narration) -> Html {
     raw(narration_html(n, false))
-}
-
-fn rendered(r: Result<Narration, LessonError>, s: &LessonState) -> Html {
-    raw(s.rendered_html(r))
 }
 
 fn console_log(lines: &[Printed], testid: &'static str) -> Html {
@@ -160,22 +156,6 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
 }
 
 fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
-    let sim = &s.player.shell().sim;
-    let (kind, title, body) = match s.item() {
-        None => (
-            "Introduction",
-            s.lesson.title.clone(),
-            html! {
-                <>
-                    { raw(s.objectives_html()) }
-                    { s.lesson.intro.as_ref().map(|t| rendered(t.render(sim, &Bindings::default()), s)).unwrap_or_default() }
-                </>
-            },
-        ),
-        Some(Item::Step(st)) => ("Step", st.title.clone(), rendered(st.text.render(&s.player.shell().sim, &Bindings::default()), s)),
-        Some(Item::Quiz(_)) => ("Quiz", "Check yourself".to_string(), Html::default()),
-        Some(Item::Challenge(c)) => ("Challenge", c.title.clone(), rendered(c.text.render(sim, &Bindings::default()), s)),
-    };
     let back = act.reform(|_: MouseEvent| LessonAction::Back);
     let next = act.reform(|_: MouseEvent| LessonAction::Next);
     let exercise = match s.item() {
@@ -191,17 +171,11 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                 <button type="button" onclick={next} disabled={!s.can_next()} data-testid="lesson-next" class="primary">{ "Next \u{2192}" }</button>
             </nav>
             <div class="lesson-body">
-                <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">
-                    <h2><span class="item-kind">{ format!("{kind}: ") }</span>{ title }</h2>
-                    { body }
-                </section>
+                <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">{ raw(s.text_html()) }</section>
                 { exercise }
-                <section class="lesson-stage" aria-label="The simulation">
-                    <h3>{ format!("The cluster: {} broker(s), at t = {}", sim.view(0).brokers.len(), crate::app::clock::human(sim.now())) }</h3>
-                    { console_log(s.printed(), "lesson-console") }
-                </section>
+                <section class="lesson-stage" aria-label="The simulation">{ raw(s.stage_html()) }</section>
             </div>
-            { if !s.can_next() { html! { <p><a href="#/">{ "Back to the course" }</a></p> } } else { Html::default() } }
+            { if !s.can_next() { super::markup(r##"<p><a href="#/">Back to the course</a></p>"##) } else { Html::default() } }
         </main>
     }
 }
