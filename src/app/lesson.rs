@@ -464,9 +464,9 @@ impl LessonState {
         out
     }
 
-    /// The hints of challenge `c` shown so far, as an ordered list.
+    /// The hints of challenge `c` shown so far, under their heading, as an ordered list.
     pub fn hints_html(&self, c: &Challenge) -> String {
-        let mut out = String::from("<ol class=\"hints\">");
+        let mut out = String::from("<h3>Hints</h3><ol class=\"hints\">");
         for h in c.hints.iter().take(self.challenge().hints_shown) {
             out.push_str("<li>");
             out.push_str(&self.rendered_html(h.render(&self.player.shell().sim, &Bindings::default())));
@@ -701,7 +701,7 @@ mod tests {
         let goals = s.goals().expect("a challenge").expect("computes");
         assert!(!goals.is_empty() && !goals.iter().all(|g| g.met), "starts unmet");
         assert!(goals_html(&goals).contains("\u{2717} Not yet: </strong><code>"));
-        assert_eq!(s.hints_html(&c), "<ol class=\"hints\"></ol>");
+        assert_eq!(s.hints_html(&c), "<h3>Hints</h3><ol class=\"hints\"></ol>");
         for n in 1..=c.hints.len() + 1 {
             s = s.reduce(LessonAction::Hint);
             assert_eq!(s.challenge().hints_shown, n.min(c.hints.len()));

@@ -147,7 +147,7 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
             }
         }
         Some(Selection::Client(id)) => match v.clients.iter().find(|c| c.id == *id) {
-            None => html! { <p>{ "That client is gone (the cluster was reset)." }</p> },
+            None => super::markup("<p>That client is gone (the cluster was reset).</p>"),
             Some(c) => {
                 let paused = v.paused.contains(&NodeId::Client(c.id));
                 html! {

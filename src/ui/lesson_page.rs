@@ -111,9 +111,9 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let Some(Item::Challenge(c)) = s.item() else { return Html::default() };
     let st = s.challenge();
     let goals = match s.goals() {
-        Some(Ok(g)) => raw(goals_html(&g)),
-        Some(Err(e)) => raw(crate::app::html::error(&e)),
-        None => Html::default(),
+        Some(Ok(g)) => goals_html(&g),
+        Some(Err(e)) => crate::app::html::error(&e),
+        None => String::new(),
     };
     let all_met = matches!(s.goals(), Some(Ok(g)) if g.iter().all(|g| g.met));
     let hint = act.reform(|_: MouseEvent| LessonAction::Hint);
@@ -132,16 +132,12 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     };
     html! {
         <div class="challenge" data-testid="challenge">
-            <h3>{ "Goal" }</h3>
-            { goals }
+            { raw(format!("<h3>Goal</h3>{goals}")) }
             <p role="status">{ if all_met { "\u{2713} Challenge complete: every goal is met." } else { "" } }</p>
             <form class="console-line" {onsubmit}>
-                <label for="challenge-line">{ "Command" }</label>
-                <input id="challenge-line" type="text" autocomplete="off" spellcheck="false" placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --list" data-testid="challenge-line" />
-                <button type="submit">{ "Run" }</button>
+                { super::markup(r#"<label for="challenge-line">Command</label><input id="challenge-line" type="text" autocomplete="off" spellcheck="false" placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --list" data-testid="challenge-line" /><button type="submit">Run</button>"#) }
             </form>
             { console_log(&s.typed, "challenge-console") }
-            <h3>{ "Hints" }</h3>
             { raw(s.hints_html(c)) }
             <p>
                 <button type="button" onclick={hint} disabled={st.hints_shown >= c.hints.len()} data-testid="hint">

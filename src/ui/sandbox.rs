@@ -164,7 +164,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             }
             { transport(&state) }
             if let Some(err) = &state.error {
-                <p class="error" role="alert">{ err }</p>
+                { Html::from_html_unchecked(AttrValue::from(crate::app::html::error(err))) }
             }
             <div class="sandbox-grid">
                 { stage(&state, &layout, &dispatch) }
