@@ -79,7 +79,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         PosedKind::Choice { options } => {
             html! {
                     <fieldset class="choices">
-                        <legend>{ "Choose one" }</legend>
+                        { super::markup("<legend>Choose one</legend>") }
                         { for options.iter().enumerate().map(|(i, o)| {
                             let onchange = act.reform(move |_: Event| LessonAction::Select(i));
                             let id = format!("choice-{i}");
@@ -99,7 +99,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
             <div class="question">{ narration(&posed.question) }</div>
             { inputs }
             <p class="quiz-buttons">
-                <button type="submit" data-testid="quiz-check">{ "Check" }</button>
+                { super::markup(r#"<button type="submit" data-testid="quiz-check">Check</button>"#) }
                 { if q.checked.is_some() { html! { <button type="button" onclick={try_again} data-testid="quiz-again">{ "Try again" }</button> } } else { Html::default() } }
             </p>
             <div role="status" aria-live="polite">{ result.unwrap_or_default() }</div>
