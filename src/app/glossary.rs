@@ -156,41 +156,40 @@ pub fn page_html(loaded: Option<Result<&Glossary, &str>>) -> String {
 /// longer wins). Matched as whole words, case aside: not inside a longer word ("Rebalance" in
 /// `PreparingRebalance` is not linked) nor inside a dotted or dashed name (`leader` in
 /// `unclean.leader.election.enable`). A keyword ending in `*` also takes the lowercase letters
-/// that follow it ("rebalanc*": rebalance, rebalancing, rebalances).
-const KEYWORDS: &[(&str, &str)] = &[
-    ("unclean.leader.election.enable", "unclean"),
-    ("replica.socket.timeout.ms", "request-timeout"),
-    ("controlled shutdown", "controlled-shutdown"),
-    ("min.insync.replicas", "min-isr"),
-    ("request.timeout.ms", "request-timeout"),
-    ("session.timeout.ms", "session-timeout"),
-    ("committed offset*", "committed-offset"),
-    ("log start offset", "log-start"),
-    ("metadata update*", "metadata-log"),
-    ("session timeout", "session-timeout"),
-    ("high watermark", "hw"),
-    ("log end offset", "leo"),
-    ("static member*", "static-member"),
-    ("leader epoch*", "leader-epoch"),
-    ("metadata log", "metadata-log"),
-    ("coordinator*", "coordinator"),
-    ("generation*", "rebalance"),
-    ("idempoten*", "idempotent"),
-    ("committed", "committed-offset"),
-    ("retention", "retention"),
-    ("rebalanc*", "rebalance"),
-    ("compact*", "compaction"),
-    ("truncat*", "truncation"),
-    ("unclean", "unclean"),
-    ("unfence*", "fenced"),
-    ("leader*", "leader"),
-    ("offset*", "offset"),
-    ("epoch*", "leader-epoch"),
-    ("fence*", "fenced"),
-    ("group*", "group"),
-    ("acks", "acks"),
-    ("isr", "isr"),
-];
+/// that follow it ("rebalanc*": rebalance, rebalancing, rebalances). One `keyword=id` a line,
+/// in one string: a table of string pairs costs the bundle more.
+const KEYWORDS: &str = "unclean.leader.election.enable=unclean
+replica.socket.timeout.ms=request-timeout
+controlled shutdown=controlled-shutdown
+min.insync.replicas=min-isr
+request.timeout.ms=request-timeout
+session.timeout.ms=session-timeout
+committed offset*=committed-offset
+log start offset=log-start
+metadata update*=metadata-log
+session timeout=session-timeout
+high watermark=hw
+log end offset=leo
+static member*=static-member
+leader epoch*=leader-epoch
+metadata log=metadata-log
+coordinator*=coordinator
+generation*=rebalance
+idempoten*=idempotent
+committed=committed-offset
+retention=retention
+rebalanc*=rebalance
+compact*=compaction
+truncat*=truncation
+unclean=unclean
+unfence*=fenced
+leader*=leader
+offset*=offset
+epoch*=leader-epoch
+fence*=fenced
+group*=group
+acks=acks
+isr=isr";
 
 /// A piece of a narration line.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -213,10 +212,15 @@ fn in_word(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// The keywords and the ids they lead to.
+fn keywords() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KEYWORDS.lines().filter_map(|l| l.split_once('='))
+}
+
 /// The keyword that starts at `i` (already at a word's start): where it ends, and its entry.
 fn keyword_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
-    KEYWORDS.iter().find_map(|(word, id)| {
-        let (stem, more) = word.strip_suffix('*').map_or((*word, false), |s| (s, true));
+    keywords().find_map(|(word, id)| {
+        let (stem, more) = word.strip_suffix('*').map_or((word, false), |s| (s, true));
         let mut end = i + stem.len();
         if !b.get(i..end)?.eq_ignore_ascii_case(stem.as_bytes()) {
             return None;
@@ -224,7 +228,7 @@ fn keyword_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
         while more && b.get(end).is_some_and(u8::is_ascii_lowercase) {
             end += 1;
         }
-        (!in_word(b, end)).then_some((end, *id))
+        (!in_word(b, end)).then_some((end, id))
     })
 }
 
@@ -310,7 +314,7 @@ pub fn line_html(line: &str, glossary: Option<&Glossary>) -> String {
 /// The entry ids narration links to that `g` lacks (each with its keyword): none, or the
 /// glossary's file and the app disagree.
 pub fn missing_keyword_ids(g: &Glossary) -> Vec<String> {
-    KEYWORDS.iter().filter(|(_, id)| g.get(id).is_none()).map(|(word, id)| format!("{FILE}: no entry `{id}`, which narration links `{word}` to")).collect()
+    keywords().filter(|(_, id)| g.get(id).is_none()).map(|(word, id)| format!("{FILE}: no entry `{id}`, which narration links `{word}` to")).collect()
 }
 
 #[cfg(test)]
@@ -367,8 +371,10 @@ mod tests {
     #[test]
     fn keywords_are_longest_first_and_lowercase() {
         let len = |w: &str| w.trim_end_matches('*').len();
-        assert!(KEYWORDS.windows(2).all(|w| len(w[0].0) >= len(w[1].0)), "longest first");
-        assert!(KEYWORDS.iter().all(|(w, _)| w.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) && !w.bytes().any(|b| b.is_ascii_uppercase())));
+        let k: Vec<_> = keywords().collect();
+        assert_eq!(k.len(), KEYWORDS.lines().count(), "every line is `keyword=id`");
+        assert!(k.windows(2).all(|w| len(w[0].0) >= len(w[1].0)), "longest first");
+        assert!(k.iter().all(|(w, _)| w.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) && !w.bytes().any(|b| b.is_ascii_uppercase())));
     }
 
     #[test]
