@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::console::Console;
 use super::details::details;
 use super::glossary_page::loaded;
+use super::markup;
 use super::stage::stage;
 use super::transport::{shortcuts, transport};
 use crate::app::glossary::{line_html, Glossary};
@@ -140,9 +141,9 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     html! {
         <main id="main" class="page sandbox">
             <div class="sandbox-head">
-                <h1>{ "Sandbox" }</h1>
+                { markup("<h1>Sandbox</h1>") }
                 <div class="presets">
-                    <label for="preset">{ "Preset " }</label>
+                    { markup(r#"<label for="preset">Preset </label>"#) }
                     <select id="preset" ref={preset_choice} data-testid="preset">
                         { for PRESETS.iter().map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
@@ -152,7 +153,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             </div>
             if *show_link {
                 <p class="share">
-                    <label for="share-link">{ "Link to this exact step (copy it): " }</label>
+                    { markup(r#"<label for="share-link">Link to this exact step (copy it): </label>"#) }
                     <input id="share-link" readonly=true value={sandbox_address(&state.link_query())} onfocus={select_all} data-testid="share-link" />
                 </p>
             }
@@ -171,7 +172,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 <div class="side">
                     { details(&state.view, state.selected.as_ref(), &dispatch) }
                     <section class="narration" aria-labelledby="narration-heading">
-                        <h2 id="narration-heading">{ "What just happened" }</h2>
+                        { markup(r#"<h2 id="narration-heading">What just happened</h2>"#) }
                         <ol aria-live="polite" data-testid="narration">
                             { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }) }
                         </ol>
