@@ -72,7 +72,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         PosedKind::Predict { .. } => {
             let oninput = act.reform(|e: InputEvent| LessonAction::Input(value_of(&e)));
             html! {
-                    <p><label for="quiz-answer">{ "Your answer" }</label>{ " " }
+                    <p>{ super::markup(r#"<label for="quiz-answer">Your answer</label> "#) }
                        <input id="quiz-answer" type="text" autocomplete="off" value={q.input.clone()} {oninput} data-testid="quiz-answer" /></p>
             }
         }
