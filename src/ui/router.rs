@@ -38,27 +38,25 @@ pub fn app() -> Html {
     }
     let route = Route::parse(&hash);
     // The glossary's text is fetched the first time a page needs it: the glossary, and the
-    // sandbox (its narration links are titled with their entries). Once it is there, a linked
-    // entry comes into view and takes focus.
-    {
-        let hash = hash.clone();
-        let wanted = matches!(route, Route::Glossary(_) | Route::Sandbox(_));
-        let term = match &route {
-            Route::Glossary(term) => term.clone(),
-            _ => None,
-        };
-        use_effect_with((term, wanted, arrived()), move |(term, wanted, _)| {
-            if *wanted {
-                load_glossary(hash);
-            }
+    // sandbox (its narration links are titled with their entries); asking again does nothing.
+    // Once it is there, a linked entry comes into view and takes focus.
+    if matches!(route, Route::Glossary(_) | Route::Sandbox(_)) {
+        load_glossary(hash.clone());
+    }
+    use_effect_with(
+        match &route {
+            Route::Glossary(term) => (term.clone(), arrived()),
+            _ => (None, false),
+        },
+        |(term, _)| {
             if let Some(el) = term.as_ref().and_then(|t| web_sys::window()?.document()?.get_element_by_id(&format!("term-{t}"))) {
                 el.scroll_into_view();
                 if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
                     let _ = h.focus();
                 }
             }
-        });
-    }
+        },
+    );
     let page = match route {
         Route::Home => home(index.as_ref()),
         Route::Lesson(id) => {
