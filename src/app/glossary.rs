@@ -1,132 +1,443 @@
-//! Kafka's terms in plain words, and where the simulator simplifies Kafka. Shown on the
-//! glossary page; narration links to entries by `id`.
+//! The glossary: Kafka's terms in plain words, and where the simulator simplifies Kafka. Its
+//! text is data, `glossary/glossary.txt` (Trunk copies it into dist), fetched by the glossary
+//! page when it opens, as lessons are: it is not compiled into the app. What the app keeps is
+//! what linking needs: the keywords of narration and the entry ids they lead to (tests check
+//! each against the file). This module parses the file, builds the page's HTML and splits a
+//! line of narration into text, code spans and glossary links.
+use super::html::escape;
+use crate::lesson::LessonError;
 
+/// The glossary's file, as the page fetches it and as errors name it.
+pub const FILE: &str = "glossary/glossary.txt";
+
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Entry {
-    pub id: &'static str,
-    pub term: &'static str,
-    pub text: &'static str,
+    pub id: String,
+    pub term: String,
+    pub text: String,
 }
 
-pub const ENTRIES: &[Entry] = &[
-    Entry { id: "broker", term: "Broker", text: "A Kafka server. It stores replicas of partitions and serves producers and consumers." },
-    Entry { id: "controller", term: "Controller", text: "Decides cluster metadata: which brokers are alive (fenced or not), which replica leads each partition, and the ISR. In KRaft it is a quorum of controller nodes." },
-    Entry { id: "topic", term: "Topic", text: "A named stream of records, split into partitions. Producers write to a topic and consumers read from it; records stay for the topic's retention whether or not anyone has read them." },
-    Entry { id: "producer", term: "Producer", text: "A client that writes records. It picks each record's partition (from the key, or sticky for null keys), batches records per partition and sends each batch to that partition's leader." },
-    Entry { id: "consumer", term: "Consumer", text: "A client that reads records by fetching from partition leaders, from its position onwards. Reading removes nothing: another consumer can read the same records." },
-    Entry { id: "key", term: "Record key", text: "Optional bytes sent with a record. The default partitioner sends every record with the same key to the same partition: murmur2(key) modulo the number of partitions. Adding partitions changes where keys go." },
-    Entry { id: "lag", term: "Consumer lag", text: "How far a group is behind: the partition's log end offset (for consumers, the high watermark) minus the group's committed offset. kafka-consumer-groups.sh --describe prints it per partition." },
-    Entry { id: "retention", term: "Retention", text: "How long (retention.ms) or how much (retention.bytes) a partition keeps, deleted a whole segment at a time, oldest first, whether or not the records were read. Offsets of the records left do not change." },
-    Entry { id: "compaction", term: "Log compaction", text: "With cleanup.policy=compact the log keeps at least the latest record for each key instead of deleting by age; a record with a null value (a tombstone) deletes its key. Retention by time or size applies only if the policy also says delete." },
-    Entry { id: "delivery-semantics", term: "Delivery semantics", text: "At most once: commit before processing, so a crash can skip records. At least once: commit after processing, so a crash repeats records. Exactly once needs idempotence and transactions." },
-    Entry { id: "partition", term: "Partition", text: "An ordered, append-only log. A topic is split into partitions; each record lands in one, at the next offset." },
-    Entry { id: "offset", term: "Offset", text: "A record's position in its partition, counted from 0 and never reused." },
-    Entry { id: "replica", term: "Replica", text: "A copy of a partition on one broker. The replication factor says how many copies exist." },
-    Entry { id: "leader", term: "Leader", text: "The replica that takes writes and serves reads for a partition. Followers copy it by fetching." },
-    Entry { id: "isr", term: "ISR (in-sync replicas)", text: "The replicas that are caught up with the leader. A follower that falls behind for replica.lag.time.max.ms is removed; it rejoins once it reaches the high watermark." },
-    Entry { id: "leo", term: "Log end offset (LEO)", text: "The offset the next record appended to a replica will get." },
-    Entry { id: "hw", term: "High watermark (HW)", text: "The offset up to which every in-sync replica has the records. Only records below it are committed and given to consumers. Since Kafka 3.7 it does not advance while the ISR is smaller than min.insync.replicas." },
-    Entry { id: "log-start", term: "Log start offset", text: "The oldest offset still kept. Retention deletes whole segments and moves it forward." },
-    Entry { id: "leader-epoch", term: "Leader epoch", text: "A number that grows with every leader change. Records carry it, so a replica rejoining after a failure can find where its log diverges from the new leader's and truncate exactly there (KIP-101)." },
-    Entry { id: "acks", term: "acks", text: "How many replicas must have a record before the producer is told it is written: 0 (none, no answer at all), 1 (the leader) or all (every in-sync replica)." },
-    Entry { id: "min-isr", term: "min.insync.replicas", text: "With acks=all, the smallest ISR the leader accepts writes with. Below it producers get NOT_ENOUGH_REPLICAS and nothing is written." },
-    Entry { id: "fenced", term: "Fenced broker", text: "A broker the controller no longer trusts, because it missed heartbeats for broker.session.timeout.ms or shut down. It leads nothing and is removed from every ISR (unless it is the last member)." },
-    Entry { id: "controlled-shutdown", term: "Controlled shutdown", text: "A clean stop: the broker asks the controller to move its leaderships away first, so clients barely notice." },
-    Entry { id: "unclean", term: "Unclean leader election", text: "Electing a replica outside the ISR when no in-sync replica is alive. The partition comes back, but records the old leader had committed can be lost. Off by default." },
-    Entry { id: "truncation", term: "Truncation", text: "A follower cutting off the end of its log that the leader does not have: records that were never committed, or, after an unclean election, committed ones." },
-    Entry { id: "idempotent", term: "Idempotent producer", text: "The broker remembers each producer's sequence numbers per partition, so a retried batch is not written twice and retries do not reorder records. On by default since Kafka 3.0." },
-    Entry { id: "position", term: "Consumer position", text: "The offset of the next record the consumer will be given." },
-    Entry { id: "group", term: "Consumer group", text: "Consumers sharing a group.id split a topic's partitions: each partition is read by one member. Several groups read the same topic independently." },
-    Entry { id: "coordinator", term: "Group coordinator", text: "The broker that leads the group's partition of __consumer_offsets (abs(hash(group.id)) % 50). It runs the group's membership and stores its committed offsets." },
-    Entry { id: "rebalance", term: "Rebalance", text: "Members join (JoinGroup), the leader computes an assignment, everyone gets theirs (SyncGroup), and the generation grows by one. Eager: everyone first gives up everything. Cooperative (KIP-429): only the partitions that move are given up, and a second rebalance hands them out." },
-    Entry { id: "committed-offset", term: "Committed offset", text: "Where the group resumes reading a partition: the next offset to read. Lag = log end offset - committed offset. Commit after processing and a crash repeats records (at-least-once); commit before processing and a crash skips them (at-most-once)." },
-    Entry { id: "session-timeout", term: "session.timeout.ms", text: "How long the coordinator waits for a member's heartbeat before removing it and rebalancing (45 s by default). max.poll.interval.ms bounds the time between poll() calls instead: a slow consumer leaves the group." },
-    Entry { id: "request-timeout", term: "Request timeout", text: "How long a client or a follower waits for an answer before giving up on a request and retrying it: request.timeout.ms for clients (30 s), replica.socket.timeout.ms for a follower's fetch (30 s). When a broker process dies its connections close, and whoever waited on it hears at once instead." },
-    Entry { id: "metadata-log", term: "Metadata log", text: "In KRaft every change the controller decides (a topic, a leader, an ISR) is a record in the __cluster_metadata log. Brokers read it in order, so none can skip a change: a broker that missed one catches up before applying the next." },
-    Entry { id: "static-member", term: "Static membership", text: "A member with group.instance.id keeps its partitions across a restart that is shorter than the session timeout: no rebalance (KIP-345)." },
-];
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Glossary {
+    pub entries: Vec<Entry>,
+    /// Where the simulator is simpler than Kafka. Never something Kafka does not do: a
+    /// shortcut in how, not a change in what.
+    pub simplifications: Vec<String>,
+}
 
-/// Where the simulator is simpler than Kafka. Never something Kafka does not do: a shortcut
-/// in how, not a change in what.
-pub const SIMPLIFICATIONS: &[&str] = &[
-    "The KRaft controller quorum is drawn as one controller that never fails. It pushes metadata changes to brokers, numbered; real brokers fetch the metadata log by offset. A broker that sees a gap in the numbers applies nothing past it and takes the full image from its next heartbeat response (at most broker.heartbeat.interval.ms later; Kafka retries a lost metadata fetch after controller.quorum.request.timeout.ms, also 2 s).",
-    "Topic administration happens at the controller directly, without the request passing through a broker.",
-    "A restarted broker is unfenced at its first heartbeat and keeps the high watermark it had, as if its checkpoint were fresh.",
-    "Turning on unclean.leader.election.enable elects offline partitions at once; Kafka's controller checks every 5 minutes.",
-    "Producer ids are handed out when a producer starts, without the InitProducerId request.",
-    "Virtual time 0 is 2026-01-05T09:00:00Z: record timestamps (CreateTime) read like a real cluster's and are the same on every run of a seed.",
-    "Record sizes are approximate: the payload plus a fixed 10 bytes.",
-    "For records without a key, Kafka picks the next sticky partition at random; the simulator draws it from its seeded random generator so runs replay.",
-    "Retention is checked every simulated minute (Kafka: every 5 minutes). Eligible leader replicas (KIP-966) and fetch sessions (KIP-227) are not modelled.",
-    "Kafka moves leadership back to preferred replicas by itself every 5 minutes (auto.leader.rebalance.enable); the simulator does not, so use kafka-leader-election.sh --election-type preferred.",
-    "Group administration (kafka-consumer-groups.sh) reaches the coordinator directly, and __consumer_offsets gets as many replicas as there are brokers, up to offsets.topic.replication.factor (3).",
-    "The console consumer without --group reads every partition itself instead of joining a generated group; it prints the same records.",
-    "Nothing is written to disk: a killed broker keeps its log, as after a process crash whose writes reached the operating system.",
-    "A broker's box draws at most 16 of its partitions and counts the rest; kafka-topics.sh --describe lists them all.",
-    "Time on the stage is slowed down while messages fly (one network hop takes about a third of a second at 1x) and sped up across quiet gaps, so every message can be seen; the clock shows virtual time. On a busy cluster the brokers' logs and the clients' counters are redrawn up to 30 times a second while the messages move every frame, so a record can land a frame or two after its message arrives.",
-    "The timeline counts events. A command is one step on it: seeking into the middle of a long command (tick 10s) lands where the command ended; a run started with Play or Run 1 s can be entered at any event.",
-    "Record header values are text and never null (Kafka allows a null header value).",
-    "A slow consumer is modelled as a fixed processing time per poll (slow client NAME 2s); a real application's processing time varies.",
-];
+impl Glossary {
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.entries.iter().map(|e| e.id.as_str()).collect()
+    }
+}
+
+/// Parses the glossary's file (its format is in the file's header and docs/LESSONS.md): `//`
+/// comments, `# <id>: <Term>` then one paragraph of text per entry, and `# simplifications`
+/// then `- ` items. The first problem is the error, with its line. (The reasons are fixed
+/// words, not formatted: the parser is in the bundle.)
+pub fn parse(text: &str) -> Result<Glossary, LessonError> {
+    let mut g = Glossary::default();
+    // 0: before any heading; 1: in an entry; 2: in the simplifications.
+    let mut section = 0;
+    // Whether the line before was text (so this one continues the same paragraph or item).
+    let mut open = false;
+    let mut heading = 0;
+    let mut n = 0;
+    let mut lines = text.lines();
+    let problem = loop {
+        let line = lines.next().map(str::trim_end);
+        let empty_entry = section == 1 && g.entries.last().is_some_and(|e| e.text.is_empty());
+        if empty_entry && line.is_none_or(|l| l.starts_with('#')) {
+            n = heading;
+            break "an entry has no text";
+        }
+        let Some(line) = line else { return Ok(g) };
+        n += 1;
+        if line.starts_with("//") {
+            continue;
+        }
+        if line.is_empty() {
+            open = false;
+            continue;
+        }
+        if let Some(h) = line.strip_prefix('#') {
+            let h = h.trim();
+            open = false;
+            if h == "simplifications" {
+                if section == 2 || !g.simplifications.is_empty() {
+                    break "a second `# simplifications`";
+                }
+                section = 2;
+                continue;
+            }
+            let Some((id, term)) = h.split_once(':') else { break "expected `# <id>: <Term>` or `# simplifications`" };
+            let (id, term) = (id.trim(), term.trim());
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                break "an id is lowercase letters, digits and `-`";
+            }
+            if term.is_empty() {
+                break "an entry needs its term after the `:`";
+            }
+            if g.get(id).is_some() {
+                break "a second entry with this id";
+            }
+            g.entries.push(Entry { id: id.into(), term: term.into(), text: String::new() });
+            section = 1;
+            heading = n;
+            continue;
+        }
+        let words = line.trim();
+        match (section, g.entries.last_mut(), g.simplifications.last_mut()) {
+            (0, ..) => break "text before the first entry: start one with `# <id>: <Term>`",
+            (1, Some(e), _) => {
+                if !e.text.is_empty() {
+                    if !open {
+                        break "an entry's text is one paragraph";
+                    }
+                    e.text.push(' ');
+                }
+                e.text.push_str(words);
+            }
+            (_, _, last) => match (line.strip_prefix("- "), last) {
+                (Some(item), _) => g.simplifications.push(item.trim().into()),
+                (None, Some(last)) if open => {
+                    last.push(' ');
+                    last.push_str(words);
+                }
+                _ => break "a simplification starts with `- `",
+            },
+        }
+        open = true;
+    };
+    Err(LessonError::new(FILE, n, problem))
+}
+
+/// The glossary page's HTML (every piece of text escaped): loading (`None`), why the file
+/// could not be had, or the entries and simplifications. Each entry is focusable, so a
+/// narration link can bring it into view (`:focus` marks it; the router focuses it).
+pub fn page_html(loaded: Option<Result<&Glossary, &str>>) -> String {
+    let mut out = String::from(r#"<main id="main" class="page glossary"><h1>Glossary</h1>"#);
+    match loaded {
+        None => out.push_str("<p class=\"empty-state\" role=\"status\">Loading the glossary\u{2026}</p>"),
+        Some(Err(e)) => {
+            out.push_str("<p class=\"empty-state\" role=\"status\">");
+            escape(e, &mut out);
+            out.push_str("</p>");
+        }
+        Some(Ok(g)) => {
+            out.push_str("<dl>");
+            for e in &g.entries {
+                out.push_str("<div id=\"term-");
+                escape(&e.id, &mut out);
+                out.push_str("\" tabindex=\"-1\" class=\"entry\"><dt>");
+                escape(&e.term, &mut out);
+                out.push_str("</dt><dd>");
+                escape(&e.text, &mut out);
+                out.push_str("</dd></div>");
+            }
+            out.push_str(r#"</dl><h2 id="simplifications">Where the simulator simplifies</h2><ul>"#);
+            for s in &g.simplifications {
+                out.push_str("<li>");
+                escape(s, &mut out);
+                out.push_str("</li>");
+            }
+            out.push_str("</ul>");
+        }
+    }
+    out.push_str("</main>");
+    out
+}
+
+/// Words in narration that lead to an entry, longest first (where two match at one place, the
+/// longer wins). Matched as whole words, case aside: not inside a longer word ("Rebalance" in
+/// `PreparingRebalance` is not linked) nor inside a dotted or dashed name (`leader` in
+/// `unclean.leader.election.enable`). A keyword ending in `*` also takes the lowercase letters
+/// that follow it ("rebalanc*": rebalance, rebalancing, rebalances). One `keyword=id` a line,
+/// in one string: a table of string pairs costs the bundle more.
+const KEYWORDS: &str = "unclean.leader.election.enable=unclean
+replica.socket.timeout.ms=request-timeout
+controlled shutdown=controlled-shutdown
+min.insync.replicas=min-isr
+request.timeout.ms=request-timeout
+session.timeout.ms=session-timeout
+committed offset*=committed-offset
+log start offset=log-start
+metadata update*=metadata-log
+session timeout=session-timeout
+high watermark=hw
+log end offset=leo
+static member*=static-member
+leader epoch*=leader-epoch
+metadata log=metadata-log
+coordinator*=coordinator
+generation*=rebalance
+idempoten*=idempotent
+committed=committed-offset
+retention=retention
+rebalanc*=rebalance
+compact*=compaction
+truncat*=truncation
+unclean=unclean
+unfence*=fenced
+leader*=leader
+offset*=offset
+epoch*=leader-epoch
+fence*=fenced
+group*=group
+acks=acks
+isr=isr";
+
+/// A piece of a narration line.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Segment<'a> {
+    Text(&'a str),
+    /// Between backticks (without them).
+    Code(&'a str),
+    /// A glossary term: its words as written, and the entry's id.
+    Term(&'a str, &'static str),
+}
+
+/// Whether the byte at `i` belongs to a word: a letter, a digit or `_`, or a `.` or `-` between
+/// two of them (`min.insync.replicas`, `orders-0`; not a sentence's full stop).
+fn in_word(b: &[u8], i: usize) -> bool {
+    let alnum = |j: usize| b.get(j).is_some_and(|c| c.is_ascii_alphanumeric());
+    match b.get(i) {
+        Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => true,
+        Some(b'.' | b'-') => i > 0 && alnum(i - 1) && alnum(i + 1),
+        _ => false,
+    }
+}
+
+/// The keywords and the ids they lead to.
+fn keywords() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KEYWORDS.lines().filter_map(|l| l.split_once('='))
+}
+
+/// The keyword that starts at `i` (already at a word's start): where it ends, and its entry.
+fn keyword_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
+    keywords().find_map(|(word, id)| {
+        let (stem, more) = word.strip_suffix('*').map_or((word, false), |s| (s, true));
+        let mut end = i + stem.len();
+        if !b.get(i..end)?.eq_ignore_ascii_case(stem.as_bytes()) {
+            return None;
+        }
+        while more && b.get(end).is_some_and(u8::is_ascii_lowercase) {
+            end += 1;
+        }
+        (!in_word(b, end)).then_some((end, id))
+    })
+}
+
+/// Links the terms of plain text (outside code spans), each entry once per line (`linked`).
+fn terms<'a>(text: &'a str, linked: &mut Vec<&'static str>, out: &mut Vec<Segment<'a>>) {
+    let b = text.as_bytes();
+    let (mut from, mut i) = (0, 0);
+    while i < b.len() {
+        // Keywords are ASCII and start with a letter, so `i` and `end` are char boundaries.
+        if b[i].is_ascii_alphabetic() && (i == 0 || !in_word(b, i - 1)) {
+            if let Some((end, id)) = keyword_at(b, i) {
+                if !linked.contains(&id) {
+                    linked.push(id);
+                    if from < i {
+                        out.push(Segment::Text(&text[from..i]));
+                    }
+                    out.push(Segment::Term(&text[i..end], id));
+                    from = end;
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if from < b.len() {
+        out.push(Segment::Text(&text[from..]));
+    }
+}
+
+/// A line of narration as text, code spans (`` `x` ``) and glossary links: the first time
+/// each entry's term appears (a term inside a code span is not linked). A backtick without a
+/// partner, and an empty pair, are shown as written.
+pub fn segments(line: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut linked = Vec::new();
+    let (mut from, mut at) = (0, 0);
+    while let Some(open) = line[at..].find('`').map(|p| at + p) {
+        let Some(close) = line[open + 1..].find('`').map(|p| open + 1 + p) else { break };
+        at = close + 1;
+        if close > open + 1 {
+            terms(&line[from..open], &mut linked, &mut out);
+            out.push(Segment::Code(&line[open + 1..close]));
+            from = at;
+        }
+    }
+    terms(&line[from..], &mut linked, &mut out);
+    out
+}
+
+/// A narration line as HTML, in a `<span>` (every piece of text escaped): code spans as
+/// `<code>`, terms as links to their entries, titled with the entry's text once the glossary
+/// is loaded.
+pub fn line_html(line: &str, glossary: Option<&Glossary>) -> String {
+    let mut out = String::from("<span>");
+    for s in segments(line) {
+        match s {
+            Segment::Text(t) => escape(t, &mut out),
+            Segment::Code(c) => {
+                out.push_str("<code>");
+                escape(c, &mut out);
+                out.push_str("</code>");
+            }
+            Segment::Term(t, id) => {
+                out.push_str("<a href=\"#/glossary?term=");
+                out.push_str(id);
+                out.push('"');
+                if let Some(e) = glossary.and_then(|g| g.get(id)) {
+                    out.push_str(" title=\"");
+                    escape(&e.text, &mut out);
+                    out.push('"');
+                }
+                out.push('>');
+                escape(t, &mut out);
+                out.push_str("</a>");
+            }
+        }
+    }
+    out.push_str("</span>");
+    out
+}
+
+/// The entry ids narration links to that `g` lacks (each with its keyword): none, or the
+/// glossary's file and the app disagree.
+pub fn missing_keyword_ids(g: &Glossary) -> Vec<String> {
+    keywords().filter(|(_, id)| g.get(id).is_none()).map(|(word, id)| format!("{FILE}: no entry `{id}`, which narration links `{word}` to")).collect()
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Segment::{Code, Term, Text};
+
+    /// The shipped file, read at compile time by the tests only (never in the app).
+    const SHIPPED: &str = include_str!("../../glossary/glossary.txt");
 
     #[test]
-    fn ids_are_unique_and_entries_say_something() {
-        let mut ids: Vec<&str> = ENTRIES.iter().map(|e| e.id).collect();
-        crate::sort::sort(&mut ids);
-        ids.dedup();
-        assert_eq!(ids.len(), ENTRIES.len());
-        assert!(ENTRIES.iter().all(|e| e.text.len() > 20 && !e.term.is_empty()));
+    fn the_shipped_glossary_parses_and_has_every_linked_entry() {
+        let g = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
+        assert!(g.entries.len() >= 30 && g.simplifications.len() >= 15, "{} entries, {} simplifications", g.entries.len(), g.simplifications.len());
+        assert!(g.entries.iter().all(|e| e.text.len() > 20 && !e.term.is_empty()));
+        assert_eq!(missing_keyword_ids(&g), Vec::<String>::new());
+        let isr = g.get("isr").expect("isr");
+        assert_eq!(isr.term, "ISR (in-sync replicas)");
+        assert!(isr.text.starts_with("The replicas that are caught up with the leader. A follower"), "lines are joined with one space: {}", isr.text);
+        assert!(g.simplifications.iter().any(|s| s.contains("kafka-topics.sh --describe lists them all")));
     }
-}
-
-/// Words in the narration that lead to an entry, most specific first.
-const KEYWORDS: &[(&str, &str)] = &[
-    ("high watermark", "hw"),
-    ("unclean", "unclean"),
-    ("truncat", "truncation"),
-    ("controlled shutdown", "controlled-shutdown"),
-    ("fenced", "fenced"),
-    ("isr", "isr"),
-    ("epoch", "leader-epoch"),
-    ("rebalanc", "rebalance"),
-    ("generation", "rebalance"),
-    ("session timeout", "session-timeout"),
-    ("socket.timeout", "request-timeout"),
-    ("metadata update", "metadata-log"),
-    ("coordinator", "coordinator"),
-    ("committed", "committed-offset"),
-    ("compact", "compaction"),
-    ("retention", "retention"),
-    ("leader", "leader"),
-    ("group", "group"),
-    ("offset", "offset"),
-];
-
-/// The first glossary term in a line of narration: its byte range and entry.
-pub fn term_in(text: &str) -> Option<(usize, usize, &'static Entry)> {
-    let lower = text.to_ascii_lowercase();
-    KEYWORDS.iter().find_map(|(word, id)| {
-        let start = lower.find(word)?;
-        let entry = ENTRIES.iter().find(|e| e.id == *id)?;
-        Some((start, start + word.len(), entry))
-    })
-}
-
-#[cfg(test)]
-mod keyword_tests {
-    use super::*;
 
     #[test]
-    fn every_keyword_leads_to_an_entry() {
-        for (word, id) in KEYWORDS {
-            assert!(ENTRIES.iter().any(|e| e.id == *id), "{word} -> {id}");
+    fn a_malformed_file_is_refused_with_its_line_and_reason() {
+        let refused = |text: &str| parse(text).expect_err(text).to_string();
+        assert_eq!(refused("Some words.\n"), "glossary/glossary.txt:1: text before the first entry: start one with `# <id>: <Term>`");
+        assert_eq!(refused("// c\n# isr ISR\nText of it.\n"), "glossary/glossary.txt:2: expected `# <id>: <Term>` or `# simplifications`");
+        assert_eq!(refused("# In Sync: ISR\ntext\n"), "glossary/glossary.txt:1: an id is lowercase letters, digits and `-`");
+        assert_eq!(refused("# isr:\ntext\n"), "glossary/glossary.txt:1: an entry needs its term after the `:`");
+        assert_eq!(refused("# isr: ISR\n\n# hw: HW\ntext\n"), "glossary/glossary.txt:1: an entry has no text");
+        assert_eq!(refused("# hw: HW\ntext\n// c\n# isr: ISR\n"), "glossary/glossary.txt:4: an entry has no text");
+        assert_eq!(refused("# hw: HW\ntext\n# isr: ISR\n# simplifications\n"), "glossary/glossary.txt:3: an entry has no text");
+        assert_eq!(refused("# isr: ISR\na\n\nb\n"), "glossary/glossary.txt:4: an entry's text is one paragraph");
+        assert_eq!(refused("# isr: ISR\na\n# isr: Again\nb\n"), "glossary/glossary.txt:3: a second entry with this id");
+        assert_eq!(refused("# simplifications\nno dash\n"), "glossary/glossary.txt:2: a simplification starts with `- `");
+        assert_eq!(refused("# simplifications\n- one\n\nafter a blank\n"), "glossary/glossary.txt:4: a simplification starts with `- `");
+        assert_eq!(refused("# simplifications\n- one\n# simplifications\n"), "glossary/glossary.txt:3: a second `# simplifications`");
+        let g = parse("// a comment\n# isr: ISR\nThe replicas\n  caught up.\n\n# simplifications\n- One\n  goes on.\n// between\n- Two\n").expect("parses");
+        assert_eq!(g.entries, vec![Entry { id: "isr".into(), term: "ISR".into(), text: "The replicas caught up.".into() }]);
+        assert_eq!(g.simplifications, vec!["One goes on.".to_string(), "Two".into()]);
+    }
+
+    #[test]
+    fn the_page_is_escaped_and_says_when_it_is_loading_or_missing() {
+        let g = parse("# isr: ISR <in-sync>\nA & B.\n# simplifications\n- \"x\"\n").expect("parses");
+        assert_eq!(
+            page_html(Some(Ok(&g))),
+            "<main id=\"main\" class=\"page glossary\"><h1>Glossary</h1><dl><div id=\"term-isr\" tabindex=\"-1\" class=\"entry\"><dt>ISR &lt;in-sync&gt;</dt><dd>A &amp; B.</dd></div></dl><h2 id=\"simplifications\">Where the simulator simplifies</h2><ul><li>&quot;x&quot;</li></ul></main>"
+        );
+        assert!(page_html(None).contains("role=\"status\">Loading the glossary"));
+        assert!(page_html(Some(Err("cannot load glossary/glossary.txt: HTTP 500"))).contains(">cannot load glossary/glossary.txt: HTTP 500</p>"));
+    }
+
+    #[test]
+    fn keywords_are_longest_first_and_lowercase() {
+        let len = |w: &str| w.trim_end_matches('*').len();
+        let k: Vec<_> = keywords().collect();
+        assert_eq!(k.len(), KEYWORDS.lines().count(), "every line is `keyword=id`");
+        assert!(k.windows(2).all(|w| len(w[0].0) >= len(w[1].0)), "longest first");
+        assert!(k.iter().all(|(w, _)| w.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) && !w.bytes().any(|b| b.is_ascii_uppercase())));
+    }
+
+    #[test]
+    fn terms_are_whole_words_linked_once_per_line() {
+        assert_eq!(segments("orders-0: isr now [1,2]"), vec![Text("orders-0: "), Term("isr", "isr"), Text(" now [1,2]")]);
+        // The issue's example: a state name is not a term; "generation" is.
+        assert_eq!(
+            segments("group g1: PreparingRebalance (generation 2) because c1 joined"),
+            vec![Term("group", "group"), Text(" g1: PreparingRebalance ("), Term("generation", "rebalance"), Text(" 2) because c1 joined")]
+        );
+        // The same entry twice (and through another keyword): linked the first time only.
+        assert_eq!(
+            segments("ISR shrank; the isr is [1] — a rebalance, generation 3"),
+            vec![Term("ISR", "isr"), Text(" shrank; the isr is [1] — a "), Term("rebalance", "rebalance"), Text(", generation 3")]
+        );
+        // Several terms in one line, each linked; the longer keyword wins where two start.
+        assert_eq!(
+            segments("broker 2 high watermark 11, leader epoch 4, offset 3"),
+            vec![
+                Text("broker 2 "),
+                Term("high watermark", "hw"),
+                Text(" 11, "),
+                Term("leader epoch", "leader-epoch"),
+                Text(" 4, "),
+                Term("offset", "offset"),
+                Text(" 3")
+            ]
+        );
+        // Stems take their endings; a full stop ends a word, a dotted name does not.
+        assert_eq!(segments("Rebalancing."), vec![Term("Rebalancing", "rebalance"), Text(".")]);
+        assert_eq!(
+            segments("acks=all needs min.insync.replicas replicas"),
+            vec![Term("acks", "acks"), Text("=all needs "), Term("min.insync.replicas", "min-isr"), Text(" replicas")]
+        );
+        assert_eq!(segments("unclean.leader.election.enable=true"), vec![Term("unclean.leader.election.enable", "unclean"), Text("=true")]);
+        // Inside words and names: nothing.
+        for line in ["OffsetsCommitted", "__consumer_offsets", "leader-epoch", "my-group", "regroup", "isrs", "GroupCoordinator"] {
+            assert_eq!(segments(line), vec![Text(line)], "{line}");
         }
-        let (s, e, entry) = term_in("orders-0: isr now [1,2]").expect("isr");
-        assert_eq!((s, e, entry.id), (10, 13, "isr"));
-        assert_eq!(term_in("orders-0: broker 2 high watermark 11").map(|t| t.2.id), Some("hw"));
-        assert!(term_in("nothing to see").is_none());
+        assert_eq!(segments(""), vec![]);
+        assert_eq!(segments("nothing to see"), vec![Text("nothing to see")]);
+    }
+
+    #[test]
+    fn code_spans_are_code_and_a_lone_backtick_is_text() {
+        assert_eq!(
+            segments("run `kafka-topics.sh --describe` for the isr"),
+            vec![Text("run "), Code("kafka-topics.sh --describe"), Text(" for the "), Term("isr", "isr")]
+        );
+        // A term inside code is not linked, and does not count as linked.
+        assert_eq!(segments("`leader 1` then leader 2"), vec![Code("leader 1"), Text(" then "), Term("leader", "leader"), Text(" 2")]);
+        assert_eq!(segments("it's a ` alone, leader"), vec![Text("it's a ` alone, "), Term("leader", "leader")]);
+        assert_eq!(segments("`a` and `b` and ` c"), vec![Code("a"), Text(" and "), Code("b"), Text(" and ` c")]);
+        assert_eq!(segments("empty `` pair"), vec![Text("empty `` pair")]);
+    }
+
+    #[test]
+    fn a_line_as_html() {
+        let g = parse("# isr: ISR\nThe \"caught up\" replicas.\n").expect("parses");
+        assert_eq!(
+            line_html("isr <now> `a&b`", Some(&g)),
+            "<span><a href=\"#/glossary?term=isr\" title=\"The &quot;caught up&quot; replicas.\">isr</a> &lt;now&gt; <code>a&amp;b</code></span>"
+        );
+        assert_eq!(line_html("leader 1", None), "<span><a href=\"#/glossary?term=leader\">leader</a> 1</span>");
     }
 }

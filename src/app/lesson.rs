@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use crate::lesson::text::{Block, Inline};
-use crate::lesson::{self, Cmd, GoalStatus, Item, Lesson, Narration, Posed};
+use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, Item, Lesson, LessonError, Narration, Posed};
 use crate::session::{Player, Printed, Script};
 
 /// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
@@ -47,18 +47,86 @@ pub fn open(id: &str, source: &str) -> Result<LessonState, String> {
 /// The course's index as the page holds it: the list, or why it could not be read.
 pub type Index = Result<Vec<(String, String)>, String>;
 
-fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// Console output on a lesson page (empty when nothing was printed), as HTML.
+pub fn console_html(lines: &[Printed], testid: &str) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("<pre class=\"lesson-console\" data-testid=\"{testid}\" tabindex=\"0\" aria-label=\"Console output\">");
+    for (i, p) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        escape(&p.text, &mut out);
+    }
+    out.push_str("</pre>");
+    out
+}
+
+/// A challenge's reference solution as typed: each command, the producer's records under it
+/// and the `exit` that ends them (a lesson file ends them with a lone `.`).
+pub fn solution_html(c: &Challenge) -> String {
+    let mut out = String::from("<pre class=\"solution\" data-testid=\"solution-commands\"><code>");
+    for cmd in &c.solution {
+        escape(&cmd.text, &mut out);
+        for l in &cmd.stdin {
+            out.push('\n');
+            escape(l, &mut out);
+        }
+        if !cmd.stdin.is_empty() {
+            out.push_str("\nexit");
+        }
+        out.push('\n');
+    }
+    out.push_str("</code></pre>");
+    out
+}
+
+/// The home page's opening, fixed markup.
+const HERO: &str = r##"<section class="hero"><h1>Fly a Kafka cluster</h1><p class="lead">A real, deterministic simulation of Kafka's brokers, replicas and clients, running in your browser. Kill a broker, watch the controller elect a new leader, and see exactly which records survive.</p><a href="#/sandbox" class="button primary">Open the sandbox</a></section>"##;
+
+/// The home page as HTML (every piece of text from the index escaped): the course's lessons in
+/// order from `lessons/index.txt` (`None` while it loads), or why there are none. One string
+/// is far less wasm than the same page built with `html!`.
+pub fn home_html(index: Option<&Index>) -> String {
+    let mut out = String::from("<main id=\"main\" class=\"page home\">");
+    out.push_str(HERO);
+    out.push_str("<section aria-labelledby=\"course-heading\" class=\"course\"><h2 id=\"course-heading\">The course</h2>");
+    match index {
+        None => out.push_str("<p class=\"empty-state\" role=\"status\">Loading the course\u{2026}</p>"),
+        Some(Err(e)) => {
+            out.push_str("<p class=\"empty-state\" role=\"status\">");
+            escape(e, &mut out);
+            out.push_str("</p>");
+        }
+        Some(Ok(list)) if list.is_empty() => out.push_str("<p class=\"empty-state\" data-testid=\"course-empty\">No lessons are published yet.</p>"),
+        Some(Ok(list)) => {
+            out.push_str("<p>Start with the first lesson; each builds on the ones before it.</p><ol class=\"lesson-list\" data-testid=\"course\">");
+            for (id, title) in list {
+                out.push_str("<li><a href=\"#/lesson/");
+                escape(id, &mut out);
+                out.push_str("\">");
+                escape(title, &mut out);
+                out.push_str("</a> <span class=\"lesson-id\">");
+                escape(id, &mut out);
+                out.push_str("</span></li>");
+            }
+            out.push_str("</ol>");
         }
     }
+    out.push_str("</section></main>");
+    out
 }
+
+/// The page for an address that leads nowhere (`path` escaped).
+pub fn not_found_html(path: &str) -> String {
+    let mut out = String::from("<main id=\"main\" class=\"page\"><h1>Page not found</h1><p>The address \u{201c}");
+    escape(path, &mut out);
+    out.push_str("\u{201d} does not lead anywhere in the simulator. <a href=\"#/\">Back to the course</a></p></main>");
+    out
+}
+
+pub(crate) use super::html::escape;
 
 fn inlines_html(run: &[Inline], out: &mut String) {
     for i in run {
@@ -359,6 +427,58 @@ impl LessonState {
         out
     }
 
+    /// A text rendered at this moment, as HTML: its narration, or its error (file, line and
+    /// reason) in one paragraph.
+    pub fn rendered_html(&self, r: Result<Narration, LessonError>) -> String {
+        match r {
+            Ok(n) => narration_html(&n, false),
+            Err(e) => super::html::error(&self.lesson.locate(e).to_string()),
+        }
+    }
+
+    /// The page's heading ("Step: ...") and its text, as HTML: the introduction's objectives
+    /// and text, a step's or a challenge's narration, nothing more for a quiz (its question
+    /// is in the form).
+    pub fn text_html(&self) -> String {
+        let sim = &self.player.shell().sim;
+        let none = Bindings::default();
+        let (kind, title, body) = match self.item() {
+            None => {
+                let intro = self.lesson.intro.as_ref().map(|t| self.rendered_html(t.render(sim, &none))).unwrap_or_default();
+                ("Introduction", self.lesson.title.as_str(), self.objectives_html() + &intro)
+            }
+            Some(Item::Step(st)) => ("Step", st.title.as_str(), self.rendered_html(st.text.render(sim, &none))),
+            Some(Item::Quiz(_)) => ("Quiz", "Check yourself", String::new()),
+            Some(Item::Challenge(c)) => ("Challenge", c.title.as_str(), self.rendered_html(c.text.render(sim, &none))),
+        };
+        let mut out = format!("<h2><span class=\"item-kind\">{kind}: </span>");
+        escape(title, &mut out);
+        out.push_str("</h2>");
+        out.push_str(&body);
+        out
+    }
+
+    /// The simulation beside the text: the cluster's size and time, and what this page's
+    /// commands printed.
+    pub fn stage_html(&self) -> String {
+        let sim = &self.player.shell().sim;
+        let mut out = format!("<h3>The cluster: {} broker(s), at t = {}</h3>", sim.view(0).brokers.len(), super::clock::human(sim.now()));
+        out.push_str(&console_html(self.printed(), "lesson-console"));
+        out
+    }
+
+    /// The hints of challenge `c` shown so far, under their heading, as an ordered list.
+    pub fn hints_html(&self, c: &Challenge) -> String {
+        let mut out = String::from("<h3>Hints</h3><ol class=\"hints\">");
+        for h in c.hints.iter().take(self.challenge().hints_shown) {
+            out.push_str("<li>");
+            out.push_str(&self.rendered_html(h.render(&self.player.shell().sim, &Bindings::default())));
+            out.push_str("</li>");
+        }
+        out.push_str("</ol>");
+        out
+    }
+
     /// The introduction's list of objectives, as HTML.
     pub fn objectives_html(&self) -> String {
         let mut out = String::from("<h3>You will learn to</h3><ul>");
@@ -510,10 +630,14 @@ mod tests {
         let n = s.pages();
         assert!(s.header_html().contains(&format!("Step 1 of {n}</span><progress max=\"{n}\" value=\"1\"")));
         assert!(s.objectives_html().starts_with("<h3>You will learn to</h3><ul><li>Say which partition"));
+        assert!(s.text_html().starts_with(&format!("<h2><span class=\"item-kind\">Introduction: </span>{}</h2><h3>You will learn to</h3>", s.lesson.title)));
+        assert!(s.stage_html().starts_with("<h3>The cluster: 3 broker(s), at t = "), "{}", s.stage_html());
         let start = s.player.shell().sim.trace_hash();
         s = s.reduce(LessonAction::Next);
         assert!(matches!(s.item(), Some(Item::Step(_))));
         assert!(s.printed().iter().any(|p| p.text.contains("user-1")), "the consumer's output is shown");
+        assert!(s.text_html().starts_with("<h2><span class=\"item-kind\">Step: </span>") && s.text_html().contains("<div class=\"narration-text\">"));
+        assert!(s.stage_html().contains("data-testid=\"lesson-console\"") && s.stage_html().contains("user-1"));
         let after = s.player.shell().sim.trace_hash();
         assert_ne!(after, start);
         s = s.reduce(LessonAction::Back);
@@ -580,12 +704,21 @@ mod tests {
         let goals = s.goals().expect("a challenge").expect("computes");
         assert!(!goals.is_empty() && !goals.iter().all(|g| g.met), "starts unmet");
         assert!(goals_html(&goals).contains("\u{2717} Not yet: </strong><code>"));
+        assert_eq!(s.hints_html(&c), "<h3>Hints</h3><ol class=\"hints\"></ol>");
         for n in 1..=c.hints.len() + 1 {
             s = s.reduce(LessonAction::Hint);
             assert_eq!(s.challenge().hints_shown, n.min(c.hints.len()));
         }
+        let hints = s.hints_html(&c);
+        assert_eq!(hints.matches("<li><div class=\"narration-text\">").count(), c.hints.len(), "{hints}");
         s = s.reduce(LessonAction::ShowSolution);
         assert!(s.challenge().solution_shown);
+        let solution = solution_html(&c);
+        assert!(
+            solution.starts_with("<pre class=\"solution\" data-testid=\"solution-commands\"><code>") && solution.ends_with("\n</code></pre>"),
+            "{solution}"
+        );
+        assert!(solution.contains(&c.solution[0].text.replace('>', "&gt;").replace('<', "&lt;")), "{solution}");
         // Typing the solution in the console meets the goal.
         for cmd in &c.solution {
             for l in console_lines(cmd) {
@@ -594,10 +727,24 @@ mod tests {
             s.player.end_of_input();
         }
         assert!(!s.typed.is_empty());
+        let console = console_html(&s.typed, "challenge-console");
+        assert!(
+            console.starts_with("<pre class=\"lesson-console\" data-testid=\"challenge-console\" tabindex=\"0\" aria-label=\"Console output\">"),
+            "{console}"
+        );
+        assert_eq!(console.matches('\n').count(), s.typed.len() - 1, "one line each: {console}");
+        assert_eq!(console_html(&[], "x"), "");
         assert!(s.goals().expect("a challenge").expect("computes").iter().all(|g| g.met), "the solution meets the goal");
         // Leaving the page forgets what was typed.
         s = s.reduce(LessonAction::Back).reduce(LessonAction::Next);
         assert!(s.typed.is_empty() && !s.goals().unwrap().unwrap().iter().all(|g| g.met));
+    }
+
+    #[test]
+    fn a_text_that_cannot_be_rendered_is_one_line_of_error() {
+        let s = lesson02();
+        let html = s.rendered_html(Err(LessonError::new("", 7, "unknown query `x<y`")));
+        assert_eq!(html, "<p class=\"error\" role=\"alert\">lessons/02-keys-choose-partitions.lesson:7: unknown query `x&lt;y`</p>");
     }
 
     #[test]
@@ -632,5 +779,20 @@ mod tests {
         assert!(e.starts_with("lessons/broken.lesson:"), "{e}");
         let line: usize = e.split(':').nth(1).and_then(|l| l.trim().parse().ok()).expect("a line number");
         assert!(line > 0, "{e}");
+    }
+
+    #[test]
+    fn the_home_and_not_found_pages_are_escaped_strings() {
+        let index: Index = Ok(vec![("01-a".into(), "Topics & <partitions>".into())]);
+        let home = home_html(Some(&index));
+        assert!(home.starts_with("<main id=\"main\" class=\"page home\"><section class=\"hero\"><h1>Fly a Kafka cluster</h1>"), "{home}");
+        assert!(home.ends_with("<h2 id=\"course-heading\">The course</h2><p>Start with the first lesson; each builds on the ones before it.</p><ol class=\"lesson-list\" data-testid=\"course\"><li><a href=\"#/lesson/01-a\">Topics &amp; &lt;partitions&gt;</a> <span class=\"lesson-id\">01-a</span></li></ol></section></main>"), "{home}");
+        assert!(home_html(None).contains("role=\"status\">Loading the course\u{2026}</p>"));
+        assert!(home_html(Some(&Ok(Vec::new()))).contains("data-testid=\"course-empty\">No lessons are published yet.</p>"));
+        assert!(home_html(Some(&Err("cannot load lessons/index.txt: HTTP 500".into()))).contains("role=\"status\">cannot load lessons/index.txt: HTTP 500</p>"));
+        assert_eq!(
+            not_found_html("/x<y>"),
+            "<main id=\"main\" class=\"page\"><h1>Page not found</h1><p>The address \u{201c}/x&lt;y&gt;\u{201d} does not lead anywhere in the simulator. <a href=\"#/\">Back to the course</a></p></main>"
+        );
     }
 }

@@ -1,13 +1,14 @@
 //! The app layer: what the pages decide, in native code, so it is tested with `cargo test`.
 //! The sandbox's state and its reducer (`state`), the routes (`route`), the stage's layout
 //! (`layout`), the keyboard shortcuts (`shortcuts`), the narration (`narration`) and the
-//! glossary's text (`glossary`). `src/ui` renders this state and turns DOM events into
+//! glossary (`glossary`), and markup built as escaped strings (`html`). `src/ui` renders this state and turns DOM events into
 //! `state::Action`s; timers, the animation loop and the address bar stay there, outside the
 //! reducer.
 //!
 //! Layers point one way: `ui -> app -> session -> presets -> shell -> sim` (tests/layering.rs).
 pub mod clock;
 pub mod glossary;
+pub mod html;
 pub mod lag;
 pub mod layout;
 pub mod lesson;

@@ -117,6 +117,7 @@ fn pace(args: &[String]) -> ExitCode {
 }
 
 fn lessons(args: &[String]) -> ExitCode {
+    use kafka_flightsim::app::glossary;
     use kafka_flightsim::lesson::{self, check::check_course, CheckOptions};
     if args.first().map(String::as_str) != Some("check") {
         eprintln!("flightsim lessons: the command is `flightsim lessons check [FILE...]`");
@@ -132,8 +133,26 @@ fn lessons(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let glossary: Vec<&str> = kafka_flightsim::app::glossary::ENTRIES.iter().map(|e| e.id).collect();
+    // The glossary's file (data the page fetches): it must parse, and hold every entry that
+    // narration and the lessons link to.
+    let glossary_file =
+        if std::path::Path::new(glossary::FILE).is_file() { glossary::FILE.to_string() } else { format!("{}/{}", env!("CARGO_MANIFEST_DIR"), glossary::FILE) };
+    let entries = match std::fs::read_to_string(&glossary_file)
+        .map_err(|e| format!("cannot read {glossary_file}: {e}"))
+        .and_then(|t| glossary::parse(&t).map_err(|e| e.to_string()))
+    {
+        Ok(g) => g,
+        Err(e) => {
+            println!("FAIL {e}");
+            return ExitCode::from(1);
+        }
+    };
     let mut failed = 0;
+    for problem in glossary::missing_keyword_ids(&entries) {
+        failed += 1;
+        println!("FAIL {problem}");
+    }
+    let glossary = entries.ids();
     let mut parsed = Vec::new();
     for file in &files {
         let source = match std::fs::read_to_string(file) {

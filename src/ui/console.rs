@@ -154,7 +154,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     };
     html! {
         <section class="console" aria-labelledby="console-heading" onclick={focus}>
-            <h2 id="console-heading">{ "Console" }</h2>
+            { super::markup(r#"<h2 id="console-heading">Console</h2>"#) }
             <div ref={output} {onscroll} class="console-output" role="log" aria-live="polite" data-testid="console-output">
                 { for props.lines.iter().map(|l| html! {
                     match l.kind {

@@ -15,22 +15,10 @@ fn command_button(dispatch: &Callback<Action>, label: &str, command: String, tes
     }
 }
 
-/// One table of the panel: caption, column headings, then keyed rows of text whose first cell
-/// heads its row. One function for every table keeps the panel's code small.
-fn table(class: &'static str, caption: String, columns: &[&'static str], rows: Vec<(String, Vec<String>)>) -> Html {
-    html! {
-        <table {class}>
-            <caption>{ caption }</caption>
-            <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
-            <tbody>
-                { for rows.into_iter().map(|(key, cells)| html! {
-                    <tr {key}>
-                        { for cells.into_iter().enumerate().map(|(i, c)| if i == 0 { html! { <th scope="row">{ c }</th> } } else { html! { <td>{ c }</td> } }) }
-                    </tr>
-                }) }
-            </tbody>
-        </table>
-    }
+/// One table of the panel: caption, column headings, then rows of text whose first cell heads
+/// its row, as one string (`app::html::table`): a table takes no events.
+fn table(class: &'static str, caption: String, columns: &[&'static str], rows: Vec<Vec<String>>) -> Html {
+    Html::from_html_unchecked(AttrValue::from(crate::app::html::table(class, &caption, columns, &rows)))
 }
 
 /// Rows of the broker's replica table: thousands of partitions would make every step re-render
@@ -77,7 +65,7 @@ fn records_table(log: &crate::sim::view::ReplicaView) -> Html {
             cells.push(r.key.as_deref().unwrap_or("null").to_string());
             cells.push(r.value.as_deref().unwrap_or("null").to_string());
             cells.push(if r.offset < log.high_watermark { "✓ yes" } else { "not yet" }.into());
-            (r.offset.to_string(), cells)
+            cells
         })
         .collect();
     table("records", format!("The newest records on the leader ({} in the log)", log.log_end_offset - log.log_start_offset), columns, rows)
@@ -92,11 +80,9 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
     };
     let body = match selected {
         None => {
-            return html! {
-                <section class="details empty" aria-label="Details" data-testid="details">
-                    <p>{ "Click (or focus and press Enter on) a broker, a partition's row, a client or a group to see everything about it here." }</p>
-                </section>
-            }
+            return super::markup(
+                r#"<section class="details empty" aria-label="Details" data-testid="details"><p>Click (or focus and press Enter on) a broker, a partition's row, a client or a group to see everything about it here.</p></section>"#,
+            )
         }
         Some(Selection::Broker(id)) => match v.brokers.iter().find(|b| b.id == *id) {
             None => html! { <p>{ format!("Broker {id} is gone (the cluster was reset).") }</p> },
@@ -107,10 +93,10 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
                     <h2>{ format!("Broker {id}") }</h2>
                     <p>{ format!("State: {}{}{}.", b.state, if b.fenced && b.up { ", fenced by the controller" } else { "" }, if b.paused { ", paused (handles nothing)" } else { "" }) }</p>
                     { table("replicas", replicas_caption(user.len()), &["Partition", "Role", "Epoch", "Log start", "HW", "LEO", "ISR"],
-                        user.iter().take(MAX_TABLE_ROWS).map(|r| (r.tp.to_string(), vec![
+                        user.iter().take(MAX_TABLE_ROWS).map(|r| vec![
                             r.tp.to_string(), role(r.online, r.is_leader).into(), r.leader_epoch.to_string(), r.log_start_offset.to_string(),
                             r.high_watermark.to_string(), r.log_end_offset.to_string(), if r.in_isr { "✓ in" } else { "⊘ out" }.into(),
-                        ])).collect()) }
+                        ]).collect()) }
                     <div class="actions" role="group" aria-label={format!("Faults for broker {id}")}>
                         if b.up {
                             { command_button(d, "Kill (hard)", format!("kill broker {id}"), "fault-kill") }
@@ -150,10 +136,10 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
                         ) }</p>
                     }
                     { table("replicas", "Each replica's log".into(), &["Broker", "Role", "Log start", "HW", "LEO"],
-                        v.brokers.iter().filter_map(|b| b.replicas.iter().find(|r| r.tp == *tp).map(|r| (b.id.to_string(), vec![
+                        v.brokers.iter().filter_map(|b| b.replicas.iter().find(|r| r.tp == *tp).map(|r| vec![
                             b.id.to_string(), format!("{}{}", role(r.online, r.is_leader), if r.in_isr { "" } else { ", ⊘ out of ISR" }),
                             r.log_start_offset.to_string(), r.high_watermark.to_string(), r.log_end_offset.to_string(),
-                        ]))).collect()) }
+                        ])).collect()) }
                     if let Some(log) = leader_log {
                         { records_table(&log) }
                     }
@@ -161,7 +147,7 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
             }
         }
         Some(Selection::Client(id)) => match v.clients.iter().find(|c| c.id == *id) {
-            None => html! { <p>{ "That client is gone (the cluster was reset)." }</p> },
+            None => super::markup("<p>That client is gone (the cluster was reset).</p>"),
             Some(c) => {
                 let paused = v.paused.contains(&NodeId::Client(c.id));
                 html! {
@@ -173,7 +159,7 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
                             <p>{ format!("{} records read. ", c.consumed) }
                                { match &c.group { Some((g, gen)) => format!("Member of group {g}, generation {gen}."), None => "Not in a group: reads the partitions it was given.".to_string() } }</p>
                             { table("replicas", "Assigned partitions and positions".into(), &["Partition", "Position (next offset to read)"],
-                                c.positions.iter().map(|(tp, pos)| (tp.to_string(), vec![tp.to_string(), pos.map_or("unknown yet".to_string(), |p| p.to_string())])).collect()) }
+                                c.positions.iter().map(|(tp, pos)| vec![tp.to_string(), pos.map_or("unknown yet".to_string(), |p| p.to_string())]).collect()) }
                         }
                         <div class="actions" role="group" aria-label={format!("Faults for {}", c.name)}>
                             if c.running {
@@ -209,10 +195,10 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
                         gv.coordinator
                     ) }</p>
                     { table("replicas members", "Members and their assignment".into(), &["Member", "Client", "Partitions"],
-                        gv.members.iter().map(|m| (m.member_id.clone(), vec![
+                        gv.members.iter().map(|m| vec![
                             m.member_id.clone(), m.client.to_string(),
                             if m.assignment.is_empty() { "none".to_string() } else { m.assignment.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ") },
-                        ])).collect()) }
+                        ]).collect()) }
                 </>
             },
         },

@@ -5,9 +5,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::fetch::fetch_text;
-use crate::app::lesson::{goals_html, listed, narration_html, result_html, valid_id, LessonAction, LessonState, Load};
-use crate::lesson::{Bindings, Item, LessonError, Narration, PosedKind};
+use super::fetch::fetch_then;
+use crate::app::lesson::{console_html, goals_html, listed, narration_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
+use crate::lesson::{Item, Narration, PosedKind};
 use crate::session::Printed;
 
 pub enum PageAction {
@@ -41,22 +41,8 @@ fn narration(n: &Narration) -> Html {
     raw(narration_html(n, false))
 }
 
-fn rendered(r: Result<Narration, LessonError>, s: &LessonState) -> Html {
-    match r {
-        Ok(n) => narration(&n),
-        Err(e) => html! { <p class="error" role="alert">{ s.lesson.locate(e).to_string() }</p> },
-    }
-}
-
 fn console_log(lines: &[Printed], testid: &'static str) -> Html {
-    if lines.is_empty() {
-        return Html::default();
-    }
-    html! {
-        <pre class="lesson-console" data-testid={testid} tabindex="0" aria-label="Console output">
-            { lines.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n") }
-        </pre>
-    }
+    raw(console_html(lines, testid))
 }
 
 fn value_of(e: &Event) -> String {
@@ -66,7 +52,7 @@ fn value_of(e: &Event) -> String {
 fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let posed = match s.posed() {
         Some(Ok(p)) => p,
-        Some(Err(e)) => return html! { <p class="error" role="alert">{ e }</p> },
+        Some(Err(e)) => return raw(crate::app::html::error(&e)),
         None => return Html::default(),
     };
     let q = s.quiz();
@@ -86,14 +72,14 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         PosedKind::Predict { .. } => {
             let oninput = act.reform(|e: InputEvent| LessonAction::Input(value_of(&e)));
             html! {
-                    <p><label for="quiz-answer">{ "Your answer" }</label>{ " " }
+                    <p>{ super::markup(r#"<label for="quiz-answer">Your answer</label> "#) }
                        <input id="quiz-answer" type="text" autocomplete="off" value={q.input.clone()} {oninput} data-testid="quiz-answer" /></p>
             }
         }
         PosedKind::Choice { options } => {
             html! {
                     <fieldset class="choices">
-                        <legend>{ "Choose one" }</legend>
+                        { super::markup("<legend>Choose one</legend>") }
                         { for options.iter().enumerate().map(|(i, o)| {
                             let onchange = act.reform(move |_: Event| LessonAction::Select(i));
                             let id = format!("choice-{i}");
@@ -113,7 +99,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
             <div class="question">{ narration(&posed.question) }</div>
             { inputs }
             <p class="quiz-buttons">
-                <button type="submit" data-testid="quiz-check">{ "Check" }</button>
+                { super::markup(r#"<button type="submit" data-testid="quiz-check">Check</button>"#) }
                 { if q.checked.is_some() { html! { <button type="button" onclick={try_again} data-testid="quiz-again">{ "Try again" }</button> } } else { Html::default() } }
             </p>
             <div role="status" aria-live="polite">{ result.unwrap_or_default() }</div>
@@ -125,9 +111,9 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let Some(Item::Challenge(c)) = s.item() else { return Html::default() };
     let st = s.challenge();
     let goals = match s.goals() {
-        Some(Ok(g)) => raw(goals_html(&g)),
-        Some(Err(e)) => html! { <p class="error" role="alert">{ e }</p> },
-        None => Html::default(),
+        Some(Ok(g)) => goals_html(&g),
+        Some(Err(e)) => crate::app::html::error(&e),
+        None => String::new(),
     };
     let all_met = matches!(s.goals(), Some(Ok(g)) if g.iter().all(|g| g.met));
     let hint = act.reform(|_: MouseEvent| LessonAction::Hint);
@@ -146,19 +132,13 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     };
     html! {
         <div class="challenge" data-testid="challenge">
-            <h3>{ "Goal" }</h3>
-            { goals }
+            { raw(format!("<h3>Goal</h3>{goals}")) }
             <p role="status">{ if all_met { "\u{2713} Challenge complete: every goal is met." } else { "" } }</p>
             <form class="console-line" {onsubmit}>
-                <label for="challenge-line">{ "Command" }</label>
-                <input id="challenge-line" type="text" autocomplete="off" spellcheck="false" placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --list" data-testid="challenge-line" />
-                <button type="submit">{ "Run" }</button>
+                { super::markup(r#"<label for="challenge-line">Command</label><input id="challenge-line" type="text" autocomplete="off" spellcheck="false" placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --list" data-testid="challenge-line" /><button type="submit">Run</button>"#) }
             </form>
             { console_log(&s.typed, "challenge-console") }
-            <h3>{ "Hints" }</h3>
-            <ol class="hints">
-                { for c.hints.iter().take(st.hints_shown).map(|h| html! { <li>{ rendered(h.render(&s.player.shell().sim, &Bindings::default()), s) }</li> }) }
-            </ol>
+            { raw(s.hints_html(c)) }
             <p>
                 <button type="button" onclick={hint} disabled={st.hints_shown >= c.hints.len()} data-testid="hint">
                     { format!("Show a hint ({} of {})", st.hints_shown.min(c.hints.len()), c.hints.len()) }
@@ -166,39 +146,12 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                 { " " }
                 <button type="button" onclick={solution} disabled={st.solution_shown} data-testid="solution">{ "Show solution" }</button>
             </p>
-            { if st.solution_shown { html! {
-                <pre class="solution" data-testid="solution-commands"><code>
-                    { for c.solution.iter().map(|cmd| {
-                        let mut t = cmd.text.clone();
-                        for l in &cmd.stdin { t.push('\n'); t.push_str(l); }
-                        // The console ends a producer's records with `exit` (a lesson file with a lone `.`).
-                        if !cmd.stdin.is_empty() { t.push_str("\nexit"); }
-                        t.push('\n');
-                        t
-                    }) }
-                </code></pre>
-            } } else { Html::default() } }
+            { if st.solution_shown { raw(solution_html(c)) } else { Html::default() } }
         </div>
     }
 }
 
 fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
-    let sim = &s.player.shell().sim;
-    let (kind, title, body) = match s.item() {
-        None => (
-            "Introduction",
-            s.lesson.title.clone(),
-            html! {
-                <>
-                    { raw(s.objectives_html()) }
-                    { s.lesson.intro.as_ref().map(|t| rendered(t.render(sim, &Bindings::default()), s)).unwrap_or_default() }
-                </>
-            },
-        ),
-        Some(Item::Step(st)) => ("Step", st.title.clone(), rendered(st.text.render(&s.player.shell().sim, &Bindings::default()), s)),
-        Some(Item::Quiz(_)) => ("Quiz", "Check yourself".to_string(), Html::default()),
-        Some(Item::Challenge(c)) => ("Challenge", c.title.clone(), rendered(c.text.render(sim, &Bindings::default()), s)),
-    };
     let back = act.reform(|_: MouseEvent| LessonAction::Back);
     let next = act.reform(|_: MouseEvent| LessonAction::Next);
     let exercise = match s.item() {
@@ -214,17 +167,11 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                 <button type="button" onclick={next} disabled={!s.can_next()} data-testid="lesson-next" class="primary">{ "Next \u{2192}" }</button>
             </nav>
             <div class="lesson-body">
-                <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">
-                    <h2><span class="item-kind">{ format!("{kind}: ") }</span>{ title }</h2>
-                    { body }
-                </section>
+                <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">{ raw(s.text_html()) }</section>
                 { exercise }
-                <section class="lesson-stage" aria-label="The simulation">
-                    <h3>{ format!("The cluster: {} broker(s), at t = {}", sim.view(0).brokers.len(), crate::app::clock::human(sim.now())) }</h3>
-                    { console_log(s.printed(), "lesson-console") }
-                </section>
+                <section class="lesson-stage" aria-label="The simulation">{ raw(s.stage_html()) }</section>
             </div>
-            { if !s.can_next() { html! { <p><a href="#/">{ "Back to the course" }</a></p> } } else { Html::default() } }
+            { if !s.can_next() { super::markup(r##"<p><a href="#/">Back to the course</a></p>"##) } else { Html::default() } }
         </main>
     }
 }
@@ -237,15 +184,18 @@ pub fn lesson_page(props: &LessonProps) -> Html {
         let load = load.clone();
         let id = props.id.clone();
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                // Only a lesson the course's index lists is fetched.
-                let got = match fetch_text("lessons/index.txt").await {
-                    Ok(Some(index)) if listed(&index, &id) && valid_id(&id) => fetch_text(&format!("lessons/{id}.lesson")).await,
-                    Ok(_) => Ok(None),
-                    Err(e) => Err(e),
-                };
-                load.dispatch(PageAction::Loaded(Load::fetched(&id, got)));
-            });
+            // Only a lesson the course's index lists is fetched (two requests, one after the
+            // other, through the one fetch future: `fetch_then`).
+            fetch_then(
+                "lessons/index.txt".into(),
+                Box::new(move |got| match got {
+                    Ok(Some(index)) if listed(&index, &id) && valid_id(&id) => {
+                        let url = format!("lessons/{id}.lesson");
+                        fetch_then(url, Box::new(move |got| load.dispatch(PageAction::Loaded(Load::fetched(&id, got)))))
+                    }
+                    got => load.dispatch(PageAction::Loaded(Load::fetched(&id, got.map(|_| None)))),
+                }),
+            );
         });
     }
     let act = {

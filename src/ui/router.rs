@@ -2,11 +2,12 @@
 use gloo_events::EventListener;
 use yew::prelude::*;
 
-use super::glossary_page::glossary_page;
+use super::glossary_page::{arrived, glossary_page, load as load_glossary};
 use super::home::{home, load_index};
 use super::lesson_page::LessonPage;
 use super::markup;
 use super::sandbox::SandboxPage;
+use crate::app::lesson::not_found_html;
 use crate::app::route::Route;
 
 const TOPBAR: &str = r##"<header class="topbar"><a href="#/" class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Kafka Flight Simulator</a><nav aria-label="Main"><a href="#/">Course</a><a href="#/sandbox">Sandbox</a><a href="#/glossary">Glossary</a></nav></header>"##;
@@ -36,13 +37,18 @@ pub fn app() -> Html {
         use_effect_with((), move |_| load_index(index));
     }
     let route = Route::parse(&hash);
-    // Opened from a narration link: the glossary entry comes into view and takes focus.
+    // The glossary's text is fetched the first time a page needs it: the glossary, and the
+    // sandbox (its narration links are titled with their entries); asking again does nothing.
+    // Once it is there, a linked entry comes into view and takes focus.
+    if matches!(route, Route::Glossary(_) | Route::Sandbox(_)) {
+        load_glossary(hash.clone());
+    }
     use_effect_with(
         match &route {
-            Route::Glossary(term) => term.clone(),
-            _ => None,
+            Route::Glossary(term) => (term.clone(), arrived()),
+            _ => (None, false),
         },
-        |term| {
+        |(term, _)| {
             if let Some(el) = term.as_ref().and_then(|t| web_sys::window()?.document()?.get_element_by_id(&format!("term-{t}"))) {
                 el.scroll_into_view();
                 if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
@@ -64,13 +70,7 @@ pub fn app() -> Html {
         }
         Route::Glossary(_) => glossary_page(),
         Route::CrashTest => crash_test(),
-        Route::NotFound(path) => html! {
-            <main id="main" class="page">
-                <h1>{ "Page not found" }</h1>
-                <p>{ format!("The address \u{201c}{path}\u{201d} does not lead anywhere in the simulator. ") }
-                   <a href="#/">{ "Back to the course" }</a></p>
-            </main>
-        },
+        Route::NotFound(path) => Html::from_html_unchecked(AttrValue::from(not_found_html(&path))),
     };
     html! {
         <>

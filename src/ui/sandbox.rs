@@ -8,9 +8,11 @@ use yew::prelude::*;
 
 use super::console::Console;
 use super::details::details;
+use super::glossary_page::loaded;
+use super::markup;
 use super::stage::stage;
 use super::transport::{shortcuts, transport};
-use crate::app::glossary::term_in;
+use crate::app::glossary::{line_html, Glossary};
 use crate::app::layout::NARROW_PX;
 use crate::app::state::{Action, SandboxState};
 use crate::presets::PRESETS;
@@ -41,14 +43,10 @@ fn sandbox_address(query: &str) -> String {
     format!("{base}#/sandbox?{query}")
 }
 
-/// A narration line with its first Kafka term linked to the glossary.
-fn narration_line(text: &str) -> Html {
-    match term_in(text) {
-        Some((s, e, entry)) => html! {
-            <>{ &text[..s] }<a href={format!("#/glossary?term={}", entry.id)} title={entry.text}>{ &text[s..e] }</a>{ &text[e..] }</>
-        },
-        None => html! { { text } },
-    }
+/// A narration line: its code spans as code and each Kafka term linked to the glossary once
+/// (`app::glossary::segments` decides), titled with the entry when the glossary is loaded.
+fn narration_line(text: &str, glossary: Option<&Glossary>) -> Html {
+    Html::from_html_unchecked(AttrValue::from(line_html(text, glossary)))
 }
 
 #[function_component(SandboxPage)]
@@ -159,13 +157,14 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         }
     });
     let current = state.player.start.preset_id();
+    let glossary = loaded();
     html! {
         <main id="main" class="page sandbox">
             <button class="skip-link" onclick={to_console} data-testid="skip-to-console">{ "Skip to the console" }</button>
             <div class="sandbox-head">
-                <h1>{ "Sandbox" }</h1>
+                { markup("<h1>Sandbox</h1>") }
                 <div class="presets">
-                    <label for="preset">{ "Preset " }</label>
+                    { markup(r#"<label for="preset">Preset </label>"#) }
                     // The benchmark's cluster is reachable by its address, not offered to learners.
                     <select id="preset" onchange={on_preset} data-testid="preset">
                         { for PRESETS.iter().filter(|p| p.teaching() || Some(p.id) == current).map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
@@ -175,7 +174,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             </div>
             if *show_link {
                 <p class="share">
-                    <label for="share-link">{ "Link to this exact step (copy it): " }</label>
+                    { markup(r#"<label for="share-link">Link to this exact step (copy it): </label>"#) }
                     <input id="share-link" readonly=true value={sandbox_address(&state.link_query())} onfocus={select_all} data-testid="share-link" />
                 </p>
             }
@@ -190,7 +189,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             }
             { transport(&state, more) }
             if let Some(err) = &state.error {
-                <p class="error" role="alert">{ err }</p>
+                { Html::from_html_unchecked(AttrValue::from(crate::app::html::error(err))) }
             }
             <div class="sandbox-grid">
                 { stage(&state, &layout, &dispatch) }
@@ -200,11 +199,11 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <div class="side-col">
                         { details(&state.view, state.selected.as_ref(), &dispatch) }
                         <section class="narration" aria-labelledby="narration-heading">
-                            <h2 id="narration-heading">{ "What just happened" }</h2>
+                            { markup(r#"<h2 id="narration-heading">What just happened</h2>"#) }
                             <button class="narrate-all" onclick={dispatch.reform(|_: MouseEvent| Action::ToggleNarrateAll)} aria-pressed={state.narrate_all.to_string()}
                                 data-testid="narrate-all">{ if state.narrate_all { "☑ Every event" } else { "☐ Every event" } }</button>
                             <ol aria-live="polite" data-testid="narration">
-                                { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line) }</li> }) }
+                                { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }) }
                             </ol>
                         </section>
                     </div>

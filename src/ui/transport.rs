@@ -8,8 +8,8 @@ use super::markup;
 use crate::app::shortcuts::{action_for, KeyPress};
 use crate::app::state::{Action, SandboxState, SPEEDS};
 
-/// The keyboard shortcuts, as `?` shows them (the handler below is the source of truth).
-const SHORTCUTS: &str = r##"<dl><dt><kbd>Space</kbd> / <kbd>k</kbd></dt><dd>play or pause</dd><dt><kbd>→</kbd> / <kbd>l</kbd></dt><dd>step: apply the next event</dd><dt><kbd>←</kbd> / <kbd>j</kbd></dt><dd>step back one event</dd><dt><kbd>Home</kbd> / <kbd>End</kbd></dt><dd>start or end of the timeline</dd><dt><kbd>Tab</kbd></dt><dd>move between controls; on the stage, Enter shows details</dd><dt><kbd>Esc</kbd></dt><dd>close the details</dd><dt><kbd>?</kbd></dt><dd>show or hide this list</dd><dt><kbd>↑</kbd> <kbd>↓</kbd></dt><dd>in the console: command history</dd><dt><kbd>Tab</kbd> in the console</dt><dd>complete a command or option (when there is a word to complete)</dd></dl>"##;
+/// The keyboard shortcuts' dialog, as `?` shows it (the handler below is the source of truth).
+const SHORTCUTS: &str = r##"<section class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts-help"><h2>Keyboard shortcuts</h2><dl><dt><kbd>Space</kbd> / <kbd>k</kbd></dt><dd>play or pause</dd><dt><kbd>→</kbd> / <kbd>l</kbd></dt><dd>step: apply the next event</dd><dt><kbd>←</kbd> / <kbd>j</kbd></dt><dd>step back one event</dd><dt><kbd>Home</kbd> / <kbd>End</kbd></dt><dd>start or end of the timeline</dd><dt><kbd>Tab</kbd></dt><dd>move between controls; on the stage, Enter shows details</dd><dt><kbd>Esc</kbd></dt><dd>close the details</dd><dt><kbd>?</kbd></dt><dd>show or hide this list</dd><dt><kbd>↑</kbd> <kbd>↓</kbd></dt><dd>in the console: command history</dd><dt><kbd>Tab</kbd> in the console</dt><dd>complete a command or option (when there is a word to complete)</dd></dl></section>"##;
 
 /// `25` percent reads "0.25x", `100` reads "1x" (integers only: see `layout::num`).
 fn speed_label(percent: u32) -> String {
@@ -115,10 +115,7 @@ pub fn transport(state: &UseReducerHandle<SandboxState>, more: UseStateHandle<bo
                     aria-valuetext={format!("step {at} of {head}, t = {}", crate::app::clock::human(state.view.now_ms))} data-testid="timeline" />
             </div>
             if state.show_help {
-                <section class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts-help">
-                    <h2>{ "Keyboard shortcuts" }</h2>
-                    { markup(SHORTCUTS) }
-                </section>
+                { markup(SHORTCUTS) }
             }
         </>
     }

@@ -91,6 +91,33 @@ test('the glossary states the simplifications', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('the glossary is data: fetched, and a broken file is one line of error, not a blank page', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  // Opened straight at a term: the entry takes focus once the file has arrived.
+  await page.goto(env.url + '#/glossary?term=hw');
+  await page.waitForFunction(() => document.activeElement?.id === 'term-hw');
+  // Narration links are titled with their entry once the glossary is loaded.
+  await openSandbox(page);
+  await page.getByTestId('console-input').fill('kill broker 1');
+  await page.getByTestId('console-input').press('Enter');
+  for (let i = 0; i < 8; i++) await page.getByTestId('run-1s').click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=narration] a[href="#/glossary?term=fenced"]')?.getAttribute('title')?.includes('no longer trusts'));
+  // A line links each term once, as whole words.
+  const fenced = await page.getByTestId('narration').locator('li', { hasText: 'controller fenced broker 1' }).first().innerHTML();
+  assert.equal((fenced.match(/term=isr"/g) ?? []).length <= 1, true, fenced);
+  assert.deepEqual(errors, []);
+  // A malformed file (a fresh page, so it is fetched again): its file, line and reason.
+  await current.page.close();
+  current = await openPage(env.browser);
+  await current.page.route('**/glossary/glossary.txt', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'Words before any entry.\n' }));
+  await current.page.goto(env.url + '#/glossary');
+  await current.page.getByText('glossary/glossary.txt:1: text before the first entry').waitFor();
+  assert.ok(await current.page.getByRole('heading', { name: 'Glossary' }).isVisible());
+  assert.deepEqual(current.errors, []);
+});
+
 test('console: Kafka commands, errors, tab completion and the interactive producer', async () => {
   current = await openPage(env.browser);
   const { page, errors } = current;

@@ -2,12 +2,28 @@
 //! quiz answers are computed by the engine on several seeds, each choice quiz has exactly one
 //! true option, each challenge starts unmet and its reference solution meets it), and a
 //! malformed lesson fails with its file, its line and the reason.
-use kafka_flightsim::app::glossary::ENTRIES;
+use kafka_flightsim::app::glossary;
 use kafka_flightsim::lesson::check::{check_course, check_lesson, transcript};
 use kafka_flightsim::lesson::{self, CheckOptions, Item, PosedKind, QuizKind};
 
+/// The ids of the glossary's file (`glossary/glossary.txt`, data the page fetches), which must
+/// parse: a malformed file fails every lesson test with its line and reason.
 fn glossary() -> Vec<&'static str> {
-    ENTRIES.iter().map(|e| e.id).collect()
+    static FILE: std::sync::OnceLock<glossary::Glossary> = std::sync::OnceLock::new();
+    let g = FILE.get_or_init(|| {
+        let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(glossary::FILE)).expect("the glossary's file");
+        glossary::parse(&text).unwrap_or_else(|e| panic!("{e}"))
+    });
+    g.ids()
+}
+
+/// The glossary's file parses, and holds every entry narration links to.
+#[test]
+fn the_glossary_file_holds_every_linked_entry() {
+    assert!(glossary().len() >= 30);
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(glossary::FILE)).expect("the glossary's file");
+    let g = glossary::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(glossary::missing_keyword_ids(&g), Vec::<String>::new());
 }
 
 fn lesson_files() -> Vec<(String, String)> {

@@ -92,3 +92,26 @@ fn replay_reopens_a_shared_address() {
         assert!(err.starts_with(error) && err.trim().lines().count() == 1, "{address}: {err}");
     }
 }
+
+/// `flightsim lessons check` reads the glossary's file (from the working directory, as the
+/// page serves it): a malformed file fails with its line and reason, and a file without an
+/// entry that a lesson or narration links to fails too.
+#[test]
+fn lessons_check_refuses_a_broken_glossary() {
+    let dir = std::env::temp_dir().join(format!("flightsim-glossary-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("glossary")).unwrap();
+    let lesson = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/01-topics-partitions-offsets.lesson");
+    let check = |glossary: &str| {
+        std::fs::write(dir.join("glossary/glossary.txt"), glossary).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_flightsim")).args(["lessons", "check", lesson]).current_dir(&dir).output().expect("flightsim runs");
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, text) = check("# isr: ISR\nThe replicas caught up.\n\nA second paragraph.\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(text.trim(), "FAIL glossary/glossary.txt:4: an entry's text is one paragraph");
+    let (code, text) = check("# isr: ISR\nThe replicas caught up.\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("FAIL glossary/glossary.txt: no entry `hw`, which narration links `high watermark` to"), "{text}");
+    assert!(text.contains("no glossary entry `partition`"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

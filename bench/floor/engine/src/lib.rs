@@ -1,7 +1,8 @@
 //! Everything of the app that is not UI, reachable from one export: presets, the shell (any
 //! command line, so no tool can be dropped by the linker), the session player with seek and
-//! step back, shared links, the view the stage reads, and the glossary texts.
-use kafka_flightsim::{glossary, presets, session};
+//! step back, shared links, the view the stage reads, and the glossary's parser and narration links.
+use kafka_flightsim::app::glossary;
+use kafka_flightsim::{presets, session};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -27,14 +28,10 @@ pub fn run(preset: &str, seed: u64, lines: &str, query: &str) -> String {
             out.push_str(&other.link().to_query());
         }
     }
-    for e in glossary::ENTRIES {
-        out.push_str(e.text);
+    // The glossary's text is data the page fetches: its parser and the narration's links.
+    if let Ok(g) = glossary::parse(lines) {
+        out.push_str(&glossary::page_html(Some(Ok(&g))));
     }
-    for s in glossary::SIMPLIFICATIONS {
-        out.push_str(s);
-    }
-    if let Some((at, _, _)) = glossary::term_in(query) {
-        out.push_str(&at.to_string());
-    }
+    out.push_str(&glossary::line_html(query, None));
     out
 }
