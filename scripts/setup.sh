@@ -54,10 +54,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 
 # wasm-opt (binaryen 132; Debian's 108 cannot read today's rustc output), playwright-core and
-# terser (minifies the JS glue of release builds), all pinned in package-lock.json.
+# terser (minifies the JS glue of release builds), axe-core (the accessibility checks of the e2e
+# tests), all pinned in package-lock.json.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/playwright-core/package.json ] \
-   || [ ! -f node_modules/terser/package.json ] \
+   || [ ! -f node_modules/terser/package.json ] || [ ! -f node_modules/axe-core/axe.min.js ] \
    || ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132"; then
-  echo "setup: installing npm packages (binaryen, playwright-core, terser)"
+  echo "setup: installing npm packages (binaryen, playwright-core, terser, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci failed; run by hand: npm ci"
 fi
