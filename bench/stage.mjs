@@ -9,6 +9,9 @@
 //    is in the DOM, from navigation start, on loopback.
 // 3. Seek: a session of at least 10,000 events, then seeks by the timeline to random steps,
 //    timed from the input event to the label showing the new step.
+// 4. Pace: playing at 1x, the wall time from `kill broker N` (the leader of orders-0) to its new
+//    leader on the stage (failover preset), and from `consumer start` to a Stable group of two
+//    (e-commerce preset). `flightsim pace` computes the same natively, frame by frame.
 // Prints one JSON object and a table; exits 1 when a budget is missed.
 // BENCH_ONLY=frame_rate,seek runs only those parts (for interleaved A/B runs).
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
@@ -128,7 +131,44 @@ async function seek() {
   return { events: head, seeks: times.length, median_ms: sorted[Math.floor(sorted.length / 2)], p95_ms: sorted[Math.floor(sorted.length * 0.95)], max_ms: sorted[sorted.length - 1] };
 }
 
-const only = (process.env.BENCH_ONLY ?? 'frame_rate,first_paint,seek').split(',');
+/// Wall milliseconds at 1x from a command typed while playing until `done` holds on the page.
+async function paceOf(preset, command, done, arg) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url + '#/sandbox?preset=' + preset);
+  await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1500);
+  const cmd = typeof command === 'function' ? await command(page) : command;
+  const input = page.getByTestId('console-input');
+  await input.fill(cmd);
+  const t0 = await page.evaluate(() => performance.now());
+  await input.press('Enter');
+  await page.waitForFunction(done, arg, { timeout: 60000, polling: 'raf' });
+  const ms = (await page.evaluate(() => performance.now())) - t0;
+  await page.close();
+  return ms;
+}
+
+async function pace() {
+  const leaderOf0 = (page) => page.evaluate(() => {
+    const row = document.querySelector('[data-testid="replica-orders-0"].leader');
+    return row.closest('g.broker').dataset.testid.replace('broker-', '');
+  });
+  let killed = null;
+  const failover = [];
+  const join = [];
+  for (let i = 0; i < 3; i++) {
+    failover.push(await paceOf('failover', async (page) => { killed = await leaderOf0(page); return `kill broker ${killed}`; },
+      (b) => { const r = document.querySelector('[data-testid="replica-orders-0"].leader'); return r && r.closest('g.broker').dataset.testid !== 'broker-' + b; }, null));
+    join.push(await paceOf('orders', 'consumer start dashboard-2 --topic orders --group dashboard',
+      // Stable, and the new member owns a partition: the rebalance has finished.
+      () => document.querySelector('[data-testid=group-dashboard-state]')?.textContent.includes('Stable')
+        && /owns orders/.test(document.querySelector('[data-testid=client-dashboard-2]')?.textContent ?? '')));
+  }
+  return { failover_ms: failover, join_ms: join };
+}
+
+const only = (process.env.BENCH_ONLY ?? 'frame_rate,first_paint,seek,pace').split(',');
 try {
   if (only.includes('frame_rate')) {
     console.error('frame rate: 11 s...');
@@ -142,12 +182,16 @@ try {
     console.error('seek...');
     results.seek = await seek();
   }
+  if (only.includes('pace')) {
+    console.error('pace...');
+    results.pace = await pace();
+  }
 } finally {
   await browser.close();
   server.close();
 }
 
-const f = results.frame_rate, p = results.first_paint, s = results.seek;
+const f = results.frame_rate, p = results.first_paint, s = results.seek, pc = results.pace;
 const checks = [
   ...(f ? [
     ['fps >= 58', f.fps >= 58, f.fps.toFixed(1)],
@@ -158,6 +202,10 @@ const checks = [
   ] : []),
   ...(p ? [['home page painted <= 500 ms', p.app_heading_ms <= 500, p.app_heading_ms.toFixed(0)]] : []),
   ...(s ? [['seek on a 10,000-event run <= 50 ms (max)', s.events >= 10000 && s.max_ms <= 50, `${s.max_ms.toFixed(1)} (${s.events} events)`]] : []),
+  ...(pc ? [
+    ['kill to new leader on the stage <= 5 s at 1x (max of 3)', Math.max(...pc.failover_ms) <= 5000, pc.failover_ms.map((x) => x.toFixed(0)).join(', ')],
+    ['consumer start to Stable <= 5 s at 1x (max of 3)', Math.max(...pc.join_ms) <= 5000, pc.join_ms.map((x) => x.toFixed(0)).join(', ')],
+  ] : []),
 ];
 console.log(JSON.stringify(results, null, 2));
 for (const [name, ok, value] of checks) console.log(`${ok ? 'met   ' : 'MISSED'}  ${name}: ${value}`);
