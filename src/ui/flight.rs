@@ -56,6 +56,8 @@ struct Anim {
     /// that the themes stay in one place; re-read every second (the system theme can change).
     colors: Vec<String>,
     outline: String,
+    /// The routes' colour: the legend's (muted) text colour.
+    route: String,
     colors_read_real: f64,
     /// Dots drawn in the last frame, published as `data-in-flight` when it changes.
     drawn: usize,
@@ -112,6 +114,20 @@ impl Anim {
         // The canvas has the stage's box, and the stage keeps its viewBox's aspect ratio.
         let scale = if self.stage_width > 0.0 { w / self.stage_width } else { 1.0 };
         let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+        // The path each flying message travels, faint, under the dots: who talks to whom is
+        // visible at a glance, and a dot is never seen moving without its route. One stroke.
+        if !self.reduced_motion {
+            ctx.begin_path();
+            for d in self.dots.iter().filter(|d| progress(d.sent_ms, d.arrive_ms, self.pacer.display_ms) < 1.0) {
+                ctx.move_to(d.from.0, d.from.1);
+                ctx.line_to(d.to.0, d.to.1);
+            }
+            ctx.set_line_width(1.0);
+            ctx.set_global_alpha(0.45);
+            ctx.set_stroke_style_str(&self.route);
+            ctx.stroke();
+            ctx.set_global_alpha(1.0);
+        }
         ctx.set_line_width(1.5);
         ctx.set_stroke_style_str(&self.outline);
         let mut drawn = 0;
@@ -154,6 +170,7 @@ impl Anim {
         };
         self.colors = Family::ALL.iter().map(|f| style_of(&format!(".legend .{}", f.css()), "fill").unwrap_or_else(|| "#64748b".into())).collect();
         self.outline = style_of(".legend .m-produce", "stroke").unwrap_or_else(|| "#ffffff".into());
+        self.route = style_of(".legend", "color").unwrap_or_else(|| "#64748b".into());
     }
 }
 
