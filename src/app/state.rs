@@ -49,6 +49,9 @@ pub enum Action {
     Undo,
     /// Narrate every event, or only the key ones.
     ToggleNarrateAll,
+    /// The start's setup put on the timeline: the same commands typed on a fresh cluster of
+    /// its size, from step 0 (before anything was sent).
+    WatchSetup,
 }
 
 pub const SPEEDS: &[u32] = &[25, 50, 100, 200, 400, 800];
@@ -312,6 +315,7 @@ impl SandboxState {
                 }
             }
             Action::Restart(preset) => return next.restart(preset),
+            Action::WatchSetup => return next.watch_setup(),
             Action::Step => {
                 let what = next.narrate_all.then(|| next.player.shell().sim.describe_next_event()).flatten();
                 if let Some(what) = what {
@@ -382,10 +386,49 @@ impl SandboxState {
         next
     }
 
+    /// The start's commands typed one by one on a cluster of its size, so its setup is a
+    /// chapter of the timeline: the session opens at step 0 (commands that take no simulated
+    /// time, creating topics and starting clients, are not steps of their own: nothing has been
+    /// sent yet) and Step or Play builds it. It ends where the start itself begins (a test
+    /// checks the trace).
+    fn watch_setup(self) -> SandboxState {
+        let start = self.player.start.clone();
+        let name = match &start {
+            Start::Preset(p) => p.title.to_string(),
+            Start::Script(s) => s.name.clone(),
+        };
+        let Ok(empty) = crate::session::Script::new(&format!("{name}, built step by step"), start.brokers(), "") else {
+            let mut same = self;
+            same.error = Some("This start cannot be replayed step by step.".into());
+            return same;
+        };
+        let mut fresh = self.restart_from(empty.into());
+        for line in start.script().lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            if fresh.player.producer_open() && line == "." {
+                fresh.player.end_of_input();
+            } else {
+                fresh.player.line(line);
+            }
+        }
+        fresh.player.take_printed();
+        fresh.player.seek(0);
+        fresh.view = Rc::new(fresh.player.shell().sim.view(LOG_CELLS));
+        fresh.narrated_ms = fresh.view.now_ms;
+        fresh.narrate(format!(
+            "The setup of {name}, on the timeline: at step 0 its topics and clients exist and nothing has been sent yet; the {} steps that follow build the rest. Step or Play to watch it.",
+            fresh.player.head()
+        ));
+        fresh
+    }
+
     /// A fresh session from a preset (None: the session's own start) with the same seed; the
     /// console and the transport's settings carry over.
     fn restart(self, preset: Option<&'static str>) -> SandboxState {
         let start = preset.and_then(Start::preset).unwrap_or_else(|| self.player.start.clone());
+        self.restart_from(start)
+    }
+
+    fn restart_from(self, start: Start) -> SandboxState {
         let mut fresh = SandboxState::new(start, self.player.seed);
         fresh.speed_percent = self.speed_percent;
         fresh.show_background = self.show_background;
@@ -715,5 +758,27 @@ mod tests {
         assert!(told(&all, "arrives") && (told(&all, "appended") || told(&all, "high watermark")), "{:#?}", all.narration);
         assert!(!told(&quiet, "arrives") && !told(&quiet, "appended"), "{:#?}", quiet.narration);
         assert_eq!(moment(&all), moment(&quiet), "narrating changes nothing in the run");
+    }
+
+    /// Watching a preset's setup starts before anything was sent and, stepped to the end, reaches
+    /// exactly the preset's own starting moment (the same trace hash and clock).
+    #[test]
+    fn the_setup_is_a_chapter_of_the_timeline() {
+        for id in ["failover", "orders", "order-service"] {
+            let s = SandboxState::new(presets::find(id).expect("preset"), 7);
+            let watched = s.clone().reduce(Action::WatchSetup);
+            assert_eq!(watched.player.elapsed(), 0);
+            // Commands that take no simulated time (creating a topic, starting a client) are
+            // not steps: step 0 has them, and nothing has been sent yet.
+            let records: i64 = watched.view.brokers.iter().flat_map(|b| b.replicas.iter()).map(|r| r.log_end_offset).sum();
+            assert_eq!((records, watched.view.groups.len()), (0, 0), "{id}: step 0 is before anything was sent");
+            assert!(watched.player.head() > 0);
+            let end = watched.reduce(Action::Seek(u64::MAX));
+            assert_eq!(
+                (end.player.shell().sim.trace_hash(), end.view.now_ms),
+                (s.player.shell().sim.trace_hash(), s.view.now_ms),
+                "{id}: the setup ends where the preset begins"
+            );
+        }
     }
 }

@@ -169,6 +169,8 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <select id="preset" onchange={on_preset} data-testid="preset">
                         { for PRESETS.iter().filter(|p| p.teaching() || Some(p.id) == current).map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
+                    <button onclick={dispatch.reform(|_: MouseEvent| Action::WatchSetup)} data-testid="watch-setup"
+                        title="Put the preset's own commands on the timeline, from before anything was sent">{ "Watch its setup" }</button>
                     <button onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
                 </div>
             </div>

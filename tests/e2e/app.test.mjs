@@ -621,3 +621,18 @@ test('seeking back then typing says the later steps are replaced, and Undo bring
   await page.waitForFunction((l) => document.querySelector('.timeline label').textContent === l, label);
   assert.deepEqual(errors, []);
 });
+
+test('the preset\'s setup can be watched: the timeline starts before anything was sent and ends where the preset begins', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openSandbox(page, 'preset=orders');
+  const clock = await page.getByTestId('clock').getAttribute('data-now');
+  await page.getByTestId('watch-setup').click();
+  await page.getByTestId('narration').getByText(/The setup of E-commerce/).waitFor();
+  assert.match(await page.locator('.timeline label').textContent(), /^Step 0 of \d+$/);
+  assert.ok(Number(await page.getByTestId('clock').getAttribute('data-now')) < Number(clock), 'earlier than the preset');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('End');
+  await page.waitForFunction((c) => document.querySelector('[data-testid=clock]').dataset.now === c, clock);
+  assert.deepEqual(errors, []);
+});
