@@ -145,6 +145,14 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             let _ = el.focus();
         }
     });
+    // On a phone the stage, the console and the details are each one tap away.
+    let jump = |selector: &'static str| {
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(selector).ok().flatten()) {
+                el.scroll_into_view();
+            }
+        })
+    };
     let show_link = use_state(|| false);
     let more = use_state(|| false);
     let on_share = {
@@ -190,6 +198,11 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 </p>
             }
             { transport(&state, more) }
+            <nav class="jumps" aria-label="Parts of the sandbox">
+                <button onclick={jump("[data-testid=stage]")}>{ "Stage" }</button>
+                <button onclick={jump(".console")}>{ "Console" }</button>
+                <button onclick={jump("[data-testid=details]")}>{ "Details" }</button>
+            </nav>
             if let Some(err) = &state.error {
                 { Html::from_html_unchecked(AttrValue::from(crate::app::html::error(err))) }
             }
