@@ -167,7 +167,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let current = state.player.start.preset_id();
     let glossary = loaded();
     html! {
-        <main id="main" class="page sandbox">
+        <main id="main" class={classes!("page", "sandbox", more.then_some("more-open"))}>
             <button class="skip-link" onclick={to_console} data-testid="skip-to-console">{ "Skip to the console" }</button>
             <div class="sandbox-head">
                 { markup("<h1>Sandbox</h1>") }
@@ -177,9 +177,9 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <select id="preset" onchange={on_preset} data-testid="preset">
                         { for PRESETS.iter().filter(|p| p.teaching() || Some(p.id) == current).map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
-                    <button onclick={dispatch.reform(|_: MouseEvent| Action::WatchSetup)} data-testid="watch-setup"
+                    <button class="secondary" onclick={dispatch.reform(|_: MouseEvent| Action::WatchSetup)} data-testid="watch-setup"
                         title="Put the preset's own commands on the timeline, from before anything was sent">{ "Watch its setup" }</button>
-                    <button onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
+                    <button class="secondary" onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
                 </div>
             </div>
             if *show_link {
@@ -197,7 +197,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <button onclick={dispatch.reform(|_: MouseEvent| Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
                 </p>
             }
-            { transport(&state, more) }
+            { transport(&state, more.clone()) }
             <nav class="jumps" aria-label="Parts of the sandbox">
                 <button onclick={jump("[data-testid=stage]")}>{ "Stage" }</button>
                 <button onclick={jump(".console")}>{ "Console" }</button>
