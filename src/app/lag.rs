@@ -50,35 +50,32 @@ pub fn marks(view: &SimView, tp: &TopicPartition) -> Vec<Mark> {
     out
 }
 
-/// A group's lag: per partition it committed on (None: nothing committed there), and the sum
-/// of the known ones (None when no partition has a committed offset).
-pub fn group_lag(view: &SimView, group: &str) -> (Option<i64>, Vec<(TopicPartition, Option<i64>)>) {
-    let Some(g) = view.groups.iter().find(|g| &*g.id == group) else { return (None, Vec::new()) };
-    let mut parts: Vec<TopicPartition> = g.members.iter().flat_map(|m| m.assignment.iter().cloned()).collect();
-    for (tp, _) in &g.committed {
-        if !parts.contains(tp) {
-            parts.push(tp.clone());
+/// A group's lag: the sum over the partitions it committed on (None when it committed on
+/// none), or over those of them `only` names.
+fn lag_sum(view: &SimView, group: &str, only: Option<&[(TopicPartition, Option<i64>)]>) -> Option<i64> {
+    let g = view.groups.iter().find(|g| &*g.id == group)?;
+    let mut sum = None;
+    for (tp, committed) in &g.committed {
+        if only.is_some_and(|o| !o.iter().any(|(p, _)| p == tp)) {
+            continue;
+        }
+        if let Some(h) = high_watermark(view, tp) {
+            sum = Some(sum.unwrap_or(0) + (h - committed).max(0));
         }
     }
-    crate::sort::sort_by(&mut parts, |a, b| a.cmp(b));
-    let per: Vec<(TopicPartition, Option<i64>)> = parts
-        .into_iter()
-        .map(|tp| {
-            let lag = g.committed.iter().find(|(p, _)| *p == tp).and_then(|(_, o)| high_watermark(view, &tp).map(|h| (h - o).max(0)));
-            (tp, lag)
-        })
-        .collect();
-    let known: Vec<i64> = per.iter().filter_map(|(_, l)| *l).collect();
-    ((!known.is_empty()).then(|| known.iter().sum()), per)
+    sum
+}
+
+/// A group's lag, summed over its partitions (the group box shows it).
+pub fn group_lag(view: &SimView, group: &str) -> Option<i64> {
+    lag_sum(view, group, None)
 }
 
 /// A consumer's lag over the partitions it owns, by its group's committed offsets.
 pub fn consumer_lag(view: &SimView, client: &str) -> Option<i64> {
     let c = view.clients.iter().find(|c| &*c.name == client)?;
     let (group, _) = c.group.as_ref()?;
-    let (_, per) = group_lag(view, group);
-    let owned: Vec<i64> = per.iter().filter(|(tp, _)| c.positions.iter().any(|(p, _)| p == tp)).filter_map(|(_, l)| *l).collect();
-    (!owned.is_empty()).then(|| owned.iter().sum())
+    lag_sum(view, group, Some(&c.positions))
 }
 
 #[cfg(test)]
@@ -93,27 +90,27 @@ mod tests {
         let mut p = Player::new(crate::presets::find("orders").expect("preset"), 42).expect("builds");
         p.line("tick 3s");
         let v = p.shell().sim.view(8);
-        let (total, per) = group_lag(&v, "dashboard");
-        assert_eq!(per.len(), 3, "{per:?}");
+        let total = group_lag(&v, "dashboard");
         let g = v.groups.iter().find(|g| &*g.id == "dashboard").expect("group");
+        assert_eq!(g.committed.len(), 3, "{:?}", g.committed);
         let mut sum = 0;
-        for (tp, lag) in &per {
-            let committed = g.committed.iter().find(|(p, _)| p == tp).map(|(_, o)| *o);
+        for (tp, committed) in &g.committed {
             let hw = high_watermark(&v, tp).expect("a leader");
-            assert_eq!(*lag, committed.map(|c| hw - c), "{tp}");
-            sum += lag.unwrap_or(0);
+            let mark = marks(&v, tp).into_iter().find(|m| m.kind == MarkKind::Committed).expect("a committed mark");
+            assert_eq!((mark.offset, mark.lag), (*committed, Some(hw - committed)), "{tp}");
+            sum += hw - committed;
         }
         assert_eq!(total, Some(sum));
-        let committed_marks = marks(&v, &per[0].0).into_iter().filter(|m| m.kind == MarkKind::Committed).count();
-        assert_eq!(committed_marks, 1);
-        assert!(marks(&v, &per[0].0).iter().any(|m| m.kind == MarkKind::Position && &*m.who == "dashboard-1"));
+        assert_eq!(consumer_lag(&v, "dashboard-1"), total, "the one member owns every partition");
+        let first = &g.committed[0].0;
+        assert!(marks(&v, first).iter().any(|m| m.kind == MarkKind::Position && &*m.who == "dashboard-1"));
 
         // The producer keeps writing after the dashboard stops: the lag grows, no position mark.
         p.line("consumer stop dashboard-1");
         p.line("tick 5s");
         let v = p.shell().sim.view(8);
-        let (later, _) = group_lag(&v, "dashboard");
+        let later = group_lag(&v, "dashboard");
         assert!(later > total, "{later:?} after {total:?}");
-        assert!(!marks(&v, &per[0].0).iter().any(|m| m.kind == MarkKind::Position));
+        assert!(!marks(&v, first).iter().any(|m| m.kind == MarkKind::Position));
     }
 }

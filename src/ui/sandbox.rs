@@ -139,20 +139,18 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             }
         })
     };
-    let to_console = Callback::from(|_: MouseEvent| {
-        let input = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("[data-testid=console-input]").ok().flatten());
-        if let Some(el) = input.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
+    // The skip link and, on a phone, the jumps to the stage, the console and the details: one
+    // handler for all, reading where to go from the button's `data-jump` (and focusing the
+    // console's prompt when that is where it goes).
+    let jump = Callback::from(|e: MouseEvent| {
+        let Some(button) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Some(selector) = button.get_attribute("data-jump") else { return };
+        let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&selector).ok().flatten()) else { return };
+        el.scroll_into_view();
+        if let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>() {
+            let _ = input.focus();
         }
     });
-    // On a phone the stage, the console and the details are each one tap away.
-    let jump = |selector: &'static str| {
-        Callback::from(move |_: MouseEvent| {
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(selector).ok().flatten()) {
-                el.scroll_into_view();
-            }
-        })
-    };
     let show_link = use_state(|| false);
     let more = use_state(|| false);
     let on_share = {
@@ -168,7 +166,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let glossary = loaded();
     html! {
         <main id="main" class={classes!("page", "sandbox", more.then_some("more-open"))}>
-            <button class="skip-link" onclick={to_console} data-testid="skip-to-console">{ "Skip to the console" }</button>
+            <div onclick={jump.clone()}>{ markup(r#"<button class="skip-link" data-jump="[data-testid=console-input]" data-testid="skip-to-console">Skip to the console</button>"#) }</div>
             <div class="sandbox-head">
                 { markup("<h1>Sandbox</h1>") }
                 <div class="presets">
@@ -177,8 +175,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <select id="preset" onchange={on_preset} data-testid="preset">
                         { for PRESETS.iter().filter(|p| p.teaching() || Some(p.id) == current).map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
-                    <button class="secondary" onclick={dispatch.reform(|_: MouseEvent| Action::WatchSetup)} data-testid="watch-setup"
-                        title="Put the preset's own commands on the timeline, from before anything was sent">{ "Watch its setup" }</button>
+                    <button class="secondary" onclick={dispatch.reform(|_: MouseEvent| Action::WatchSetup)} data-testid="watch-setup">{ "Watch its setup" }</button>
                     <button class="secondary" onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
                 </div>
             </div>
@@ -198,10 +195,8 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 </p>
             }
             { transport(&state, more.clone()) }
-            <nav class="jumps" aria-label="Parts of the sandbox">
-                <button onclick={jump("[data-testid=stage]")}>{ "Stage" }</button>
-                <button onclick={jump(".console")}>{ "Console" }</button>
-                <button onclick={jump("[data-testid=details]")}>{ "Details" }</button>
+            <nav class="jumps" aria-label="Parts of the sandbox" onclick={jump}>
+                { markup(r#"<button data-jump="[data-testid=stage]">Stage</button><button data-jump=".console">Console</button><button data-jump="[data-testid=details]">Details</button>"#) }
             </nav>
             if let Some(err) = &state.error {
                 { Html::from_html_unchecked(AttrValue::from(crate::app::html::error(err))) }
