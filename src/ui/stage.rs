@@ -95,7 +95,7 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
                 { for l.groups.iter().map(|g| {
                     let gv = v.groups.iter().find(|x| *x.id == *g.id);
                     let sel = matches!(selected, Some(Selection::Group(x)) if *x == g.id);
-                    group_shape(&g.id, gv, lag::group_lag(v, &g.id).0, &g.rect, sel, dispatch)
+                    group_shape(&g.id, gv, lag::group_lag(v, &g.id), &g.rect, sel, dispatch)
                 }) }
                 { for l.consumers.iter().filter_map(|(id, r)| v.clients.iter().find(|c| c.id == *id).map(|c| {
                     let sel = matches!(selected, Some(Selection::Client(x)) if *x == c.id);
