@@ -432,7 +432,10 @@ impl Player {
                         // Try it: a line that applies events belongs after the limit.
                         let saved = (self.frame.clone(), self.printed.len());
                         self.apply_line(&op);
-                        if self.frame.elapsed > limit.elapsed {
+                        // Only a line that applied events of its own goes back: a long command
+                        // before it may have carried the position past the limit already, and
+                        // the lines that follow it at no cost belong to the same moment.
+                        if self.frame.elapsed > saved.0.elapsed {
                             self.frame = saved.0;
                             self.printed.truncate(saved.1);
                             return;

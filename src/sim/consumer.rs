@@ -301,6 +301,15 @@ impl Consumer {
                 }
                 self.metadata_version = version;
                 self.last_metadata_ms = Some(ctx.now);
+                // A topic the broker does not know yet (just created, its metadata still on
+                // the way; or being auto-created) comes back without partitions: ask again
+                // after retry.backoff.ms, as Kafka's client does for UNKNOWN_TOPIC_OR_PARTITION
+                // and LEADER_NOT_AVAILABLE (Metadata.handleMetadataResponse: an
+                // InvalidMetadataException requests an update), not metadata.max.age.ms later.
+                if topics.iter().any(|(_, parts)| parts.is_empty()) {
+                    self.metadata_wanted = true;
+                    self.metadata_retry_at = ctx.now + self.config.retry_backoff_ms;
+                }
                 for (topic, parts) in topics {
                     self.metadata.insert(topic, parts);
                 }
