@@ -96,6 +96,8 @@ pub const QUERIES: &[(&str, &str, &str)] = &[
     ("owner", "<group> <topic>-<p>", "the client of the member that owns the partition, or none"),
     ("group-state", "<group>", "Empty, PreparingRebalance, CompletingRebalance, Stable or Dead"),
     ("members", "<group>", "the clients of the group's members (a list)"),
+    ("consumed", "<client>", "how many records the consumer's poll() has returned to its application"),
+    ("processed", "<client>", "how many of those the application finished processing (not the batch still in progress, or cut short by a crash)"),
 ];
 
 /// One question asked of the simulation.
@@ -116,6 +118,8 @@ pub enum Query {
     Owner { group: String, tp: TopicPartition },
     GroupState { group: String },
     Members { group: String },
+    Consumed { client: String },
+    Processed { client: String },
 }
 
 /// `orders-0`: the topic, then a dash and the partition number (topic names may hold dashes).
@@ -168,6 +172,8 @@ impl Query {
             "lag" => Query::Lag { group: s(0), tp: parse_partition(args[1])? },
             "owner" => Query::Owner { group: s(0), tp: parse_partition(args[1])? },
             "group-state" => Query::GroupState { group: s(0) },
+            "consumed" => Query::Consumed { client: s(0) },
+            "processed" => Query::Processed { client: s(0) },
             _ => Query::Members { group: s(0) },
         })
     }
@@ -217,12 +223,20 @@ impl Query {
             }
             Query::GroupState { group } => Ok(Value::Text(group_of(sim, group)?.state.to_string())),
             Query::Members { group } => Ok(Value::List(group_of(sim, group)?.members.iter().map(|m| m.client_id.to_string()).collect())),
+            Query::Consumed { client } => Ok(Value::Int(consumer_of(sim, client)?.consumed_count as i64)),
+            Query::Processed { client } => Ok(Value::Int(consumer_of(sim, client)?.processed_count(sim.now()) as i64)),
         }
     }
 }
 
 fn example(usage: &str) -> String {
-    usage.replace("<topic>-<p>", "orders-0").replace("<topic>", "orders").replace("<key>", "user-1").replace("<count>", "4").replace("<group>", "billing")
+    usage
+        .replace("<topic>-<p>", "orders-0")
+        .replace("<topic>", "orders")
+        .replace("<key>", "user-1")
+        .replace("<count>", "4")
+        .replace("<group>", "billing")
+        .replace("<client>", "billing-1")
 }
 
 fn partition_count(sim: &Sim, topic: &str) -> Result<i32, String> {
@@ -244,6 +258,14 @@ fn leader_log_end(sim: &Sim, tp: &TopicPartition) -> Option<i64> {
 
 fn ids(brokers: &[i32]) -> Value {
     Value::List(brokers.iter().map(|b| b.to_string()).collect())
+}
+
+fn consumer_of<'a>(sim: &'a Sim, name: &str) -> Result<&'a crate::sim::consumer::Consumer, String> {
+    match sim.client_id(name).and_then(|id| sim.client(id)) {
+        Some(crate::sim::Client::Consumer(c)) => Ok(c),
+        Some(_) => Err(format!("`{name}` is a producer, not a consumer")),
+        None => Err(format!("there is no consumer `{name}` at this point")),
+    }
 }
 
 fn group_of(sim: &Sim, group: &str) -> Result<crate::sim::group_admin::GroupDescription, String> {
@@ -421,5 +443,29 @@ mod tests {
         assert_eq!(Query::parse("hash-partition user-4 4").unwrap().eval(sim), Ok(Value::Int(3)));
         assert!(Claim::parse("high-watermark orders-0 = log-end-offset orders-0").unwrap().eval(sim).unwrap().holds);
         assert!(!Claim::parse("partitions-with-records orders >= 1").unwrap().eval(sim).unwrap().holds);
+    }
+
+    #[test]
+    fn consumed_and_processed_count_what_the_application_got_and_finished() {
+        let mut shell = crate::shell::Shell::new(1);
+        for cmd in [
+            "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 1",
+            "producer start p --topic t --count 30 --rate 100/s",
+            "tick 2s",
+            "consumer start c --topic t --group g --from-beginning --commit before-processing --processing 2s --consumer-property max.poll.records=10",
+            "tick 6s",
+        ] {
+            shell.execute(cmd, &[]).unwrap();
+        }
+        let ask = |shell: &crate::shell::Shell, q: &str| Query::parse(q).unwrap().eval(&shell.sim);
+        // Two polls of ten records; the second batch is still being processed.
+        assert_eq!(ask(&shell, "consumed c"), Ok(Value::Int(20)));
+        assert_eq!(ask(&shell, "processed c"), Ok(Value::Int(10)));
+        shell.execute("kill client c", &[]).unwrap();
+        shell.execute("tick 5s", &[]).unwrap();
+        // Its processing was cut short: the batch stays unprocessed after the crash.
+        assert_eq!(ask(&shell, "processed c"), Ok(Value::Int(10)));
+        assert!(ask(&shell, "processed p").unwrap_err().contains("is a producer"));
+        assert!(ask(&shell, "consumed nobody").unwrap_err().contains("no consumer `nobody`"));
     }
 }

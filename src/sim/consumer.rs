@@ -69,6 +69,10 @@ pub struct Consumer {
     wake_at: Option<Millis>,
     pub(crate) connections: Connections,
     pub consumed_count: u64,
+    /// How many records the last poll() that returned any gave the application.
+    last_batch: u64,
+    /// When the consumer was killed or closed.
+    pub(crate) stopped_at: Option<Millis>,
     /// Filled only when the simulation records consumption (tests, lessons).
     pub consumed: Vec<(TopicPartition, Rc<Record>)>,
     pub record_consumed: bool,
@@ -103,6 +107,8 @@ impl Consumer {
             wake_at: None,
             connections: Connections::default(),
             consumed_count: 0,
+            last_batch: 0,
+            stopped_at: None,
             consumed: Vec::new(),
             record_consumed: false,
         }
@@ -506,6 +512,7 @@ impl Consumer {
             ctx.trace(TraceEvent::Consumed { client: self.name.clone(), tp, first_offset: first, last_offset: last });
         }
         if n > 0 {
+            self.last_batch = n as u64;
             self.busy_until = ctx.now + self.config.processing_ms;
             match self.config.commit_mode {
                 CommitMode::BeforeProcessing => {
@@ -647,6 +654,14 @@ impl Consumer {
 }
 
 impl Consumer {
+    /// How many records the application finished processing: all that poll() returned, but
+    /// the last batch while its processing time runs (or ran, when the consumer stopped).
+    /// Blocked in commitSync, the batch is processed.
+    pub fn processed_count(&self, now: Millis) -> u64 {
+        let unfinished = self.stopped_at.unwrap_or(now) < self.busy_until && self.sync_commit_inflight.is_none();
+        self.consumed_count - if unfinished { self.last_batch } else { 0 }
+    }
+
     /// Commits the positions of every owned partition (in a group); returns the request id.
     fn commit_positions(&mut self, ctx: &mut Ctx) -> Option<u64> {
         let (g, mut c) = self.split()?;

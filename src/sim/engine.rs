@@ -429,6 +429,7 @@ impl Sim {
                     Client::Consumer(c) => {
                         c.running = false;
                         c.incarnation += 1;
+                        c.stopped_at = Some(self.now);
                     }
                 }
                 self.record(TraceEvent::ClientStopped { client: name });
@@ -561,6 +562,7 @@ impl Sim {
         let name = self.clients[id as usize].name().clone();
         if let Client::Consumer(c) = &mut self.clients[id as usize] {
             c.incarnation += 1;
+            c.stopped_at = Some(self.now);
         }
         self.record(TraceEvent::ClientStopped { client: name });
         Ok(())
