@@ -19,7 +19,7 @@ use crate::app::state::Action;
 use crate::sim::view::SimView;
 use crate::sim::{Millis, NodeId};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct FlightsProps {
     pub view: Rc<SimView>,
     pub anchors: Rc<Vec<(NodeId, (f64, f64))>>,
@@ -31,6 +31,18 @@ pub struct FlightsProps {
     pub headlines: u64,
     pub show_background: bool,
     pub dispatch: Callback<Action>,
+}
+
+/// The view by identity: the page makes a new `Rc` for every new view, so comparing pointers is
+/// exact, and far cheaper than comparing two simulations' views field by field.
+impl PartialEq for FlightsProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &o.view)
+            && self.anchors == o.anchors
+            && self.stage_width == o.stage_width
+            && (self.playing, self.speed_percent, self.headlines, self.show_background) == (o.playing, o.speed_percent, o.headlines, o.show_background)
+            && self.dispatch == o.dispatch
+    }
 }
 
 struct Dot {

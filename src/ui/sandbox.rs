@@ -126,7 +126,12 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         Callback::from(move |line: String| state.player.complete(&line))
     };
     // Laid out again only when the view or the width class changes.
-    let layout = use_memo((state.view.clone(), *narrow), |(v, narrow)| crate::app::layout::Layout::new(v, *narrow));
+    // Keyed on the revision, which changes with every new view: comparing two views field by
+    // field on each render cost time and code (the derived `SimView::eq`).
+    let layout = {
+        let view = state.view.clone();
+        use_memo((state.revision, *narrow), move |(_, narrow)| crate::app::layout::Layout::new(&view, *narrow))
+    };
     // Choosing a preset loads it (a select's change is a deliberate choice, made with the
     // keyboard only on Enter or when the list closes).
     let on_preset = {
