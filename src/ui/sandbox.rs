@@ -118,6 +118,12 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         let d = state.dispatcher();
         Callback::from(move |a: Action| d.dispatch(a))
     };
+    // One closure type for every button here that sends a fixed action (each `reform` with its
+    // own closure is code of its own in the bundle: -378 B of gzip).
+    let on = |a: Action| {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
+    };
     let on_submit = dispatch.reform(Action::Line);
     let on_eof = dispatch.reform(|_| Action::EndOfInput);
     let on_interrupt = dispatch.reform(|_| Action::Interrupt);
@@ -180,7 +186,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <select id="preset" onchange={on_preset} data-testid="preset">
                         { for PRESETS.iter().filter(|p| p.teaching() || Some(p.id) == current).map(|p| html! { <option value={p.id} selected={Some(p.id) == current}>{ p.title }</option> }) }
                     </select>
-                    <button class="secondary" onclick={dispatch.reform(|_: MouseEvent| Action::WatchSetup)} data-testid="watch-setup">{ "Watch its setup" }</button>
+                    <button class="secondary" onclick={on(Action::WatchSetup)} data-testid="watch-setup">{ "Watch its setup" }</button>
                     <button class="secondary" onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
                 </div>
             </div>
@@ -194,9 +200,9 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 <p class="notice" role="status" data-testid="notice">
                     { n }
                     if state.undo.is_some() {
-                        <button onclick={dispatch.reform(|_: MouseEvent| Action::Undo)} data-testid="undo">{ "Undo" }</button>
+                        <button onclick={on(Action::Undo)} data-testid="undo">{ "Undo" }</button>
                     }
-                    <button onclick={dispatch.reform(|_: MouseEvent| Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
+                    <button onclick={on(Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
                 </p>
             }
             { transport(&state, more.clone()) }
@@ -215,7 +221,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                         { details(&state.view, state.selected.as_ref(), &dispatch) }
                         <section class="narration" aria-labelledby="narration-heading">
                             { markup(r#"<h2 id="narration-heading">What just happened</h2>"#) }
-                            <button class="narrate-all" onclick={dispatch.reform(|_: MouseEvent| Action::ToggleNarrateAll)} aria-pressed={state.narrate_all.to_string()}
+                            <button class="narrate-all" onclick={on(Action::ToggleNarrateAll)} aria-pressed={state.narrate_all.to_string()}
                                 data-testid="narrate-all">{ if state.narrate_all { "☑ Every event" } else { "☐ Every event" } }</button>
                             <ol aria-live="polite" data-testid="narration">
                                 { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }) }
