@@ -190,10 +190,12 @@ test('console: a command continued with a backslash, typed or pasted, runs as on
   await page.evaluate(() => {
     const el = document.querySelector('[data-testid=console-input]');
     const data = new DataTransfer();
-    data.setData('text/plain', 'kafka-topics.sh --bootstrap-server localhost:9092 \\\n  --create --topic pasted \\\n  --partitions 3\n');
+    // As copied from a tutorial: a `$ ` prompt in front, continued lines.
+    data.setData('text/plain', '$ kafka-topics.sh --bootstrap-server localhost:9092 \\\n  --create --topic pasted \\\n  --partitions 3\n');
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   });
   await output.getByText('Created topic pasted.').waitFor();
+  await output.getByText(/left out the `\$ ?` in front/).waitFor();
   await input.fill('kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic pasted');
   await input.press('Enter');
   await output.getByText(/Topic: pasted\s+TopicId: \S+\s+PartitionCount: 3/).waitFor();
