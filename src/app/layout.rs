@@ -79,6 +79,9 @@ pub const NARROW_CELLS: usize = 5;
 /// stays responsive, while `kafka-topics.sh --describe` still lists every one.
 pub const MAX_ROWS: usize = 16;
 
+/// Virtual milliseconds a stopped client stays on the stage, fading, before it leaves.
+pub const LEAVING_MS: u64 = 1_000;
+
 /// Below this page width the stage is one column: producers, brokers, then groups.
 pub const NARROW_PX: f64 = 720.0;
 
@@ -117,10 +120,13 @@ impl Layout {
     pub fn new(view: &SimView, narrow: bool) -> Layout {
         let cells = if narrow { NARROW_CELLS } else { LOG_CELLS };
         let broker_w = CELL_X + cells as f64 * CELL_W + 44.0;
-        // Stopped clients leave the stage, but a consumer that died without leaving stays
-        // while its group still counts it as a member (until session.timeout.ms).
+        // Stopped clients leave the stage, fading for LEAVING_MS (the stylesheet fades a
+        // stopped client), but a consumer that died without leaving stays while its group
+        // still counts it as a member (until session.timeout.ms).
         let in_a_group = |name: &str| view.groups.iter().any(|g| g.members.iter().any(|m| &*m.client == name));
-        let shown = |c: &&crate::sim::view::ClientView| c.running || !c.is_producer && in_a_group(&c.name);
+        let shown = |c: &&crate::sim::view::ClientView| {
+            c.running || !c.is_producer && in_a_group(&c.name) || c.stopped_ms.is_some_and(|t| view.now_ms < t + LEAVING_MS)
+        };
         let producers: Vec<ClientId> = view.clients.iter().filter(shown).filter(|c| c.is_producer).map(|c| c.id).collect();
         let cols = broker_columns(view.brokers.len(), narrow);
         let grid_w = cols as f64 * broker_w + (cols as f64 - 1.0) * GAP;
@@ -372,6 +378,8 @@ mod tests {
         let drawn = |l: &Layout, v: &SimView, name: &str| {
             v.clients.iter().any(|c| &*c.name == name && l.consumers.iter().chain(l.producers.iter()).any(|(id, _)| *id == c.id))
         };
+        let (l, v) = layout_of("order-service", false, &["consumer stop billing"]);
+        assert!(drawn(&l, &v, "billing"), "it fades out first");
         let (l, v) = layout_of("order-service", false, &["consumer stop billing", "tick 1s"]);
         assert!(!drawn(&l, &v, "billing") && drawn(&l, &v, "inventory"));
         assert!(l.groups.iter().any(|g| g.id == "billing"), "the Empty group keeps its committed offsets on the stage");

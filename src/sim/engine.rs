@@ -424,6 +424,7 @@ impl Sim {
                 match client {
                     Client::Producer(p) => {
                         p.running = false;
+                        p.stopped_at = Some(self.now);
                         p.incarnation += 1;
                     }
                     Client::Consumer(c) => {

@@ -101,6 +101,8 @@ pub struct Producer {
     pub config: ProducerConfig,
     pub producer_id: i64,
     pub running: bool,
+    /// When it was stopped (the stage lets it fade out).
+    pub(crate) stopped_at: Option<Millis>,
     pub incarnation: u32,
     bootstrap: Vec<BrokerId>,
     bootstrap_cursor: usize,
@@ -142,6 +144,7 @@ impl Producer {
             producer_id: if config.enable_idempotence { producer_id } else { -1 },
             config,
             running: true,
+            stopped_at: None,
             incarnation: 0,
             bootstrap,
             bootstrap_cursor: 0,

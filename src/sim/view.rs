@@ -81,6 +81,8 @@ pub struct ClientView {
     pub positions: Vec<(TopicPartition, Option<i64>)>,
     /// Consumer in a group: the group and the generation it last joined.
     pub group: Option<(Rc<str>, i32)>,
+    /// When it stopped, if it did.
+    pub stopped_ms: Option<Millis>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -222,6 +224,7 @@ impl Sim {
                     consumed: 0,
                     positions: Vec::new(),
                     group: None,
+                    stopped_ms: p.stopped_at,
                 },
                 Client::Consumer(c) => ClientView {
                     id: i as ClientId,
@@ -234,6 +237,7 @@ impl Sim {
                     consumed: c.consumed_count,
                     positions: c.assignment.iter().map(|tp| (tp.clone(), c.positions.get(tp).and_then(|p| p.position))).collect(),
                     group: c.group.as_ref().map(|g| (g.group.clone(), g.generation)),
+                    stopped_ms: c.stopped_at,
                 },
             })
             .collect();

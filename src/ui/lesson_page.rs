@@ -49,6 +49,13 @@ fn value_of(e: &Event) -> String {
     e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
 }
 
+/// A click that sends `a`: one closure type for every fixed-action button of the page (each
+/// closure of its own is code of its own in the bundle; docs/BENCHMARKS.md).
+fn on(act: &Callback<LessonAction>, a: LessonAction) -> Callback<MouseEvent> {
+    let act = act.clone();
+    Callback::from(move |_: MouseEvent| act.emit(a.clone()))
+}
+
 fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let posed = match s.posed() {
         Some(Ok(p)) => p,
@@ -63,10 +70,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
             act.emit(LessonAction::Check)
         })
     };
-    let try_again = {
-        let act = act.clone();
-        Callback::from(move |_: MouseEvent| act.emit(LessonAction::TryAgain))
-    };
+    let try_again = on(act, LessonAction::TryAgain);
     let result = q.checked.as_ref().map(|c| raw(result_html(c, &posed)));
     let inputs = match &posed.kind {
         PosedKind::Predict { .. } => {
@@ -116,8 +120,8 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         None => String::new(),
     };
     let all_met = matches!(s.goals(), Some(Ok(g)) if g.iter().all(|g| g.met));
-    let hint = act.reform(|_: MouseEvent| LessonAction::Hint);
-    let solution = act.reform(|_: MouseEvent| LessonAction::ShowSolution);
+    let hint = on(act, LessonAction::Hint);
+    let solution = on(act, LessonAction::ShowSolution);
     let onsubmit = {
         let act = act.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -152,8 +156,8 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
 }
 
 fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
-    let back = act.reform(|_: MouseEvent| LessonAction::Back);
-    let next = act.reform(|_: MouseEvent| LessonAction::Next);
+    let back = on(act, LessonAction::Back);
+    let next = on(act, LessonAction::Next);
     let exercise = match s.item() {
         Some(Item::Quiz(_)) => quiz_view(s, act),
         Some(Item::Challenge(_)) => challenge_view(s, act),
