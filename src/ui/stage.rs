@@ -227,7 +227,7 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             <rect class="row-hit" x="4" y="1" width={num(end_x + 40.0)} height={num(ROW_H - 2.0)} rx="3" />
             <text class="tp" x="10" y="16">{ short_tp(&rep.tp) }</text>
             <text class="role" x="88" y="16">{ format!("{glyph}{isr}") }</text>
-            <text class="epoch" x="110" y="16">{ format!("e{}", rep.leader_epoch) }</text>
+            <text class="epoch" x="118" y="16">{ format!("e{}", rep.leader_epoch) }</text>
             // Keyed by slot, not by offset: as records arrive (or a seek jumps), each slot's
             // nodes are updated in place instead of being rebuilt; and a cell is two nodes (no
             // group around them), which keeps a step's re-render of a busy cluster small.
