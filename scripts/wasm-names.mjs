@@ -9,6 +9,8 @@
 // exactly the places it must (an object key for an import, a property read for an export), so a
 // glue of another shape fails the build instead of shipping a broken page.
 
+import { leb, readLeb } from './wasm-leb.mjs';
+
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 // The k-th short name: a..Z, then aa, ba, ... (never a JS keyword or `__proto__`).
@@ -16,28 +18,6 @@ function shortName(k) {
   let s = LETTERS[k % 52];
   for (k = Math.floor(k / 52); k > 0; k = Math.floor(k / 52)) s += LETTERS[k % 52];
   return s;
-}
-
-function readLeb(bytes, pos) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[pos++];
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (b < 0x80) return [value, pos];
-  }
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
 }
 
 function readName(bytes, pos) {

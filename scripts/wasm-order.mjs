@@ -11,27 +11,7 @@
 // sorting): the code and what it does are the same, in another order. This ordering measured
 // about 1.9 KB of gzip below sorting the names as they were (docs/BENCHMARKS.md).
 
-function readLeb(bytes, pos) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[pos++];
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (b < 0x80) return [value, pos];
-  }
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
+import { leb, readLeb } from './wasm-leb.mjs';
 
 const utf8 = (bytes) => Buffer.from(bytes).toString('utf8');
 

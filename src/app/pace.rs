@@ -42,7 +42,7 @@ pub struct Pacer {
     latency_ms: f64,
     playing: bool,
     speed: f64,
-    /// Why the cluster waits, when it does (see `waiting`).
+    /// The cluster only waits for a timer (`waiting`): the clock hurries.
     hurry: bool,
     headlines: u64,
     hold_until_real: f64,
