@@ -14,17 +14,65 @@
 //    (e-commerce preset). `flightsim pace` computes the same natively, frame by frame.
 // Prints one JSON object and a table; exits 1 when a budget is missed.
 // BENCH_ONLY=frame_rate,seek runs only those parts (for interleaved A/B runs).
+// BENCH_CPU=1,2 (the default) runs the frame rate and the seeks once per CPU slowdown, with
+// Chromium's CPU throttled by CDP's Emulation.setCPUThrottlingRate (2 = half speed, as the
+// busy-cluster issue's slower machine). The budgets hold at every rate.
+// BENCH_TRACE=1 also records a Chrome trace of the frame-rate run and prints where the main
+// thread's time went per frame (script, style, layout, paint, commit...).
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
 
 const { server, url } = await serveDist();
 const browser = await launch();
 const results = {};
 
-async function frameRate() {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+/// A page with the CPU slowed `rate` times (1: as it is).
+async function throttledPage(rate, options) {
+  const page = await browser.newPage(options);
+  if (rate !== 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  }
+  return page;
+}
+
+/// Main-thread time per frame by kind, from a Chrome trace's complete events on the renderer's
+/// main thread: top-level tasks, and within them the phases Chromium names.
+const PHASES = {
+  script: ['FunctionCall', 'FireAnimationFrame', 'EventDispatch', 'TimerFire', 'v8.run', 'RunMicrotasks'],
+  style: ['UpdateLayoutTree', 'RecalculateStyles'],
+  layout: ['Layout'],
+  pre_paint: ['PrePaint'],
+  paint: ['Paint'],
+  layerize: ['Layerize'],
+  commit: ['Commit'],
+  gc: ['MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'BlinkGC.AtomicPhase'],
+};
+function traceBreakdown(events, frames) {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && typeof e.dur === 'number');
+  const out = { tasks_ms_per_frame: onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask').reduce((a, e) => a + e.dur, 0) / 1000 / frames };
+  for (const [kind, names] of Object.entries(PHASES)) {
+    // Outermost events of the kind only: a FunctionCall inside a FireAnimationFrame counts once.
+    const evs = onMain.filter((e) => names.includes(e.name)).sort((a, b) => a.ts - b.ts);
+    let total = 0, end = -1;
+    for (const e of evs) {
+      if (e.ts >= end) { total += e.dur; end = e.ts + e.dur; }
+      else if (e.ts + e.dur > end) { total += e.ts + e.dur - end; end = e.ts + e.dur; }
+    }
+    out[kind + '_ms_per_frame'] = total / 1000 / frames;
+  }
+  return out;
+}
+
+async function frameRate(rate) {
+  const page = await throttledPage(rate, { viewport: { width: 1280, height: 900 } });
   await page.goto(url + '#/sandbox?preset=stress');
   await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
+  // BENCH_CSS: a style sheet added for an experiment (`.flights-layer { display: none }`).
+  if (process.env.BENCH_CSS) await page.addStyleTag({ content: process.env.BENCH_CSS });
   await page.getByTestId('play').click();
+  const tracing = process.env.BENCH_TRACE === '1';
+  if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8', 'blink.user_timing'] });
   const r = await page.evaluate(async () => {
     const warmup = 1000, span = 10000;
     const longFrames = [];
@@ -68,6 +116,11 @@ async function frameRate() {
     };
   });
   r.virtual_ms_reached = Number(await page.getByTestId('clock').getAttribute('data-now'));
+  if (tracing) {
+    const buf = await browser.stopTracing();
+    if (process.env.BENCH_TRACE_FILE) (await import('node:fs')).writeFileSync(process.env.BENCH_TRACE_FILE.replace('RATE', rate), buf);
+    r.trace = traceBreakdown(JSON.parse(buf.toString()).traceEvents, r.frames);
+  }
   await page.close();
   return r;
 }
@@ -94,8 +147,8 @@ async function firstPaint() {
   return { first_contentful_paint_ms: median(runs.map((r) => r.fcp)), app_heading_ms: median(runs.map((r) => r.app)), runs: runs.length };
 }
 
-async function seek() {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function seek(rate) {
+  const page = await throttledPage(rate, { viewport: { width: 1280, height: 900 } });
   await page.goto(url + '#/sandbox?preset=stress');
   await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
   // Run a second of virtual time at a time (a run, unlike one `tick` command, can be entered
@@ -169,18 +222,24 @@ async function pace() {
 }
 
 const only = (process.env.BENCH_ONLY ?? 'frame_rate,first_paint,seek,pace').split(',');
+const rates = (process.env.BENCH_CPU ?? '1,2').split(',').map(Number);
+const at = (rate) => (rate === 1 ? '' : `_cpu${rate}x`);
 try {
   if (only.includes('frame_rate')) {
-    console.error('frame rate: 11 s...');
-    results.frame_rate = await frameRate();
+    for (const rate of rates) {
+      console.error(`frame rate, CPU ${rate}x: 11 s...`);
+      results['frame_rate' + at(rate)] = await frameRate(rate);
+    }
   }
   if (only.includes('first_paint')) {
     console.error('first paint...');
     results.first_paint = await firstPaint();
   }
   if (only.includes('seek')) {
-    console.error('seek...');
-    results.seek = await seek();
+    for (const rate of rates) {
+      console.error(`seek, CPU ${rate}x...`);
+      results['seek' + at(rate)] = await seek(rate);
+    }
   }
   if (only.includes('pace')) {
     console.error('pace...');
@@ -191,17 +250,24 @@ try {
   server.close();
 }
 
-const f = results.frame_rate, p = results.first_paint, s = results.seek, pc = results.pace;
+const p = results.first_paint, pc = results.pace;
 const checks = [
-  ...(f ? [
-    ['fps >= 58', f.fps >= 58, f.fps.toFixed(1)],
-    ['p95 frame interval <= 20 ms', f.p95_interval_ms <= 20, f.p95_interval_ms.toFixed(1)],
-    ['dropped frames <= 1%', f.dropped_percent <= 1, f.dropped_percent.toFixed(2)],
-    ['no long animation frame over 50 ms', f.long_animation_frames_over_50ms === 0, f.long_animation_frames_over_50ms],
-    ['200 messages in flight (median)', f.in_flight_median >= 200, f.in_flight_median],
-  ] : []),
+  ...rates.flatMap((rate) => {
+    const f = results['frame_rate' + at(rate)], s = results['seek' + at(rate)], cpu = rate === 1 ? '' : ` (CPU ${rate}x slower)`;
+    return [
+      ...(f ? [
+        [`fps >= 58${cpu}`, f.fps >= 58, f.fps.toFixed(1)],
+        [`p95 frame interval <= 20 ms${cpu}`, f.p95_interval_ms <= 20, f.p95_interval_ms.toFixed(1)],
+        // The stage issue's budget, at full speed; the busy-cluster issue names fps, p95 and
+        // long frames for the throttled run.
+        ...(rate === 1 ? [['dropped frames <= 1%', f.dropped_percent <= 1, f.dropped_percent.toFixed(2)]] : []),
+        [`no long animation frame over 50 ms${cpu}`, f.long_animation_frames_over_50ms === 0, f.long_animation_frames_over_50ms],
+        [`200 messages in flight (median)${cpu}`, f.in_flight_median >= 200, f.in_flight_median],
+      ] : []),
+      ...(s ? [[`seek on a 10,000-event run <= 50 ms (max)${cpu}`, s.events >= 10000 && s.max_ms <= 50, `${s.max_ms.toFixed(1)} (${s.events} events)`]] : []),
+    ];
+  }),
   ...(p ? [['home page painted <= 500 ms', p.app_heading_ms <= 500, p.app_heading_ms.toFixed(0)]] : []),
-  ...(s ? [['seek on a 10,000-event run <= 50 ms (max)', s.events >= 10000 && s.max_ms <= 50, `${s.max_ms.toFixed(1)} (${s.events} events)`]] : []),
   ...(pc ? [
     ['kill to new leader on the stage <= 5 s at 1x (max of 3)', Math.max(...pc.failover_ms) <= 5000, pc.failover_ms.map((x) => x.toFixed(0)).join(', ')],
     ['consumer start to Stable <= 5 s at 1x (max of 3)', Math.max(...pc.join_ms) <= 5000, pc.join_ms.map((x) => x.toFixed(0)).join(', ')],

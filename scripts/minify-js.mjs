@@ -40,6 +40,12 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
   if (!out.code) throw new Error(`minify-js: terser returned nothing for ${name}`);
   let code = out.code;
   const wasmPath = join(dir, name.replace(/\.js$/, '_bg.wasm'));
+  if (!existsSync(wasmPath)) {
+    // A script of our own (the stage's painter worker): minified, nothing to link.
+    writeFileSync(path, code);
+    console.log(`minify-js: ${name} ${before.length} -> ${code.length} bytes`);
+    continue;
+  }
   const wasmBefore = readFileSync(wasmPath);
   const ordered = nameForOrder(wasmBefore);
   const tmp = `${wasmPath}.named`;

@@ -78,7 +78,8 @@ pub struct SandboxState {
     pub player: Player,
     pub view: Rc<SimView>,
     /// Plain-words lines of what happened, newest last, with a stable key each.
-    pub narration: Vec<(u64, String)>,
+    /// Shared, as the console's lines are, until a line arrives.
+    pub narration: Rc<Vec<(u64, String)>>,
     next_narration: u64,
     pub error: Option<String>,
     /// A notice about the page itself (a damaged link was set aside...).
@@ -86,7 +87,9 @@ pub struct SandboxState {
     /// The session as it was before a command typed after seeking back replaced its later
     /// steps: the notice offers to bring them back.
     pub undo: Option<Rc<Player>>,
-    pub console: Vec<ConsoleLine>,
+    /// Shared with the page's previous state until a line arrives: the reducer copies the
+    /// state on every frame while playing, and the console's lines rarely change then.
+    pub console: Rc<Vec<ConsoleLine>>,
     next_line: u64,
     pub playing: bool,
     pub speed_percent: u32,
@@ -137,13 +140,13 @@ impl SandboxState {
         let view = Rc::new(player.shell().sim.view(LOG_CELLS));
         let view_now = view.now_ms;
         let mut s = SandboxState {
-            narration: Vec::new(),
+            narration: Rc::default(),
             next_narration: 0,
             view,
             error: None,
             notice,
             undo: None,
-            console: Vec::new(),
+            console: Rc::default(),
             next_line: 0,
             playing: false,
             speed_percent: 100,
@@ -226,10 +229,11 @@ impl SandboxState {
 
     fn narrate(&mut self, line: String) {
         self.next_narration += 1;
-        self.narration.push((self.next_narration, line));
-        let n = self.narration.len();
+        let narration = Rc::make_mut(&mut self.narration);
+        narration.push((self.next_narration, line));
+        let n = narration.len();
         if n > NARRATION_LINES {
-            self.narration.drain(..n - NARRATION_LINES);
+            narration.drain(..n - NARRATION_LINES);
         }
     }
 
@@ -252,13 +256,14 @@ impl SandboxState {
     }
 
     fn print(&mut self, kind: LineKind, text: &str) {
+        let console = Rc::make_mut(&mut self.console);
         for line in text.lines() {
             self.next_line += 1;
-            self.console.push(ConsoleLine { id: self.next_line, kind, text: line.to_string() });
+            console.push(ConsoleLine { id: self.next_line, kind, text: line.to_string() });
         }
-        let n = self.console.len();
+        let n = console.len();
         if n > CONSOLE_LINES {
-            self.console.drain(..n - CONSOLE_LINES);
+            console.drain(..n - CONSOLE_LINES);
         }
     }
 }
@@ -364,7 +369,7 @@ impl SandboxState {
             }
         }
         if next.player.take_cleared() {
-            next.console.clear();
+            next.console = Rc::default();
         }
         for p in next.player.take_printed() {
             next.print(p.kind, &p.text);

@@ -6,6 +6,8 @@
 //! selected in the prompt it copies, as the browser does); a pasted block is entered line by
 //! line as a terminal would (`shell::paste`). The output follows its newest line unless the
 //! learner scrolled up (`app::state::follows_newest` decides; this only measures and scrolls).
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -14,9 +16,9 @@ use crate::app::state::ConsoleLine;
 use crate::session::{LineKind, Prompt};
 use crate::shell::Completion;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ConsoleProps {
-    pub lines: Vec<ConsoleLine>,
+    pub lines: Rc<Vec<ConsoleLine>>,
     pub prompt: Prompt,
     pub on_submit: Callback<String>,
     pub on_eof: Callback<()>,
@@ -25,6 +27,16 @@ pub struct ConsoleProps {
     pub note: Option<String>,
     /// Completes a command line against the cluster as it is now.
     pub on_complete: Callback<String, Option<Completion>>,
+}
+
+/// The lines by identity (the page's state shares them until one arrives) and the prompt; not
+/// the callbacks: the page makes new ones on every render, all sending to the same reducer (and
+/// `on_complete` reads the page's newest state), so comparing them would re-render the console
+/// on every frame of a playing stage.
+impl PartialEq for ConsoleProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.lines, &o.lines) && self.prompt == o.prompt && self.note == o.note
+    }
 }
 
 #[function_component(Console)]
@@ -37,8 +49,9 @@ pub fn console(props: &ConsoleProps) -> Html {
     let follow = use_mut_ref(|| true);
     {
         // After each render: to the newest line, unless the learner had scrolled up.
+        // Only when lines arrive: reading the output's height forces a layout in mid-frame.
         let (output, follow, prompt) = (output.clone(), follow.clone(), input.clone());
-        use_effect(move || {
+        use_effect_with((props.lines.len(), props.lines.last().map(|l| l.id)), move |_| {
             if let Some(el) = output.cast::<web_sys::Element>().filter(|_| *follow.borrow()) {
                 el.set_scroll_top(el.scroll_height());
             }

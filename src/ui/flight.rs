@@ -13,11 +13,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::layout::{progress, Family};
+use crate::app::flights::Dot;
+use crate::app::layout::Family;
 use crate::app::pace::Pacer;
 use crate::app::state::Action;
 use crate::sim::view::SimView;
-use crate::sim::{Millis, NodeId};
+use crate::sim::NodeId;
 
 #[derive(Properties)]
 pub struct FlightsProps {
@@ -45,14 +46,6 @@ impl PartialEq for FlightsProps {
     }
 }
 
-struct Dot {
-    from: (f64, f64),
-    to: (f64, f64),
-    sent_ms: Millis,
-    arrive_ms: Millis,
-    family: Family,
-}
-
 /// What the frame loop reads; written when the component renders.
 #[derive(Default)]
 struct Anim {
@@ -61,15 +54,14 @@ struct Anim {
     reduced_motion: bool,
     dispatch: Option<Callback<Action>>,
     canvas: Option<web_sys::HtmlCanvasElement>,
-    ctx: Option<web_sys::CanvasRenderingContext2d>,
+    /// The painter (`static/painter.js`), which owns the canvas's drawing.
+    painter: Option<web_sys::Worker>,
     /// The stage's width in its own units (the SVG's viewBox), which the anchors are in.
     stage_width: f64,
-    /// Fill per family (in `Family::ALL` order) and the outline, read from the page's CSS so
-    /// that the themes stay in one place; re-read every second (the system theme can change).
-    colors: Vec<String>,
-    outline: String,
-    /// The routes' colour: the legend's (muted) text colour.
-    route: String,
+    /// Fills per family (in `Family::ALL` order), the outline and the routes' colour, read
+    /// from the page's CSS so the themes stay in one place; re-read every second (the system
+    /// theme can change) and sent to the painter when they change.
+    colors: String,
     colors_read_real: f64,
     /// Dots drawn in the last frame, published as `data-in-flight` when it changes.
     drawn: usize,
@@ -92,21 +84,6 @@ impl Anim {
     }
 
     fn draw(&mut self, now_real: f64) {
-        let (Some(canvas), Some(ctx)) = (self.canvas.clone(), self.ctx.clone()) else { return };
-        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        let (w, h) = ((canvas.client_width() as f64 * ratio).round(), (canvas.client_height() as f64 * ratio).round());
-        if canvas.width() != w as u32 || canvas.height() != h as u32 {
-            canvas.set_width(w as u32);
-            canvas.set_height(h as u32);
-        }
-        if self.colors.is_empty() || now_real - self.colors_read_real > 1000.0 {
-            let before = (self.colors.clone(), self.outline.clone());
-            self.read_colors();
-            self.colors_read_real = now_real;
-            if before != (self.colors.clone(), self.outline.clone()) {
-                self.version += 1;
-            }
-        }
         let shown = self.pacer.display_ms as u64;
         if shown != self.clock_text {
             self.clock_text = shown;
@@ -114,55 +91,29 @@ impl Anim {
                 c.set_text_content(Some(&format!("t = {}", crate::app::clock::human(shown))));
             }
         }
+        let (Some(canvas), Some(painter)) = (&self.canvas, &self.painter) else { return };
+        if self.colors.is_empty() || now_real - self.colors_read_real > 1000.0 {
+            self.colors_read_real = now_real;
+            let colors = read_colors();
+            if colors != self.colors {
+                let _ = painter.post_message(&colors.as_str().into());
+                self.colors = colors;
+                self.version += 1;
+            }
+        }
+        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        let (w, h) = ((canvas.client_width() as f64 * ratio).round() as u32, (canvas.client_height() as f64 * ratio).round() as u32);
         // With reduced motion the dots stand still between steps: the clock does not redraw.
         let clock = if self.reduced_motion { 0 } else { self.pacer.display_ms.to_bits() };
-        let state = (self.version, clock, w as u32, h as u32);
+        let state = (self.version, clock, w, h);
         if self.drawn_state == Some(state) {
             return;
         }
         self.drawn_state = Some(state);
-        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-        ctx.clear_rect(0.0, 0.0, w, h);
         // The canvas has the stage's box, and the stage keeps its viewBox's aspect ratio.
-        let scale = if self.stage_width > 0.0 { w / self.stage_width } else { 1.0 };
-        let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
-        // The path each flying message travels, faint, under the dots: who talks to whom is
-        // visible at a glance, and a dot is never seen moving without its route. One stroke.
-        if !self.reduced_motion {
-            ctx.begin_path();
-            for d in self.dots.iter().filter(|d| progress(d.sent_ms, d.arrive_ms, self.pacer.display_ms) < 1.0) {
-                ctx.move_to(d.from.0, d.from.1);
-                ctx.line_to(d.to.0, d.to.1);
-            }
-            ctx.set_line_width(1.0);
-            ctx.set_global_alpha(0.45);
-            ctx.set_stroke_style_str(&self.route);
-            ctx.stroke();
-            ctx.set_global_alpha(1.0);
-        }
-        ctx.set_line_width(1.5);
-        ctx.set_stroke_style_str(&self.outline);
-        let mut drawn = 0;
-        // One path per family: five fills and five strokes a frame, whatever the count.
-        for (k, family) in Family::ALL.iter().enumerate() {
-            ctx.begin_path();
-            let mut any = false;
-            for d in self.dots.iter().filter(|d| d.family == *family) {
-                let p = if self.reduced_motion { 0.5 } else { progress(d.sent_ms, d.arrive_ms, self.pacer.display_ms) };
-                if p >= 1.0 && !self.reduced_motion {
-                    continue;
-                }
-                let (x, y) = (d.from.0 + (d.to.0 - d.from.0) * p, d.from.1 + (d.to.1 - d.from.1) * p);
-                trace_shape(&ctx, *family, x, y);
-                any = true;
-                drawn += 1;
-            }
-            if any {
-                ctx.set_fill_style_str(self.colors.get(k).map_or("#64748b", |c| c.as_str()));
-                ctx.fill();
-                ctx.stroke();
-            }
-        }
+        let scale = if self.stage_width > 0.0 { w as f64 / self.stage_width } else { 1.0 };
+        let (frame, drawn) = crate::app::flights::frame(&self.dots, self.pacer.display_ms, self.reduced_motion, (w, h), scale);
+        let _ = painter.post_message(&js_sys::Float32Array::from(frame.as_slice()));
         if drawn != self.drawn || self.drawn == usize::MAX {
             self.drawn = drawn;
             let _ = canvas.set_attribute("data-in-flight", &drawn.to_string());
@@ -170,49 +121,20 @@ impl Anim {
     }
 }
 
-impl Anim {
-    /// The families' colours from the legend's swatches, which the stylesheet colours.
-    fn read_colors(&mut self) {
-        let Some(win) = web_sys::window() else { return };
-        let Some(doc) = win.document() else { return };
-        let style_of = |selector: &str, property: &str| -> Option<String> {
-            let el = doc.query_selector(selector).ok().flatten()?;
-            let v = win.get_computed_style(&el).ok().flatten()?.get_property_value(property).ok()?;
-            (!v.is_empty()).then_some(v)
-        };
-        self.colors = Family::ALL.iter().map(|f| style_of(&format!(".legend .{}", f.css()), "fill").unwrap_or_else(|| "#64748b".into())).collect();
-        self.outline = style_of(".legend .m-produce", "stroke").unwrap_or_else(|| "#ffffff".into());
-        self.route = style_of(".legend", "color").unwrap_or_else(|| "#64748b".into());
-    }
-}
-
-/// Adds one message's shape at (x, y) to the current path: the same shapes as the legend's
-/// (`#shape-*` in the stage's defs), so that colour is never the only signal.
-fn trace_shape(ctx: &web_sys::CanvasRenderingContext2d, family: Family, x: f64, y: f64) {
-    match family {
-        Family::Produce => {
-            ctx.move_to(x + 6.0, y);
-            let _ = ctx.arc(x, y, 6.0, 0.0, std::f64::consts::TAU);
-        }
-        Family::Replication => ctx.rect(x - 5.5, y - 5.5, 11.0, 11.0),
-        Family::Consume => {
-            ctx.move_to(x, y - 7.0);
-            ctx.line_to(x + 6.5, y + 5.0);
-            ctx.line_to(x - 6.5, y + 5.0);
-            ctx.close_path();
-        }
-        Family::Group => {
-            ctx.move_to(x, y - 7.0);
-            ctx.line_to(x + 7.0, y);
-            ctx.line_to(x, y + 7.0);
-            ctx.line_to(x - 7.0, y);
-            ctx.close_path();
-        }
-        Family::Control => {
-            ctx.move_to(x + 3.5, y);
-            let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);
-        }
-    }
+/// The families' fills, the outline and the routes' colour, from the legend's swatches (which
+/// the stylesheet colours), joined with `|` as the painter reads them.
+fn read_colors() -> String {
+    let Some(win) = web_sys::window() else { return String::new() };
+    let Some(doc) = win.document() else { return String::new() };
+    let style_of = |selector: &str, property: &str, fallback: &str| -> String {
+        let el = doc.query_selector(selector).ok().flatten();
+        let v = el.and_then(|el| win.get_computed_style(&el).ok().flatten()).and_then(|s| s.get_property_value(property).ok());
+        v.filter(|v| !v.is_empty()).unwrap_or_else(|| fallback.to_string())
+    };
+    let mut out: Vec<String> = Family::ALL.iter().map(|f| style_of(&format!(".legend .{}", f.css()), "fill", "#64748b")).collect();
+    out.push(style_of(".legend .m-produce", "stroke", "#ffffff"));
+    out.push(style_of(".legend", "color", "#64748b"));
+    out.join("|")
 }
 
 fn request_frame(cb: &Closure<dyn FnMut(f64)>) -> Option<i32> {
@@ -251,7 +173,14 @@ pub fn flights(props: &FlightsProps) -> Html {
             {
                 let mut a = anim.borrow_mut();
                 a.canvas = layer.cast::<web_sys::HtmlCanvasElement>();
-                a.ctx = a.canvas.as_ref().and_then(|c| c.get_context("2d").ok().flatten()).and_then(|c| c.dyn_into().ok());
+                // The canvas is handed to the painter once; without workers or OffscreenCanvas
+                // the stage still works, without its messages in flight.
+                a.painter = a.canvas.as_ref().and_then(|c| {
+                    let off = c.transfer_control_to_offscreen().ok()?;
+                    let w = web_sys::Worker::new("painter.js").ok()?;
+                    w.post_message_with_transfer(&off, &js_sys::Array::of1(&off)).ok()?;
+                    Some(w)
+                });
                 a.drawn = usize::MAX;
                 let doc = web_sys::window().and_then(|w| w.document());
                 a.clock = doc.as_ref().and_then(|d| d.query_selector("[data-testid=clock]").ok().flatten());
@@ -280,6 +209,9 @@ pub fn flights(props: &FlightsProps) -> Html {
                 }
                 // Drops the closure (and its reference to itself) now that no frame is pending.
                 cb.borrow_mut().take();
+                if let Some(p) = anim.borrow_mut().painter.take() {
+                    p.terminate();
+                }
             }
         });
     }

@@ -127,10 +127,11 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let on_submit = dispatch.reform(Action::Line);
     let on_eof = dispatch.reform(|_| Action::EndOfInput);
     let on_interrupt = dispatch.reform(|_| Action::Interrupt);
-    let on_complete = {
-        let state = state.clone();
-        Callback::from(move |line: String| state.player.complete(&line))
-    };
+    // The console keeps the callback it was first given (it does not re-render for new ones):
+    // completion reads the newest state through this handle, which each render refreshes.
+    let newest = use_mut_ref(|| state.clone());
+    *newest.borrow_mut() = state.clone();
+    let on_complete = Callback::from(move |line: String| newest.borrow().player.complete(&line));
     // Laid out again only when the view or the width class changes.
     // Keyed on the revision, which changes with every new view: comparing two views field by
     // field on each render cost time and code (the derived `SimView::eq`).
@@ -174,7 +175,15 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         }
     });
     let current = state.player.start.preset_id();
-    let glossary = loaded();
+    // Segmenting the lines into glossary links is work: done when a line arrives (or the
+    // glossary does), not on every frame of a playing stage.
+    let narration = {
+        let lines = state.narration.clone();
+        use_memo((state.narration.last().map(|l| l.0), state.narration.len(), loaded().is_some()), move |_| {
+            let glossary = loaded();
+            lines.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }).collect::<Html>()
+        })
+    };
     html! {
         <main id="main" class={classes!("page", "sandbox", more.then_some("more-open"))}>
             <div onclick={jump.clone()}>{ markup(r#"<button class="skip-link" data-jump="[data-testid=console-input]" data-testid="skip-to-console">Skip to the console</button>"#) }</div>
@@ -224,7 +233,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                             <button class="narrate-all" onclick={on(Action::ToggleNarrateAll)} aria-pressed={state.narrate_all.to_string()}
                                 data-testid="narrate-all">{ if state.narrate_all { "☑ Every event" } else { "☐ Every event" } }</button>
                             <ol aria-live="polite" data-testid="narration">
-                                { for state.narration.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }) }
+                                { (*narration).clone() }
                             </ol>
                         </section>
                     </div>

@@ -9,12 +9,13 @@ import { chromium } from 'playwright-core';
 const ROOT = new URL('../../dist/', import.meta.url).pathname;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
-export async function serveDist() {
+/// Serves dist/ (or `root`, a directory, for benchmarks of another build).
+export async function serveDist(root = ROOT) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '') || 'index.html';
     try {
       if (path.startsWith('..')) throw new Error('outside dist');
-      const body = await readFile(join(ROOT, path));
+      const body = await readFile(join(root, path));
       res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
