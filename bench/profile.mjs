@@ -29,6 +29,35 @@ try {
     self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0));
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
+  // INCL=regex,...: inclusive time of the functions whose names match (each sample counted once
+  // per pattern, however deep the recursion).
+  if (process.env.INCL) {
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    for (const pat of process.env.INCL.split(',')) {
+      const re = new RegExp(pat);
+      let us = 0;
+      profile.samples.forEach((id, i) => {
+        for (let n = id; n !== undefined; n = parent.get(n)) if (re.test(byId.get(n).callFrame.functionName)) { us += dt[i] ?? 0; break; }
+      });
+      console.log(`inclusive ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  /${pat}/`);
+      // UNDER=1: what those samples' innermost frames below the match were (the top 12).
+      if (process.env.UNDER) {
+        const below = new Map();
+        profile.samples.forEach((id, i) => {
+          let child = null;
+          for (let n = id; n !== undefined; child = n, n = parent.get(n)) {
+            if (re.test(byId.get(n).callFrame.functionName)) {
+              const k = child === null ? '(self)' : byId.get(child).callFrame.functionName;
+              below.set(k, (below.get(k) ?? 0) + (dt[i] ?? 0));
+              break;
+            }
+          }
+        });
+        for (const [k, v] of [...below].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${(v / 1000).toFixed(0).padStart(6)} ms  ${k.slice(0, 140)}`);
+      }
+    }
+  }
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 40));
   console.log(`total sampled ${(total / 1000).toFixed(0)} ms over 6 s`);
   for (const [name, us] of rows) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${name.slice(0, 150)}`);

@@ -1,12 +1,20 @@
-// The stage's messages in flight, painted off the main thread. The page hands this worker the
-// canvas (an OffscreenCanvas), then posts a string of colours when the theme changes and one
-// Float32Array per frame that changed, as `app::flights::frame` lays it out:
-//   [width px, height px, scale, routes 0/1, then per message: family, x, y, from x, from y, to x, to y]
+// The stage's canvas, painted off the main thread: the replicas' log strips and, over them, the
+// messages in flight. The page hands this worker the canvas (an OffscreenCanvas), then posts:
+// - a string of colours, `|`-separated, when the theme changes: the five message families'
+//   fills, their outline, the routes, then --accent, --accent-text, --text, --border, --ok,
+//   --muted and --bg;
+// - a Float64Array of the log strips when the cluster's view changes (`app::strips` lays it out);
+// - a Float32Array per frame that changed (`app::flights::frame`):
+//   [width px, height px, scale, routes 0/1, then per message: family, x, y, from x, from y, to x, to y].
 // A canvas drawn on the main thread hands its whole bitmap to the compositor there on every
-// frame (about 10 ms a frame at 2x CPU throttling on this project's machines); drawn here, that
-// hand-over leaves the main thread (docs/BENCHMARKS.md, "The busy cluster at 2x").
+// frame (about 10 ms a frame at 2x CPU throttling on this project's machines), and the strips as
+// SVG were about 800 elements to diff, lay out and paint per step; drawn here, neither is on
+// the main thread (docs/BENCHMARKS.md, "The busy cluster at 2x").
 let ctx = null;
-let colors = ['#2563eb', '#7c3aed', '#0f766e', '#c2410c', '#64748b', '#ffffff', '#64748b'];
+let colors = ['#2563eb', '#7c3aed', '#0f766e', '#c2410c', '#64748b', '#fff', '#64748b', '#1d4ed8', '#fff', '#1b1f24', '#c9cfd8', '#166534', '#4a5361', '#f7f8fa'];
+let strips = new Float64Array(0);
+// The strips drawn once per change on a canvas of their own, copied under each frame's messages.
+let layer = null, layerDirty = true;
 const TAU = 2 * Math.PI;
 // The legend's shapes (`#shape-*` in the stage's defs), in `Family::ALL` order.
 const SHAPES = [
@@ -16,15 +24,67 @@ const SHAPES = [
   (c, x, y) => { c.moveTo(x, y - 7); c.lineTo(x + 7, y); c.lineTo(x, y + 7); c.lineTo(x - 7, y); c.closePath(); },
   (c, x, y) => { c.moveTo(x + 3.5, y); c.arc(x, y, 3.5, 0, TAU); },
 ];
+
+// One strip per replica row, as the stage's stylesheet drew them in SVG: committed cells filled
+// with their offset in --accent-text, the rest hatched with a dashed outline; the high watermark
+// (--ok), the log end (dashed --muted) and the log start (--text) as lines; committed offsets as
+// filled triangles and positions as hollow ones under the cells.
+function paintStrips(c, scale) {
+  const [, , , , , , , accent, accentText, text, border, ok, muted, bg] = colors;
+  const hatch = new OffscreenCanvas(4, 4), h = hatch.getContext('2d');
+  h.strokeStyle = border; h.lineWidth = 2; h.beginPath(); h.moveTo(0, 4); h.lineTo(4, 0); h.stroke();
+  const pattern = c.createPattern(hatch, 'repeat');
+  c.setTransform(scale, 0, 0, scale, 0, 0);
+  c.font = '12px ui-monospace, "SFMono-Regular", Menlo, monospace';
+  c.textAlign = 'center';
+  c.lineWidth = 1;
+  for (let i = 0; i < strips.length;) {
+    const [x, y, offline, n, hw, end, lso, marks] = strips.subarray(i, i + 8);
+    i += 8;
+    for (let k = 0; k < n; k++, i += 4) {
+      const cx = strips[i], label = strips[i + 1], padded = strips[i + 2], committed = strips[i + 3];
+      c.setLineDash(committed ? [] : [2, 1.5]);
+      c.fillStyle = committed ? accent : pattern;
+      c.strokeStyle = accent;
+      c.beginPath(); c.roundRect(cx, y + 2, 23, 18, 2); c.fill(); c.stroke();
+      c.fillStyle = offline ? muted : committed ? accentText : text;
+      c.fillText(padded ? String(label).padStart(3, '0') : String(label), cx + 11.5, y + 15.5);
+    }
+    c.setLineDash([]);
+    const line = (lx, y1, y2, color, width, dash) => {
+      c.setLineDash(dash); c.strokeStyle = color; c.lineWidth = width;
+      c.beginPath(); c.moveTo(lx, y + y1); c.lineTo(lx, y + y2); c.stroke();
+    };
+    line(hw, 0, 22, ok, 2.5, []);
+    line(end, 1, 21, muted, 1, [2, 2]);
+    if (lso >= 0) line(lso, 0, 22, text, 2.5, []);
+    c.setLineDash([]); c.lineWidth = 1.2; c.strokeStyle = text;
+    for (let k = 0; k < marks; k++, i += 2) {
+      c.beginPath(); c.moveTo(strips[i], y + 23); c.lineTo(strips[i] + 4.5, y + 28); c.lineTo(strips[i] - 4.5, y + 28); c.closePath();
+      c.fillStyle = strips[i + 1] ? bg : text; c.fill(); c.stroke();
+    }
+  }
+}
+
 onmessage = (e) => {
   const d = e.data;
-  if (typeof d === 'string') { colors = d.split('|'); return; }
+  if (typeof d === 'string') { colors = d.split('|'); layerDirty = true; return; }
+  if (d instanceof Float64Array) { strips = d; layerDirty = true; return; }
   if (!(d instanceof Float32Array)) { ctx = d.getContext('2d'); return; }
   if (!ctx) return;
   const canvas = ctx.canvas, [w, h, scale, routes] = d;
   if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  if (!layer || layer.width !== w || layer.height !== h) { layer = new OffscreenCanvas(w, h); layerDirty = true; }
+  if (layerDirty) {
+    const l = layer.getContext('2d');
+    l.setTransform(1, 0, 0, 1, 0, 0);
+    l.clearRect(0, 0, w, h);
+    paintStrips(l, scale);
+    layerDirty = false;
+  }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, w, h);
+  ctx.drawImage(layer, 0, 0);
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   if (routes) {
     // Each message's route, faint, under the dots: who talks to whom, at a glance. One stroke.

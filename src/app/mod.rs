@@ -18,3 +18,4 @@ pub mod pace;
 pub mod route;
 pub mod shortcuts;
 pub mod state;
+pub mod strips;

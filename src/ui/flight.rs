@@ -24,6 +24,8 @@ use crate::sim::NodeId;
 pub struct FlightsProps {
     pub view: Rc<SimView>,
     pub anchors: Rc<Vec<(NodeId, (f64, f64))>>,
+    /// The replicas' log strips for the painter (`app::strips`), new with every view.
+    pub strips: Rc<Vec<f64>>,
     /// The stage's width in its viewBox units.
     pub stage_width: f64,
     pub playing: bool,
@@ -40,6 +42,7 @@ impl PartialEq for FlightsProps {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.view, &o.view)
             && self.anchors == o.anchors
+            && Rc::ptr_eq(&self.strips, &o.strips)
             && self.stage_width == o.stage_width
             && (self.playing, self.speed_percent, self.headlines, self.show_background) == (o.playing, o.speed_percent, o.headlines, o.show_background)
             && self.dispatch == o.dispatch
@@ -56,6 +59,10 @@ struct Anim {
     canvas: Option<web_sys::HtmlCanvasElement>,
     /// The painter (`static/painter.js`), which owns the canvas's drawing.
     painter: Option<web_sys::Worker>,
+    /// The log strips, until they are sent to the painter.
+    strips: Option<Rc<Vec<f64>>>,
+    /// The canvas's size in pixels, read at most once a second (reading it can force a layout).
+    size: (u32, u32),
     /// The stage's width in its own units (the SVG's viewBox), which the anchors are in.
     stage_width: f64,
     /// Fills per family (in `Family::ALL` order), the outline and the routes' colour, read
@@ -94,6 +101,8 @@ impl Anim {
         let (Some(canvas), Some(painter)) = (&self.canvas, &self.painter) else { return };
         if self.colors.is_empty() || now_real - self.colors_read_real > 1000.0 {
             self.colors_read_real = now_real;
+            let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+            self.size = ((canvas.client_width() as f64 * ratio).round() as u32, (canvas.client_height() as f64 * ratio).round() as u32);
             let colors = read_colors();
             if colors != self.colors {
                 let _ = painter.post_message(&colors.as_str().into());
@@ -101,8 +110,10 @@ impl Anim {
                 self.version += 1;
             }
         }
-        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        let (w, h) = ((canvas.client_width() as f64 * ratio).round() as u32, (canvas.client_height() as f64 * ratio).round() as u32);
+        if let Some(strips) = self.strips.take() {
+            let _ = painter.post_message(&js_sys::Float64Array::from(strips.as_slice()));
+        }
+        let (w, h) = self.size;
         // With reduced motion the dots stand still between steps: the clock does not redraw.
         let clock = if self.reduced_motion { 0 } else { self.pacer.display_ms.to_bits() };
         let state = (self.version, clock, w, h);
@@ -122,7 +133,7 @@ impl Anim {
 }
 
 /// The families' fills, the outline and the routes' colour, from the legend's swatches (which
-/// the stylesheet colours), joined with `|` as the painter reads them.
+/// the stylesheet colours), then the strips' colours, joined with `|` as the painter reads them.
 fn read_colors() -> String {
     let Some(win) = web_sys::window() else { return String::new() };
     let Some(doc) = win.document() else { return String::new() };
@@ -134,6 +145,10 @@ fn read_colors() -> String {
     let mut out: Vec<String> = Family::ALL.iter().map(|f| style_of(&format!(".legend .{}", f.css()), "fill", "#64748b")).collect();
     out.push(style_of(".legend .m-produce", "stroke", "#ffffff"));
     out.push(style_of(".legend", "color", "#64748b"));
+    // The strips' colours: the theme's own variables, as the stylesheet's rules for the stage use them.
+    for var in ["--accent", "--accent-text", "--text", "--border", "--ok", "--muted", "--bg"] {
+        out.push(style_of("html", var, "#888888").trim().to_string());
+    }
     out.join("|")
 }
 
@@ -162,6 +177,11 @@ pub fn flights(props: &FlightsProps) -> Html {
                 Some(Dot { from: at(m.from)?, to: at(m.to)?, sent_ms: m.sent_ms, arrive_ms: m.arrive_ms, family })
             })
             .collect();
+        a.strips = Some(props.strips.clone());
+        if a.stage_width != props.stage_width {
+            // The stage changed its size: measure the canvas again at the next frame.
+            a.colors_read_real = f64::NEG_INFINITY;
+        }
         a.pacer.update(v, props.playing, props.speed_percent, props.headlines);
         a.dispatch = Some(props.dispatch.clone());
         a.stage_width = props.stage_width;

@@ -10,15 +10,15 @@ use yew::prelude::*;
 use super::flight::Flights;
 use super::markup;
 use crate::app::lag::{self, Mark, MarkKind};
-use crate::app::layout::{cell_label, num, BrokerBox, Layout, Rect, CELL_W, CELL_X, ROW_H};
+use crate::app::layout::{num, BrokerBox, Layout, Rect, CELL_W, CELL_X, ROW_H};
 use crate::app::state::{Action, SandboxState, Selection};
 use crate::sim::assignor::Assignor;
 use crate::sim::view::{BrokerView, ClientView, GroupView, ReplicaView};
 use crate::sim::NodeId;
 use crate::sim::TopicPartition;
 
-/// The message shapes, drawn once and reused by the legend (and matched by the canvas).
-const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <path id="shape-mark" d="M0 0 L4.5 5 L-4.5 5 Z" /> <pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"> <line x1="0" y1="0" x2="0" y2="4" class="hatch-line" /> </pattern> </defs>"##;
+/// The message shapes, drawn once and reused by the legend (and matched by the painter's).
+const DEFS: &str = r##"<defs> <circle id="shape-produce" r="6" /> <rect id="shape-replication" x="-5.5" y="-5.5" width="11" height="11" /> <path id="shape-consume" d="M0 -7 L6.5 5 L-6.5 5 Z" /> <path id="shape-group" d="M0 -7 L7 0 L0 7 L-7 0 Z" /> <circle id="shape-control" r="3.5" /> <path id="shape-mark" d="M0 0 L4.5 5 L-4.5 5 Z" /> </defs>"##;
 
 /// Every shape and line of the stage, with words: colour is never the only signal.
 const LEGEND: &str = r##"<figcaption class="legend"><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-produce" class="m-produce" /></svg>produce</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-replication" class="m-replication" /></svg>replica fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-consume" class="m-consume" /></svg>consumer fetch</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-group" class="m-group" /></svg>group</span><span><svg viewBox="-8 -8 16 16" aria-hidden="true"><use href="#shape-control" class="m-control" /></svg>metadata</span><span><span class="cell-key committed" aria-hidden="true"></span>committed (below the high watermark)</span><span><span class="cell-key uncommitted" aria-hidden="true"></span>not yet committed</span><span><span class="line-key lso-key" aria-hidden="true"></span>log start</span><span><span class="line-key hw-key" aria-hidden="true"></span>high watermark</span><span><span class="line-key leo-key" aria-hidden="true"></span>log end offset</span><span><svg viewBox="-6 -1 12 7" aria-hidden="true"><use href="#shape-mark" class="mark committed-mark" /></svg>a group's committed offset</span><span><svg viewBox="-6 -1 12 7" aria-hidden="true"><use href="#shape-mark" class="mark position-mark" /></svg>a consumer's position</span><span>offsets of 1000 and up: their last three digits</span><span>★ leader · ○ follower · ⊘ out of ISR · ✕ offline</span></figcaption>"##;
@@ -104,7 +104,7 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
             </svg>
             // Messages fly on a canvas over the stage (its own compositing layer): moving them
             // every frame redraws only the dots, not the whole cluster underneath.
-            <Flights view={state.view.clone()} anchors={anchors} stage_width={l.width} playing={state.playing} speed_percent={state.speed_percent} headlines={state.headlines}
+            <Flights view={state.view.clone()} anchors={anchors} strips={Rc::new(crate::app::strips::strips(v, l))} stage_width={l.width} playing={state.playing} speed_percent={state.speed_percent} headlines={state.headlines}
                 show_background={state.show_background} dispatch={dispatch.clone()} />
           </div>
             { markup(LEGEND) }
@@ -187,20 +187,9 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
         ("follower", "○", "follower")
     };
     let isr = if rep.in_isr { "" } else { " ⊘" };
-    let tail = &rep.tail[rep.tail.len().saturating_sub(props.cells)..];
-    let shown = tail.len();
+    let shown = rep.tail.len().min(props.cells);
     let older = ((rep.log_end_offset - rep.log_start_offset).max(0) as usize).saturating_sub(shown);
-    // The log's first record is drawn when it is among the newest shown (or the log is
-    // empty): its left edge is the log start offset, which retention moves right.
-    let shows_log_start = tail.first().is_none_or(|r| r.offset <= rep.log_start_offset);
-    let first_x = CELL_X + (props.cells - shown) as f64 * CELL_W;
-    // The high watermark sits between the last committed record and the first that is not.
-    let hw_cells = tail.iter().filter(|x| x.offset < rep.high_watermark).count();
-    let hw_x = first_x + hw_cells as f64 * CELL_W;
     let end_x = CELL_X + props.cells as f64 * CELL_W;
-    // A mark sits at the left edge of the record it names (the next to read), at the log's
-    // end when caught up, and at the window's left edge when it is further back.
-    let mark_x = |offset: i64| first_x + tail.iter().filter(|x| x.offset < offset).count() as f64 * CELL_W - 1.0;
     let (click, key) = activate(&props.dispatch, Selection::Partition(rep.tp.clone()));
     let marks_said: String = props
         .marks
@@ -228,48 +217,14 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             <text class="tp" x="10" y="16">{ short_tp(&rep.tp) }</text>
             <text class="role" x="88" y="16">{ format!("{glyph}{isr}") }</text>
             <text class="epoch" x="118" y="16">{ format!("e{}", rep.leader_epoch) }</text>
-            // Keyed by slot, not by offset: as records arrive (or a seek jumps), each slot's
-            // nodes are updated in place instead of being rebuilt; and a cell is two nodes (no
-            // group around them), which keeps a step's re-render of a busy cluster small.
-            { for tail.iter().enumerate().map(|(i, rec)| {
-                let slot = props.cells - shown + i;
-                let x = CELL_X + slot as f64 * CELL_W;
-                // Literal classes: a computed one is split and hashed into a set by Yew, for
-                // each of up to 8 x 48 cells on every re-render.
-                if rec.offset < rep.high_watermark {
-                    html! { <rect key={slot} class="cell committed" x={num(x)} y="2" width="23" height="18" rx="2" /> }
-                } else {
-                    html! { <rect key={slot} class="cell uncommitted" x={num(x)} y="2" width="23" height="18" rx="2" /> }
-                }
-            }) }
-            { for tail.iter().enumerate().map(|(i, rec)| {
-                let slot = props.cells - shown + i;
-                let x = CELL_X + slot as f64 * CELL_W + (CELL_W - 2.0) / 2.0;
-                if rec.offset < rep.high_watermark {
-                    html! { <text key={slot} class="cell committed" x={num(x)} y="15.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
-                } else {
-                    html! { <text key={slot} class="cell uncommitted" x={num(x)} y="15.5" text-anchor="middle">{ cell_label(rec.offset) }</text> }
-                }
-            }) }
-            // Committed offsets as filled triangles, positions as hollow ones, under the cells:
-            // shape, not colour, tells them apart; the row's label says whose they are.
-            <path class="mark committed-mark" d={marks_path(&props.marks, MarkKind::Committed, mark_x)} />
-            <path class="mark position-mark" d={marks_path(&props.marks, MarkKind::Position, mark_x)} />
-            <line class="hw" x1={num(hw_x - 1.0)} x2={num(hw_x - 1.0)} y1="0" y2="22" />
-            <line class="leo" x1={num(end_x)} x2={num(end_x)} y1="1" y2="21" />
-            if shows_log_start {
-                <line class="lso" x1={num(first_x - 1.5)} x2={num(first_x - 1.5)} y1="0" y2="22" />
-            }
+            // The log strip (cells, offsets, high watermark, log end and log start, marks) is
+            // painted on the canvas over the stage (`app::strips`): this row is its name, role
+            // and label, for the eye, the keyboard and screen readers.
             if older > 0 {
                 <text class="older" x={num(end_x + 4.0)} y="16">{ format!("+{older}") }</text>
             }
         </g>
     }
-}
-
-/// The marks of one kind on a row as one path of small triangles under the cells.
-fn marks_path(marks: &[Mark], kind: MarkKind, x_of: impl Fn(i64) -> f64) -> String {
-    marks.iter().filter(|m| m.kind == kind).map(|m| format!("M{} 23l4.5 5h-9z", num(x_of(m.offset)))).collect()
 }
 
 /// A producer or consumer box. A plain function, not a component: a client's counts change
