@@ -870,6 +870,23 @@ mod tests {
         assert_eq!(q.clone().reduce(LessonAction::Reset).player.shell().sim.trace_hash(), q.player.shell().sim.trace_hash());
     }
 
+    /// Lesson 11's challenge on the page: its reference solution typed line by line meets the
+    /// goals, the lesson kills the leader of orders-0, and the design survives.
+    #[test]
+    fn lesson_11_survives_its_broker_failure_on_the_page() {
+        let mut s = open("11-designing-a-pipeline", include_str!("../../lessons/11-designing-a-pipeline.lesson")).expect("opens");
+        first_page(&mut s, |i| matches!(i, Item::Challenge(c) if !c.then.is_empty()));
+        let Some(Item::Challenge(c)) = s.item().cloned() else { panic!() };
+        for cmd in &c.solution {
+            for l in console_lines(cmd) {
+                s = s.reduce(LessonAction::Line(l.to_string()));
+            }
+        }
+        assert!(s.then_ran, "{:?}", s.goals());
+        assert!(s.survive().unwrap().unwrap().iter().all(|g| g.met), "{:?}", s.survive());
+        assert!(s.verdict().starts_with("\u{2713} Challenge complete"));
+    }
+
     #[test]
     fn a_text_that_cannot_be_rendered_is_one_line_of_error() {
         let s = lesson02();
