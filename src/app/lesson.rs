@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::lesson::text::{Block, Inline};
 use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, Item, Lesson, LessonError, Narration, Posed};
-use crate::session::{LineKind, Player, Printed, Script};
+use crate::session::{LineKind, Player, Printed, Prompt, Script};
 
 /// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
 /// order. Blank lines and `#` comments are skipped; a line without a tab is an error.
@@ -233,7 +233,9 @@ pub fn result_html(checked: &Checked, posed: &Posed) -> String {
 /// A challenge's goal conditions (or its `survive:` conditions) as HTML: each met or not, in
 /// words and a mark, with what the simulation answers now.
 pub fn goals_html(goals: &[GoalStatus], testid: &str) -> String {
-    let mut out = format!("<ul class=\"goals\" data-testid=\"{testid}\">");
+    let mut out = String::from("<ul class=\"goals\" data-testid=\"");
+    out.push_str(testid);
+    out.push_str("\">");
     for g in goals {
         out.push_str(if g.met {
             "<li class=\"met\"><strong>\u{2713} Met: </strong><code>"
@@ -353,10 +355,9 @@ pub enum LessonAction {
     TryAgain,
     Hint,
     ShowSolution,
-    /// A console line typed on a challenge page, against the lesson's simulation.
+    /// A console line typed on a challenge page, against the lesson's simulation (`reset`
+    /// starts the challenge again).
     Line(String),
-    /// The challenge from its start again: its moment, nothing typed, nothing run.
-    Reset,
 }
 
 #[derive(Clone)]
@@ -566,12 +567,6 @@ impl LessonState {
         }
     }
 
-    /// Whether the challenge's `then:` commands ran and a `survive:` condition does not hold:
-    /// the page offers to start the challenge again.
-    pub fn failed(&self) -> bool {
-        matches!(self.survive(), Some(Ok(s)) if s.iter().any(|s| !s.met))
-    }
-
     /// The challenge's state in one sentence, in words and a mark: complete, not survived (and
     /// what went wrong), or nothing yet.
     pub fn verdict(&self) -> String {
@@ -582,7 +577,15 @@ impl LessonState {
             Some(Ok(s)) if s.iter().all(|s| s.met) => {
                 "\u{2713} Challenge complete: every goal was met, and what must still hold does, after the lesson's commands.".into()
             }
-            Some(Ok(s)) => format!("\u{2717} Not survived: {}.", s.iter().filter(|s| !s.met).map(|s| s.why.as_str()).collect::<Vec<_>>().join("; ")),
+            Some(Ok(s)) => {
+                let mut out = String::from("\u{2717} Not survived:");
+                for s in s.iter().filter(|s| !s.met) {
+                    out.push(' ');
+                    out.push_str(&s.why);
+                    out.push('.');
+                }
+                out + " Type reset to start the challenge again."
+            }
             Some(Err(e)) => e,
         }
     }
@@ -661,12 +664,21 @@ impl LessonState {
                 }
             }
             LessonAction::ShowSolution if matches!(self.item(), Some(Item::Challenge(_))) => self.challenges[i].solution_shown = true,
+            // A challenge's cluster is the lesson's: `reset` (the console's verb for a fresh
+            // cluster) starts the challenge again from its own start instead.
+            LessonAction::Line(l)
+                if matches!(self.item(), Some(Item::Challenge(_)))
+                    && l.split_whitespace().next() == Some("reset")
+                    && self.player.prompt() == Prompt::Command =>
+            {
+                self.go(self.page);
+                self.typed.push(Printed { kind: LineKind::Output, text: "# The challenge starts again from its beginning.".into() });
+            }
             LessonAction::Line(l) if matches!(self.item(), Some(Item::Challenge(_))) => {
                 self.player.line(&l);
                 self.typed.extend(self.player.take_printed());
                 self.run_then();
             }
-            LessonAction::Reset if matches!(self.item(), Some(Item::Challenge(_))) => self.go(self.page),
             _ => {}
         }
         self
@@ -847,7 +859,7 @@ mod tests {
         assert!(s.survive_html().starts_with(
             "<h3>Must still hold</h3><ul class=\"goals\" data-testid=\"survive\"><li class=\"met\"><strong>\u{2713} Met: </strong><code>lost t = 0</code>"
         ));
-        assert!(s.verdict().starts_with("\u{2713} Challenge complete") && !s.failed());
+        assert!(s.verdict().starts_with("\u{2713} Challenge complete"));
         // Once per attempt: more commands do not run it again.
         let s = s.reduce(LessonAction::Line("tick 1s".into()));
         assert_eq!(s.typed.iter().filter(|p| p.text.starts_with("# Every goal holds")).count(), 1);
@@ -856,18 +868,25 @@ mod tests {
     #[test]
     fn a_design_that_does_not_survive_says_what_was_lost_and_can_start_again() {
         let s = design(1);
-        assert!(s.then_ran && s.failed());
-        assert_eq!(s.verdict(), "\u{2717} Not survived: 1 acknowledged record of t was lost.");
+        assert!(s.then_ran);
+        assert_eq!(s.verdict(), "\u{2717} Not survived: 1 acknowledged record of t was lost. Type reset to start the challenge again.");
         assert!(s
             .survive_html()
             .contains("<li class=\"unmet\"><strong>\u{2717} Not yet: </strong><code>lost t = 0</code><span class=\"now\"> (now: lost t is 1)</span>"));
-        let s = s.reduce(LessonAction::Reset);
-        assert!(!s.then_ran && s.typed.is_empty() && !s.failed() && s.verdict().is_empty());
+        let s = s.reduce(LessonAction::Line(" reset --brokers 5".into()));
+        assert!(!s.then_ran && s.verdict().is_empty() && s.survive_html().is_empty());
+        assert_eq!(s.typed.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), ["# The challenge starts again from its beginning."]);
         assert!(!s.goals().unwrap().unwrap().iter().all(|g| g.met), "the challenge's own start again");
-        // Reset means nothing on a page that is not a challenge.
-        let mut q = lesson02();
-        first_page(&mut q, |i| matches!(i, Item::Step(_)));
-        assert_eq!(q.clone().reduce(LessonAction::Reset).player.shell().sim.trace_hash(), q.player.shell().sim.trace_hash());
+        assert_eq!(s.player.shell().sim.view(0).brokers.len(), 3, "the lesson's cluster, not a fresh one");
+        // At the producer's prompt `reset` is a record like any other line.
+        let s = [
+            "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 1",
+            "kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t",
+            "reset",
+        ]
+        .into_iter()
+        .fold(s, |s, l| s.reduce(LessonAction::Line(l.into())));
+        assert!(s.player.producer_open() && s.typed.iter().any(|p| p.text == "> reset"));
     }
 
     /// Lesson 11's challenge on the page: its reference solution typed line by line meets the

@@ -137,7 +137,6 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         <div class="challenge" data-testid="challenge">
             { raw(format!("<h3>Goal</h3>{goals}{}", s.survive_html())) }
             <p role="status">{ s.verdict() }</p>
-            { if s.failed() { html! { <p><button type="button" onclick={on(act, LessonAction::Reset)} data-testid="challenge-reset">{ "Reset the challenge and try again" }</button></p> } } else { Html::default() } }
             <form class="console-line" {onsubmit}>
                 { super::markup(r#"<label for="challenge-line">Command</label><input id="challenge-line" type="text" autocomplete="off" spellcheck="false" placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --list" data-testid="challenge-line" /><button type="submit">Run</button>"#) }
             </form>

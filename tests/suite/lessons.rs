@@ -446,6 +446,16 @@ fn a_player_poses_and_grades_quizzes() {
     assert_eq!(options[1].why.plain(), "No, 3.\n");
 }
 
+/// docs/LESSONS.md's table of queries says what each one answers (the code keeps only names
+/// and arguments): it must list every query, with its arguments.
+#[test]
+fn the_docs_list_every_query() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/LESSONS.md")).unwrap();
+    for (name, usage) in lesson::query::QUERIES {
+        assert!(docs.contains(&format!("| `{name} {usage}` | ")), "docs/LESSONS.md's table of queries lacks `{name} {usage}`");
+    }
+}
+
 /// docs/LESSONS.md shows lesson 02 as its complete example: the copy must be the file.
 #[test]
 fn the_docs_example_is_lesson_02_as_it_is() {
