@@ -575,7 +575,7 @@ impl LessonState {
             None if c.then.is_empty() && matches!(c.is_met(&self.player.shell().sim), Ok(true)) => "\u{2713} Challenge complete: every goal is met.".into(),
             None => String::new(),
             Some(Ok(s)) if s.iter().all(|s| s.met) => {
-                "\u{2713} Challenge complete: every goal was met, and what must still hold does, after the lesson's commands.".into()
+                "\u{2713} Challenge complete: every goal was met, and after the lesson's commands everything that must still hold does.".into()
             }
             Some(Ok(s)) => {
                 let mut out = String::from("\u{2717} Not survived:");

@@ -11,7 +11,8 @@
 //! [`Item`]: run a [`Step`]'s commands ([`run_commands`]) and show its [`Text`] rendered at
 //! that moment ([`Text::render`]); [`Quiz::pose`] a quiz (a variant number gives a fresh
 //! question on a retry) and grade the answer ([`Posed`]); for a [`Challenge`], let the learner
-//! work on a copy of the shell and ask [`Challenge::goal`] after each command.
+//! work on a copy of the shell and ask [`Challenge::goal`] after each command, and once every
+//! goal holds run its `then` commands ([`fill_command`]) and ask [`Challenge::survive`].
 pub mod check;
 mod parse;
 pub mod query;
