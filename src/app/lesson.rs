@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::lesson::text::{Block, Inline};
 use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, Item, Lesson, LessonError, Narration, Posed};
-use crate::session::{Player, Printed, Script};
+use crate::session::{LineKind, Player, Printed, Prompt, Script};
 
 /// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
 /// order. Blank lines and `#` comments are skipped; a line without a tab is an error.
@@ -230,10 +230,12 @@ pub fn result_html(checked: &Checked, posed: &Posed) -> String {
     out
 }
 
-/// A challenge's goal conditions as HTML: each met or not, in words and a mark, with what the
-/// simulation answers now.
-pub fn goals_html(goals: &[GoalStatus]) -> String {
-    let mut out = String::from("<ul class=\"goals\" data-testid=\"goals\">");
+/// A challenge's goal conditions (or its `survive:` conditions) as HTML: each met or not, in
+/// words and a mark, with what the simulation answers now.
+pub fn goals_html(goals: &[GoalStatus], testid: &str) -> String {
+    let mut out = String::from("<ul class=\"goals\" data-testid=\"");
+    out.push_str(testid);
+    out.push_str("\">");
     for g in goals {
         out.push_str(if g.met {
             "<li class=\"met\"><strong>\u{2713} Met: </strong><code>"
@@ -353,7 +355,8 @@ pub enum LessonAction {
     TryAgain,
     Hint,
     ShowSolution,
-    /// A console line typed on a challenge page, against the lesson's simulation.
+    /// A console line typed on a challenge page, against the lesson's simulation (`reset`
+    /// starts the challenge again).
     Line(String),
 }
 
@@ -366,8 +369,11 @@ pub struct LessonState {
     moments: Vec<Moment>,
     /// The session shown now: the page's moment, plus what the learner typed on a challenge.
     pub player: Player,
-    /// Console lines the learner's own commands printed on this page.
+    /// Console lines the learner's own commands printed on this page (and, on a challenge,
+    /// the lesson's `then:` commands).
     pub typed: Vec<Printed>,
+    /// Whether the challenge's `then:` commands ran in this attempt (once every goal held).
+    pub then_ran: bool,
     quizzes: Vec<QuizState>,
     challenges: Vec<ChallengeState>,
 }
@@ -411,6 +417,7 @@ impl LessonState {
             page: 0,
             moments,
             typed: Vec::new(),
+            then_ran: false,
             quizzes: vec![QuizState::default(); n],
             challenges: vec![ChallengeState::default(); n],
         })
@@ -541,10 +548,78 @@ impl LessonState {
         }
     }
 
+    /// The current challenge's `survive:` conditions against the learner's simulation, once
+    /// its `then:` commands ran.
+    pub fn survive(&self) -> Option<Result<Vec<GoalStatus>, String>> {
+        match self.item()? {
+            Item::Challenge(c) if self.then_ran => Some(c.survive(&self.player.shell().sim).map_err(|e| self.lesson.locate(e).to_string())),
+            _ => None,
+        }
+    }
+
+    /// After the `then:` commands: the `survive:` conditions under their heading, as HTML
+    /// (empty before).
+    pub fn survive_html(&self) -> String {
+        match self.survive() {
+            Some(Ok(s)) => format!("<h3>Must still hold</h3>{}", goals_html(&s, "survive")),
+            Some(Err(e)) => super::html::error(&e),
+            None => String::new(),
+        }
+    }
+
+    /// The challenge's state in one sentence, in words and a mark: complete, not survived (and
+    /// what went wrong), or nothing yet.
+    pub fn verdict(&self) -> String {
+        let Some(Item::Challenge(c)) = self.item() else { return String::new() };
+        match self.survive() {
+            None if c.then.is_empty() && matches!(c.is_met(&self.player.shell().sim), Ok(true)) => "\u{2713} Challenge complete: every goal is met.".into(),
+            None => String::new(),
+            Some(Ok(s)) if s.iter().all(|s| s.met) => {
+                "\u{2713} Challenge complete: every goal was met, and after the lesson's commands everything that must still hold does.".into()
+            }
+            Some(Ok(s)) => {
+                let mut out = String::from("\u{2717} Not survived:");
+                for s in s.iter().filter(|s| !s.met) {
+                    out.push(' ');
+                    out.push_str(&s.why);
+                    out.push('.');
+                }
+                out + " Type reset to start the challenge again."
+            }
+            Some(Err(e)) => e,
+        }
+    }
+
+    /// Once every goal of a challenge holds, its `then:` commands run on the learner's cluster,
+    /// typed into the console as the learner's are, under a line that says they are the
+    /// lesson's; once per attempt, and not while the learner is typing a producer's records.
+    fn run_then(&mut self) {
+        let lesson = self.lesson.clone();
+        let Some(Item::Challenge(c)) = self.page.checked_sub(1).and_then(|i| lesson.items.get(i)) else { return };
+        if c.then.is_empty() || self.then_ran || self.player.producer_open() || !matches!(c.is_met(&self.player.shell().sim), Ok(true)) {
+            return;
+        }
+        self.then_ran = true;
+        self.typed.push(Printed { kind: LineKind::Output, text: "# Every goal holds. The lesson now runs these commands itself:".into() });
+        for cmd in &c.then {
+            match lesson::fill_command(cmd, &self.player.shell().sim) {
+                Ok(cmd) => {
+                    for l in console_lines(&cmd) {
+                        self.player.line(l);
+                    }
+                    self.player.end_of_input();
+                }
+                Err(e) => self.typed.push(Printed { kind: LineKind::Error, text: lesson.locate(e).to_string() }),
+            }
+            self.typed.extend(self.player.take_printed());
+        }
+    }
+
     fn go(&mut self, page: usize) {
         self.page = page;
         self.player = self.moments[page].player.clone();
         self.typed.clear();
+        self.then_ran = false;
     }
 
     pub fn reduce(mut self, action: LessonAction) -> LessonState {
@@ -589,9 +664,20 @@ impl LessonState {
                 }
             }
             LessonAction::ShowSolution if matches!(self.item(), Some(Item::Challenge(_))) => self.challenges[i].solution_shown = true,
+            // A challenge's cluster is the lesson's: `reset` (the console's verb for a fresh
+            // cluster) starts the challenge again from its own start instead.
+            LessonAction::Line(l)
+                if matches!(self.item(), Some(Item::Challenge(_)))
+                    && l.split_whitespace().next() == Some("reset")
+                    && self.player.prompt() == Prompt::Command =>
+            {
+                self.go(self.page);
+                self.typed.push(Printed { kind: LineKind::Output, text: "# The challenge starts again from its beginning.".into() });
+            }
             LessonAction::Line(l) if matches!(self.item(), Some(Item::Challenge(_))) => {
                 self.player.line(&l);
                 self.typed.extend(self.player.take_printed());
+                self.run_then();
             }
             _ => {}
         }
@@ -703,7 +789,7 @@ mod tests {
         let Some(Item::Challenge(c)) = s.item().cloned() else { panic!() };
         let goals = s.goals().expect("a challenge").expect("computes");
         assert!(!goals.is_empty() && !goals.iter().all(|g| g.met), "starts unmet");
-        assert!(goals_html(&goals).contains("\u{2717} Not yet: </strong><code>"));
+        assert!(goals_html(&goals, "goals").contains("\u{2717} Not yet: </strong><code>"));
         assert_eq!(s.hints_html(&c), "<h3>Hints</h3><ol class=\"hints\"></ol>");
         for n in 1..=c.hints.len() + 1 {
             s = s.reduce(LessonAction::Hint);
@@ -738,6 +824,86 @@ mod tests {
         // Leaving the page forgets what was typed.
         s = s.reduce(LessonAction::Back).reduce(LessonAction::Next);
         assert!(s.typed.is_empty() && !s.goals().unwrap().unwrap().iter().all(|g| g.met));
+    }
+
+    /// A challenge whose goal is one acknowledged record of `t`; then the lesson kills the
+    /// partition's leader, and no acknowledged record may be lost.
+    const FAULT: &str = "id: fault\ntitle: Fault\nobjective: O\ncovers: C\n\n# cluster\nseed: 3\n\n# step: s\ntitle: S\n\nText.\n\n# challenge: c\ntitle: Survive\ngoal: acked t > 0\nhint: H\nsolution: tick 1s\nthen:\n    kill broker {leader t-0}\n    tick 15s\nsurvive: lost t = 0\n\nWrite to t.\n";
+
+    /// Types a design on the challenge page: a topic with `replicas` replicas and one record,
+    /// the producer's prompt ended with Ctrl-C.
+    fn design(replicas: u32) -> LessonState {
+        let mut s = open("fault", FAULT).expect("opens");
+        first_page(&mut s, |i| matches!(i, Item::Challenge(_)));
+        for l in [
+            format!("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor {replicas}"),
+            "kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t".into(),
+            "order-1".into(),
+        ] {
+            s = s.reduce(LessonAction::Line(l));
+        }
+        assert!(s.goals().unwrap().unwrap().iter().all(|g| g.met), "the record is acknowledged");
+        assert!(!s.then_ran && s.verdict().is_empty() && s.survive_html().is_empty(), "not while the producer's prompt is open");
+        s.reduce(LessonAction::Line("^C".into()))
+    }
+
+    #[test]
+    fn once_the_goals_hold_the_lesson_runs_then_and_checks_survive() {
+        let s = design(3);
+        assert!(s.then_ran);
+        let console: Vec<&str> = s.typed.iter().map(|p| p.text.as_str()).collect();
+        let at = console.iter().position(|l| l.starts_with("# Every goal holds. The lesson now runs these commands itself:")).expect("marked");
+        assert!(console[at + 1].starts_with("$ kill broker ") && console[at + 2] == "$ tick 15s", "{console:?}");
+        let survive = s.survive().unwrap().unwrap();
+        assert_eq!((survive.len(), survive[0].met, survive[0].now.as_str()), (1, true, "lost t is 0"));
+        assert!(s.survive_html().starts_with(
+            "<h3>Must still hold</h3><ul class=\"goals\" data-testid=\"survive\"><li class=\"met\"><strong>\u{2713} Met: </strong><code>lost t = 0</code>"
+        ));
+        assert!(s.verdict().starts_with("\u{2713} Challenge complete"));
+        // Once per attempt: more commands do not run it again.
+        let s = s.reduce(LessonAction::Line("tick 1s".into()));
+        assert_eq!(s.typed.iter().filter(|p| p.text.starts_with("# Every goal holds")).count(), 1);
+    }
+
+    #[test]
+    fn a_design_that_does_not_survive_says_what_was_lost_and_can_start_again() {
+        let s = design(1);
+        assert!(s.then_ran);
+        assert_eq!(s.verdict(), "\u{2717} Not survived: 1 acknowledged record of t was lost. Type reset to start the challenge again.");
+        assert!(s
+            .survive_html()
+            .contains("<li class=\"unmet\"><strong>\u{2717} Not yet: </strong><code>lost t = 0</code><span class=\"now\"> (now: lost t is 1)</span>"));
+        let s = s.reduce(LessonAction::Line(" reset --brokers 5".into()));
+        assert!(!s.then_ran && s.verdict().is_empty() && s.survive_html().is_empty());
+        assert_eq!(s.typed.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), ["# The challenge starts again from its beginning."]);
+        assert!(!s.goals().unwrap().unwrap().iter().all(|g| g.met), "the challenge's own start again");
+        assert_eq!(s.player.shell().sim.view(0).brokers.len(), 3, "the lesson's cluster, not a fresh one");
+        // At the producer's prompt `reset` is a record like any other line.
+        let s = [
+            "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 1",
+            "kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t",
+            "reset",
+        ]
+        .into_iter()
+        .fold(s, |s, l| s.reduce(LessonAction::Line(l.into())));
+        assert!(s.player.producer_open() && s.typed.iter().any(|p| p.text == "> reset"));
+    }
+
+    /// Lesson 11's challenge on the page: its reference solution typed line by line meets the
+    /// goals, the lesson kills the leader of orders-0, and the design survives.
+    #[test]
+    fn lesson_11_survives_its_broker_failure_on_the_page() {
+        let mut s = open("11-designing-a-pipeline", include_str!("../../lessons/11-designing-a-pipeline.lesson")).expect("opens");
+        first_page(&mut s, |i| matches!(i, Item::Challenge(c) if !c.then.is_empty()));
+        let Some(Item::Challenge(c)) = s.item().cloned() else { panic!() };
+        for cmd in &c.solution {
+            for l in console_lines(cmd) {
+                s = s.reduce(LessonAction::Line(l.to_string()));
+            }
+        }
+        assert!(s.then_ran, "{:?}", s.goals());
+        assert!(s.survive().unwrap().unwrap().iter().all(|g| g.met), "{:?}", s.survive());
+        assert!(s.verdict().starts_with("\u{2713} Challenge complete"));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The headless check: replays a lesson as a learner would meet it, on several seeds, and
 //! proves what a file cannot say by itself: every command runs, every blank and every quiz
 //! answer can be computed, each multiple-choice question has exactly one true option for
-//! every variant tried, every challenge starts unmet and its reference solution meets it.
+//! every variant tried, every challenge starts unmet and its reference solution meets it (and,
+//! for a challenge with `then:`, survives the lesson's own commands).
 use crate::shell::{did_you_mean, Shell};
 
 use super::*;
@@ -261,8 +262,29 @@ impl Replay<'_> {
         }
         match c.goal(&attempt.sim) {
             Ok(status) => {
+                let mut reached = true;
                 for g in status.iter().filter(|g| !g.met) {
+                    reached = false;
                     self.fail(LessonError::new("", g.line, format!("the reference solution does not reach this goal: `{}`, and {}", g.text, g.now)));
+                }
+                if !reached {
+                    // What follows the goals is checked once they hold.
+                    return;
+                }
+            }
+            Err(e) => return self.fail(e),
+        }
+        // The lesson's own commands, as the page runs them once the goals hold; then the
+        // design must survive them.
+        for cmd in &c.then {
+            if let Err(e) = fill_command(cmd, &attempt.sim).and_then(|cmd| run_commands(&mut attempt, &[cmd])) {
+                return self.fail(e);
+            }
+        }
+        match c.survive(&attempt.sim) {
+            Ok(status) => {
+                for s in status.iter().filter(|s| !s.met) {
+                    self.fail(LessonError::new("", s.line, format!("after `then:`, the reference solution does not survive: `{}`, and {}", s.text, s.now)));
                 }
             }
             Err(e) => self.fail(e),
@@ -329,6 +351,16 @@ pub fn transcript(lesson: &Lesson) -> Result<String, LessonError> {
                 show(&mut out, &mut attempt, &c.solution)?;
                 for g in c.goal(&attempt.sim).map_err(|e| lesson.locate(e))? {
                     out.push_str(&format!("goal after: {} -> {} ({})\n", g.text, if g.met { "met" } else { "not met" }, g.now));
+                }
+                if !c.then.is_empty() {
+                    out.push_str("then, run by the lesson:\n");
+                    for cmd in &c.then {
+                        let filled = fill_command(cmd, &attempt.sim).map_err(|e| lesson.locate(e))?;
+                        show(&mut out, &mut attempt, std::slice::from_ref(&filled))?;
+                    }
+                    for s in c.survive(&attempt.sim).map_err(|e| lesson.locate(e))? {
+                        out.push_str(&format!("survive: {} -> {} ({})\n", s.text, if s.met { "holds" } else { "does not hold" }, s.now));
+                    }
                 }
             }
         }

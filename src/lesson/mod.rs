@@ -11,7 +11,8 @@
 //! [`Item`]: run a [`Step`]'s commands ([`run_commands`]) and show its [`Text`] rendered at
 //! that moment ([`Text::render`]); [`Quiz::pose`] a quiz (a variant number gives a fresh
 //! question on a retry) and grade the answer ([`Posed`]); for a [`Challenge`], let the learner
-//! work on a copy of the shell and ask [`Challenge::goal`] after each command.
+//! work on a copy of the shell and ask [`Challenge::goal`] after each command, and once every
+//! goal holds run its `then` commands ([`fill_command`]) and ask [`Challenge::survive`].
 pub mod check;
 mod parse;
 pub mod query;
@@ -373,6 +374,13 @@ pub struct Challenge {
     pub hints: Vec<Text>,
     /// Reference commands that reach the goal (the check runs them).
     pub solution: Vec<Cmd>,
+    /// Commands the lesson runs by itself once every goal holds (a fault the learner's design
+    /// must survive), on the learner's own cluster. `{query}` blanks in them are filled just
+    /// before each one runs ([`fill_command`]).
+    pub then: Vec<Cmd>,
+    /// Conditions that must hold after the `then:` commands: the challenge is complete only
+    /// when the goals held and then these hold.
+    pub survive: Vec<Template>,
 }
 
 /// One goal condition as the simulation sees it now.
@@ -384,33 +392,48 @@ pub struct GoalStatus {
     /// What the condition's queries answer now (`log-end-offset payments-3 is 2`), or why they
     /// cannot be answered yet (`there is no topic payments`).
     pub now: String,
+    /// For a condition that does not hold, what is wrong, in words ("3 acknowledged records of
+    /// orders were lost"); empty when it holds.
+    pub why: String,
+}
+
+/// Each condition, met or not, as the simulation answers now. A condition whose query cannot
+/// be answered yet (the topic does not exist) is not met.
+fn statuses(conditions: &[Template], sim: &Sim) -> Result<Vec<GoalStatus>, LessonError> {
+    let mut out = Vec::new();
+    for g in conditions {
+        let c = g.condition(&Bindings::default())?;
+        let mut now = Vec::new();
+        let mut why = Vec::new();
+        for claim in &c.claims {
+            match claim.eval(sim) {
+                Ok(f) => {
+                    if !f.holds {
+                        why.push(claim.plainly(&f.actual));
+                    }
+                    now.push(format!("{} is {}", claim.query_text(), f.actual));
+                }
+                Err(m) => {
+                    why.push(m.clone());
+                    now.push(m);
+                }
+            }
+        }
+        out.push(GoalStatus { line: g.line, text: g.text.clone(), met: why.is_empty(), now: now.join("; "), why: why.join("; ") });
+    }
+    Ok(out)
 }
 
 impl Challenge {
     /// Every goal condition, met or not. A condition whose query cannot be answered yet (the
     /// topic does not exist) is not met.
     pub fn goal(&self, sim: &Sim) -> Result<Vec<GoalStatus>, LessonError> {
-        let none = Bindings::default();
-        let mut out = Vec::new();
-        for g in &self.goals {
-            let c = g.condition(&none)?;
-            let mut met = true;
-            let mut now = Vec::new();
-            for claim in &c.claims {
-                match claim.eval(sim) {
-                    Ok(f) => {
-                        met &= f.holds;
-                        now.push(format!("{} is {}", claim.query_text(), f.actual));
-                    }
-                    Err(m) => {
-                        met = false;
-                        now.push(m);
-                    }
-                }
-            }
-            out.push(GoalStatus { line: g.line, text: g.text.clone(), met, now: now.join("; ") });
-        }
-        Ok(out)
+        statuses(&self.goals, sim)
+    }
+
+    /// Every `survive:` condition, met or not (ask after the `then:` commands ran).
+    pub fn survive(&self, sim: &Sim) -> Result<Vec<GoalStatus>, LessonError> {
+        statuses(&self.survive, sim)
     }
 
     pub fn is_met(&self, sim: &Sim) -> Result<bool, LessonError> {
@@ -508,6 +531,31 @@ pub fn run_commands(shell: &mut Shell, cmds: &[Cmd]) -> Result<Vec<String>, Less
             (Ok(_), true) => return Err(LessonError::new("", c.line, format!("`{}` is under `fails:` but it succeeded", first_line(&c.text)))),
         }
     }
+    Ok(out)
+}
+
+/// A `then:` command as it runs now: the `{query}` blanks of its command line filled from the
+/// simulation, then split into words. Everything else is kept as written: a shell's
+/// backslashes and quotes are the shell's, and a producer's records are data (a JSON value
+/// keeps its braces). Blanks do not nest here.
+pub fn fill_command(c: &Cmd, sim: &Sim) -> Result<Cmd, LessonError> {
+    let at = |m: String| LessonError::new("", c.line, m);
+    let text = fill_blanks(&c.text, &mut |q| Query::parse(q)?.eval(sim).map(|v| v.to_string())).map_err(at)?;
+    let argv = crate::shell::tokenize(&text).map_err(|e| at(format!("`{}` cannot be read once its blanks are filled: {e}", first_line(&text))))?;
+    Ok(Cmd { line: c.line, text, argv, stdin: c.stdin.clone(), expect_failure: c.expect_failure })
+}
+
+/// Replaces each `{...}` in a command line with what `resolve` answers for its inside.
+fn fill_blanks(text: &str, resolve: &mut dyn FnMut(&str) -> Result<String, String>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(len) = rest[open..].find('}') else { return Err("a `{` is not closed by `}`".into()) };
+        out.push_str(&resolve(rest[open + 1..open + len].trim())?);
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
     Ok(out)
 }
 

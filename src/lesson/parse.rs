@@ -48,7 +48,7 @@ impl Kind {
             Kind::Cluster => &["brokers", "seed", "run"],
             Kind::Step => &["title", "run", "fails", "highlight"],
             Kind::Quiz => &["kind", "ask", "vary", "answer", "option", "label", "why", "explain"],
-            Kind::Challenge => &["title", "goal", "hint", "solution"],
+            Kind::Challenge => &["title", "goal", "hint", "solution", "then", "survive"],
         }
     }
 
@@ -629,11 +629,31 @@ fn challenge(p: &mut Parser, sec: &Section) -> Option<Challenge> {
         Some(f) => commands(p, f, false),
         None => Vec::new(),
     };
+    let mut then = Vec::new();
+    for f in all(sec, "then") {
+        then.extend(commands(p, f, false));
+    }
+    // Blanks are filled when a command runs; here each must be a query. (The command was read
+    // with its blanks in it; a query's answer adds no quote or backslash.)
+    for c in &then {
+        if let Err(m) = fill_blanks(&c.text, &mut |q| Query::parse(q).map(|_| String::new())) {
+            p.err(c.line, format!("then: {m}"));
+        }
+    }
+    let survive: Vec<Template> = all(sec, "survive").map(|f| Template { line: f.line, text: one_line(f) }).collect();
+    for s in &survive {
+        if let Err(e) = s.condition(&none) {
+            p.err(s.line, format!("survive: {}", e.message));
+        }
+    }
+    if let (Some(s), true) = (survive.first(), then.is_empty()) {
+        p.err(s.line, "`survive:` says what must still hold after the `then:` commands, and this challenge has none: add `then:`, like `then: kill broker {leader orders-0}`");
+    }
     let Some(text) = narration(sec) else {
         p.err(sec.line, "a challenge needs narration: the task, in words");
         return None;
     };
-    Some(Challenge { id: sec.id.clone(), line: sec.line, title, text, goals, hints, solution })
+    Some(Challenge { id: sec.id.clone(), line: sec.line, title, text, goals, hints, solution, then, survive })
 }
 
 /// Checks a text's Markdown and its blanks: a blank is one of `params` or a query.

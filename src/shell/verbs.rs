@@ -293,6 +293,8 @@ fn run_until_idle(shell: &mut Shell) -> Result<String, ShellError> {
 }
 
 pub(super) const RESET_SPECS: &[Spec] = &[value("brokers"), value("seed")];
+/// The largest `producer start --count` whose acknowledgements are kept (about 8 MB of them).
+const MAX_RECORDED_ACKS: u64 = 100_000;
 pub(super) const PRODUCER_SPECS: &[Spec] = &[value("topic"), value("rate"), value("keys"), value("count"), value("value-bytes"), value("producer-property")];
 pub(super) const CONSUMER_SPECS: &[Spec] = &[
     value("topic"),
@@ -367,6 +369,13 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     // As the console producer: acks=1 alone turns idempotence off, as KafkaProducer does.
     super::clients::settle_idempotence(&mut config, explicit_idempotence)?;
     let id = shell.sim.add_producer(&name, config)?;
+    // A producer with a --count keeps its acknowledgements, as the console producer does, so
+    // that lessons can ask which acknowledged records survive a failure (`acked`, `lost`). An
+    // endless one does not: its list would grow without bound, and be copied with every copy
+    // of the simulation the page keeps.
+    if remaining.is_some_and(|n| n <= MAX_RECORDED_ACKS) {
+        shell.sim.record_client_history(id, true);
+    }
     shell.sim.start_rate(id, RateSpec { topic: Rc::from(topic.as_str()), per_second, keys, value_bytes, remaining })?;
     Ok(String::new())
 }

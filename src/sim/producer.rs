@@ -89,7 +89,11 @@ pub struct Failed {
 pub struct Acked {
     pub tp: TopicPartition,
     pub offset: i64,
+    /// Key, value and CreateTime: what tells this record from another one written later at
+    /// the same offset (after a truncation), for the lessons' `lost` query.
+    pub key: Option<Rc<str>>,
     pub value: Option<Rc<str>>,
+    pub timestamp_ms: i64,
     /// The record's number at this producer (1 for its first record).
     pub number: u64,
 }
@@ -384,7 +388,14 @@ impl Producer {
                 if self.record_acks && base >= 0 {
                     let numbers = b.numbers.iter().flat_map(|&(first, last)| first..=last);
                     for (i, (r, number)) in b.records.iter().zip(numbers).enumerate() {
-                        self.acked.push(Acked { tp: b.tp.clone(), offset: base + i as i64, value: r.value.clone(), number });
+                        self.acked.push(Acked {
+                            tp: b.tp.clone(),
+                            offset: base + i as i64,
+                            key: r.key.clone(),
+                            value: r.value.clone(),
+                            timestamp_ms: r.timestamp_ms,
+                            number,
+                        });
                     }
                 }
                 let records = RecordNumbers(std::mem::take(&mut b.numbers));

@@ -115,11 +115,10 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let Some(Item::Challenge(c)) = s.item() else { return Html::default() };
     let st = s.challenge();
     let goals = match s.goals() {
-        Some(Ok(g)) => goals_html(&g),
+        Some(Ok(g)) => goals_html(&g, "goals"),
         Some(Err(e)) => crate::app::html::error(&e),
         None => String::new(),
     };
-    let all_met = matches!(s.goals(), Some(Ok(g)) if g.iter().all(|g| g.met));
     let hint = on(act, LessonAction::Hint);
     let solution = on(act, LessonAction::ShowSolution);
     let onsubmit = {
@@ -136,8 +135,8 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     };
     html! {
         <div class="challenge" data-testid="challenge">
-            { raw(format!("<h3>Goal</h3>{goals}")) }
-            <p role="status">{ if all_met { "\u{2713} Challenge complete: every goal is met." } else { "" } }</p>
+            { raw(format!("<h3>Goal</h3>{goals}{}", s.survive_html())) }
+            <p role="status">{ s.verdict() }</p>
             <form class="console-line" {onsubmit}>
                 { super::markup(r#"<label for="challenge-line">Command</label><input id="challenge-line" type="text" autocomplete="off" spellcheck="false" placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --list" data-testid="challenge-line" /><button type="submit">Run</button>"#) }
             </form>

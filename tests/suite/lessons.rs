@@ -109,6 +109,106 @@ fn the_transcript_tells_the_story_the_simulation_printed() {
     assert!(t.contains("[x] 5, right after eve"), "{t}");
 }
 
+// ---- `acked` and `lost`: what a challenge's failure must not cost. ----
+
+/// Runs console lines (a producer's records follow it, up to a lone `.`) and panics with the
+/// first that fails.
+fn sh(shell: &mut kafka_flightsim::shell::Shell, script: &str) {
+    for cmd in kafka_flightsim::shell::parse_script(script) {
+        let cmd = cmd.unwrap_or_else(|e| panic!("{}: {}", e.text, e.error));
+        shell.run(&cmd.argv, &cmd.stdin).unwrap_or_else(|e| panic!("`{}` failed: {e}", cmd.text));
+    }
+}
+
+fn ask(shell: &kafka_flightsim::shell::Shell, query: &str) -> lesson::query::Value {
+    lesson::query::Query::parse(query).unwrap().eval(&shell.sim).unwrap_or_else(|e| panic!("{query}: {e}"))
+}
+
+fn count(shell: &kafka_flightsim::shell::Shell, query: &str) -> i64 {
+    match ask(shell, query) {
+        lesson::query::Value::Int(n) => n,
+        other => panic!("{query} is {other}, not a number"),
+    }
+}
+
+const CREATE: &str = "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor";
+
+/// acks=all with min.insync.replicas=2 and three replicas: the leader dies in the middle of a
+/// stream of writes, a clean election follows, and every acknowledged record is still
+/// readable on the new leader (Kafka's guarantee for records below the high watermark).
+#[test]
+fn lost_is_zero_after_a_clean_failover_with_acks_all() {
+    for seed in 1..=8 {
+        let mut shell = kafka_flightsim::shell::Shell::new(seed);
+        sh(&mut shell, &format!("{CREATE} 3 --config min.insync.replicas=2\nproducer start p --topic t --count 300 --rate 100/s\ntick 1500ms"));
+        let before = count(&shell, "acked t");
+        assert!(before > 0 && before < 300, "seed {seed}: the failure comes while writing ({before} acknowledged)");
+        let leader = ask(&shell, "leader t-0");
+        sh(&mut shell, &format!("kill broker {leader}\ntick 30s"));
+        assert_ne!(ask(&shell, "leader t-0"), leader, "seed {seed}: a new leader");
+        assert_eq!((count(&shell, "acked t"), count(&shell, "lost t")), (300, 0), "seed {seed}");
+        assert_eq!(ask(&shell, "acks p"), lesson::query::Value::Text("all".into()));
+    }
+}
+
+/// acks=1: the leader acknowledges records its followers have not fetched (here it is cut off
+/// from them); it dies, a follower that never had them is elected cleanly, and they are lost,
+/// still lost once the old leader is back and truncated, and still lost when new records take
+/// their offsets (a different record at an acknowledged offset is not the acknowledged one).
+#[test]
+fn lost_counts_acks_1_records_truncated_by_a_clean_election() {
+    for seed in 1..=8 {
+        let mut shell = kafka_flightsim::shell::Shell::new(seed);
+        sh(&mut shell, &format!("{CREATE} 3\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic t\nsafe-1\nsafe-2\n.\ntick 2s"));
+        let leader = ask(&shell, "leader t-0").to_string();
+        let followers: Vec<String> = (1..=3).map(|b| b.to_string()).filter(|b| *b != leader).map(|b| format!("broker-{b}")).collect();
+        sh(
+            &mut shell,
+            &format!(
+                "partition broker-{leader} | {}\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic t --producer-property acks=1\nrisky-1\nrisky-2\nrisky-3\n.\ntick 1s",
+                followers.join(",")
+            ),
+        );
+        assert_eq!((count(&shell, "acked t"), count(&shell, "lost t")), (5, 3), "seed {seed}: acknowledged, but above the high watermark");
+        sh(&mut shell, &format!("kill broker {leader}\ntick 12s"));
+        assert_eq!(count(&shell, "lost t"), 3, "seed {seed}: the new leader never had them");
+        sh(&mut shell, &format!("heal\nstart broker {leader}\ntick 10s\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic t\nlater-1\nlater-2\nlater-3\n.\ntick 2s"));
+        assert_eq!(count(&shell, "log-end-offset t-0"), 5, "seed {seed}: the new records took offsets 2 to 4");
+        assert_eq!((count(&shell, "acked t"), count(&shell, "lost t")), (8, 3), "seed {seed}");
+    }
+}
+
+/// A partition without a live leader: its acknowledged records cannot be read, so they count
+/// as lost until a replica that has them leads again. Records retention deleted expired; they
+/// do not count. A producer without --count keeps no acknowledgements.
+#[test]
+fn lost_counts_an_offline_partition_but_not_retention() {
+    let mut shell = kafka_flightsim::shell::Shell::new(3);
+    sh(&mut shell, &format!("{CREATE} 1 --config retention.ms=30000 --config segment.ms=10000\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic t\na\nb\n.\ntick 45s\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic t\nc\n.\ntick 20s"));
+    assert_eq!((count(&shell, "log-start-offset t-0"), count(&shell, "acked t"), count(&shell, "lost t")), (2, 3, 0));
+    let leader = ask(&shell, "leader t-0");
+    sh(&mut shell, &format!("kill broker {leader}\ntick 15s"));
+    assert_eq!((ask(&shell, "leader t-0"), count(&shell, "lost t")), (lesson::query::Value::None, 3));
+    sh(&mut shell, &format!("start broker {leader}\ntick 10s"));
+    assert_eq!(count(&shell, "lost t"), 0);
+    sh(&mut shell, "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic u --partitions 1 --replication-factor 1\nproducer start endless --topic u --rate 50/s\ntick 2s");
+    assert_eq!(count(&shell, "acked u"), 0, "an endless producer keeps no list");
+    assert!(lesson::query::Query::parse("acked nothing").unwrap().eval(&shell.sim).unwrap_err().contains("no topic `nothing`"));
+}
+
+#[test]
+fn design_queries_read_the_topic_and_the_producer() {
+    let mut shell = kafka_flightsim::shell::Shell::new(5);
+    sh(&mut shell, "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic o --partitions 4 --replication-factor 2 --config min.insync.replicas=2\nkafka-configs.sh --bootstrap-server localhost:9092 --alter --entity-type brokers --entity-default --add-config log.retention.ms=1000\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic o --producer-property acks=1 --property parse.key=true --property key.separator=:\nk:keyed\n.\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic o\nno key\n.\nproducer start zero --topic o --producer-property acks=0 --count 1");
+    assert_eq!(count(&shell, "replication-factor o"), 2);
+    assert_eq!(count(&shell, "config o min.insync.replicas"), 2, "the topic's own value");
+    assert_eq!(count(&shell, "config o retention.ms"), 1000, "the cluster's dynamic default");
+    assert_eq!(ask(&shell, "config o cleanup.policy"), lesson::query::Value::Text("delete".into()), "Kafka's default");
+    assert_eq!(count(&shell, "records-without-key o"), 1);
+    assert_eq!((ask(&shell, "acks console-producer-1").to_string(), ask(&shell, "acks zero").to_string()), ("1".into(), "0".into()));
+    assert!(lesson::query::Query::parse("config o min.insync.replica").unwrap_err().contains("did you mean `min.insync.replicas`?"));
+}
+
 // ---- Malformed lessons: each names its file, its line and the reason. ----
 
 /// Lines 1-13; a case's own lines start at 14.
@@ -227,6 +327,58 @@ fn a_challenge_must_start_unmet_and_its_solution_must_meet_it() {
     );
 }
 
+/// A challenge that ends with the lesson's own commands: the check runs the reference
+/// solution, then `then:` (blanks filled at that moment), then requires every `survive:`.
+#[test]
+fn a_challenge_with_then_must_survive_it() {
+    const GROW: &str = "\n# challenge: c\ntitle: Grow\ngoal: partitions orders = 4\nhint: Alter it.\nsolution: kafka-topics.sh --bootstrap-server localhost:9092 --alter --topic orders --partitions 4\n";
+    // Lines 15-19 are GROW's; a case's own fields start at line 20, its narration follows.
+    assert_eq!(
+        problems(&format!(
+            "{GROW}then:\n    kill broker {{leader orders-3}}\n    tick 15s\nsurvive: leader orders-3 != none\n\nGive orders a fourth partition.\n"
+        )),
+        Vec::<String>::new()
+    );
+    fails_with(
+        &format!("{GROW}then: kill broker {{leader orders-3}}\nsurvive: leader orders-3 = none\n\nGrow it.\n"),
+        "lessons/bad.lesson:21: after `then:`, the reference solution does not survive: `leader orders-3 = none`, and leader orders-3 is ",
+    );
+    fails_with(
+        &format!("{GROW}survive: leader orders-3 != none\n\nGrow it.\n"),
+        "lessons/bad.lesson:20: `survive:` says what must still hold after the `then:` commands, and this challenge has none",
+    );
+    fails_with(
+        &format!("{GROW}then: tick 1s\nsurvive: lots orders = 0\n\nGrow it.\n"),
+        "lessons/bad.lesson:21: survive: unknown query `lots`; did you mean `lost`?",
+    );
+    fails_with(
+        &format!("{GROW}then: kill broker {{leeder orders-3}}\n\nGrow it.\n"),
+        "lessons/bad.lesson:20: then: unknown query `leeder`; did you mean `leader`?",
+    );
+    fails_with(&format!("{GROW}then: kill broker {{leader orders-3\n\nGrow it.\n"), "lessons/bad.lesson:20: then: a `{` is not closed by `}`");
+    fails_with(&format!("{GROW}then: kill broker {{partitions orders}}\n\nGrow it.\n"), "lessons/bad.lesson:20: `kill broker 4` failed:");
+    fails_with(
+        &format!("{GROW}then: tick 1s\nsurvive: config orders min.insync.replica = 2\n\nGrow it.\n"),
+        "lessons/bad.lesson:21: survive: `min.insync.replica` is not a topic config the simulator knows; did you mean `min.insync.replicas`?",
+    );
+}
+
+/// `--show` tells the failure and what survived it.
+#[test]
+fn the_transcript_shows_the_lessons_commands_and_what_survived() {
+    let source = format!(
+        "{HEAD}\n# challenge: c\ntitle: Grow\ngoal: partitions orders = 4\nhint: Alter it.\nsolution: kafka-topics.sh --bootstrap-server localhost:9092 --alter --topic orders --partitions 4\nthen: kill broker {{leader orders-3}}\nsurvive: lost orders = 0\n\nGrow it.\n"
+    );
+    let l = lesson::parse(FILE, &source).unwrap();
+    let leader = {
+        let mut s = l.start(None).unwrap();
+        lesson::run_commands(&mut s, &l.challenges().next().unwrap().solution).unwrap();
+        ask(&s, "leader orders-3")
+    };
+    let t = transcript(&l).unwrap();
+    assert!(t.contains(&format!("then, run by the lesson:\n$ kill broker {leader}\nsurvive: lost orders = 0 -> holds (lost orders is 0)\n")), "{t}");
+}
+
 #[test]
 fn field_and_section_mistakes_are_named() {
     fails_with("hightlight: topic orders\n", "lessons/bad.lesson:14: unknown field `hightlight:` in a step; did you mean `highlight:`?");
@@ -292,6 +444,16 @@ fn a_player_poses_and_grades_quizzes() {
     assert_eq!(options[0].label.plain(), "Three\n");
     assert_eq!(options[1].label.plain(), "partitions orders = 1\n", "without `label:` the claim is shown");
     assert_eq!(options[1].why.plain(), "No, 3.\n");
+}
+
+/// docs/LESSONS.md's table of queries says what each one answers (the code keeps only names
+/// and arguments): it must list every query, with its arguments.
+#[test]
+fn the_docs_list_every_query() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/LESSONS.md")).unwrap();
+    for (name, usage) in lesson::query::QUERIES {
+        assert!(docs.contains(&format!("| `{name} {usage}` | ")), "docs/LESSONS.md's table of queries lacks `{name} {usage}`");
+    }
 }
 
 /// docs/LESSONS.md shows lesson 02 as its complete example: the copy must be the file.
