@@ -1,8 +1,8 @@
 //! The sandbox's one state: a session (the tape and the simulation it replays), its view,
 //! the narration, the console's lines and the transport's settings. All changes go through
 //! `SandboxState::reduce(action)`, a plain function of the state and an `Action`, so the
-//! sandbox's decisions are tested natively. The page (`ui/sandbox.rs`) wraps it in Yew's
-//! `Reducible`; timers, the animation loop and the address bar live there, outside.
+//! sandbox's decisions are tested natively. The page (`ui/sandbox.rs`) moves its state through it
+//! (`ui::reducer`); timers, the animation loop and the address bar live there, outside.
 use std::rc::Rc;
 
 use super::layout::LOG_CELLS;

@@ -1,7 +1,7 @@
 //! The Yew front end: components that render the app layer's state (`crate::app`) and turn
 //! DOM events into its actions. Reads the engine only through `Sim::view()`; all state
-//! changes go through the native reducer (`app::state`), which `sandbox.rs` wraps in Yew's
-//! `Reducible`. Timers, the animation loop and the address bar live here, outside reducers.
+//! changes go through the native reducer (`app::state`), which `sandbox.rs` moves its state
+//! through (`reducer::use_moving_reducer`). Timers, the animation loop and the address bar live here, outside reducers.
 mod console;
 mod crash;
 mod details;
@@ -10,6 +10,7 @@ mod flight;
 mod glossary_page;
 mod home;
 mod lesson_page;
+mod reducer;
 mod router;
 mod sandbox;
 mod stage;

@@ -1,6 +1,5 @@
 //! The sandbox page: presets, the transport, the stage, details, narration and the console.
 //! The address bar follows the session (a shared link reopens this moment).
-use std::rc::Rc;
 
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
@@ -10,22 +9,13 @@ use super::console::Console;
 use super::details::details;
 use super::glossary_page::loaded;
 use super::markup;
+use super::reducer::use_moving_reducer;
 use super::stage::stage;
 use super::transport::{shortcuts, transport};
 use crate::app::glossary::{line_html, Glossary};
 use crate::app::layout::NARROW_PX;
 use crate::app::state::{Action, SandboxState};
 use crate::presets::PRESETS;
-
-/// Yew's reducer hook over the native one (`app::state`): the previous state stays with the
-/// page's handle until the next render, so the next one starts from a copy.
-impl Reducible for SandboxState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(SandboxState::clone(&self).reduce(action))
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct SandboxProps {
@@ -51,10 +41,13 @@ fn narration_line(text: &str, glossary: Option<&Glossary>) -> Html {
 
 #[function_component(SandboxPage)]
 pub fn sandbox_page(props: &SandboxProps) -> Html {
-    let state = {
+    // The native reducer (`app::state`), moved through rather than copied (`ui::reducer`): the
+    // page keeps the handle, and this render's snapshot only until it returns.
+    let handle = {
         let q = props.query.clone();
-        use_reducer(move || SandboxState::from_query(&q))
+        use_moving_reducer(move || SandboxState::from_query(&q), SandboxState::reduce)
     };
+    let state = handle.get();
     let narrow = use_state(is_narrow);
     {
         let narrow = narrow.clone();
@@ -75,9 +68,10 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         use_effect_with((), move |_| move || drop(pending.borrow_mut().take()));
     }
     {
-        let state = state.clone();
+        let handle = handle.clone();
         let last_write = last_write.clone();
         use_effect_with((state.revision, state.playing), move |_| {
+            let state = handle.get();
             let write = |query: String| {
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
                     let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#/sandbox?{query}")));
@@ -95,7 +89,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         });
     }
     {
-        let dispatcher = state.dispatcher();
+        let dispatcher = handle.dispatcher();
         use_effect_with((), move |_| {
             let listener = shortcuts(dispatcher);
             move || drop(listener)
@@ -114,10 +108,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             }
         });
     }
-    let dispatch = {
-        let d = state.dispatcher();
-        Callback::from(move |a: Action| d.dispatch(a))
-    };
+    let dispatch = handle.dispatcher();
     // One closure type for every button here that sends a fixed action (each `reform` with its
     // own closure is code of its own in the bundle: -378 B of gzip).
     let on = |a: Action| {
@@ -128,10 +119,9 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let on_eof = dispatch.reform(|_| Action::EndOfInput);
     let on_interrupt = dispatch.reform(|_| Action::Interrupt);
     // The console keeps the callback it was first given (it does not re-render for new ones):
-    // completion reads the newest state through this handle, which each render refreshes.
-    let newest = use_mut_ref(|| state.clone());
-    *newest.borrow_mut() = state.clone();
-    let on_complete = Callback::from(move |line: String| newest.borrow().player.complete(&line));
+    // completion reads the newest state through the handle.
+    let newest = handle.clone();
+    let on_complete = Callback::from(move |line: String| newest.get().player.complete(&line));
     // Laid out again only when the view or the width class changes.
     // Keyed on the revision, which changes with every new view: comparing two views field by
     // field on each render cost time and code (the derived `SimView::eq`).
@@ -214,7 +204,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <button onclick={on(Action::DismissNotice)} aria-label="Dismiss the notice">{ "✕" }</button>
                 </p>
             }
-            { transport(&state, more.clone()) }
+            { transport(&state, &dispatch, more.clone()) }
             <nav class="jumps" aria-label="Parts of the sandbox" onclick={jump}>
                 { markup(r#"<button data-jump="[data-testid=stage]">Stage</button><button data-jump=".console">Console</button><button data-jump="[data-testid=details]">Details</button>"#) }
             </nav>

@@ -18,7 +18,7 @@ fn speed_label(percent: u32) -> String {
 
 /// Keyboard shortcuts (`app::shortcuts` decides which key does what, and when). The page
 /// installs the listener once (an effect) and drops it when it leaves.
-pub fn shortcuts(dispatcher: UseReducerDispatcher<SandboxState>) -> Option<EventListener> {
+pub fn shortcuts(dispatcher: Callback<Action>) -> Option<EventListener> {
     let document = web_sys::window().and_then(|w| w.document());
     document.map(|d| {
         // Not passive: Space must not also scroll the page.
@@ -31,7 +31,7 @@ pub fn shortcuts(dispatcher: UseReducerDispatcher<SandboxState>) -> Option<Event
             let press = KeyPress { key: &key, tag: &tag, on_control, modifier: e.ctrl_key() || e.meta_key() || e.alt_key() };
             if let Some(action) = action_for(press) {
                 e.prevent_default();
-                dispatcher.dispatch(action);
+                dispatcher.emit(action);
             }
         })
     })
@@ -39,19 +39,18 @@ pub fn shortcuts(dispatcher: UseReducerDispatcher<SandboxState>) -> Option<Event
 
 /// The toolbar, the timeline and the shortcut list. A plain function: it shows the session's
 /// position, which changes on every step.
-pub fn transport(state: &UseReducerHandle<SandboxState>, more: UseStateHandle<bool>) -> Html {
-    let dispatcher = state.dispatcher();
+pub fn transport(state: &SandboxState, dispatcher: &Callback<Action>, more: UseStateHandle<bool>) -> Html {
     let head = state.player.head();
     let on = |a: Action| {
         let d = dispatcher.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(a.clone()))
+        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
     let on_speed = {
         let d = dispatcher.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                 if let Ok(p) = sel.value().parse::<u32>() {
-                    d.dispatch(Action::SetSpeed(p));
+                    d.emit(Action::SetSpeed(p));
                 }
             }
         })
@@ -61,8 +60,8 @@ pub fn transport(state: &UseReducerHandle<SandboxState>, more: UseStateHandle<bo
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
                 if let Ok(k) = input.value().parse::<u64>() {
-                    d.dispatch(Action::Pause);
-                    d.dispatch(Action::Seek(k));
+                    d.emit(Action::Pause);
+                    d.emit(Action::Seek(k));
                 }
             }
         })
