@@ -39,8 +39,8 @@ function paintStrips(c, scale) {
   c.textAlign = 'center';
   c.lineWidth = 1;
   for (let i = 0; i < strips.length;) {
-    const [x, y, offline, n, hw, end, lso, marks] = strips.subarray(i, i + 8);
-    i += 8;
+    const [x, y, offline, n, hw, end, lso, marks, older] = strips.subarray(i, i + 9);
+    i += 9;
     for (let k = 0; k < n; k++, i += 4) {
       const cx = strips[i], label = strips[i + 1], padded = strips[i + 2], committed = strips[i + 3];
       c.setLineDash(committed ? [] : [2, 1.5]);
@@ -55,6 +55,7 @@ function paintStrips(c, scale) {
       c.setLineDash(dash); c.strokeStyle = color; c.lineWidth = width;
       c.beginPath(); c.moveTo(lx, y + y1); c.lineTo(lx, y + y2); c.stroke();
     };
+    if (older > 0) { c.textAlign = 'left'; c.fillStyle = muted; c.fillText('+' + older, end + 4, y + 16); c.textAlign = 'center'; }
     line(hw, 0, 22, ok, 2.5, []);
     line(end, 1, 21, muted, 1, [2, 2]);
     if (lso >= 0) line(lso, 0, 22, text, 2.5, []);

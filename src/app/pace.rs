@@ -48,9 +48,41 @@ pub struct Pacer {
     hold_until_real: f64,
     /// Set after asking the reducer to advance, until the new view arrives.
     waiting_for_view: bool,
+    /// The last frame asked to advance without showing it (`Frame::Advance`): this one asks
+    /// to show it. A busy advance and its render are a frame's work each, not one frame's both.
+    publish_due: bool,
     last_real: Option<f64>,
     /// When the loop last asked the reducer to advance while messages flew.
     last_advance_real: f64,
+    /// The last frame's advance was a batch (messages flying, or hurrying).
+    batch: bool,
+    /// When the last advance was asked for.
+    asked_real: f64,
+}
+
+/// How long the clock waits for an advance's view before going on without it.
+const WAIT_LIMIT_REAL_MS: f64 = 500.0;
+
+/// What the stage's frame asks of the reducer (`Pacer::tick`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tick {
+    /// Advance and show it (`Action::AdvanceTo`).
+    AdvanceTo(Millis),
+    /// Advance; show it in the next frame (`Action::Advance`).
+    Advance(Millis),
+    /// Show the last advance (`Action::Publish`).
+    Publish,
+}
+
+impl Tick {
+    pub fn action(self) -> super::state::Action {
+        use super::state::Action;
+        match self {
+            Tick::AdvanceTo(t) => Action::AdvanceTo(t),
+            Tick::Advance(t) => Action::Advance(t),
+            Tick::Publish => Action::Publish,
+        }
+    }
 }
 
 impl Pacer {
@@ -76,14 +108,46 @@ impl Pacer {
     }
 
     /// One animation frame at `now_real` (ms), with the drawn messages' (sent, arrive) times:
-    /// moves the display clock and returns the virtual time to advance the simulation to.
+    /// moves the display clock and says what the reducer should do in this frame.
+    pub fn tick(&mut self, now_real: f64, dots: impl Iterator<Item = (Millis, Millis)>) -> Option<Tick> {
+        if std::mem::take(&mut self.publish_due) {
+            // The dots go on moving while the advance is shown; no new advance until it is.
+            self.frame(now_real, dots);
+            return Some(Tick::Publish);
+        }
+        let to = self.frame(now_real, dots)?;
+        // While messages fly (a batch), the advance is shown in the next frame; a single
+        // event across a quiet gap is shown at once, as the step it is.
+        if self.batch {
+            self.publish_due = true;
+            Some(Tick::Advance(to))
+        } else {
+            Some(Tick::AdvanceTo(to))
+        }
+    }
+
+    /// One animation frame at `now_real` (ms), with the drawn messages' (sent, arrive) times:
+    /// moves the display clock and returns the virtual time to advance the simulation to
+    /// (which `tick` splits over two frames while messages fly).
     pub fn frame(&mut self, now_real: f64, dots: impl Iterator<Item = (Millis, Millis)>) -> Option<Millis> {
         let dt = self.last_real.map_or(0.0, |l| (now_real - l).clamp(0.0, 100.0));
         self.last_real = Some(now_real);
         if self.hold_until_real == f64::NEG_INFINITY {
             self.hold_until_real = now_real + HOLD_REAL_MS;
         }
-        if !self.playing || self.waiting_for_view {
+        if !self.playing {
+            return None;
+        }
+        if self.waiting_for_view && now_real - self.asked_real > WAIT_LIMIT_REAL_MS {
+            // An advance whose view never came (nothing changed): stop waiting for it.
+            self.waiting_for_view = false;
+        }
+        if self.waiting_for_view {
+            // Waiting for an advance to be shown (`tick`): the clock goes on in a batch, where
+            // it may run ahead of the simulation, and holds otherwise.
+            if self.batch {
+                self.display_ms += dt * self.speed * if self.hurry && now_real >= self.hold_until_real { HURRY_RATE } else { self.latency_ms / HOP_REAL_MS };
+            }
             return None;
         }
         let display = self.display_ms;
@@ -100,6 +164,7 @@ impl Pacer {
         // chosen speed) and while hurrying; across a quiet gap, one at a time and never past
         // the next event: its messages must be seen leaving.
         let batch = flying || hurrying;
+        self.batch = batch;
         let mut out = None;
         if let Some(next) = self.next_event {
             if !batch {
@@ -112,6 +177,7 @@ impl Pacer {
             if t >= next as f64 && due {
                 self.last_advance_real = now_real;
                 self.waiting_for_view = true;
+                self.asked_real = now_real;
                 out = Some(if batch { (t.floor() as Millis).max(next) } else { next });
             }
         }
@@ -183,9 +249,12 @@ pub fn play_until(state: super::state::SandboxState, done: impl Fn(&SimView) -> 
             .filter(|m| show_background || !Family::of(m.kind, m.from, m.to).is_background())
             .map(|m| (m.sent_ms, m.arrive_ms))
             .collect::<Vec<_>>();
-        if let Some(t) = pacer.frame(real, dots.into_iter()) {
-            state = state.reduce(Action::AdvanceTo(t));
-            pacer.update(&state.view, true, state.speed_percent, state.headlines);
+        if let Some(tick) = pacer.tick(real, dots.into_iter()) {
+            state = state.reduce(tick.action());
+            // A render (and so a new view for the pacer) follows every action but `Advance`.
+            if !matches!(tick, Tick::Advance(_)) {
+                pacer.update(&state.view, true, state.speed_percent, state.headlines);
+            }
         }
         real += 1000.0 / PROBE_FPS;
     }
@@ -247,6 +316,39 @@ mod tests {
         let lines: Vec<&str> = s.narration.iter().map(|(_, l)| l.as_str()).collect();
         assert!(lines.iter().any(|l| l.contains("later: ") && l.contains("fenced")), "{lines:#?}");
         assert!(waiting_after_fence(&s), "{lines:#?}");
+    }
+
+    /// While messages fly, an advance is asked for in one frame and shown in the next (each is
+    /// a frame's work on a busy stage), and the dots' clock moves in both frames.
+    #[test]
+    fn a_busy_advance_is_split_over_two_frames() {
+        use crate::app::state::SandboxState;
+        let mut s = SandboxState::new(crate::presets::find("stress").expect("preset"), 42);
+        s.playing = true;
+        let mut pacer = Pacer::default();
+        pacer.update(&s.view, true, 100, s.headlines);
+        let (mut ticks, mut clocks) = (Vec::new(), Vec::new());
+        for frame in 0..40 {
+            let dots: Vec<(Millis, Millis)> = s.view.in_flight.iter().map(|m| (m.sent_ms, m.arrive_ms)).collect();
+            let tick = pacer.tick(frame as f64 * 1000.0 / PROBE_FPS, dots.into_iter());
+            clocks.push(pacer.display_ms);
+            if let Some(t) = tick {
+                s = s.reduce(t.action());
+                if !matches!(t, Tick::Advance(_)) {
+                    pacer.update(&s.view, true, 100, s.headlines);
+                }
+            }
+            ticks.push(tick);
+        }
+        let advances = ticks.iter().filter(|t| matches!(t, Some(Tick::Advance(_)))).count();
+        assert!(advances >= 10, "{ticks:?}");
+        for (i, t) in ticks.iter().enumerate() {
+            if matches!(t, Some(Tick::Advance(_))) {
+                assert_eq!(ticks.get(i + 1), Some(&Some(Tick::Publish)), "frame {i}: {ticks:?}");
+                assert!(clocks[i + 1] > clocks[i], "the dots move while the advance is shown: {clocks:?}");
+            }
+        }
+        assert!(!ticks.iter().any(|t| matches!(t, Some(Tick::AdvanceTo(_)))), "a busy cluster always has messages flying");
     }
 
     fn waiting_after_fence(s: &crate::app::state::SandboxState) -> bool {

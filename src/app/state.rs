@@ -24,6 +24,12 @@ pub enum Action {
     Seek(u64),
     /// Playing: apply everything up to this virtual time.
     AdvanceTo(Millis),
+    /// As `AdvanceTo`, but what happened is not shown (no new view, no narration) until the
+    /// next `Publish` or any other action. The stage splits a busy advance over two frames:
+    /// the simulation's steps in one, the new view and its render in the next.
+    Advance(Millis),
+    /// Shows what `Advance` left unshown (nothing else when nothing is pending).
+    Publish,
     /// Advance virtual time by this much (the "Run 1 s" button).
     RunFor(Millis),
     /// A console line (a command, or a record at the producer's prompt). Fault buttons send
@@ -106,6 +112,9 @@ pub struct SandboxState {
     pub headlines: u64,
     /// Virtual time of the newest narration line, to say how long a silence lasted.
     narrated_ms: Millis,
+    /// Where an `Advance` started (trace length, trace hash, the view's time): the next
+    /// action shows everything since.
+    unpublished: Option<(usize, u64, Millis)>,
 }
 
 impl PartialEq for SandboxState {
@@ -157,6 +166,7 @@ impl SandboxState {
             revision: 0,
             headlines: 0,
             narrated_ms: view_now,
+            unpublished: None,
             player,
         };
         s.narrate(s.player.start.intro());
@@ -288,12 +298,19 @@ impl SandboxState {
     /// The next state after `action`: the sandbox's one reducer.
     pub fn reduce(self, action: Action) -> SandboxState {
         let mut next = self;
+        if let Action::Advance(t) = action {
+            let sim = &next.player.shell().sim;
+            let from = (sim.trace().len(), sim.trace_hash(), next.view.now_ms);
+            next.unpublished.get_or_insert(from);
+            next.advance_to(t);
+            return next;
+        }
         next.error = None;
-        let trace_before = next.player.shell().sim.trace().len();
-        let hash_before = next.player.shell().sim.trace_hash();
-        let shown_now = next.view.now_ms;
+        let sim = &next.player.shell().sim;
+        let (trace_before, hash_before, shown_now) = next.unpublished.take().unwrap_or((sim.trace().len(), sim.trace_hash(), next.view.now_ms));
         let mut seeked = false;
         match action {
+            Action::Advance(_) | Action::Publish => {}
             Action::TogglePlay => next.playing = !next.playing,
             Action::Pause => next.playing = false,
             Action::SetSpeed(p) => next.speed_percent = p.clamp(25, 800),
@@ -473,6 +490,26 @@ mod tests {
 
     fn console_text(s: &SandboxState) -> Vec<(LineKind, &str)> {
         s.console.iter().map(|l| (l.kind, l.text.as_str())).collect()
+    }
+
+    /// `Advance` shows nothing until `Publish` (or any other action), which then shows exactly
+    /// what `AdvanceTo` would have: the same view, narration and revision.
+    #[test]
+    fn an_advance_is_shown_when_published_as_advance_to_shows_it() {
+        let s = failover().reduce(Action::Line("kill broker 1".into()));
+        let at = |s: &SandboxState| s.player.shell().sim.now() + 9_000;
+        let t = at(&s);
+        let direct = s.clone().reduce(Action::AdvanceTo(t));
+        let advanced = s.clone().reduce(Action::Advance(t));
+        assert!(Rc::ptr_eq(&advanced.view, &s.view) && advanced.narration == s.narration && advanced.revision == s.revision, "nothing shown yet");
+        assert_eq!(advanced.player.shell().sim.trace_hash(), direct.player.shell().sim.trace_hash(), "but the simulation moved");
+        for shown in [advanced.clone().reduce(Action::Publish), advanced.reduce(Action::Select(None))] {
+            assert_eq!(shown.view, direct.view);
+            assert_eq!(shown.narration, direct.narration);
+            assert_eq!((shown.revision, shown.headlines), (direct.revision, direct.headlines));
+        }
+        let idle = direct.clone().reduce(Action::Publish);
+        assert_eq!((idle.revision, &idle.narration), (direct.revision, &direct.narration), "nothing pending: Publish shows nothing new");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! readers and the keyboard) stay SVG.
 //!
 //! The painter reads one `Float64Array`, row after row:
-//! `[x, y, flags, cells, hw x, end x, log-start x (-1: not drawn), marks,`
+//! `[x, y, flags, cells, hw x, end x, log-start x (-1: not drawn), marks, older records,`
 //! `  then per cell: x, label, label padded to 3 digits (0/1), committed (0/1),`
 //! `  then per mark: x, kind (0 committed, 1 position)]`,
 //! where `flags` is 1 for an offline replica; x and y are stage units, cells' x their left edge.
@@ -14,7 +14,7 @@ use super::lag::{Mark, MarkKind};
 use super::layout::{Layout, CELL_W, CELL_X};
 use crate::sim::view::{ReplicaView, SimView};
 
-pub const ROW_HEADER: usize = 8;
+pub const ROW_HEADER: usize = 9;
 pub const PER_CELL: usize = 4;
 pub const PER_MARK: usize = 2;
 
@@ -38,6 +38,8 @@ pub fn strip(out: &mut Vec<f64>, rep: &ReplicaView, x: f64, y: f64, cells: usize
         x + end_x,
         if shows_log_start { x + first_x - 1.5 } else { -1.0 },
         marks.len() as f64,
+        // Records before the window, counted after the log end ("+N").
+        ((rep.log_end_offset - rep.log_start_offset).max(0) as usize).saturating_sub(shown) as f64,
     ]);
     for (i, r) in tail.iter().enumerate() {
         // From 1000 on a cell shows its offset's last three digits (`layout::cell_label`).
@@ -94,7 +96,10 @@ mod tests {
         let mut out = Vec::new();
         strip(&mut out, &replica(0..3, 2), 100.0, 50.0, 8, &[]);
         let first_x = CELL_X + 5.0 * CELL_W;
-        assert_eq!(out[..ROW_HEADER], [100.0, 50.0, 0.0, 3.0, 100.0 + first_x + 2.0 * CELL_W - 1.0, 100.0 + CELL_X + 8.0 * CELL_W, 100.0 + first_x - 1.5, 0.0]);
+        assert_eq!(
+            out[..ROW_HEADER],
+            [100.0, 50.0, 0.0, 3.0, 100.0 + first_x + 2.0 * CELL_W - 1.0, 100.0 + CELL_X + 8.0 * CELL_W, 100.0 + first_x - 1.5, 0.0, 0.0]
+        );
         let cells: Vec<&[f64]> = out[ROW_HEADER..].chunks(PER_CELL).collect();
         assert_eq!(cells[0], [100.0 + first_x, 0.0, 0.0, 1.0]);
         assert_eq!(cells[2], [100.0 + first_x + 2.0 * CELL_W, 2.0, 0.0, 0.0], "offset 2 is above the high watermark");
@@ -107,6 +112,7 @@ mod tests {
         let mut out = Vec::new();
         strip(&mut out, &rep, 0.0, 0.0, 8, &[]);
         assert_eq!(out[6], -1.0, "the log starts far left of the window");
+        assert_eq!(out[8], 1002.0, "1,002 older records than the 8 shown");
         assert_eq!(out[ROW_HEADER..ROW_HEADER + PER_CELL][1..3], [2.0, 1.0], "1002 reads 002");
     }
 

@@ -85,9 +85,9 @@ impl Anim {
     /// One frame: moves the clock and the dots; returns the action to send once the borrow
     /// of `self` has ended (the reducer re-renders, which writes here again).
     fn frame(&mut self, now_real: f64) -> Option<(Callback<Action>, Action)> {
-        let to = self.pacer.frame(now_real, self.dots.iter().map(|d| (d.sent_ms, d.arrive_ms)));
+        let tick = self.pacer.tick(now_real, self.dots.iter().map(|d| (d.sent_ms, d.arrive_ms)));
         self.draw(now_real);
-        Some((self.dispatch.clone()?, Action::AdvanceTo(to?)))
+        Some((self.dispatch.clone()?, tick?.action()))
     }
 
     fn draw(&mut self, now_real: f64) {

@@ -40,9 +40,10 @@ impl<T, A> MovingReducer<T, A> {
 }
 
 /// `reduce` takes the state by value and returns the next one; the component renders again
-/// after every action.
+/// after every action for which `renders` says so (an action whose effect is shown by a later
+/// one, as the sandbox's `Advance` is by `Publish`, skips its render).
 #[hook]
-pub fn use_moving_reducer<T, A, F>(init: F, reduce: fn(T, A) -> T) -> MovingReducer<T, A>
+pub fn use_moving_reducer<T, A, F>(init: F, reduce: fn(T, A) -> T, renders: fn(&A) -> bool) -> MovingReducer<T, A>
 where
     T: Clone + 'static,
     A: 'static,
@@ -55,12 +56,15 @@ where
         use_memo((), move |_| {
             Callback::from(move |action: A| {
                 // The borrow ends before the render the update asks for, which may run at once.
+                let render = renders(&action);
                 let taken = cell.borrow_mut().take();
                 if let Some(state) = taken {
                     let next = reduce(Rc::try_unwrap(state).unwrap_or_else(|shared| (*shared).clone()), action);
                     *cell.borrow_mut() = Some(Rc::new(next));
                 }
-                update.force_update();
+                if render {
+                    update.force_update();
+                }
             })
         })
     };

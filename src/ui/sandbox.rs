@@ -45,7 +45,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     // page keeps the handle, and this render's snapshot only until it returns.
     let handle = {
         let q = props.query.clone();
-        use_moving_reducer(move || SandboxState::from_query(&q), SandboxState::reduce)
+        use_moving_reducer(move || SandboxState::from_query(&q), SandboxState::reduce, |a| !matches!(a, Action::Advance(_)))
     };
     let state = handle.get();
     let narrow = use_state(is_narrow);

@@ -187,8 +187,6 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
         ("follower", "○", "follower")
     };
     let isr = if rep.in_isr { "" } else { " ⊘" };
-    let shown = rep.tail.len().min(props.cells);
-    let older = ((rep.log_end_offset - rep.log_start_offset).max(0) as usize).saturating_sub(shown);
     let end_x = CELL_X + props.cells as f64 * CELL_W;
     let (click, key) = activate(&props.dispatch, Selection::Partition(rep.tp.clone()));
     let marks_said: String = props
@@ -217,12 +215,10 @@ fn replica_shape(props: &ReplicaShapeProps) -> Html {
             <text class="tp" x="10" y="16">{ short_tp(&rep.tp) }</text>
             <text class="role" x="88" y="16">{ format!("{glyph}{isr}") }</text>
             <text class="epoch" x="118" y="16">{ format!("e{}", rep.leader_epoch) }</text>
-            // The log strip (cells, offsets, high watermark, log end and log start, marks) is
+            // The log strip (cells, offsets, high watermark, log end and log start, marks, the count
+            // of older records) is
             // painted on the canvas over the stage (`app::strips`): this row is its name, role
             // and label, for the eye, the keyboard and screen readers.
-            if older > 0 {
-                <text class="older" x={num(end_x + 4.0)} y="16">{ format!("+{older}") }</text>
-            }
         </g>
     }
 }
