@@ -115,6 +115,9 @@ pub struct SandboxState {
     /// Where an `Advance` started (trace length, trace hash, the view's time): the next
     /// action shows everything since.
     unpublished: Option<(usize, u64, Millis)>,
+    /// The view an `Advance` built for the next action to show: building it in the advance's
+    /// frame leaves the showing frame only the render.
+    unpublished_view: Option<(u64, Rc<SimView>)>,
 }
 
 impl PartialEq for SandboxState {
@@ -167,6 +170,7 @@ impl SandboxState {
             headlines: 0,
             narrated_ms: view_now,
             unpublished: None,
+            unpublished_view: None,
             player,
         };
         s.narrate(s.player.start.intro());
@@ -303,11 +307,14 @@ impl SandboxState {
             let from = (sim.trace().len(), sim.trace_hash(), next.view.now_ms);
             next.unpublished.get_or_insert(from);
             next.advance_to(t);
+            let sim = &next.player.shell().sim;
+            next.unpublished_view = Some((sim.trace_hash(), Rc::new(sim.view(LOG_CELLS))));
             return next;
         }
         next.error = None;
         let sim = &next.player.shell().sim;
         let (trace_before, hash_before, shown_now) = next.unpublished.take().unwrap_or((sim.trace().len(), sim.trace_hash(), next.view.now_ms));
+        let built = next.unpublished_view.take();
         let mut seeked = false;
         match action {
             Action::Advance(_) | Action::Publish => {}
@@ -402,7 +409,9 @@ impl SandboxState {
             }
         }
         if next.player.shell().sim.now() != shown_now || next.player.shell().sim.trace_hash() != hash_before || seeked {
-            next.view = Rc::new(next.player.shell().sim.view(LOG_CELLS));
+            // The view an `Advance` built is this state's unless the action moved it since.
+            let sim = &next.player.shell().sim;
+            next.view = built.filter(|(h, v)| *h == sim.trace_hash() && v.now_ms == sim.now()).map_or_else(|| Rc::new(sim.view(LOG_CELLS)), |(_, v)| v);
             next.revision += 1;
         }
         next
