@@ -267,8 +267,8 @@ fn client_shape(key: String, c: &ClientView, r: &Rect, paused: bool, lag: Option
     let label = format!("{kind} {}, {state}: {line2}{}", c.name, owns.as_ref().map(|o| format!(", {o}")).unwrap_or_default());
     html! {
         <g {key} class={classes!("client", if c.is_producer { "producer" } else { "consumer" }, state, selected.then_some("selected"))} transform={translate(r)}
-           tabindex="-1" role="button" aria-label={label.clone()} onclick={click} onkeydown={onkey} data-testid={format!("client-{}", c.name)}>
-            <title>{ label }</title>
+           tabindex="-1" role="button" aria-label={label} onclick={click} onkeydown={onkey} data-testid={format!("client-{}", c.name)}>
+            <title>{ c.name.to_string() }</title>
             <rect class="box" width={num(r.w)} height={num(r.h)} rx={if c.is_producer { "6" } else { "14" }} />
             <text class="c-title" x="8" y="19">{ format!("{}{}", short(&c.name, 18), match state { "stopped" => " ✕", "paused" => " ⏸", _ => "" }) }</text>
             <text class="c-sub" x="8" y="37">{ line2 }</text>
@@ -344,8 +344,8 @@ fn group_shape(id: &str, group: Option<&GroupView>, lag: Option<i64>, r: &Rect, 
     let label = format!("Group {id}: {state}, generation {generation}, {protocol} ({style} rebalancing), {lag_text}");
     html! {
         <g key={id} class={classes!("group", format!("state-{}", state.replace(' ', "-")), selected.then_some("selected"))} transform={translate(r)} data-testid={format!("group-{id}")}>
-            <g tabindex="-1" role="button" aria-label={label.clone()} onclick={click} onkeydown={key}>
-                <title>{ label }</title>
+            <g tabindex="-1" role="button" aria-label={label} onclick={click} onkeydown={key}>
+                <title>{ format!("group {id}") }</title>
                 <rect class="box" width={num(r.w)} height={num(r.h)} rx="10" />
                 <text class="g-title" x="8" y="19">{ format!("group {}", short(id, 20)) }</text>
                 <text class="g-state" x="8" y="36" data-testid={format!("group-{id}-state")}>{ format!("{} · gen {generation}", badge(&state)) }</text>
