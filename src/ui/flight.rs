@@ -1,8 +1,11 @@
-//! Messages in flight, drawn once per animation frame outside the virtual DOM, on a canvas
-//! over the stage (200 SVG elements moved per frame cost more than a frame to restyle, paint
-//! and rasterise on a 2-core machine; a canvas redraw of them takes well under one). A message's
-//! place is a pure function of its virtual send and arrival times and the display clock, so
-//! pausing, stepping and seeking can never leave a dot out of step with the simulation.
+//! The stage's frame loop. Once per animation frame, outside the virtual DOM, it moves the
+//! display clock and sends the painter (`static/painter.js`, a worker that owns the canvas over
+//! the stage) the messages in flight where they are now (`app::flights`), and with each new view
+//! the replicas' log strips (`app::strips`). Painting off the main thread keeps the canvas's
+//! per-frame hand-over to the compositor off it too (docs/BENCHMARKS.md, "The busy cluster at
+//! 2x"). A message's place is a pure function of its virtual send and arrival times and the
+//! display clock, so pausing, stepping and seeking can never leave a dot out of step with the
+//! simulation.
 //!
 //! How fast the display clock runs, and when events are applied, is `app::pace::Pacer`'s
 //! decision (native, tested, and measured by `flightsim pace`); this loop only feeds it frames.
@@ -49,6 +52,10 @@ impl PartialEq for FlightsProps {
     }
 }
 
+/// How often the canvas's size and the theme's colours are read again: reading them forces a
+/// style and layout pass, which on a slow machine made a long frame of its own every second.
+const MEASURE_EVERY_REAL_MS: f64 = 5000.0;
+
 /// What the frame loop reads; written when the component renders.
 #[derive(Default)]
 struct Anim {
@@ -61,12 +68,12 @@ struct Anim {
     painter: Option<web_sys::Worker>,
     /// The log strips, until they are sent to the painter.
     strips: Option<Rc<Vec<f64>>>,
-    /// The canvas's size in pixels, read at most once a second (reading it can force a layout).
+    /// The canvas's size in pixels, read every few seconds (reading it can force a layout).
     size: (u32, u32),
     /// The stage's width in its own units (the SVG's viewBox), which the anchors are in.
     stage_width: f64,
     /// Fills per family (in `Family::ALL` order), the outline and the routes' colour, read
-    /// from the page's CSS so the themes stay in one place; re-read every second (the system
+    /// from the page's CSS so the themes stay in one place; re-read every few seconds (the system
     /// theme can change) and sent to the painter when they change.
     colors: String,
     colors_read_real: f64,
@@ -99,7 +106,7 @@ impl Anim {
             }
         }
         let (Some(canvas), Some(painter)) = (&self.canvas, &self.painter) else { return };
-        if self.colors.is_empty() || now_real - self.colors_read_real > 1000.0 {
+        if self.colors.is_empty() || now_real - self.colors_read_real > MEASURE_EVERY_REAL_MS {
             self.colors_read_real = now_real;
             let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
             self.size = ((canvas.client_width() as f64 * ratio).round() as u32, (canvas.client_height() as f64 * ratio).round() as u32);
