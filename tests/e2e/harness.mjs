@@ -1,6 +1,7 @@
 // Shared end-to-end harness: serves dist/ on loopback and drives Debian's Chromium through
 // playwright-core. Collects console errors and keeps a screenshot when a test fails.
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { before, after } from 'node:test';
@@ -9,14 +10,24 @@ import { chromium } from 'playwright-core';
 const ROOT = new URL('../../dist/', import.meta.url).pathname;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
-/// Serves dist/ (or `root`, a directory, for benchmarks of another build).
-export async function serveDist(root = ROOT) {
+/// Serves dist/ (or `root`, a directory, for benchmarks of another build). With `gzip`, text and
+/// wasm go gzip-encoded to a client that accepts it, as a web server or CDN would serve them
+/// (the loading benchmarks: the bundle budget is its gzip size).
+export async function serveDist(root = ROOT, { gzip = false } = {}) {
+  const packed = new Map();
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '') || 'index.html';
     try {
       if (path.startsWith('..')) throw new Error('outside dist');
       const body = await readFile(join(root, path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      const type = TYPES[extname(path)] ?? 'application/octet-stream';
+      if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '') && !type.startsWith('image/')) {
+        if (!packed.has(path)) packed.set(path, gzipSync(body, { level: 9 }));
+        res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip' });
+        res.end(packed.get(path));
+        return;
+      }
+      res.writeHead(200, { 'content-type': type });
       res.end(body);
     } catch {
       res.writeHead(404);
