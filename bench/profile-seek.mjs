@@ -2,19 +2,14 @@
 // by the timeline under a sampling CPU profile (CDP Profiler), as bench/stage.mjs times them.
 // DIST=<a build with names> BENCH_CPU=2 INCL=regex,... node bench/profile-seek.mjs
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
+import { busySession } from './common.mjs';
 
 const { server, url } = await serveDist(process.env.DIST);
 const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const cdp = await page.context().newCDPSession(page);
-  await page.goto(url + '#/sandbox?preset=stress');
-  await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
-  let head = 0;
-  for (let i = 0; i < 60 && head < 10000; i++) {
-    await page.getByTestId('run-1s').click();
-    head = Number((await page.locator('.timeline label').textContent()).match(/of (\d+)/)[1]);
-  }
+  const head = await busySession(page, url);
   const rate = Number(process.env.BENCH_CPU ?? 1);
   if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await cdp.send('Profiler.enable');

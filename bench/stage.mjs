@@ -20,6 +20,7 @@
 // BENCH_TRACE=1 also records a Chrome trace of the frame-rate run and prints where the main
 // thread's time went per frame (script, style, layout, paint, commit...).
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
+import { busySession } from './common.mjs';
 
 const { server, url } = await serveDist();
 const browser = await launch();
@@ -149,16 +150,7 @@ async function firstPaint() {
 
 async function seek(rate) {
   const page = await throttledPage(rate, { viewport: { width: 1280, height: 900 } });
-  await page.goto(url + '#/sandbox?preset=stress');
-  await page.locator('svg[data-testid=stage] g.broker').first().waitFor();
-  // Run a second of virtual time at a time (a run, unlike one `tick` command, can be entered
-  // at any of its events) until the timeline holds at least 10,000 events.
-  let head = 0;
-  for (let i = 0; i < 60 && head < 10000; i++) {
-    await page.getByTestId('run-1s').click();
-    head = Number((await page.locator('.timeline label').textContent()).match(/of (\d+)/)[1]);
-    console.error(`  timeline: ${head} events`);
-  }
+  const head = await busySession(page, url, 10000, console.error);
   const times = await page.evaluate(async (head) => {
     const slider = document.querySelector('[data-testid=timeline]');
     const label = document.querySelector('.timeline label');
