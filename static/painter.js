@@ -46,8 +46,10 @@ function paintStrips(c, scale) {
       c.setLineDash(committed ? [] : [2, 1.5]);
       c.fillStyle = committed ? accent : pattern;
       c.strokeStyle = accent;
-      c.beginPath(); c.roundRect(cx, y + 2, 23, 18, 2); c.fill(); c.stroke();
-      c.fillStyle = offline ? muted : committed ? accentText : text;
+      // roundRect came to Firefox in 112, after OffscreenCanvas (105).
+      c.beginPath(); if (c.roundRect) c.roundRect(cx, y + 2, 23, 18, 2); else c.rect(cx, y + 2, 23, 18); c.fill(); c.stroke();
+      // A committed offset stays light on its filled cell, offline or not (as the stylesheet had it).
+      c.fillStyle = committed ? accentText : offline ? muted : text;
       c.fillText(padded ? String(label).padStart(3, '0') : String(label), cx + 11.5, y + 15.5);
     }
     c.setLineDash([]);
@@ -68,7 +70,15 @@ function paintStrips(c, scale) {
 }
 
 onmessage = (e) => {
-  const d = e.data;
+  try {
+    paint(e.data);
+  } catch (err) {
+    // Said where the page's error collectors (and a developer's console) see it.
+    console.error('painter: ' + err);
+  }
+};
+
+function paint(d) {
   if (typeof d === 'string') { colors = d.split('|'); layerDirty = true; return; }
   if (d instanceof Float64Array) { strips = d; layerDirty = true; return; }
   if (!(d instanceof Float32Array)) { ctx = d.getContext('2d'); return; }
@@ -101,4 +111,4 @@ onmessage = (e) => {
     for (let i = 4; i < d.length; i += 7) if (d[i] === f) { SHAPES[f](ctx, d[i + 1], d[i + 2]); any = true; }
     if (any) { ctx.fillStyle = colors[f]; ctx.fill(); ctx.stroke(); }
   }
-};
+}

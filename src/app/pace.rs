@@ -58,8 +58,9 @@ pub struct Pacer {
     last_advance_real: f64,
     /// The last frame's advance was a batch (messages flying, or hurrying).
     batch: bool,
-    /// When the last advance was asked for.
+    /// When the last advance was asked for, and up to what virtual time, until its view comes.
     asked_real: f64,
+    asked_to: Option<Millis>,
 }
 
 /// How long the clock waits for an advance's view before going on without it.
@@ -92,8 +93,12 @@ impl Pacer {
     /// of headline events so far (`SandboxState::headlines`).
     pub fn update(&mut self, view: &SimView, playing: bool, speed_percent: u32, headlines: u64) {
         let now = view.now_ms as f64;
-        // Paused, or moved by a command, a step or a seek: the display clock is the sim's.
-        if !playing || now > self.display_ms || view.now_ms != self.sim_now && now < self.display_ms.floor() {
+        // The view that answers this clock's own request, as far as it asked: the clock may have
+        // moved on while it waited (`tick`), and must not be taken back. Short of it (a
+        // headline stopped the advance), or moved by a command, a step or a seek: the display
+        // clock is the sim's.
+        let answered = self.asked_to.take().is_some_and(|to| view.now_ms >= to);
+        if !playing || now > self.display_ms || !answered && view.now_ms != self.sim_now && now < self.display_ms.floor() {
             self.display_ms = now;
         }
         self.sim_now = view.now_ms;
@@ -180,7 +185,9 @@ impl Pacer {
                 self.last_advance_real = now_real;
                 self.waiting_for_view = true;
                 self.asked_real = now_real;
-                out = Some(if batch { (t.floor() as Millis).max(next) } else { next });
+                let to = if batch { (t.floor() as Millis).max(next) } else { next };
+                self.asked_to = Some(to);
+                out = Some(to);
             }
         }
         self.display_ms = t.max(self.display_ms);
@@ -330,14 +337,25 @@ mod tests {
         let mut pacer = Pacer::default();
         pacer.update(&s.view, true, 100, s.headlines);
         let (mut ticks, mut clocks) = (Vec::new(), Vec::new());
+        let mut asked = None;
         for frame in 0..40 {
             let dots: Vec<(Millis, Millis)> = s.view.in_flight.iter().map(|m| (m.sent_ms, m.arrive_ms)).collect();
             let tick = pacer.tick(frame as f64 * 1000.0 / PROBE_FPS, dots.into_iter());
             clocks.push(pacer.display_ms);
             if let Some(t) = tick {
                 s = s.reduce(t.action());
-                if !matches!(t, Tick::Advance(_)) {
-                    pacer.update(&s.view, true, 100, s.headlines);
+                match t {
+                    Tick::Advance(to) => asked = Some(to),
+                    _ => {
+                        let before = pacer.display_ms;
+                        pacer.update(&s.view, true, 100, s.headlines);
+                        // A view that reached what was asked never takes the clock back (it
+                        // moved on while the advance waited to be shown); one that stopped short,
+                        // after a headline event, does.
+                        if asked.take().is_some_and(|to| s.view.now_ms >= to) {
+                            assert!(pacer.display_ms >= before, "frame {frame}: {} after {before}", pacer.display_ms);
+                        }
+                    }
                 }
             }
             ticks.push(tick);

@@ -311,6 +311,11 @@ impl SandboxState {
             next.unpublished_view = Some((sim.trace_hash(), Rc::new(sim.view(LOG_CELLS))));
             return next;
         }
+        if next.unpublished.is_some() && !matches!(action, Action::Publish) {
+            // Whatever an `Advance` left unshown is shown before anything else happens, so no
+            // action (a restart, an undo, a step) can lose its narration or its output.
+            next = next.reduce(Action::Publish);
+        }
         next.error = None;
         let sim = &next.player.shell().sim;
         let (trace_before, hash_before, shown_now) = next.unpublished.take().unwrap_or((sim.trace().len(), sim.trace_hash(), next.view.now_ms));

@@ -29,8 +29,9 @@ pub struct FlightsProps {
     pub anchors: Rc<Vec<(NodeId, (f64, f64))>>,
     /// The replicas' log strips for the painter (`app::strips`), new with every view.
     pub strips: Rc<Vec<f64>>,
-    /// The stage's width in its viewBox units.
+    /// The stage's size in its viewBox units.
     pub stage_width: f64,
+    pub stage_height: f64,
     pub playing: bool,
     pub speed_percent: u32,
     /// `SandboxState::headlines`: a new one holds the watch pace (`app::pace`).
@@ -46,7 +47,7 @@ impl PartialEq for FlightsProps {
         Rc::ptr_eq(&self.view, &o.view)
             && self.anchors == o.anchors
             && Rc::ptr_eq(&self.strips, &o.strips)
-            && self.stage_width == o.stage_width
+            && (self.stage_width, self.stage_height) == (o.stage_width, o.stage_height)
             && (self.playing, self.speed_percent, self.headlines, self.show_background) == (o.playing, o.speed_percent, o.headlines, o.show_background)
             && self.dispatch == o.dispatch
     }
@@ -72,6 +73,7 @@ struct Anim {
     size: (u32, u32),
     /// The stage's width in its own units (the SVG's viewBox), which the anchors are in.
     stage_width: f64,
+    stage_height: f64,
     /// Fills per family (in `Family::ALL` order), the outline and the routes' colour, read
     /// from the page's CSS so the themes stay in one place; re-read every few seconds (the system
     /// theme can change) and sent to the painter when they change.
@@ -185,13 +187,14 @@ pub fn flights(props: &FlightsProps) -> Html {
             })
             .collect();
         a.strips = Some(props.strips.clone());
-        if a.stage_width != props.stage_width {
+        if (a.stage_width, a.stage_height) != (props.stage_width, props.stage_height) {
             // The stage changed its size: measure the canvas again at the next frame.
             a.colors_read_real = f64::NEG_INFINITY;
         }
         a.pacer.update(v, props.playing, props.speed_percent, props.headlines);
         a.dispatch = Some(props.dispatch.clone());
         a.stage_width = props.stage_width;
+        a.stage_height = props.stage_height;
     }
     {
         let anim = anim.clone();

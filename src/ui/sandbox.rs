@@ -169,7 +169,8 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     // glossary does), not on every frame of a playing stage.
     let narration = {
         let lines = state.narration.clone();
-        use_memo((state.narration.last().map(|l| l.0), state.narration.len(), loaded().is_some()), move |_| {
+        // Keyed on the lines themselves: a restart numbers them from 1 again.
+        use_memo((state.narration.clone(), loaded().is_some()), move |_| {
             let glossary = loaded();
             lines.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }).collect::<Html>()
         })

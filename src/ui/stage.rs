@@ -104,7 +104,7 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
             </svg>
             // Messages fly on a canvas over the stage (its own compositing layer): moving them
             // every frame redraws only the dots, not the whole cluster underneath.
-            <Flights view={state.view.clone()} anchors={anchors} strips={Rc::new(crate::app::strips::strips(v, l))} stage_width={l.width} playing={state.playing} speed_percent={state.speed_percent} headlines={state.headlines}
+            <Flights view={state.view.clone()} anchors={anchors} strips={Rc::new(crate::app::strips::strips(v, l))} stage_width={l.width} stage_height={l.height} playing={state.playing} speed_percent={state.speed_percent} headlines={state.headlines}
                 show_background={state.show_background} dispatch={dispatch.clone()} />
           </div>
             { markup(LEGEND) }
