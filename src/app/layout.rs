@@ -310,10 +310,19 @@ pub fn num(x: f64) -> String {
 /// 1032 reads "032". The row's label and the details panel give offsets in full; the legend
 /// says so.
 pub fn cell_label(offset: i64) -> String {
+    match cell_number(offset) {
+        (n, false) => n.to_string(),
+        (n, true) => format!("{n:03}"),
+    }
+}
+
+/// What a cell shows of `offset`, as a number and whether it is written with three digits
+/// (`cell_label`'s rule, for the painter, which writes the label itself).
+pub fn cell_number(offset: i64) -> (i64, bool) {
     if offset < 1000 {
-        offset.to_string()
+        (offset, false)
     } else {
-        format!("{:03}", offset % 1000)
+        (offset % 1000, true)
     }
 }
 

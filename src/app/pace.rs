@@ -48,18 +48,15 @@ pub struct Pacer {
     hurry: bool,
     headlines: u64,
     hold_until_real: f64,
-    /// Set after asking the reducer to advance, until the new view arrives.
-    waiting_for_view: bool,
     /// The last frame asked to advance without showing it (`Frame::Advance`): this one asks
     /// to show it. A busy advance and its render are a frame's work each, not one frame's both.
     publish_due: bool,
     last_real: Option<f64>,
-    /// When the loop last asked the reducer to advance while messages flew.
+    /// When the loop last asked the reducer to advance.
     last_advance_real: f64,
     /// The last frame's advance was a batch (messages flying, or hurrying).
     batch: bool,
-    /// When the last advance was asked for, and up to what virtual time, until its view comes.
-    asked_real: f64,
+    /// Up to what virtual time the last advance was asked for, until its view arrives.
     asked_to: Option<Millis>,
 }
 
@@ -107,7 +104,6 @@ impl Pacer {
         self.playing = playing;
         self.speed = speed_percent as f64 / 100.0;
         self.hurry = waiting(view).is_some();
-        self.waiting_for_view = false;
         if headlines != self.headlines {
             self.headlines = headlines;
             self.hold_until_real = f64::NEG_INFINITY;
@@ -133,6 +129,16 @@ impl Pacer {
         }
     }
 
+    /// Virtual milliseconds per real one, at 1x: hurrying while the cluster waits for a timer,
+    /// the watch pace while messages fly, quickly across a quiet gap.
+    fn rate(&self, hurrying: bool, flying: bool) -> f64 {
+        match (hurrying, flying) {
+            (true, _) => HURRY_RATE,
+            (false, true) => self.latency_ms / HOP_REAL_MS,
+            (false, false) => IDLE_RATE,
+        }
+    }
+
     /// One animation frame at `now_real` (ms), with the drawn messages' (sent, arrive) times:
     /// moves the display clock and returns the virtual time to advance the simulation to
     /// (which `tick` splits over two frames while messages fly).
@@ -145,27 +151,22 @@ impl Pacer {
         if !self.playing {
             return None;
         }
-        if self.waiting_for_view && now_real - self.asked_real > WAIT_LIMIT_REAL_MS {
+        if self.asked_to.is_some() && now_real - self.last_advance_real > WAIT_LIMIT_REAL_MS {
             // An advance whose view never came (nothing changed): stop waiting for it.
-            self.waiting_for_view = false;
+            self.asked_to = None;
         }
-        if self.waiting_for_view {
+        let hurrying = self.hurry && now_real >= self.hold_until_real;
+        if self.asked_to.is_some() {
             // Waiting for an advance to be shown (`tick`): the clock goes on in a batch, where
             // it may run ahead of the simulation, and holds otherwise.
             if self.batch {
-                self.display_ms += dt * self.speed * if self.hurry && now_real >= self.hold_until_real { HURRY_RATE } else { self.latency_ms / HOP_REAL_MS };
+                self.display_ms += dt * self.rate(hurrying, true) * self.speed;
             }
             return None;
         }
         let display = self.display_ms;
         let flying = dots.into_iter().any(|(sent, arrive)| progress(sent, arrive, display) < 1.0);
-        let hurrying = self.hurry && now_real >= self.hold_until_real;
-        let rate = match (hurrying, flying) {
-            (true, _) => HURRY_RATE,
-            (false, true) => self.latency_ms / HOP_REAL_MS,
-            (false, false) => IDLE_RATE,
-        };
-        let mut t = display + dt * rate * self.speed;
+        let mut t = display + dt * self.rate(hurrying, flying) * self.speed;
         // Events are applied in batches (everything up to this frame's time) while messages
         // fly (a busy cluster has many per frame; one at a time would slow it far below the
         // chosen speed) and while hurrying; across a quiet gap, one at a time and never past
@@ -183,8 +184,6 @@ impl Pacer {
             let due = !batch || now_real - self.last_advance_real >= MIN_RENDER_GAP_MS;
             if t >= next as f64 && due {
                 self.last_advance_real = now_real;
-                self.waiting_for_view = true;
-                self.asked_real = now_real;
                 let to = if batch { (t.floor() as Millis).max(next) } else { next };
                 self.asked_to = Some(to);
                 out = Some(to);

@@ -93,8 +93,8 @@ pub struct SandboxState {
     /// The session as it was before a command typed after seeking back replaced its later
     /// steps: the notice offers to bring them back.
     pub undo: Option<Rc<Player>>,
-    /// Shared with the page's previous state until a line arrives: the reducer copies the
-    /// state on every frame while playing, and the console's lines rarely change then.
+    /// Shared until a line arrives: the console's props compare it by identity, and a copy of
+    /// the state (an undo, a snapshot still held) does not copy the lines.
     pub console: Rc<Vec<ConsoleLine>>,
     next_line: u64,
     pub playing: bool,
@@ -112,12 +112,18 @@ pub struct SandboxState {
     pub headlines: u64,
     /// Virtual time of the newest narration line, to say how long a silence lasted.
     narrated_ms: Millis,
-    /// Where an `Advance` started (trace length, trace hash, the view's time): the next
-    /// action shows everything since.
-    unpublished: Option<(usize, u64, Millis)>,
-    /// The view an `Advance` built for the next action to show: building it in the advance's
-    /// frame leaves the showing frame only the render.
-    unpublished_view: Option<(u64, Rc<SimView>)>,
+    /// What `Advance` left for the next action to show.
+    unpublished: Option<Unpublished>,
+}
+
+/// An advance not yet shown: where it started, so the next action narrates everything since,
+/// and the view it built, so the showing frame is the render alone.
+#[derive(Clone)]
+struct Unpublished {
+    /// Trace length, trace hash and the shown view's time before the first unshown advance.
+    from: (usize, u64, Millis),
+    /// The view after the last one, and the trace hash it was built at.
+    view: (u64, Rc<SimView>),
 }
 
 impl PartialEq for SandboxState {
@@ -170,7 +176,6 @@ impl SandboxState {
             headlines: 0,
             narrated_ms: view_now,
             unpublished: None,
-            unpublished_view: None,
             player,
         };
         s.narrate(s.player.start.intro());
@@ -304,11 +309,10 @@ impl SandboxState {
         let mut next = self;
         if let Action::Advance(t) = action {
             let sim = &next.player.shell().sim;
-            let from = (sim.trace().len(), sim.trace_hash(), next.view.now_ms);
-            next.unpublished.get_or_insert(from);
+            let from = next.unpublished.take().map_or((sim.trace().len(), sim.trace_hash(), next.view.now_ms), |u| u.from);
             next.advance_to(t);
             let sim = &next.player.shell().sim;
-            next.unpublished_view = Some((sim.trace_hash(), Rc::new(sim.view(LOG_CELLS))));
+            next.unpublished = Some(Unpublished { from, view: (sim.trace_hash(), Rc::new(sim.view(LOG_CELLS))) });
             return next;
         }
         if next.unpublished.is_some() && !matches!(action, Action::Publish) {
@@ -318,8 +322,9 @@ impl SandboxState {
         }
         next.error = None;
         let sim = &next.player.shell().sim;
-        let (trace_before, hash_before, shown_now) = next.unpublished.take().unwrap_or((sim.trace().len(), sim.trace_hash(), next.view.now_ms));
-        let built = next.unpublished_view.take();
+        let pending = next.unpublished.take();
+        let (trace_before, hash_before, shown_now) = pending.as_ref().map_or((sim.trace().len(), sim.trace_hash(), next.view.now_ms), |u| u.from);
+        let built = pending.map(|u| u.view);
         let mut seeked = false;
         match action {
             Action::Advance(_) | Action::Publish => {}
@@ -511,8 +516,7 @@ mod tests {
     #[test]
     fn an_advance_is_shown_when_published_as_advance_to_shows_it() {
         let s = failover().reduce(Action::Line("kill broker 1".into()));
-        let at = |s: &SandboxState| s.player.shell().sim.now() + 9_000;
-        let t = at(&s);
+        let t = s.player.shell().sim.now() + 9_000;
         let direct = s.clone().reduce(Action::AdvanceTo(t));
         let advanced = s.clone().reduce(Action::Advance(t));
         assert!(Rc::ptr_eq(&advanced.view, &s.view) && advanced.narration == s.narration && advanced.revision == s.revision, "nothing shown yet");

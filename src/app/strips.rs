@@ -42,9 +42,8 @@ pub fn strip(out: &mut Vec<f64>, rep: &ReplicaView, x: f64, y: f64, cells: usize
         ((rep.log_end_offset - rep.log_start_offset).max(0) as usize).saturating_sub(shown) as f64,
     ]);
     for (i, r) in tail.iter().enumerate() {
-        // From 1000 on a cell shows its offset's last three digits (`layout::cell_label`).
-        let (label, padded) = if r.offset < 1000 { (r.offset, 0.0) } else { (r.offset % 1000, 1.0) };
-        out.extend([x + first_x + i as f64 * CELL_W, label as f64, padded, if r.offset < rep.high_watermark { 1.0 } else { 0.0 }]);
+        let (label, padded) = super::layout::cell_number(r.offset);
+        out.extend([x + first_x + i as f64 * CELL_W, label as f64, f64::from(u8::from(padded)), f64::from(u8::from(r.offset < rep.high_watermark))]);
     }
     // A mark sits at the left edge of the record it names (the next to read), at the log's
     // end when caught up, and at the window's left edge when it is further back.

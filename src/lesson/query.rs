@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::shell::did_you_mean;
-use crate::sim::config::{BROKER_TOPIC_DEFAULTS, TOPIC_CONFIGS};
+use crate::sim::config::TOPIC_CONFIGS;
 use crate::sim::{partition_for_key, Client, Sim, TopicPartition};
 
 /// What a query answers. Lists (ISR, replicas, members) compare as sets: `1,2,3` equals
@@ -257,7 +257,7 @@ impl Query {
                 let t = topic_of(sim, topic)?;
                 // As `kafka-configs.sh --describe --all` reads it: the topic's own value, else
                 // the cluster-wide dynamic default, else Kafka's default.
-                let cluster = BROKER_TOPIC_DEFAULTS.iter().find(|(_, n)| n == name).and_then(|(b, _)| sim.controller().cluster_defaults().get(*b).cloned());
+                let cluster = sim.controller().cluster_default_of(name).map(|(_, v)| v);
                 let default = TOPIC_CONFIGS.iter().find(|(n, _)| n == name).map_or("", |(_, d)| *d);
                 Ok(Value::parse(t.config.overrides.get(name.as_str()).cloned().or(cluster).as_deref().unwrap_or(default)))
             }

@@ -142,10 +142,7 @@ fn describe_topic(shell: &Shell, name: &str, all: bool) -> String {
             continue;
         }
         let (broker_name, broker_value) = broker_default(k);
-        let cluster_default = crate::sim::config::BROKER_TOPIC_DEFAULTS
-            .iter()
-            .find(|(_, t)| t == k)
-            .and_then(|(b, _)| shell.sim.controller().cluster_defaults().get(*b).map(|v| (b.to_string(), v.clone())));
+        let cluster_default = shell.sim.controller().cluster_default_of(k);
         let mut synonyms = Vec::new();
         if let Some(v) = dynamic {
             synonyms.push(format!("DYNAMIC_TOPIC_CONFIG:{k}={v}"));

@@ -288,6 +288,13 @@ impl Controller {
         self.broker_configs.get(&None).cloned().unwrap_or_default()
     }
 
+    /// The cluster-wide dynamic default of a topic config (its broker config set with
+    /// `--entity-default`), as the broker config's name and the value, if one is set.
+    pub fn cluster_default_of(&self, topic_config: &str) -> Option<(&'static str, String)> {
+        let (broker_name, _) = crate::sim::config::BROKER_TOPIC_DEFAULTS.iter().find(|(_, t)| *t == topic_config)?;
+        self.broker_configs.get(&None)?.get(*broker_name).map(|v| (*broker_name, v.clone()))
+    }
+
     /// `kafka-configs.sh --entity-type brokers --alter` (broker None: --entity-default).
     pub fn alter_broker_config(&mut self, ctx: &mut Ctx, broker: Option<BrokerId>, key: &str, value: Option<&str>) -> Result<(), AdminError> {
         if let Some(b) = broker {

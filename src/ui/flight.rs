@@ -71,14 +71,15 @@ struct Anim {
     strips: Option<Rc<Vec<f64>>>,
     /// The canvas's size in pixels, read every few seconds (reading it can force a layout).
     size: (u32, u32),
-    /// The stage's width in its own units (the SVG's viewBox), which the anchors are in.
-    stage_width: f64,
-    stage_height: f64,
-    /// Fills per family (in `Family::ALL` order), the outline and the routes' colour, read
-    /// from the page's CSS so the themes stay in one place; re-read every few seconds (the system
-    /// theme can change) and sent to the painter when they change.
+    /// The stage's width and height in its own units (the SVG's viewBox), which the anchors
+    /// are in.
+    stage: (f64, f64),
+    /// The painter's colours (`read_colors`), read from the page's CSS so the themes stay in
+    /// one place, and sent to the painter when they change.
     colors: String,
-    colors_read_real: f64,
+    /// When the canvas's size and the colours were last read (every few seconds: the system
+    /// theme and the window can change).
+    measured_real: f64,
     /// Dots drawn in the last frame, published as `data-in-flight` when it changes.
     drawn: usize,
     /// Bumped when the dots or their colours change; with the clock and the canvas size it
@@ -108,8 +109,8 @@ impl Anim {
             }
         }
         let (Some(canvas), Some(painter)) = (&self.canvas, &self.painter) else { return };
-        if self.colors.is_empty() || now_real - self.colors_read_real > MEASURE_EVERY_REAL_MS {
-            self.colors_read_real = now_real;
+        if self.colors.is_empty() || now_real - self.measured_real > MEASURE_EVERY_REAL_MS {
+            self.measured_real = now_real;
             let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
             self.size = ((canvas.client_width() as f64 * ratio).round() as u32, (canvas.client_height() as f64 * ratio).round() as u32);
             let colors = read_colors();
@@ -131,7 +132,7 @@ impl Anim {
         }
         self.drawn_state = Some(state);
         // The canvas has the stage's box, and the stage keeps its viewBox's aspect ratio.
-        let scale = if self.stage_width > 0.0 { w as f64 / self.stage_width } else { 1.0 };
+        let scale = if self.stage.0 > 0.0 { w as f64 / self.stage.0 } else { 1.0 };
         let (frame, drawn) = crate::app::flights::frame(&self.dots, self.pacer.display_ms, self.reduced_motion, (w, h), scale);
         let _ = painter.post_message(&js_sys::Float32Array::from(frame.as_slice()));
         if drawn != self.drawn || self.drawn == usize::MAX {
@@ -187,14 +188,13 @@ pub fn flights(props: &FlightsProps) -> Html {
             })
             .collect();
         a.strips = Some(props.strips.clone());
-        if (a.stage_width, a.stage_height) != (props.stage_width, props.stage_height) {
+        if a.stage != (props.stage_width, props.stage_height) {
             // The stage changed its size: measure the canvas again at the next frame.
-            a.colors_read_real = f64::NEG_INFINITY;
+            a.measured_real = f64::NEG_INFINITY;
+            a.stage = (props.stage_width, props.stage_height);
         }
         a.pacer.update(v, props.playing, props.speed_percent, props.headlines);
         a.dispatch = Some(props.dispatch.clone());
-        a.stage_width = props.stage_width;
-        a.stage_height = props.stage_height;
     }
     {
         let anim = anim.clone();
@@ -203,8 +203,9 @@ pub fn flights(props: &FlightsProps) -> Html {
             {
                 let mut a = anim.borrow_mut();
                 a.canvas = layer.cast::<web_sys::HtmlCanvasElement>();
-                // The canvas is handed to the painter once; without workers or OffscreenCanvas
-                // the stage still works, without its messages in flight.
+                // The canvas is handed to the painter once. Without workers or OffscreenCanvas
+                // the stage works without its canvas: no messages in flight and no log strips,
+                // but every row, its spoken offsets and the details panel.
                 a.painter = a.canvas.as_ref().and_then(|c| {
                     let off = c.transfer_control_to_offscreen().ok()?;
                     let w = web_sys::Worker::new("painter.js").ok()?;

@@ -167,14 +167,11 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let current = state.player.start.preset_id();
     // Segmenting the lines into glossary links is work: done when a line arrives (or the
     // glossary does), not on every frame of a playing stage.
-    let narration = {
-        let lines = state.narration.clone();
-        // Keyed on the lines themselves: a restart numbers them from 1 again.
-        use_memo((state.narration.clone(), loaded().is_some()), move |_| {
-            let glossary = loaded();
-            lines.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }).collect::<Html>()
-        })
-    };
+    // Keyed on the lines themselves: a restart numbers them from 1 again.
+    let narration = use_memo((state.narration.clone(), loaded().is_some()), |(lines, _)| {
+        let glossary = loaded();
+        lines.iter().map(|(k, line)| html! { <li key={*k}>{ narration_line(line, glossary.as_deref()) }</li> }).collect::<Html>()
+    });
     html! {
         <main id="main" class={classes!("page", "sandbox", more.then_some("more-open"))}>
             <div onclick={jump.clone()}>{ markup(r#"<button class="skip-link" data-jump="[data-testid=console-input]" data-testid="skip-to-console">Skip to the console</button>"#) }</div>
