@@ -5,9 +5,11 @@
 //! turns clicks into `LessonAction`s.
 use std::rc::Rc;
 
+use super::state::{Selection, Shown};
 use crate::lesson::text::{Block, Inline};
-use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, Item, Lesson, LessonError, Narration, Posed};
+use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, HighlightKind, Item, Lesson, LessonError, Narration, Posed};
 use crate::session::{LineKind, Player, Printed, Prompt, Script};
+use crate::sim::TopicPartition;
 
 /// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
 /// order. Blank lines and `#` comments are skipped; a line without a tab is an error.
@@ -333,6 +335,8 @@ pub struct QuizState {
     pub input: String,
     pub selected: Option<usize>,
     pub checked: Option<Checked>,
+    /// Why a click on the stage was not taken as an answer (it picked another kind of thing).
+    pub note: Option<String>,
 }
 
 /// A challenge page's state.
@@ -358,6 +362,8 @@ pub enum LessonAction {
     /// A console line typed on a challenge page, against the lesson's simulation (`reset`
     /// starts the challenge again).
     Line(String),
+    /// Something clicked on the stage: the answer to a click quiz.
+    Pick(Selection),
 }
 
 #[derive(Clone)]
@@ -376,6 +382,12 @@ pub struct LessonState {
     pub then_ran: bool,
     quizzes: Vec<QuizState>,
     challenges: Vec<ChallengeState>,
+    /// Bumped whenever the session shown changes (a page turned, a command typed): the stage
+    /// then shows the new moment.
+    pub stage_revision: u64,
+    /// The step of the shown session's tape the stage plays from: the moment before, when
+    /// the learner came forward a page or typed a command; `None` shows the moment as it is.
+    played_from: Option<u64>,
 }
 
 impl LessonState {
@@ -420,6 +432,8 @@ impl LessonState {
             then_ran: false,
             quizzes: vec![QuizState::default(); n],
             challenges: vec![ChallengeState::default(); n],
+            stage_revision: 0,
+            played_from: None,
         })
     }
 
@@ -616,10 +630,36 @@ impl LessonState {
     }
 
     fn go(&mut self, page: usize) {
+        // Coming forward, the stage plays what this page's commands did; going back (or
+        // starting a challenge again), it shows the earlier moment as it was.
+        self.played_from = (page == self.page + 1).then(|| self.player.elapsed());
         self.page = page;
         self.player = self.moments[page].player.clone();
         self.typed.clear();
         self.then_ran = false;
+        self.stage_revision += 1;
+    }
+
+    /// What the stage shows now: this moment, played from the one before when the learner
+    /// came forward, pointing at the step's first highlight.
+    pub fn shown(&self) -> Shown {
+        Shown { player: Rc::new(self.player.clone()), from: self.played_from, highlight: self.highlight() }
+    }
+
+    /// The step's first `highlight:` as the stage's selection (a topic points at its first
+    /// partition), kept on the quiz and challenge pages that follow the step.
+    fn highlight(&self) -> Option<Selection> {
+        let h = self.lesson.items[..self.page].iter().rev().find_map(|i| match i {
+            Item::Step(s) => Some(s.highlights.first()),
+            _ => None,
+        })??;
+        Some(match h.kind {
+            HighlightKind::Topic => Selection::Partition(TopicPartition::new(&h.target, 0)),
+            HighlightKind::Partition => Selection::Partition(lesson::query::parse_partition(&h.target).ok()?),
+            HighlightKind::Broker => Selection::Broker(h.target.parse().ok()?),
+            HighlightKind::Group => Selection::Group(h.target.clone()),
+            HighlightKind::Client => Selection::Client(self.player.shell().sim.client_id(&h.target)?),
+        })
     }
 
     pub fn reduce(mut self, action: LessonAction) -> LessonState {
@@ -631,6 +671,26 @@ impl LessonState {
                 let q = &mut self.quizzes[i];
                 q.input = v;
                 q.checked = None;
+                q.note = None;
+            }
+            LessonAction::Pick(sel) => {
+                let Some(Ok(posed)) = self.posed() else { return self };
+                let lesson::PosedKind::Predict { on_stage: Some(asked), .. } = posed.kind else { return self };
+                let sim = &self.player.shell().sim;
+                let (kind, value) = match sel {
+                    Selection::Broker(b) => (HighlightKind::Broker, b.to_string()),
+                    Selection::Partition(tp) => (HighlightKind::Partition, tp.to_string()),
+                    Selection::Group(g) => (HighlightKind::Group, g),
+                    Selection::Client(c) => (HighlightKind::Client, sim.client(c).map(|c| c.name().to_string()).unwrap_or_default()),
+                };
+                let q = &mut self.quizzes[i];
+                if kind == asked {
+                    q.checked = Some(Checked { choice: None, right: posed.is_right_value(&value), value: value.clone() });
+                    q.input = value;
+                    q.note = None;
+                } else {
+                    q.note = Some(format!("That is a {}: this question asks you to click a {}.", kind.word(), asked.word()));
+                }
             }
             LessonAction::Select(o) if self.page > 0 => {
                 let q = &mut self.quizzes[i];
@@ -675,6 +735,8 @@ impl LessonState {
                 self.typed.push(Printed { kind: LineKind::Output, text: "# The challenge starts again from its beginning.".into() });
             }
             LessonAction::Line(l) if matches!(self.item(), Some(Item::Challenge(_))) => {
+                self.played_from = Some(self.player.elapsed());
+                self.stage_revision += 1;
                 self.player.line(&l);
                 self.typed.extend(self.player.take_printed());
                 self.run_then();
@@ -768,7 +830,7 @@ mod tests {
         let mut s = lesson02();
         first_page(&mut s, |i| matches!(i, Item::Quiz(q) if matches!(q.kind, lesson::QuizKind::Predict { .. })));
         let posed = s.posed().expect("a quiz").expect("poses");
-        let PosedKind::Predict { answer } = &posed.kind else { panic!("a predict") };
+        let PosedKind::Predict { answer, .. } = &posed.kind else { panic!("a predict") };
         let answer = answer.to_string();
         s = s.reduce(LessonAction::Input("nonsense".into())).reduce(LessonAction::Check);
         assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(false));
@@ -780,6 +842,76 @@ mod tests {
         s = s.reduce(LessonAction::Input(answer)).reduce(LessonAction::Check);
         assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
         assert!(posed.explain.is_some());
+    }
+
+    #[test]
+    fn a_click_quiz_takes_what_is_clicked_on_the_stage() {
+        let mut s = open("08-broker-failure", include_str!("../../lessons/08-broker-failure.lesson")).expect("opens");
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if q.id == "new-leader"));
+        let posed = s.posed().expect("a quiz").expect("poses");
+        let PosedKind::Predict { answer, on_stage: Some(HighlightKind::Broker) } = &posed.kind else { panic!("a click quiz on a broker") };
+        let leader: i32 = answer.to_string().parse().expect("a broker id");
+        let wrong = [1, 2, 3].into_iter().find(|b| *b != leader).unwrap();
+        // Another kind of thing is not an answer: the learner is told what to click.
+        let tp = TopicPartition::new("payments", 0);
+        s = s.reduce(LessonAction::Pick(Selection::Partition(tp)));
+        assert_eq!(s.quiz().checked, None);
+        assert_eq!(s.quiz().note.as_deref(), Some("That is a partition: this question asks you to click a broker."));
+        s = s.reduce(LessonAction::Pick(Selection::Broker(wrong)));
+        assert_eq!(s.quiz().checked.as_ref().map(|c| (c.right, c.value.clone())), Some((false, wrong.to_string())));
+        assert_eq!(s.quiz().note, None);
+        s = s.reduce(LessonAction::Pick(Selection::Broker(leader)));
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
+        assert_eq!(s.quiz().input, leader.to_string(), "the click fills the typed answer too");
+    }
+
+    #[test]
+    fn a_click_quiz_on_a_client_takes_its_name() {
+        let mut s = open("05-consumer-groups", include_str!("../../lessons/05-consumer-groups.lesson")).expect("opens");
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if q.id == "who-owns"));
+        let posed = s.posed().expect("a quiz").expect("poses");
+        let PosedKind::Predict { answer, on_stage: Some(HighlightKind::Client) } = &posed.kind else { panic!("a click quiz on a client") };
+        let sim = &s.player.shell().sim;
+        let owner = sim.client_id(&answer.to_string()).expect("the owner is a client");
+        s = s.reduce(LessonAction::Pick(Selection::Client(owner)));
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
+    }
+
+    #[test]
+    fn a_predict_quiz_ignores_the_stage() {
+        let mut s = lesson02();
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if matches!(q.kind, lesson::QuizKind::Predict { on_stage: None, .. })));
+        s = s.reduce(LessonAction::Pick(Selection::Broker(1)));
+        assert_eq!((s.quiz().checked.clone(), s.quiz().note.clone()), (None, None));
+    }
+
+    #[test]
+    fn the_stage_plays_each_page_forward_and_shows_going_back_as_it_was() {
+        let mut s = open("07-replication-and-the-isr", include_str!("../../lessons/07-replication-and-the-isr.lesson")).expect("opens");
+        let r0 = s.stage_revision;
+        s = s.reduce(LessonAction::Next);
+        let first = s.shown();
+        assert_eq!((s.stage_revision, first.from), (r0 + 1, Some(s.moments[0].player.elapsed())));
+        assert_eq!(first.highlight, Some(Selection::Partition(TopicPartition::new("orders", 0))), "the step's `highlight:`");
+        s = s.reduce(LessonAction::Next);
+        let shown = s.shown();
+        let from = shown.from.expect("coming forward plays");
+        assert!(from < shown.player.elapsed(), "the step's records take steps to arrive");
+        // The stage plays from the page before to this moment, and stops there.
+        let mut stage = crate::app::state::SandboxState::lesson_stage(shown.clone());
+        assert!(stage.playing && stage.player.elapsed() == from);
+        let far = stage.player.shell().sim.now() + 3_600_000;
+        for _ in 0..10_000 {
+            if !stage.playing {
+                break;
+            }
+            stage = stage.reduce(crate::app::state::Action::AdvanceTo(far));
+        }
+        assert!(!stage.playing, "stops at the moment");
+        assert_eq!(stage.player.shell().sim.trace_hash(), shown.player.shell().sim.trace_hash(), "exactly the lesson's moment, not past it");
+        assert_eq!(stage.view.now_ms, shown.player.shell().sim.now());
+        s = s.reduce(LessonAction::Back);
+        assert_eq!(s.shown().from, None, "going back shows the moment as it was");
     }
 
     #[test]

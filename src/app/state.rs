@@ -58,6 +58,31 @@ pub enum Action {
     /// The start's setup put on the timeline: the same commands typed on a fresh cluster of
     /// its size, from step 0 (before anything was sent).
     WatchSetup,
+    /// A lesson's stage: show this moment of the lesson, played from an earlier step of its
+    /// tape when it has one, and never past the moment (`SandboxState::ends_at_head`).
+    Show(Shown),
+}
+
+/// A lesson page's moment for its stage: the session, the step of its tape to play from
+/// (the page before's moment, when the learner came forward), what the page points at.
+#[derive(Clone)]
+pub struct Shown {
+    pub player: Rc<Player>,
+    pub from: Option<u64>,
+    pub highlight: Option<Selection>,
+}
+
+impl std::fmt::Debug for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Shown(step {} of {}, from {:?})", self.player.elapsed(), self.player.head(), self.from)
+    }
+}
+
+/// Two moments are the same when they are the same session (a lesson's moments are shared).
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.player, &other.player) && self.from == other.from && self.highlight == other.highlight
+    }
 }
 
 pub const SPEEDS: &[u32] = &[25, 50, 100, 200, 400, 800];
@@ -114,6 +139,9 @@ pub struct SandboxState {
     narrated_ms: Millis,
     /// What `Advance` left for the next action to show.
     unpublished: Option<Unpublished>,
+    /// A lesson's stage: playing stops at the end of the tape (the lesson's moment) instead
+    /// of running the simulation on past it.
+    pub ends_at_head: bool,
 }
 
 /// An advance not yet shown: where it started, so the next action narrates everything since,
@@ -176,10 +204,16 @@ impl SandboxState {
             headlines: 0,
             narrated_ms: view_now,
             unpublished: None,
+            ends_at_head: false,
             player,
         };
         s.narrate(s.player.start.intro());
         s
+    }
+
+    /// A lesson page's stage, showing the lesson's moment (`Action::Show`).
+    pub fn lesson_stage(shown: Shown) -> Self {
+        SandboxState::from_player((*shown.player).clone(), None).reduce(Action::Show(shown))
     }
 
     /// A sandbox from a start: a preset (tested, so it builds) or another script.
@@ -291,6 +325,12 @@ impl SandboxState {
     /// Playing: everything up to `t`, but no further than the first headline event, which the
     /// stage then shows before moving on (`pace`: a hurried stretch must not skip it).
     fn advance_to(&mut self, t: Millis) {
+        if self.ends_at_head {
+            // A lesson's moment is where its tape ends: played up to it, never past it.
+            self.player.replay_to(t);
+            self.playing &= !self.player.at_head();
+            return;
+        }
         loop {
             let sim = &self.player.shell().sim;
             let Some(e) = sim.next_event_time().filter(|e| *e <= t) else { break };
@@ -355,6 +395,19 @@ impl SandboxState {
             }
             Action::Restart(preset) => return next.restart(preset),
             Action::WatchSetup => return next.watch_setup(),
+            Action::Show(shown) => {
+                next.player = (*shown.player).clone();
+                next.ends_at_head = true;
+                next.selected = shown.highlight;
+                next.playing = false;
+                if let Some(from) = shown.from.filter(|f| *f < next.player.elapsed()) {
+                    next.player.seek(from);
+                    next.playing = true;
+                }
+                next.player.take_printed();
+                next.player.take_cleared();
+                seeked = true;
+            }
             Action::Step => {
                 let what = next.narrate_all.then(|| next.player.shell().sim.describe_next_event()).flatten();
                 if let Some(what) = what {

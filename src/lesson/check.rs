@@ -186,6 +186,18 @@ impl Replay<'_> {
             };
             self.questions += 1;
             let which = if posed.bindings.0.is_empty() { String::new() } else { format!(" for {}", posed.bindings.describe()) };
+            if let PosedKind::Predict { answer, on_stage: Some(kind) } = &posed.kind {
+                // A click quiz's answer must be something on the stage to click.
+                let target = Highlight { line: q.line, kind: *kind, target: answer.to_string() };
+                if !target.exists(&shell.sim) {
+                    self.fail(LessonError::new(
+                        "",
+                        q.line,
+                        format!("quiz `{}`{which}: the answer is `{answer}`, which is not a {} on the stage to click", q.id, kind.word()),
+                    ));
+                    return;
+                }
+            }
             let PosedKind::Choice { options } = &posed.kind else { continue };
             let QuizKind::Choice { options: written } = &q.kind else { continue };
             let true_ones: Vec<&PosedOption> = options.iter().filter(|o| o.correct).collect();
@@ -327,7 +339,8 @@ pub fn transcript(lesson: &Lesson) -> Result<String, LessonError> {
                 let p = q.pose(&shell.sim, 0).map_err(|e| lesson.locate(e))?;
                 out.push_str(&format!("\n## Quiz {} (variant 0: {})\n\n{}", q.id, p.bindings.describe(), p.question.plain()));
                 match &p.kind {
-                    PosedKind::Predict { answer } => out.push_str(&format!("answer: {answer}\n")),
+                    PosedKind::Predict { answer, on_stage: None } => out.push_str(&format!("answer: {answer}\n")),
+                    PosedKind::Predict { answer, on_stage: Some(k) } => out.push_str(&format!("answer (click the {} on the stage): {answer}\n", k.word())),
                     PosedKind::Choice { options } => {
                         for o in options {
                             out.push_str(&format!("[{}] {}    why: {}", if o.correct { "x" } else { " " }, o.label.plain().trim_end(), o.why.plain()));

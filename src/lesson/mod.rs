@@ -149,6 +149,19 @@ pub struct Highlight {
     pub target: String,
 }
 
+impl HighlightKind {
+    /// The word a lesson file uses for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            HighlightKind::Topic => "topic",
+            HighlightKind::Partition => "partition",
+            HighlightKind::Broker => "broker",
+            HighlightKind::Group => "group",
+            HighlightKind::Client => "client",
+        }
+    }
+}
+
 impl Highlight {
     /// Whether the thing exists in the simulation (a highlight of nothing is a lesson bug).
     pub fn exists(&self, sim: &Sim) -> bool {
@@ -249,8 +262,10 @@ pub struct Quiz {
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum QuizKind {
-    /// The learner types a value; the answer is what the query gives.
-    Predict { answer: Template },
+    /// The learner types a value; the answer is what the query gives. `kind: click` is the
+    /// same with `on_stage` set: the learner clicks the answer on the stage (a broker, a
+    /// partition's row, a group or a client), or types it.
+    Predict { answer: Template, on_stage: Option<HighlightKind> },
     /// Multiple choice: each option is a claim, exactly one of which holds.
     Choice { options: Vec<ChoiceOption> },
 }
@@ -278,7 +293,7 @@ pub struct Posed {
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum PosedKind {
-    Predict { answer: Value },
+    Predict { answer: Value, on_stage: Option<HighlightKind> },
     Choice { options: Vec<PosedOption> },
 }
 
@@ -296,7 +311,7 @@ pub struct PosedOption {
 impl Posed {
     /// For `predict`: whether the learner's typed answer is the engine's.
     pub fn is_right_value(&self, input: &str) -> bool {
-        matches!(&self.kind, PosedKind::Predict { answer } if answer.matches_input(input))
+        matches!(&self.kind, PosedKind::Predict { answer, .. } if answer.matches_input(input))
     }
 
     /// For `choice`: whether option `i` (0-based) is the true one.
@@ -335,9 +350,10 @@ impl Quiz {
         let question = self.ask.render(sim, &bindings)?;
         let explain = self.explain.as_ref().map(|e| e.render(sim, &bindings)).transpose()?;
         let kind = match &self.kind {
-            QuizKind::Predict { answer } => {
+            QuizKind::Predict { answer, on_stage } => {
                 let q = answer.query(&bindings)?;
                 PosedKind::Predict {
+                    on_stage: *on_stage,
                     answer: q.eval(sim).map_err(|m| LessonError::new("", answer.line, format!("the answer `{}` cannot be computed: {m}", answer.text)))?,
                 }
             }

@@ -47,7 +47,7 @@ impl Kind {
             Kind::Header => &["id", "title", "objective", "requires", "covers"],
             Kind::Cluster => &["brokers", "seed", "run"],
             Kind::Step => &["title", "run", "fails", "highlight"],
-            Kind::Quiz => &["kind", "ask", "vary", "answer", "option", "label", "why", "explain"],
+            Kind::Quiz => &["kind", "pick", "ask", "vary", "answer", "option", "label", "why", "explain"],
             Kind::Challenge => &["title", "goal", "hint", "solution", "then", "survive"],
         }
     }
@@ -513,7 +513,7 @@ fn vary(p: &mut Parser, f: &Field) -> Option<Vary> {
 }
 
 fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
-    let kind = required(p, sec, "kind", "`kind: predict` or `kind: choice`").map(one_line);
+    let kind = required(p, sec, "kind", "`kind: predict`, `kind: click` or `kind: choice`").map(one_line);
     let ask = required(p, sec, "ask", "the question").map(text_of);
     let explain = single(p, sec, "explain").map(text_of);
     let vary: Vec<Vary> = all(sec, "vary").filter_map(|f| vary(p, f)).collect();
@@ -526,22 +526,44 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
     let sample = Bindings(vary.iter().map(|v| (v.name.clone(), v.values[0].clone())).collect());
     let answers: Vec<&Field> = all(sec, "answer").collect();
     let kind = match kind.as_deref() {
-        Some("predict") => {
+        Some(k @ ("predict" | "click")) => {
             if let Some(f) = sec.fields.iter().find(|f| matches!(f.key.as_str(), "option" | "label" | "why")) {
-                p.err(f.line, format!("`{}:` is for `kind: choice`; a predict quiz has one `answer:`", f.key));
+                p.err(f.line, format!("`{}:` is for `kind: choice`; a {k} quiz has one `answer:`", f.key));
             }
+            // What the learner clicks: the answer's query names one of these.
+            let on_stage = match (k, single(p, sec, "pick")) {
+                ("predict", None) => None,
+                ("predict", Some(f)) => {
+                    p.err(f.line, "`pick:` is for `kind: click` (what the learner clicks on the stage)");
+                    None
+                }
+                (_, None) => {
+                    p.err(sec.line, "a click quiz needs `pick:` saying what to click: `broker`, `partition`, `group` or `client`");
+                    None
+                }
+                (_, Some(f)) => match one_line(f).as_str() {
+                    "broker" => Some(HighlightKind::Broker),
+                    "partition" => Some(HighlightKind::Partition),
+                    "group" => Some(HighlightKind::Group),
+                    "client" => Some(HighlightKind::Client),
+                    other => {
+                        p.err(f.line, format!("`pick:` is `broker`, `partition`, `group` or `client` (the stage's clickable things), not `{other}`"));
+                        None
+                    }
+                },
+            };
             if explain.is_none() {
-                p.err(sec.line, "a predict quiz needs `explain:` (why the answer is what it is)");
+                p.err(sec.line, format!("a {k} quiz needs `explain:` (why the answer is what it is)"));
             }
             let Some(f) = single(p, sec, "answer") else {
-                p.err(sec.line, "a predict quiz needs `answer:` with a query, like `answer: leader orders-0`");
+                p.err(sec.line, format!("a {k} quiz needs `answer:` with a query, like `answer: leader orders-0`"));
                 return None;
             };
             let t = Template { line: f.line, text: one_line(f) };
             if let Err(e) = t.query(&sample) {
                 p.err(f.line, format!("answer: {}", e.message));
             }
-            QuizKind::Predict { answer: t }
+            QuizKind::Predict { answer: t, on_stage }
         }
         Some("choice") => {
             if let Some(f) = answers.first() {
@@ -587,7 +609,10 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
             QuizKind::Choice { options }
         }
         Some(other) => {
-            p.err(sec.fields.iter().find(|f| f.key == "kind").map_or(sec.line, |f| f.line), format!("unknown quiz kind `{other}`; use `predict` or `choice`"));
+            p.err(
+                sec.fields.iter().find(|f| f.key == "kind").map_or(sec.line, |f| f.line),
+                format!("unknown quiz kind `{other}`; use `predict`, `click` or `choice`"),
+            );
             return None;
         }
         None => return None,

@@ -536,6 +536,14 @@ impl Player {
         }
     }
 
+    /// Along the tape up to virtual time `t`, and never past its end: a lesson's stage plays
+    /// to the lesson's moment and stops there.
+    pub fn replay_to(&mut self, t: Millis) {
+        if !self.at_head() {
+            self.forward(Limit { elapsed: u64::MAX, time: t });
+        }
+    }
+
     /// Moves to position `target` (clamped to the timeline) without printing.
     pub fn seek(&mut self, target: u64) {
         let target = target.min(self.head);

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::fetch::fetch_then;
+use super::lesson_stage::LessonStage;
 use crate::app::lesson::{console_html, goals_html, listed, narration_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
 use crate::lesson::{Item, Narration, PosedKind};
 use crate::session::Printed;
@@ -73,11 +74,18 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     let try_again = on(act, LessonAction::TryAgain);
     let result = q.checked.as_ref().map(|c| raw(result_html(c, &posed)));
     let inputs = match &posed.kind {
-        PosedKind::Predict { .. } => {
+        PosedKind::Predict { on_stage, .. } => {
             let oninput = act.reform(|e: InputEvent| LessonAction::Input(value_of(&e)));
+            let label = match on_stage {
+                None => super::markup(r#"<label for="quiz-answer">Your answer</label> "#),
+                Some(k) => raw(format!(r#"<label for="quiz-answer">Click the {} on the stage, or type it</label> "#, k.word())),
+            };
             html! {
-                    <p>{ super::markup(r#"<label for="quiz-answer">Your answer</label> "#) }
+                    <>
+                    <p>{ label }
                        <input id="quiz-answer" type="text" autocomplete="off" value={q.input.clone()} {oninput} data-testid="quiz-answer" /></p>
+                    if let Some(n) = &q.note { <p class="quiz-note" role="status" data-testid="quiz-note">{ n }</p> }
+                    </>
             }
         }
         PosedKind::Choice { options } => {
@@ -172,7 +180,10 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
             <div class="lesson-body">
                 <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">{ raw(s.text_html()) }</section>
                 { exercise }
-                <section class="lesson-stage" aria-label="The simulation">{ raw(s.stage_html()) }</section>
+                <div class="lesson-sim">
+                    <LessonStage shown={s.shown()} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} />
+                    { raw(s.stage_html()) }
+                </div>
             </div>
             { if !s.can_next() { super::markup(r##"<p><a href="#/">Back to the course</a></p>"##) } else { Html::default() } }
         </main>

@@ -10,6 +10,7 @@ mod flight;
 mod glossary_page;
 mod home;
 mod lesson_page;
+mod lesson_stage;
 mod reducer;
 mod router;
 mod sandbox;

@@ -388,7 +388,22 @@ fn field_and_section_mistakes_are_named() {
     fails_with("\n# lesson: two\n", "lessons/bad.lesson:15: unknown section `# lesson`");
     fails_with("highlight: partition orders-9\n", "lessons/bad.lesson:14: `highlight:` points at Partition `orders-9`, which does not exist");
     fails_with("\n# quiz: q\nkind: predict\nask: What?\nanswer: leader orders-0\n", "lessons/bad.lesson:15: a predict quiz needs `explain:`");
-    fails_with("\n# quiz: q\nkind: guess\nask: What?\n", "lessons/bad.lesson:16: unknown quiz kind `guess`; use `predict` or `choice`");
+    fails_with("\n# quiz: q\nkind: guess\nask: What?\n", "lessons/bad.lesson:16: unknown quiz kind `guess`; use `predict`, `click` or `choice`");
+}
+
+#[test]
+fn a_click_quiz_names_what_to_click_and_its_answer_must_be_on_the_stage() {
+    let q = "\n# quiz: q\nkind: click\nask: Which?\nexplain: Because.\nanswer: leader orders-0\n";
+    fails_with(q, "lessons/bad.lesson:15: a click quiz needs `pick:` saying what to click: `broker`, `partition`, `group` or `client`");
+    fails_with(&q.replace("kind: click\n", "kind: click\npick: topic\n"), "lessons/bad.lesson:17: `pick:` is `broker`, `partition`, `group` or `client`");
+    fails_with(&q.replace("kind: click\n", "kind: predict\npick: broker\n"), "lessons/bad.lesson:17: `pick:` is for `kind: click`");
+    // A leader is a broker to click; a high watermark is not a client.
+    assert_eq!(problems(&q.replace("kind: click\n", "kind: click\npick: broker\n")), Vec::<String>::new());
+    let p = problems(&q.replace("kind: click\n", "kind: click\npick: client\n").replace("leader orders-0", "partitions orders"));
+    assert!(
+        p.iter().any(|e| e.starts_with("lessons/bad.lesson:15: quiz `q`: the answer is `") && e.ends_with("`, which is not a client on the stage to click")),
+        "{p:#?}"
+    );
 }
 
 #[test]

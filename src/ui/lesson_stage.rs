@@ -1,0 +1,80 @@
+//! A lesson page's stage: the sandbox's stage drawing the lesson's moment. Coming forward a
+//! page (or typing a command on a challenge), it plays what happened since the moment before,
+//! then stops where the lesson's moment is (`Action::Show`, `SandboxState::ends_at_head`).
+//! A click on the stage is also the answer to a "click the answer" quiz (`on_pick`).
+use yew::prelude::*;
+
+use super::reducer::use_moving_reducer;
+use super::stage::stage;
+use crate::app::layout::{Layout, NARROW_PX};
+use crate::app::state::{Action, SandboxState, Selection, Shown};
+
+#[derive(Properties)]
+pub struct LessonStageProps {
+    pub shown: Shown,
+    /// `LessonState::stage_revision`: a new one is a new moment to show.
+    pub revision: u64,
+    pub on_pick: Callback<Selection>,
+}
+
+/// Only a new moment renders the stage again: the lesson page renders on every key typed in
+/// a quiz's answer, and the moment's `Shown` is a new value each time.
+impl PartialEq for LessonStageProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+    }
+}
+
+fn narrow() -> bool {
+    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).is_some_and(|w| w < NARROW_PX)
+}
+
+#[function_component(LessonStage)]
+pub fn lesson_stage(props: &LessonStageProps) -> Html {
+    let handle = {
+        let shown = props.shown.clone();
+        use_moving_reducer(move || SandboxState::lesson_stage(shown), SandboxState::reduce, |a| !matches!(a, Action::Advance(_)))
+    };
+    {
+        let d = handle.dispatcher();
+        let shown = props.shown.clone();
+        // The first moment is the reducer's start; each later one is shown when it arrives.
+        let first = use_mut_ref(|| true);
+        use_effect_with(props.revision, move |_| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                d.emit(Action::Show(shown));
+            }
+        });
+    }
+    let state = handle.get();
+    let layout = {
+        let view = state.view.clone();
+        use_memo(state.revision, move |_| Layout::new(&view, narrow()))
+    };
+    let dispatch = {
+        let d = handle.dispatcher();
+        let pick = props.on_pick.clone();
+        Callback::from(move |a: Action| {
+            if let Action::Select(Some(s)) = &a {
+                pick.emit(s.clone());
+            }
+            d.emit(a)
+        })
+    };
+    let replay = {
+        let d = handle.dispatcher();
+        let shown = props.shown.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::Show(shown.clone())))
+    };
+    let status = if state.playing { "Playing what this step does\u{2026}".to_string() } else { format!("t = {}", crate::app::clock::human(state.view.now_ms)) };
+    html! {
+        <section class="lesson-stage" aria-label="The simulation" data-testid="lesson-stage">
+            <p class="stage-status">
+                <span role="status" data-testid="lesson-stage-status">{ status }</span>
+                { " " }
+                <button type="button" class="secondary" onclick={replay} disabled={props.shown.from.is_none()} data-testid="lesson-replay">{ "\u{21bb} Replay this step" }</button>
+            </p>
+            { stage(&state, &layout, &dispatch) }
+        </section>
+    }
+}
