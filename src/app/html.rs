@@ -48,9 +48,27 @@ pub fn error(message: &str) -> String {
     out
 }
 
+/// "Try it on a real cluster": a session's commands up to this moment (`Player::script`) as a
+/// shell script for a real cluster (`shell::real_cluster`), in a read-only box to copy.
+pub fn real_cluster_panel(session_script: &str) -> String {
+    let mut out = String::from(
+        "<div class=\"real-cluster\" data-testid=\"real-cluster\"><p>The commands so far, for a real Kafka cluster: run it with <code>BOOTSTRAP=host:9092 bash script.sh</code>. Lines marked <code># by hand:</code> are simulator actions (stopping a broker...) to do yourself.</p><label for=\"real-cluster-script\">Script (select it and copy)</label><textarea id=\"real-cluster-script\" readonly rows=\"10\" spellcheck=\"false\" data-testid=\"real-cluster-script\">",
+    );
+    escape(&crate::shell::real_cluster::to_real_cluster(session_script), &mut out);
+    out.push_str("</textarea></div>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_real_cluster_script_is_escaped_in_its_box() {
+        let html = real_cluster_panel("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic a<b\nkill broker 2\n");
+        assert!(html.contains("$BOOTSTRAP") && html.contains("a&lt;b") && !html.contains("a<b"), "{html}");
+        assert!(html.contains("# by hand: ") && html.ends_with("</textarea></div>"), "{html}");
+    }
 
     #[test]
     fn a_table_is_escaped_and_its_first_cells_head_their_rows() {

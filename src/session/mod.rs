@@ -536,6 +536,37 @@ impl Player {
         }
     }
 
+    /// This session up to the moment shown, as a script `flightsim run` reads (and
+    /// `shell::real_cluster` turns into commands for a real cluster): the start's script, then
+    /// every line typed, with the time the learner let pass between them as `tick` lines. A
+    /// command that itself takes time (a console producer waiting for a leader) waits as long
+    /// on a real cluster, so a `tick` after it may ask for more time than passed: a script
+    /// that waits longer is still right.
+    pub fn script(&self) -> String {
+        let mut out = self.start.script().trim_end().to_string();
+        out.push('\n');
+        let mut at = self.checkpoints[0].shell.sim.now();
+        for op in &self.ops[..self.frame.op.min(self.ops.len())] {
+            match op {
+                Op::Line(l) => {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+                Op::EndOfInput => out.push_str(".\n"),
+                Op::Interrupt => out.push_str("# (Ctrl-C)\n"),
+                // A few events by the Step button: no time a script needs to wait.
+                Op::StepTo(_) => {}
+                Op::RunUntil(t) | Op::Clock(t) => {
+                    if *t > at {
+                        out.push_str(&format!("tick {}ms\n", t - at));
+                        at = *t;
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Along the tape up to virtual time `t`, and never past its end: a lesson's stage plays
     /// to the lesson's moment and stops there.
     pub fn replay_to(&mut self, t: Millis) {

@@ -162,8 +162,12 @@ fn challenge_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
     }
 }
 
-fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
+fn player_view(s: &LessonState, act: &Callback<LessonAction>, real: &UseStateHandle<bool>) -> Html {
     let back = on(act, LessonAction::Back);
+    let on_real = {
+        let real = real.clone();
+        Callback::from(move |_: MouseEvent| real.set(!*real))
+    };
     let next = on(act, LessonAction::Next);
     let exercise = match s.item() {
         Some(Item::Quiz(_)) => quiz_view(s, act),
@@ -176,7 +180,9 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
             <nav class="lesson-nav" aria-label="Lesson">
                 <button type="button" onclick={back} disabled={!s.can_back()} data-testid="lesson-back">{ "\u{2190} Back" }</button>
                 <button type="button" onclick={next} disabled={!s.can_next()} data-testid="lesson-next" class="primary">{ "Next \u{2192}" }</button>
+                <button type="button" class="secondary" onclick={on_real} aria-expanded={real.to_string()} data-testid="real-cluster-button">{ "Try it on a real cluster" }</button>
             </nav>
+            if **real { { raw(crate::app::html::real_cluster_panel(&s.player.script())) } }
             <div class="lesson-body">
                 <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">{ raw(s.text_html()) }</section>
                 { exercise }
@@ -194,6 +200,7 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
 #[function_component(LessonPage)]
 pub fn lesson_page(props: &LessonProps) -> Html {
     let load = use_reducer(|| Load::Loading);
+    let real = use_state(|| false);
     {
         let load = load.clone();
         let id = props.id.clone();
@@ -217,7 +224,7 @@ pub fn lesson_page(props: &LessonProps) -> Html {
         Callback::from(move |a: LessonAction| load.dispatch(PageAction::Do(a)))
     };
     match &*load {
-        Load::Ready(s) => player_view(s, &act),
+        Load::Ready(s) => player_view(s, &act, &real),
         other => raw(other.page_html(&props.id).unwrap_or_default()),
     }
 }

@@ -154,6 +154,11 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         }
     });
     let show_link = use_state(|| false);
+    let show_real = use_state(|| false);
+    let on_real = {
+        let show_real = show_real.clone();
+        Callback::from(move |_: MouseEvent| show_real.set(!*show_real))
+    };
     let more = use_state(|| false);
     let on_share = {
         let show_link = show_link.clone();
@@ -185,6 +190,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     </select>
                     <button class="secondary" onclick={on(Action::WatchSetup)} data-testid="watch-setup">{ "Watch its setup" }</button>
                     <button class="secondary" onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
+                    <button class="secondary" onclick={on_real} aria-expanded={show_real.to_string()} data-testid="real-cluster-button">{ "Try it on a real cluster" }</button>
                 </div>
             </div>
             if *show_link {
@@ -192,6 +198,9 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     { markup(r#"<label for="share-link">Link to this exact step (copy it): </label>"#) }
                     <input id="share-link" readonly=true value={sandbox_address(&state.link_query())} onfocus={select_all} data-testid="share-link" />
                 </p>
+            }
+            if *show_real {
+                { Html::from_html_unchecked(AttrValue::from(crate::app::html::real_cluster_panel(&state.player.script()))) }
             }
             if let Some(n) = &state.notice {
                 <p class="notice" role="status" data-testid="notice">

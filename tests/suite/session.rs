@@ -265,3 +265,34 @@ fn seeking_between_continued_lines_keeps_the_continuation() {
     assert_eq!(p.prompt(), Prompt::Command);
     assert!(p.shell().sim.controller().topics.get("t").is_some());
 }
+
+#[test]
+fn a_session_becomes_a_script_for_a_real_cluster() {
+    let mut p = failover(7);
+    let now = p.shell().sim.now();
+    p.advance_to(now + 2_000);
+    p.line("kill broker 1");
+    p.line("kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders");
+    p.line("hello");
+    p.end_of_input();
+    // The console producer waited for the new leader (virtual seconds): a later `tick` counts
+    // from the last time the learner ran to.
+    let after = p.shell().sim.now();
+    p.advance_to(after + 500);
+    let script = p.script();
+    let start = presets::find("failover").expect("preset").script.trim_end();
+    assert!(script.starts_with(start), "{script}");
+    let typed = &script[start.len()..];
+    assert_eq!(
+        typed,
+        format!(
+            "\ntick 2000ms\nkill broker 1\nkafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders\nhello\n.\ntick {}ms\n",
+            after + 500 - (now + 2_000)
+        )
+    );
+    // Seeking back shows the script of that moment, not of the whole tape.
+    p.seek(0);
+    assert_eq!(p.script(), format!("{start}\n"));
+    let real = kafka_flightsim::shell::real_cluster::to_real_cluster(&script);
+    assert!(real.contains("# by hand: ") && real.contains("sleep 2 ") && real.contains("hello\nRECORDS"), "{real}");
+}
