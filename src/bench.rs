@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use crate::sim::config::{ClusterConfig, ConsumerConfig, OffsetReset, ProducerConfig};
-use crate::sim::producer::RateSpec;
+use crate::sim::producer::{RateSpec, Values};
 use crate::sim::{Client, Sim, TopicPartition};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,8 +38,11 @@ pub fn firehose(spec: FirehoseSpec) -> Sim {
     sim.run_for(50);
     let p = sim.add_producer("firehose-producer", ProducerConfig { acks: -1, ..ProducerConfig::default() }).expect("valid producer");
     let keys: Vec<Rc<str>> = (0..1000).map(|i| Rc::from(format!("key-{i}"))).collect();
-    sim.start_rate(p, RateSpec { topic: Rc::from("firehose"), per_second: 1_000_000, keys, value_bytes: 100, remaining: Some(spec.records) })
-        .expect("producer runs");
+    sim.start_rate(
+        p,
+        RateSpec { topic: Rc::from("firehose"), per_second: 1_000_000, keys, value_bytes: 100, remaining: Some(spec.records), values: Values::Numbered },
+    )
+    .expect("producer runs");
     let c = sim
         .add_consumer("firehose-consumer", ConsumerConfig { auto_offset_reset: OffsetReset::Earliest, ..ConsumerConfig::default() })
         .expect("valid consumer");

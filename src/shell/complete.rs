@@ -116,6 +116,7 @@ fn option_values(shell: &Shell, words: &[String], option: &str) -> Vec<String> {
         "group" => shell.sim.group_ids().iter().map(|g| g.to_string()).collect(),
         "assignor" => list(&["range", "roundrobin", "sticky", "cooperative-sticky"]),
         "commit" => list(&["auto", "sync", "async", "before-processing", "never"]),
+        "value" => list(&["order"]),
         "election-type" => list(&["PREFERRED", "UNCLEAN"]),
         "entity-type" => list(&["topics", "brokers"]),
         "isolation-level" => list(&["read_committed", "read_uncommitted"]),
@@ -224,6 +225,7 @@ mod tests {
         assert_eq!(line(&s, "kill cl").as_deref(), Some("kill client "));
         assert_eq!(line(&s, "slow client d").as_deref(), Some("slow client dash "));
         assert_eq!(line(&s, "consumer start c2 --assignor coop").as_deref(), Some("consumer start c2 --assignor cooperative-sticky "));
+        assert_eq!(line(&s, "producer start p --topic orders --value o").as_deref(), Some("producer start p --topic orders --value order "));
         assert_eq!(line(&s, "describe partition orders-").unwrap(), "describe partition orders-");
         assert_eq!(complete(&s, "describe partition orders-").unwrap().candidates, ["orders-0", "orders-1"]);
         assert_eq!(complete(&s, "describe partition orders-").unwrap().hint(), "orders-0  orders-1");

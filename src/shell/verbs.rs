@@ -5,7 +5,7 @@ use std::rc::Rc;
 use super::options::{self, did_you_mean, flag, value, Spec};
 use super::{Shell, ShellError, TOOLS};
 use crate::sim::config::{ClusterConfig, CommitMode, ConsumerConfig, OffsetReset, ProducerConfig};
-use crate::sim::producer::RateSpec;
+use crate::sim::producer::{RateSpec, Values};
 use crate::sim::{Client, Fault, Millis, NodeId, TopicPartition};
 
 /// Every verb with its usage, for `help` and did-you-mean.
@@ -25,7 +25,7 @@ pub const VERBS: &[(&str, &str)] = &[
     ("tick", "tick <duration>                       advance virtual time (500ms, 2s, 1m)"),
     ("step", "step [<n>]                            apply the next event(s)"),
     ("run", "run until idle                        advance until clients are done (60 s at most)"),
-    ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys user_1..user_10] [--count N] [--value-bytes N] [--producer-property k=v]...\n                                        producer stop <name>"),
+    ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys user_1..user_10] [--count N] [--value-bytes N | --value order] [--producer-property k=v]...\n                                          --value order: JSON orders {order_id, customer_id (the key, with --keys), amount, category, ts: event time}\n                                        producer stop <name>"),
     ("consumer", "consumer start <name> --topic <t>[,<t2>...] [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|sync|async|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
     ("describe", "describe cluster | topic <t> | partition <t-p> | clients"),
     ("trace", "trace [<n> [<word>]]                  the last n events (20), or the last n that mention word"),
@@ -295,7 +295,8 @@ fn run_until_idle(shell: &mut Shell) -> Result<String, ShellError> {
 pub(super) const RESET_SPECS: &[Spec] = &[value("brokers"), value("seed")];
 /// The largest `producer start --count` whose acknowledgements are kept (about 8 MB of them).
 const MAX_RECORDED_ACKS: u64 = 100_000;
-pub(super) const PRODUCER_SPECS: &[Spec] = &[value("topic"), value("rate"), value("keys"), value("count"), value("value-bytes"), value("producer-property")];
+pub(super) const PRODUCER_SPECS: &[Spec] =
+    &[value("topic"), value("rate"), value("keys"), value("count"), value("value-bytes"), value("value"), value("producer-property")];
 pub(super) const CONSUMER_SPECS: &[Spec] = &[
     value("topic"),
     value("partition"),
@@ -359,6 +360,14 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         n @ 0..=1_000_000 => n as usize,
         n => return Err(ShellError::new(format!("--value-bytes takes 0 to 1000000, not {n}"))),
     };
+    let values = match p.get("value") {
+        None => Values::Numbered,
+        Some("order") if p.has("value-bytes") => {
+            return Err(ShellError::new("--value-bytes pads <name>-<n> values, and an order event is its own size: leave one out"))
+        }
+        Some("order") => Values::Orders,
+        Some(v) => return Err(ShellError::new(format!("unknown --value '{v}'; write --value order for JSON order events, or leave it out for <name>-<n>"))),
+    };
     let mut config = ProducerConfig::default();
     let mut explicit_idempotence = false;
     for kv in p.all("producer-property") {
@@ -376,7 +385,7 @@ fn producer(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     if remaining.is_some_and(|n| n <= MAX_RECORDED_ACKS) {
         shell.sim.record_client_history(id, true);
     }
-    shell.sim.start_rate(id, RateSpec { topic: Rc::from(topic.as_str()), per_second, keys, value_bytes, remaining })?;
+    shell.sim.start_rate(id, RateSpec { topic: Rc::from(topic.as_str()), per_second, keys, value_bytes, remaining, values })?;
     Ok(String::new())
 }
 
@@ -602,6 +611,45 @@ mod tests {
         // enable.idempotence=false stated explicitly is no conflict.
         sh.execute("producer start r --topic t --producer-property enable.idempotence=false --producer-property acks=0", &[]).unwrap();
         sh.execute("producer start s --topic t --producer-property retries=0", &[]).unwrap();
+    }
+
+    /// `--value order`: JSON order events whose customer is the key, the same for the same seed.
+    #[test]
+    fn producer_start_with_value_order_sends_order_events() {
+        let run = |line: &str| {
+            let mut sh = shell_with_topic();
+            sh.execute(line, &[]).unwrap();
+            sh.execute("run until idle", &[]).unwrap();
+            let Some(Client::Producer(p)) = sh.sim.client(sh.sim.client_id("p").unwrap()) else { panic!("a producer") };
+            p.acked.iter().map(|a| (a.key.as_deref().map(str::to_string), a.value.as_deref().unwrap().to_string())).collect::<Vec<_>>()
+        };
+        let keyed = run("producer start p --topic t --count 5 --keys customer_1..customer_3 --value order");
+        assert_eq!(keyed.len(), 5);
+        assert_eq!(keyed, run("producer start p --topic t --count 5 --keys customer_1..customer_3 --value order"), "same seed, same orders");
+        let mut ids = Vec::new();
+        for (key, value) in &keyed {
+            let json: serde_json::Value = serde_json::from_str(value).unwrap_or_else(|e| panic!("{value}: {e}"));
+            for field in ["order_id", "customer_id", "amount", "category", "ts"] {
+                assert!(json.get(field).is_some(), "{field} in {value}");
+            }
+            assert_eq!(json["customer_id"].as_str(), key.as_deref(), "the key is the customer");
+            ids.push(json["order_id"].as_str().unwrap().to_string());
+        }
+        ids.sort();
+        assert_eq!(ids, ["p-1", "p-2", "p-3", "p-4", "p-5"]);
+        // Without keys: null keys, customers drawn from c-1..c-50.
+        for (key, value) in run("producer start p --topic t --count 3 --value=order") {
+            assert!(key.is_none() && value.contains("\"customer_id\": \"c-"), "{value}");
+        }
+        // Without --value the values are as they always were.
+        assert_eq!(run("producer start p --topic t --count 2")[0].1, "p-1");
+        let mut sh = shell_with_topic();
+        let e = sh.execute("producer start p --topic t --value orders", &[]).unwrap_err();
+        assert_eq!(e.message, "unknown --value 'orders'; write --value order for JSON order events, or leave it out for <name>-<n>");
+        let e = sh.execute("producer start p --topic t --value order --value-bytes 100", &[]).unwrap_err();
+        assert_eq!(e.message, "--value-bytes pads <name>-<n> values, and an order event is its own size: leave one out");
+        assert!(sh.execute("producer start p --topic t --value", &[]).is_err());
+        assert!(sh.sim.client_id("p").is_none(), "a refused producer is not started");
     }
 
     /// `consumer start` took one topic; KafkaConsumer.subscribe takes several.

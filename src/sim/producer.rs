@@ -57,6 +57,17 @@ pub struct RateSpec {
     pub keys: Vec<Rc<str>>,
     pub value_bytes: usize,
     pub remaining: Option<u64>,
+    /// What the values are: numbered (`<producer>-<n>`, padded to `value_bytes`) or order events.
+    pub values: Values,
+}
+
+/// The values a rate generates (`producer start --value`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Values {
+    /// `<producer>-<n>`, padded with dots to `value_bytes`.
+    Numbered,
+    /// JSON order events, as the seeds' shop producers send them (`order_value`).
+    Orders,
 }
 
 /// `<producer>-<n>`, padded with dots to `bytes` (the firehose's 100-byte values), built in
@@ -72,6 +83,49 @@ fn generated_value(value: &mut String, name: &str, n: u64, bytes: usize) -> Rc<s
         value.push_str(&PAD[..k]);
         missing -= k;
     }
+    Rc::from(value.as_str())
+}
+
+/// `s` as the inside of a JSON string (names and keys are whatever the learner typed).
+fn push_json_str(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        } else if c < ' ' {
+            let hex = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(hex[c as usize >> 4] as char);
+            out.push(hex[c as usize & 15] as char);
+            continue;
+        }
+        out.push(c);
+    }
+}
+
+/// An order event as Python's `json.dumps` writes it (a space after each `,` and `:`, which
+/// also lets the details panel wrap it): `{"order_id": "shop-1", "customer_id": "c-17",
+/// "amount": 42.50, "category": "books", "ts": 1767603600120}`. The order id is the
+/// numbered value (`<producer>-<n>`), unique in the cluster, so a duplicate is a resent
+/// record; the customer is the record's key when it has one, else one of c-1..c-50; the
+/// amount is whole cents (1.00 to 500.00) written d.cc, no float; `ts`, the event time, is
+/// the virtual time on the clock of record timestamps (CreateTime). Every draw comes from the
+/// simulation's RNG, so a seed gives the same orders everywhere.
+fn order_value(value: &mut String, name: &str, n: u64, customer: Option<&str>, now: Millis, rng: &mut impl RngCore) -> Rc<str> {
+    use std::fmt::Write as _;
+    const CATEGORIES: [&str; 6] = ["books", "electronics", "garden", "groceries", "toys", "clothing"];
+    value.clear();
+    value.push_str("{\"order_id\": \"");
+    push_json_str(value, name);
+    let _ = write!(value, "-{n}\", \"customer_id\": \"");
+    match customer {
+        Some(c) => push_json_str(value, c),
+        None => {
+            let _ = write!(value, "c-{}", 1 + rng.next_u32() % 50);
+        }
+    }
+    let cents = 100 + rng.next_u32() % 49_901;
+    let category = CATEGORIES[rng.next_u32() as usize % CATEGORIES.len()];
+    let _ = write!(value, "\", \"amount\": {}.{:02}, \"category\": \"{category}\", \"ts\": {}}}", cents / 100, cents % 100, super::types::wall_clock_ms(now));
     Rc::from(value.as_str())
 }
 
@@ -224,7 +278,10 @@ impl Producer {
             }
             let key = if spec.keys.is_empty() { None } else { Some(spec.keys[(ctx.rng.next_u32() as usize) % spec.keys.len()].clone()) };
             self.generated += 1;
-            let value = generated_value(&mut scratch, &self.name, self.generated, spec.value_bytes);
+            let value = match spec.values {
+                Values::Numbered => generated_value(&mut scratch, &self.name, self.generated, spec.value_bytes),
+                Values::Orders => order_value(&mut scratch, &self.name, self.generated, key.as_deref(), ctx.now, ctx.rng),
+            };
             let record = ProducerRecord { topic: spec.topic.clone(), partition: None, key, value: Some(value), headers: headers.clone() };
             self.handed += 1;
             self.unsent.push_back(Unsent { record, enqueued_ms: ctx.now, number: self.handed });
@@ -673,5 +730,55 @@ impl Producer {
             base_sequence: -1,
             numbers: vec![(number, number)],
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_chacha::ChaCha8Rng;
+    use rand_core::SeedableRng;
+
+    fn orders(seed: u64, name: &str, customer: Option<&str>) -> Vec<String> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut scratch = String::new();
+        (1..=50).map(|n| order_value(&mut scratch, name, n, customer, 100 * n, &mut rng).to_string()).collect()
+    }
+
+    #[test]
+    fn order_values_are_json_with_the_issues_fields_and_follow_the_seed() {
+        let a = orders(7, "shop", None);
+        assert_eq!(a, orders(7, "shop", None), "same seed, same orders");
+        assert_ne!(a, orders(8, "shop", None), "another seed, other orders");
+        for (i, v) in a.iter().enumerate() {
+            let n = i as u64 + 1;
+            let json: serde_json::Value = serde_json::from_str(v).unwrap_or_else(|e| panic!("{v}: {e}"));
+            let o = json.as_object().unwrap();
+            let keys: Vec<&str> = o.keys().map(String::as_str).collect();
+            assert_eq!(keys.len(), 5, "{v}");
+            assert_eq!(o["order_id"], format!("shop-{n}"));
+            let c: u32 = o["customer_id"].as_str().unwrap().strip_prefix("c-").unwrap().parse().unwrap();
+            assert!((1..=50).contains(&c), "{v}");
+            assert!(["books", "electronics", "garden", "groceries", "toys", "clothing"].contains(&o["category"].as_str().unwrap()), "{v}");
+            assert_eq!(o["ts"].as_i64(), Some(super::super::types::wall_clock_ms(100 * n)));
+            // Whole cents written d.cc: two decimals, 1.00 to 500.00.
+            let amount = v.split("\"amount\": ").nth(1).unwrap().split(',').next().unwrap();
+            let (units, cents) = amount.split_once('.').unwrap();
+            assert_eq!(cents.len(), 2, "{v}");
+            assert!((1..=500).contains(&units.parse::<u32>().unwrap()), "{v}");
+        }
+        // The exact text, pinned: the browser draws from the same ChaCha8 stream.
+        assert_eq!(a[0], r#"{"order_id": "shop-1", "customer_id": "c-40", "amount": 236.95, "category": "books", "ts": 1767603600100}"#);
+    }
+
+    #[test]
+    fn an_orders_customer_is_its_key_and_text_is_escaped_as_json() {
+        for text in ["customer_7", r#"say "hi" \ bye"#, "tab\there\u{1}"] {
+            for (n, v) in orders(1, text, Some(text)).iter().enumerate() {
+                let json: serde_json::Value = serde_json::from_str(v).unwrap_or_else(|e| panic!("{v}: {e}"));
+                assert_eq!(json["customer_id"], text);
+                assert_eq!(json["order_id"], format!("{text}-{}", n + 1));
+            }
+        }
     }
 }

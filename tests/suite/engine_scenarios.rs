@@ -6,6 +6,7 @@ use std::rc::Rc;
 use crate::common::*;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
+use kafka_flightsim::sim::producer::{RateSpec, Values};
 use kafka_flightsim::sim::trace::{ElectionKind, TraceEvent};
 use kafka_flightsim::sim::{AdminError, Client, Fault, KafkaError, NodeId, ProducerRecord, TopicPartition};
 
@@ -98,7 +99,7 @@ fn controlled_shutdown_moves_leadership_first_and_loses_nothing() {
     run_checked(&mut sim, &mut checker, 200);
     let p = sim.add_producer("p", ProducerConfig::default()).unwrap();
     sim.record_client_history(p, true);
-    sim.start_rate(p, kafka_flightsim::sim::producer::RateSpec { topic: Rc::from("t"), per_second: 50, keys: vec![], value_bytes: 10, remaining: Some(200) })
+    sim.start_rate(p, RateSpec { topic: Rc::from("t"), per_second: 50, keys: vec![], value_bytes: 10, remaining: Some(200), values: Values::Numbered })
         .unwrap();
     run_checked(&mut sim, &mut checker, 1_000);
     let l = leader(&sim, "t", 0).unwrap();
@@ -343,8 +344,7 @@ fn a_slow_follower_leaves_the_isr_and_rejoins() {
     let l = leader(&sim, "t", 0).unwrap();
     let f = replicas(&sim, "t", 0).into_iter().find(|b| *b != l).unwrap();
     let p = sim.add_producer("p", ProducerConfig { acks: 1, enable_idempotence: false, ..ProducerConfig::default() }).unwrap();
-    sim.start_rate(p, kafka_flightsim::sim::producer::RateSpec { topic: Rc::from("t"), per_second: 20, keys: vec![], value_bytes: 5, remaining: None })
-        .unwrap();
+    sim.start_rate(p, RateSpec { topic: Rc::from("t"), per_second: 20, keys: vec![], value_bytes: 5, remaining: None, values: Values::Numbered }).unwrap();
     run_checked(&mut sim, &mut checker, 300);
     sim.apply(Fault::Pause(NodeId::Broker(f))).unwrap();
     // replica.lag.time.max.ms is 2000 here; the leader checks every half of it.

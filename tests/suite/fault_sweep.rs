@@ -16,7 +16,7 @@ use crate::common::{cluster_liveness, fast_cluster, group_liveness, step_until_c
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
-use kafka_flightsim::sim::producer::RateSpec;
+use kafka_flightsim::sim::producer::{RateSpec, Values};
 use kafka_flightsim::sim::{BrokerId, Client, ClientId, Fault, NodeId, Sim, TopicPartition};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -182,7 +182,7 @@ fn run_seed(seed: u64, cfg: SweepConfig) -> Outcome {
     let p = sim.add_producer("p", producer).unwrap();
     sim.record_client_history(p, true);
     let keys = (0..8).map(|i| Rc::from(format!("k{i}"))).collect();
-    sim.start_rate(p, RateSpec { topic: Rc::from("sweep"), per_second: 40, keys, value_bytes: 0, remaining: Some(400) }).unwrap();
+    sim.start_rate(p, RateSpec { topic: Rc::from("sweep"), per_second: 40, keys, value_bytes: 0, remaining: Some(400), values: Values::Numbered }).unwrap();
     let assignor = [Assignor::Range, Assignor::RoundRobin, Assignor::Sticky, Assignor::CooperativeSticky][(seed % 4) as usize];
     let mut members = Vec::new();
     for i in 0..2 {

@@ -12,7 +12,7 @@ use crate::common::{cluster_liveness, fast_cluster, group_liveness, step_until_c
 use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::invariants::InvariantChecker;
-use kafka_flightsim::sim::producer::RateSpec;
+use kafka_flightsim::sim::producer::{RateSpec, Values};
 use kafka_flightsim::sim::{BrokerId, Client, ClientId, Fault, NodeId, Sim, TopicPartition};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -37,7 +37,7 @@ fn run_seed(seed: u64) {
     sim.run_for(100);
     let p = sim.add_producer("p", ProducerConfig { request_timeout_ms: 1_500, delivery_timeout_ms: 6_000, ..ProducerConfig::default() }).unwrap();
     let keys = (0..16).map(|i| Rc::from(format!("k{i}"))).collect();
-    sim.start_rate(p, RateSpec { topic: Rc::from("s"), per_second: 40, keys, value_bytes: 0, remaining: Some(400) }).unwrap();
+    sim.start_rate(p, RateSpec { topic: Rc::from("s"), per_second: 40, keys, value_bytes: 0, remaining: Some(400), values: Values::Numbered }).unwrap();
     let assignor = [Assignor::Range, Assignor::RoundRobin, Assignor::Sticky, Assignor::CooperativeSticky][(seed % 4) as usize];
     let config = ConsumerConfig {
         session_timeout_ms: 3_000,

@@ -10,7 +10,7 @@ use kafka_flightsim::sim::assignor::Assignor;
 use kafka_flightsim::sim::config::{CommitMode, ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_flightsim::sim::coordinator::{coordinator_partition, OFFSETS_TOPIC};
 use kafka_flightsim::sim::invariants::InvariantChecker;
-use kafka_flightsim::sim::producer::RateSpec;
+use kafka_flightsim::sim::producer::{RateSpec, Values};
 use kafka_flightsim::sim::trace::TraceEvent;
 use kafka_flightsim::sim::{Client, ClientId, Fault, KafkaError, Sim, TopicPartition};
 
@@ -26,7 +26,8 @@ fn setup(seed: u64, partitions: i32, records: u64) -> (Sim, InvariantChecker) {
     if records > 0 {
         let p = sim.add_producer("p", ProducerConfig::default()).unwrap();
         let keys = (0..20).map(|i| Rc::from(format!("k{i}"))).collect();
-        sim.start_rate(p, RateSpec { topic: Rc::from("t"), per_second: 100, keys, value_bytes: 0, remaining: Some(records) }).unwrap();
+        sim.start_rate(p, RateSpec { topic: Rc::from("t"), per_second: 100, keys, value_bytes: 0, remaining: Some(records), values: Values::Numbered })
+            .unwrap();
     }
     (sim, checker)
 }
@@ -169,7 +170,8 @@ fn auto_commit_makes_duplicates_visible_after_a_crash() {
     let other = if owner == a { b } else { a };
     // More records arrive and are processed, but the next auto-commit is a minute away.
     let more = sim.add_producer("more", ProducerConfig::default()).unwrap();
-    sim.start_rate(more, RateSpec { topic: Rc::from("t"), per_second: 50, keys: vec![], value_bytes: 0, remaining: Some(50) }).unwrap();
+    sim.start_rate(more, RateSpec { topic: Rc::from("t"), per_second: 50, keys: vec![], value_bytes: 0, remaining: Some(50), values: Values::Numbered })
+        .unwrap();
     run_checked(&mut sim, &mut checker, 3_000);
     assert!(!consumer(&sim, owner).consumed.is_empty());
     sim.apply(Fault::CrashClient(owner)).unwrap();
