@@ -7,6 +7,7 @@
 //!
 //! Layers point one way: `ui -> app -> session -> presets -> shell -> sim` (tests/layering.rs).
 pub mod clock;
+pub mod details;
 pub mod flights;
 pub mod glossary;
 pub mod html;

@@ -165,7 +165,7 @@ impl Replay<'_> {
                             self.fail(LessonError::new(
                                 "",
                                 h.line,
-                                format!("`highlight:` points at {:?} `{}`, which does not exist after this step's commands", h.kind, h.target),
+                                format!("`highlight:` points at {} `{}`, which does not exist after this step's commands", h.kind.word(), h.target),
                             ));
                         }
                     }

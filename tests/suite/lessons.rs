@@ -386,7 +386,7 @@ fn field_and_section_mistakes_are_named() {
     fails_with("hightlight: topic orders\n", "lessons/bad.lesson:14: unknown field `hightlight:` in a step; did you mean `highlight:`?");
     fails_with("goal: partitions orders = 3\n", "lessons/bad.lesson:14: `goal:` belongs in a challenge, not in a step");
     fails_with("\n# lesson: two\n", "lessons/bad.lesson:15: unknown section `# lesson`");
-    fails_with("highlight: partition orders-9\n", "lessons/bad.lesson:14: `highlight:` points at Partition `orders-9`, which does not exist");
+    fails_with("highlight: partition orders-9\n", "lessons/bad.lesson:14: `highlight:` points at partition `orders-9`, which does not exist");
     fails_with("\n# quiz: q\nkind: predict\nask: What?\nanswer: leader orders-0\n", "lessons/bad.lesson:15: a predict quiz needs `explain:`");
     fails_with("\n# quiz: q\nkind: guess\nask: What?\n", "lessons/bad.lesson:16: unknown quiz kind `guess`; use `predict`, `click` or `choice`");
 }
