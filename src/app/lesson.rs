@@ -479,12 +479,14 @@ impl LessonState {
         out
     }
 
-    /// The simulation beside the text: the cluster's size and time, and what this page's
-    /// commands printed.
+    /// What this page's commands printed, under the stage (nothing when they printed nothing).
     pub fn stage_html(&self) -> String {
-        let sim = &self.player.shell().sim;
-        let mut out = format!("<h3>The cluster: {} broker(s), at t = {}</h3>", sim.view(0).brokers.len(), super::clock::human(sim.now()));
-        out.push_str(&console_html(self.printed(), "lesson-console"));
+        let printed = self.printed();
+        if printed.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("<h3>What the commands printed</h3>");
+        out.push_str(&console_html(printed, "lesson-console"));
         out
     }
 
@@ -779,7 +781,9 @@ mod tests {
         assert!(s.header_html().contains(&format!("Step 1 of {n}</span><progress max=\"{n}\" value=\"1\"")));
         assert!(s.objectives_html().starts_with("<h3>You will learn to</h3><ul><li>Say which partition"));
         assert!(s.text_html().starts_with(&format!("<h2><span class=\"item-kind\">Introduction: </span>{}</h2><h3>You will learn to</h3>", s.lesson.title)));
-        assert!(s.stage_html().starts_with("<h3>The cluster: 3 broker(s), at t = "), "{}", s.stage_html());
+        assert_eq!(s.stage_html(), "", "the introduction ran no commands");
+        let step = s.clone().reduce(LessonAction::Next);
+        assert!(step.stage_html().starts_with("<h3>What the commands printed</h3><pre class=\"lesson-console\""), "{}", step.stage_html());
         let start = s.player.shell().sim.trace_hash();
         s = s.reduce(LessonAction::Next);
         assert!(matches!(s.item(), Some(Item::Step(_))));

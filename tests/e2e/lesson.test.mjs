@@ -126,3 +126,40 @@ test('a malformed lesson shows file:line: reason', async () => {
   assert.match(await e.textContent(), /^lessons\/e2e-broken\.lesson:\d+: \S/);
   assert.deepEqual(errors, []);
 });
+
+test('the lesson stage plays each step forward, a click quiz is answered on it, and the lesson is a script for a real cluster', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openLesson(page, '08-broker-failure');
+  const stage = page.getByTestId('lesson-stage');
+  await stage.getByTestId('stage').waitFor();
+  assert.equal(await page.getByTestId('lesson-replay').isDisabled(), true, 'nothing to replay at the introduction');
+  // Forward to the click quiz: each step's moment is played, then stops at the lesson's moment.
+  const next = page.getByTestId('lesson-next');
+  for (let i = 0; i < 12 && (await page.getByTestId('quiz-answer').count()) === 0; i++) await next.click();
+  const label = await page.locator('label[for=quiz-answer]').textContent();
+  assert.match(label, /Click the broker on the stage/);
+  const status = page.getByTestId('lesson-stage-status');
+  await page.waitForFunction(() => /^t = /.test(document.querySelector('[data-testid=lesson-stage-status]')?.textContent ?? ''), null, { timeout: 20000 });
+  // The partition's row is not a broker: the page says what to click instead.
+  await stage.locator('[data-testid^="replica-payments-0"]').first().click();
+  assert.match(await page.getByTestId('quiz-note').textContent(), /That is a partition: this question asks you to click a broker/);
+  // Each live broker clicked in turn: exactly one is the new leader.
+  const results = [];
+  for (const b of [2, 3]) {
+    await stage.locator(`[data-testid=broker-${b}] .hit`).click();
+    const r = page.getByTestId('quiz-result');
+    await r.waitFor();
+    results.push((await r.getAttribute('data-right')) === 'true');
+    assert.equal(await page.getByTestId('quiz-answer').inputValue(), String(b), 'the click fills the answer');
+  }
+  assert.equal(results.filter(Boolean).length, 1, `exactly one right: ${results}`);
+  assert.ok(/^t = /.test(await status.textContent()));
+  // Try it on a real cluster: the lesson's commands so far, with the simulator's verbs by hand.
+  await page.getByTestId('real-cluster-button').click();
+  const script = await page.getByTestId('real-cluster-script').inputValue();
+  assert.match(script, /^#!\/usr\/bin\/env bash/);
+  assert.match(script, /kafka-topics\.sh --bootstrap-server "?\$BOOTSTRAP"? --create --topic payments/);
+  assert.match(script, /# by hand: .*kill broker 1/);
+  assert.deepEqual(errors, []);
+});
