@@ -7,7 +7,9 @@ use super::home::{home, load_index};
 use super::lesson_page::LessonPage;
 use super::markup;
 use super::sandbox::SandboxPage;
+use super::storage;
 use crate::app::lesson::not_found_html;
+use crate::app::progress::{Course, CourseAction};
 use crate::app::route::Route;
 
 const TOPBAR: &str = r##"<header class="topbar"><a href="#/" class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Kafka Flight Simulator</a><nav aria-label="Main"><a href="#/">Course</a><a href="#/sandbox">Sandbox</a><a href="#/glossary">Glossary</a></nav></header>"##;
@@ -36,6 +38,31 @@ pub fn app() -> Html {
         let index = index.clone();
         use_effect_with((), move |_| load_index(index));
     }
+    // The learner's progress: read once, written back whenever it changes (the first write
+    // stores the reset when what was stored could not be read), and followed when another
+    // tab writes it, so that this tab's next write does not undo that tab's progress.
+    let course = use_reducer_eq(|| Course::open(storage::load()));
+    {
+        let dispatch = course.dispatcher();
+        use_effect_with(course.progress.clone(), move |p| {
+            if let Err(why) = storage::save(&p.to_text()) {
+                dispatch.dispatch(CourseAction::Unsaved(why));
+            }
+        });
+    }
+    {
+        let course = course.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "storage", move |_| {
+                    if let Ok(Some(text)) = storage::load() {
+                        course.dispatch(CourseAction::Stored(text));
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let route = Route::parse(&hash);
     // The glossary's text is fetched the first time a page needs it: the glossary, and the
     // sandbox (its narration links are titled with their entries); asking again does nothing.
@@ -58,10 +85,10 @@ pub fn app() -> Html {
         },
     );
     let page = match route {
-        Route::Home => home(index.as_ref()),
+        Route::Home => home(index.as_ref(), &course),
         Route::Lesson(id) => {
             let key = id.clone();
-            html! { <LessonPage {key} {id} /> }
+            html! { <LessonPage {key} {id} course={course.dispatcher()} /> }
         }
         // Keyed by the query: pasting another link remounts the sandbox with it.
         Route::Sandbox(query) => {
