@@ -9,7 +9,7 @@ use super::markup;
 use super::sandbox::SandboxPage;
 use super::storage;
 use crate::app::lesson::not_found_html;
-use crate::app::progress::{Course, CourseAction};
+use crate::app::progress::CourseAction;
 use crate::app::route::Route;
 
 const TOPBAR: &str = r##"<header class="topbar"><a href="#/" class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Kafka Flight Simulator</a><nav aria-label="Main"><a href="#/">Course</a><a href="#/sandbox">Sandbox</a><a href="#/glossary">Glossary</a></nav></header>"##;
@@ -25,11 +25,24 @@ fn crash_test() -> Html {
 #[function_component(App)]
 pub fn app() -> Html {
     let hash = use_state(current_hash);
+    // The learner's progress (`ui::storage` reads it here and writes it on every change).
+    let course = use_reducer_eq(storage::open);
     {
         let hash = hash.clone();
+        let course = course.dispatcher();
+        // One effect for the window's listeners (each effect is code of its own in the bundle).
+        // Another tab's write of the progress is followed, so this tab's next write does not
+        // undo it.
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| hash.set(current_hash())));
-            move || drop(listener)
+            let listeners = web_sys::window().map(|w| {
+                let stored = EventListener::new(&w, "storage", move |_| {
+                    if let Ok(Some(text)) = storage::load() {
+                        course.dispatch(CourseAction::Stored(text));
+                    }
+                });
+                (EventListener::new(&w, "hashchange", move |_| hash.set(current_hash())), stored)
+            });
+            move || drop(listeners)
         });
     }
     // The course's index, fetched once (the home page lists it).
@@ -37,31 +50,6 @@ pub fn app() -> Html {
     {
         let index = index.clone();
         use_effect_with((), move |_| load_index(index));
-    }
-    // The learner's progress: read once, written back whenever it changes (the first write
-    // stores the reset when what was stored could not be read), and followed when another
-    // tab writes it, so that this tab's next write does not undo that tab's progress.
-    let course = use_reducer_eq(|| Course::open(storage::load()));
-    {
-        let dispatch = course.dispatcher();
-        use_effect_with(course.progress.clone(), move |p| {
-            if let Err(why) = storage::save(&p.to_text()) {
-                dispatch.dispatch(CourseAction::Unsaved(why));
-            }
-        });
-    }
-    {
-        let course = course.dispatcher();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "storage", move |_| {
-                    if let Ok(Some(text)) = storage::load() {
-                        course.dispatch(CourseAction::Stored(text));
-                    }
-                })
-            });
-            move || drop(listener)
-        });
     }
     let route = Route::parse(&hash);
     // The glossary's text is fetched the first time a page needs it: the glossary, and the

@@ -1,6 +1,7 @@
 //! Where the learner's progress goes outside the page: the browser's localStorage (under
-//! `app::progress::KEY`), and files the learner exports and imports. Only text moves here;
-//! what it means, and what a failure says, is `app::progress`'s.
+//! `app::progress::KEY`), written whenever the app root's `Course` changes, and files the
+//! learner exports and imports. Only text moves here; what it means, and what a failure says,
+//! is `app::progress`'s.
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -12,8 +13,24 @@ use crate::app::progress::{Course, CourseAction, FILE_NAME, KEY, MAX_BYTES};
 impl Reducible for Course {
     type Action = CourseAction;
 
+    // Written here, once per change: the native reducer stays pure, and no effect has to keep
+    // a copy of the progress to notice that it changed.
     fn reduce(self: Rc<Self>, action: CourseAction) -> Rc<Self> {
-        Rc::new(Course::clone(&self).reduce(action))
+        let next = Course::clone(&self).reduce(action);
+        Rc::new(if next.progress == self.progress { next } else { saved(next) })
+    }
+}
+
+/// The course as stored, read when the app starts. What could not be read is reset in storage
+/// too, at once.
+pub fn open() -> Course {
+    saved(Course::open(load()))
+}
+
+fn saved(c: Course) -> Course {
+    match save(&c.progress.to_text()) {
+        Ok(()) => c,
+        Err(why) => c.reduce(CourseAction::Unsaved(why)),
     }
 }
 
@@ -28,7 +45,7 @@ pub fn load() -> Result<Option<String>, String> {
     storage()?.get_item(KEY).map_err(|_| "the browser refused to read its storage".into())
 }
 
-pub fn save(text: &str) -> Result<(), String> {
+fn save(text: &str) -> Result<(), String> {
     storage()?.set_item(KEY, text).map_err(|_| "the browser's storage is full or not allowed".into())
 }
 
