@@ -68,6 +68,7 @@ test('a quiz answered in a lesson is kept across a reload: the home page shows t
   assert.equal(await result.getAttribute('data-right'), 'true');
   const reached = Number((await page.getByTestId('progress').textContent()).match(/^Step (\d+) of/)[1]);
   const expected = new RegExp(`^in progress, page ${reached} of \\d+, quizzes ${firstRight ? 1 : 0}/\\d+$`);
+  await page.waitForFunction((key) => /\nquiz \S+ (right|wrong)\n/.test(localStorage.getItem(key) ?? ''), KEY);
   assert.match(await stored(page), /^flightsim-progress 1\nlesson 02-keys-choose-partitions reached \d+ of \d+\n(quiz|challenge) /);
   await page.reload();
   await page.getByTestId('lesson').waitFor();
