@@ -11,6 +11,8 @@ use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, HighlightKind, I
 use crate::session::{LineKind, Player, Printed, Prompt, Script};
 use crate::sim::TopicPartition;
 
+use super::progress::{LessonProgress, Progress};
+
 /// The index of published lessons (`lessons/index.txt`): one `id<TAB>title` a line, in course
 /// order. Blank lines and `#` comments are skipped; a line without a tab is an error.
 pub fn parse_index(text: &str) -> Result<Vec<(String, String)>, String> {
@@ -87,12 +89,13 @@ pub fn solution_html(c: &Challenge) -> String {
 /// The home page's opening, fixed markup.
 const HERO: &str = r##"<section class="hero"><h1>Fly a Kafka cluster</h1><p class="lead">A real, deterministic simulation of Kafka's brokers, replicas and clients, running in your browser. Kill a broker, watch the controller elect a new leader, and see exactly which records survive.</p><a href="#/sandbox" class="button primary">Open the sandbox</a></section>"##;
 
-/// The home page as HTML (every piece of text from the index escaped): the course's lessons in
-/// order from `lessons/index.txt` (`None` while it loads), or why there are none. One string
-/// is far less wasm than the same page built with `html!`.
-pub fn home_html(index: Option<&Index>) -> String {
-    let mut out = String::from("<main id=\"main\" class=\"page home\">");
-    out.push_str(HERO);
+/// The home page's contents as HTML (every piece of text from the index escaped; the page wraps
+/// them in its `<main>` beside its progress buttons): the course's lessons in order from
+/// `lessons/index.txt` (`None` while it loads), or why there are none, each with the learner's
+/// progress in words, and where to go on. One string is far less wasm than the same page built
+/// with `html!`.
+pub fn home_html(index: Option<&Index>, progress: &Progress) -> String {
+    let mut out = String::from(HERO);
     out.push_str("<section aria-labelledby=\"course-heading\" class=\"course\"><h2 id=\"course-heading\">The course</h2>");
     match index {
         None => out.push_str("<p class=\"empty-state\" role=\"status\">Loading the course\u{2026}</p>"),
@@ -103,7 +106,22 @@ pub fn home_html(index: Option<&Index>) -> String {
         }
         Some(Ok(list)) if list.is_empty() => out.push_str("<p class=\"empty-state\" data-testid=\"course-empty\">No lessons are published yet.</p>"),
         Some(Ok(list)) => {
-            out.push_str("<p>Start with the first lesson; each builds on the ones before it.</p><ol class=\"lesson-list\" data-testid=\"course\">");
+            out.push_str("<p class=\"start-here\" data-testid=\"start-here\">");
+            match progress.next_lesson(list) {
+                Some(((id, title), begun)) => {
+                    out.push_str(if begun {
+                        "<strong>Continue with:</strong> <a href=\"#/lesson/"
+                    } else {
+                        "<strong>Start here:</strong> <a href=\"#/lesson/"
+                    });
+                    escape(id, &mut out);
+                    out.push_str("\">");
+                    escape(title, &mut out);
+                    out.push_str("</a>. Each lesson builds on the ones before it.");
+                }
+                None => out.push_str("<strong>\u{2713} You have completed every lesson.</strong> The sandbox is yours."),
+            }
+            out.push_str("</p><ol class=\"lesson-list\" data-testid=\"course\">");
             for (id, title) in list {
                 out.push_str("<li><a href=\"#/lesson/");
                 escape(id, &mut out);
@@ -111,12 +129,18 @@ pub fn home_html(index: Option<&Index>) -> String {
                 escape(title, &mut out);
                 out.push_str("</a> <span class=\"lesson-id\">");
                 escape(id, &mut out);
+                out.push_str("</span> <span class=\"lesson-state\" data-testid=\"lesson-state\">");
+                match progress.lesson(id) {
+                    Some(l) if l.completed() => out.push_str(&format!("\u{2713} {}", l.summary())),
+                    Some(l) => out.push_str(&l.summary()),
+                    None => out.push_str("not started"),
+                }
                 out.push_str("</span></li>");
             }
             out.push_str("</ol>");
         }
     }
-    out.push_str("</section></main>");
+    out.push_str("</section>");
     out
 }
 
@@ -337,6 +361,8 @@ pub struct QuizState {
     pub checked: Option<Checked>,
     /// Why a click on the stage was not taken as an answer (it picked another kind of thing).
     pub note: Option<String>,
+    /// The verdict of the first check in this visit, whatever came after: the score counts it.
+    pub first: Option<bool>,
 }
 
 /// A challenge page's state.
@@ -344,6 +370,9 @@ pub struct QuizState {
 pub struct ChallengeState {
     pub hints_shown: usize,
     pub solution_shown: bool,
+    /// Once complete in this visit, complete for the learner's progress: starting the
+    /// challenge again to try another design does not take it back.
+    pub met: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -388,6 +417,8 @@ pub struct LessonState {
     /// The step of the shown session's tape the stage plays from: the moment before, when
     /// the learner came forward a page or typed a command; `None` shows the moment as it is.
     played_from: Option<u64>,
+    /// The furthest page reached in this visit.
+    reached: usize,
 }
 
 impl LessonState {
@@ -434,6 +465,7 @@ impl LessonState {
             challenges: vec![ChallengeState::default(); n],
             stage_revision: 0,
             played_from: None,
+            reached: 0,
         })
     }
 
@@ -583,16 +615,30 @@ impl LessonState {
         }
     }
 
+    /// Whether the current challenge is complete: every goal holds, and once the lesson's
+    /// `then:` commands ran, everything that must still hold does.
+    pub fn complete(&self) -> bool {
+        let Some(Item::Challenge(c)) = self.item() else { return false };
+        match self.survive() {
+            None => c.then.is_empty() && matches!(c.is_met(&self.player.shell().sim), Ok(true)),
+            Some(s) => s.is_ok_and(|s| s.iter().all(|s| s.met)),
+        }
+    }
+
     /// The challenge's state in one sentence, in words and a mark: complete, not survived (and
     /// what went wrong), or nothing yet.
     pub fn verdict(&self) -> String {
         let Some(Item::Challenge(c)) = self.item() else { return String::new() };
-        match self.survive() {
-            None if c.then.is_empty() && matches!(c.is_met(&self.player.shell().sim), Ok(true)) => "\u{2713} Challenge complete: every goal is met.".into(),
-            None => String::new(),
-            Some(Ok(s)) if s.iter().all(|s| s.met) => {
-                "\u{2713} Challenge complete: every goal was met, and after the lesson's commands everything that must still hold does.".into()
+        if self.complete() {
+            return if c.then.is_empty() {
+                "\u{2713} Challenge complete: every goal is met."
+            } else {
+                "\u{2713} Challenge complete: every goal was met, and after the lesson's commands everything that must still hold does."
             }
+            .into();
+        }
+        match self.survive() {
+            None => String::new(),
             Some(Ok(s)) => {
                 let mut out = String::from("\u{2717} Not survived:");
                 for s in s.iter().filter(|s| !s.met) {
@@ -631,11 +677,26 @@ impl LessonState {
         }
     }
 
+    /// What the learner's progress keeps of this visit (`app::progress`, which folds it into what
+    /// was kept before): the furthest page, each quiz's first verdict, each challenge met.
+    pub fn record(&self) -> LessonProgress {
+        let mut out = LessonProgress { id: self.lesson.id.clone(), reached: self.reached + 1, pages: self.pages(), ..LessonProgress::default() };
+        for (i, item) in self.lesson.items.iter().enumerate() {
+            match item {
+                Item::Quiz(q) => out.quizzes.push((q.id.clone(), self.quizzes[i].first)),
+                Item::Challenge(c) => out.challenges.push((c.id.clone(), self.challenges[i].met)),
+                Item::Step(_) => {}
+            }
+        }
+        out
+    }
+
     fn go(&mut self, page: usize) {
         // Coming forward, the stage plays what this page's commands did; going back (or
         // starting a challenge again), it shows the earlier moment as it was.
         self.played_from = (page == self.page + 1).then(|| self.player.elapsed());
         self.page = page;
+        self.reached = self.reached.max(page);
         self.player = self.moments[page].player.clone();
         self.typed.clear();
         self.then_ran = false;
@@ -687,7 +748,9 @@ impl LessonState {
                 };
                 let q = &mut self.quizzes[i];
                 if kind == asked {
-                    q.checked = Some(Checked { choice: None, right: posed.is_right_value(&value), value: value.clone() });
+                    let right = posed.is_right_value(&value);
+                    q.first = q.first.or(Some(right));
+                    q.checked = Some(Checked { choice: None, right, value: value.clone() });
                     q.input = value;
                     q.note = None;
                 } else {
@@ -711,12 +774,15 @@ impl LessonState {
                         }
                         _ => None,
                     };
+                    if q.first.is_none() {
+                        q.first = checked.as_ref().map(|c| c.right);
+                    }
                     q.checked = checked;
                 }
             }
             LessonAction::TryAgain if matches!(self.item(), Some(Item::Quiz(_))) => {
                 let q = &mut self.quizzes[i];
-                *q = QuizState { variant: q.variant + 1, ..QuizState::default() };
+                *q = QuizState { variant: q.variant + 1, first: q.first, ..QuizState::default() };
             }
             LessonAction::Hint => {
                 if let Some(Item::Challenge(c)) = self.item() {
@@ -742,6 +808,9 @@ impl LessonState {
                 self.player.line(&l);
                 self.typed.extend(self.player.take_printed());
                 self.run_then();
+                if self.complete() {
+                    self.challenges[i].met = true;
+                }
             }
             _ => {}
         }
@@ -1086,15 +1155,95 @@ mod tests {
     #[test]
     fn the_home_and_not_found_pages_are_escaped_strings() {
         let index: Index = Ok(vec![("01-a".into(), "Topics & <partitions>".into())]);
-        let home = home_html(Some(&index));
-        assert!(home.starts_with("<main id=\"main\" class=\"page home\"><section class=\"hero\"><h1>Fly a Kafka cluster</h1>"), "{home}");
-        assert!(home.ends_with("<h2 id=\"course-heading\">The course</h2><p>Start with the first lesson; each builds on the ones before it.</p><ol class=\"lesson-list\" data-testid=\"course\"><li><a href=\"#/lesson/01-a\">Topics &amp; &lt;partitions&gt;</a> <span class=\"lesson-id\">01-a</span></li></ol></section></main>"), "{home}");
-        assert!(home_html(None).contains("role=\"status\">Loading the course\u{2026}</p>"));
-        assert!(home_html(Some(&Ok(Vec::new()))).contains("data-testid=\"course-empty\">No lessons are published yet.</p>"));
-        assert!(home_html(Some(&Err("cannot load lessons/index.txt: HTTP 500".into()))).contains("role=\"status\">cannot load lessons/index.txt: HTTP 500</p>"));
+        let none = Progress::default();
+        let home = home_html(Some(&index), &none);
+        assert!(home.starts_with("<section class=\"hero\"><h1>Fly a Kafka cluster</h1>"), "{home}");
+        assert!(home.ends_with("<h2 id=\"course-heading\">The course</h2><p class=\"start-here\" data-testid=\"start-here\"><strong>Start here:</strong> <a href=\"#/lesson/01-a\">Topics &amp; &lt;partitions&gt;</a>. Each lesson builds on the ones before it.</p><ol class=\"lesson-list\" data-testid=\"course\"><li><a href=\"#/lesson/01-a\">Topics &amp; &lt;partitions&gt;</a> <span class=\"lesson-id\">01-a</span> <span class=\"lesson-state\" data-testid=\"lesson-state\">not started</span></li></ol></section>"), "{home}");
+        assert!(home_html(None, &none).contains("role=\"status\">Loading the course\u{2026}</p>"));
+        assert!(home_html(Some(&Ok(Vec::new())), &none).contains("data-testid=\"course-empty\">No lessons are published yet.</p>"));
+        assert!(home_html(Some(&Err("cannot load lessons/index.txt: HTTP 500".into())), &none)
+            .contains("role=\"status\">cannot load lessons/index.txt: HTTP 500</p>"));
         assert_eq!(
             not_found_html("/x<y>"),
             "<main id=\"main\" class=\"page\"><h1>Page not found</h1><p>The address \u{201c}/x&lt;y&gt;\u{201d} does not lead anywhere in the simulator. <a href=\"#/\">Back to the course</a></p></main>"
         );
+    }
+
+    #[test]
+    fn the_home_page_says_each_lessons_state_in_words_and_where_to_go_on() {
+        let index: Index = Ok(["01-a", "02-b", "03-c"].iter().map(|i| (i.to_string(), format!("Lesson <{i}>"))).collect());
+        let mut p = Progress::default();
+        let done = LessonProgress {
+            id: "01-a".into(),
+            reached: 3,
+            pages: 3,
+            quizzes: vec![("q".into(), Some(true)), ("r".into(), Some(false))],
+            ..LessonProgress::default()
+        };
+        p.record(done);
+        p.record(LessonProgress { id: "02-b".into(), reached: 2, pages: 5, challenges: vec![("c".into(), false)], ..LessonProgress::default() });
+        let home = home_html(Some(&index), &p);
+        let states: Vec<&str> = home.split("data-testid=\"lesson-state\">").skip(1).map(|s| &s[..s.find("</span>").unwrap()]).collect();
+        assert_eq!(states, ["\u{2713} completed, quizzes 1/2", "in progress, page 2 of 5", "not started"]);
+        assert!(home.contains("<strong>Continue with:</strong> <a href=\"#/lesson/02-b\">Lesson &lt;02-b&gt;</a>."), "{home}");
+        // A lesson in progress before an earlier one was finished: the earlier one comes first.
+        let mut skipped = Progress::default();
+        skipped.record(LessonProgress { id: "03-c".into(), reached: 1, pages: 2, ..LessonProgress::default() });
+        assert!(home_html(Some(&index), &skipped).contains("<strong>Continue with:</strong> <a href=\"#/lesson/01-a\">"));
+        for id in ["02-b", "03-c"] {
+            p.record(LessonProgress { id: id.into(), reached: 5, pages: 5, challenges: vec![("c".into(), true)], ..LessonProgress::default() });
+        }
+        assert!(home_html(Some(&index), &p).contains("<strong>\u{2713} You have completed every lesson.</strong>"));
+        // Progress of a lesson the index no longer lists is kept, not shown.
+        assert!(!home_html(Some(&Ok(Vec::new())), &p).contains("01-a"));
+    }
+
+    #[test]
+    fn a_visit_records_the_furthest_page_first_answers_and_challenges_met() {
+        let mut s = lesson02();
+        let r = s.record();
+        assert_eq!((r.id.as_str(), r.reached, r.pages), ("02-keys-choose-partitions", 1, s.pages()));
+        let quizzes = s.lesson.items.iter().filter(|i| matches!(i, Item::Quiz(_))).count();
+        assert!(r.quizzes.len() == quizzes && quizzes > 0 && r.quizzes.iter().all(|q| q.1.is_none()), "{r:?}");
+        assert!(!r.challenges.is_empty() && r.challenges.iter().all(|c| !c.1));
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if matches!(q.kind, lesson::QuizKind::Choice { .. })));
+        let page = s.page;
+        let Some(Item::Quiz(quiz)) = s.item().cloned() else { panic!() };
+        let Some(Ok(posed)) = s.posed() else { panic!() };
+        let PosedKind::Choice { options } = &posed.kind else { panic!() };
+        let right = options.iter().position(|o| o.correct).unwrap();
+        s = s.reduce(LessonAction::Check);
+        assert_eq!(s.quiz().first, None, "nothing picked: not an attempt");
+        s = s.reduce(LessonAction::Select((right + 1) % options.len())).reduce(LessonAction::Check);
+        s = s.reduce(LessonAction::Select(right)).reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
+        s = s.reduce(LessonAction::TryAgain);
+        let first = |s: &LessonState| s.record().quizzes.iter().find(|q| q.0 == quiz.id).unwrap().1;
+        assert_eq!(first(&s), Some(false), "the first check counts, not the right one after it");
+        s = s.reduce(LessonAction::Back);
+        assert_eq!(s.record().reached, page + 1, "the furthest page, not the current one");
+        // A challenge met once stays met when the learner starts it again.
+        first_page(&mut s, |i| matches!(i, Item::Challenge(_)));
+        let Some(Item::Challenge(c)) = s.item().cloned() else { panic!() };
+        for cmd in &c.solution {
+            for l in console_lines(cmd) {
+                s = s.reduce(LessonAction::Line(l.to_string()));
+            }
+        }
+        if s.player.producer_open() {
+            s = s.reduce(LessonAction::Line("^C".into()));
+        }
+        assert!(s.complete());
+        s = s.reduce(LessonAction::Line("reset".into()));
+        assert!(!s.complete());
+        assert!(s.record().challenges.iter().find(|x| x.0 == c.id).unwrap().1);
+        for _ in 0..s.pages() {
+            s = s.reduce(LessonAction::Next);
+        }
+        let r = s.record();
+        assert_eq!(r.reached, r.pages);
+        let mut p = Progress::default();
+        p.record(r.clone());
+        assert_eq!((r.challenges.len(), p.lesson(&r.id).map(|l| l.completed())), (1, Some(true)), "its one challenge met, its last page reached");
     }
 }

@@ -1,7 +1,8 @@
 //! The app layer: what the pages decide, in native code, so it is tested with `cargo test`.
 //! The sandbox's state and its reducer (`state`), the routes (`route`), the stage's layout
 //! (`layout`), the keyboard shortcuts (`shortcuts`), the narration (`narration`) and the
-//! glossary (`glossary`), and markup built as escaped strings (`html`). `src/ui` renders this state and turns DOM events into
+//! glossary (`glossary`), the learner's progress and its text format (`progress`), and markup
+//! built as escaped strings (`html`). `src/ui` renders this state and turns DOM events into
 //! `state::Action`s; timers, the animation loop and the address bar stay there, outside the
 //! reducer.
 //!
@@ -16,6 +17,7 @@ pub mod layout;
 pub mod lesson;
 pub mod narration;
 pub mod pace;
+pub mod progress;
 pub mod route;
 pub mod shortcuts;
 pub mod state;

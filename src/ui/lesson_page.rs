@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::fetch::fetch_then;
 use super::lesson_stage::LessonStage;
 use crate::app::lesson::{console_html, goals_html, listed, narration_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
+use crate::app::progress::{Course, CourseAction};
 use crate::lesson::{Item, Narration, PosedKind};
 use crate::session::Printed;
 
@@ -31,6 +32,8 @@ impl Reducible for Load {
 #[derive(Properties, PartialEq)]
 pub struct LessonProps {
     pub id: String,
+    /// Where the visit is recorded (the app root's progress).
+    pub course: UseReducerDispatcher<Course>,
 }
 
 /// HTML built and escaped natively (`app::lesson`): far less wasm than node by node.
@@ -217,6 +220,19 @@ pub fn lesson_page(props: &LessonProps) -> Html {
                     got => load.dispatch(PageAction::Loaded(Load::fetched(&id, got.map(|_| None)))),
                 }),
             );
+        });
+    }
+    // What this visit adds to the learner's progress, handed to the app root when it changes.
+    {
+        let course = props.course.clone();
+        let record = match &*load {
+            Load::Ready(s) => Some(s.record()),
+            _ => None,
+        };
+        use_effect_with(record, move |r| {
+            if let Some(r) = r {
+                course.dispatch(CourseAction::Record(r.clone()));
+            }
         });
     }
     let act = {

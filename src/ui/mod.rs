@@ -15,6 +15,7 @@ mod reducer;
 mod router;
 mod sandbox;
 mod stage;
+mod storage;
 mod transport;
 
 pub use crate::app::route::Route;

@@ -7,7 +7,9 @@ use super::home::{home, load_index};
 use super::lesson_page::LessonPage;
 use super::markup;
 use super::sandbox::SandboxPage;
+use super::storage;
 use crate::app::lesson::not_found_html;
+use crate::app::progress::CourseAction;
 use crate::app::route::Route;
 
 const TOPBAR: &str = r##"<header class="topbar"><a href="#/" class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Kafka Flight Simulator</a><nav aria-label="Main"><a href="#/">Course</a><a href="#/sandbox">Sandbox</a><a href="#/glossary">Glossary</a></nav></header>"##;
@@ -23,11 +25,24 @@ fn crash_test() -> Html {
 #[function_component(App)]
 pub fn app() -> Html {
     let hash = use_state(current_hash);
+    // The learner's progress (`ui::storage` reads it here and writes it on every change).
+    let course = use_reducer_eq(storage::open);
     {
         let hash = hash.clone();
+        let course = course.dispatcher();
+        // One effect for the window's listeners (each effect is code of its own in the bundle).
+        // Another tab's write of the progress is followed, so this tab's next write does not
+        // undo it.
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| hash.set(current_hash())));
-            move || drop(listener)
+            let listeners = web_sys::window().map(|w| {
+                let stored = EventListener::new(&w, "storage", move |_| {
+                    if let Ok(Some(text)) = storage::load() {
+                        course.dispatch(CourseAction::Stored(text));
+                    }
+                });
+                (EventListener::new(&w, "hashchange", move |_| hash.set(current_hash())), stored)
+            });
+            move || drop(listeners)
         });
     }
     // The course's index, fetched once (the home page lists it).
@@ -58,10 +73,10 @@ pub fn app() -> Html {
         },
     );
     let page = match route {
-        Route::Home => home(index.as_ref()),
+        Route::Home => home(index.as_ref(), &course),
         Route::Lesson(id) => {
             let key = id.clone();
-            html! { <LessonPage {key} {id} /> }
+            html! { <LessonPage {key} {id} course={course.dispatcher()} /> }
         }
         // Keyed by the query: pasting another link remounts the sandbox with it.
         Route::Sandbox(query) => {
