@@ -227,21 +227,39 @@ pub fn narration_html(n: &Narration, inline: bool) -> String {
     out
 }
 
-/// The verdict on a checked answer, as HTML: right or wrong in words and a mark (never by
-/// colour alone), what was typed when wrong, the chosen option's `why:`, and the quiz's
-/// explanation (for a choice, once right).
-pub fn result_html(checked: &Checked, posed: &Posed) -> String {
+/// The verdict on the quiz's checked answer (empty before a check), as HTML: right or wrong in
+/// words and a mark (never by colour alone), what was typed when wrong, the chosen option's
+/// `why:`, for an order the positions that are wrong and the simulation's order (each item with
+/// its event and time), and the quiz's explanation (for a choice, once right).
+pub fn result_html(q: &QuizState, posed: &Posed) -> String {
+    let Some(checked) = &q.checked else { return String::new() };
     let mut out = String::from(if checked.right {
         "<div class=\"quiz-result right\" data-testid=\"quiz-result\" data-right=\"true\"><p><strong>\u{2713} Right.</strong>"
     } else {
         "<div class=\"quiz-result wrong\" data-testid=\"quiz-result\" data-right=\"false\"><p><strong>\u{2717} Not right.</strong>"
     });
-    if !checked.right && checked.choice.is_none() {
+    if let lesson::PosedKind::Order { items, answer } = &posed.kind {
+        let order = q.arranged(items.len());
+        let wrong: Vec<String> = answer.iter().zip(&order).enumerate().filter(|(_, (a, o))| a != o).map(|(k, _)| (k + 1).to_string()).collect();
+        if let [first @ .., last] = wrong.as_slice() {
+            out.push_str(&format!(" Positions {} and {last} are not where the simulation has them.", first.join(", ")));
+        }
+        out.push_str("</p><p>What happened, in order:</p><ol class=\"order-answer\" data-testid=\"order-answer\">");
+        for it in answer.iter().filter_map(|&a| items.get(a)) {
+            out.push_str("<li>");
+            out.push_str(&narration_html(&it.label, true));
+            out.push_str(&format!("<br><code>t = {} ms: ", it.time_ms));
+            escape(&it.event, &mut out);
+            out.push_str("</code></li>");
+        }
+        out.push_str("</ol>");
+    } else if !checked.right && checked.choice.is_none() {
         out.push_str(" You answered ");
         escape(&checked.value, &mut out);
-        out.push('.');
+        out.push_str(".</p>");
+    } else {
+        out.push_str("</p>");
     }
-    out.push_str("</p>");
     if let (Some(i), lesson::PosedKind::Choice { options }) = (checked.choice, &posed.kind) {
         if let Some(o) = options.get(i) {
             out.push_str(&narration_html(&o.why, false));
@@ -253,6 +271,38 @@ pub fn result_html(checked: &Checked, posed: &Posed) -> String {
         }
     }
     out.push_str("</div>");
+    out
+}
+
+/// An order quiz's items in the learner's order, as HTML: an ordered list, each item with
+/// "Move up" and "Move down" buttons naming it (`data-move`, `data-pos`: its position), and
+/// once checked a mark and words saying whether it is in its place.
+pub fn order_html(posed: &Posed, q: &QuizState) -> String {
+    let lesson::PosedKind::Order { items, answer } = &posed.kind else { return String::new() };
+    let order = q.arranged(items.len());
+    let mut out = String::from("<ol class=\"order\" data-testid=\"quiz-order\">");
+    for (k, &i) in order.iter().enumerate() {
+        let Some(it) = items.get(i) else { continue };
+        out.push_str("<li>");
+        if q.checked.is_some() {
+            out.push_str(if answer.get(k) == Some(&i) {
+                "<strong>\u{2713}<span class=\"visually-hidden\"> in place:</span></strong> "
+            } else {
+                "<strong>\u{2717}<span class=\"visually-hidden\"> out of place:</span></strong> "
+            });
+        }
+        out.push_str(&narration_html(&it.label, true));
+        let mut name = String::new();
+        escape(&it.label.plain().split_whitespace().collect::<Vec<_>>().join(" "), &mut name);
+        for (dir, off) in [("up", k == 0), ("down", k + 1 == order.len())] {
+            out.push_str(&format!(
+                " <button type=\"button\" data-move=\"{dir}\" data-pos=\"{k}\" aria-label=\"Move {dir}: {name}\"{}>Move {dir}</button>",
+                if off { " disabled" } else { "" }
+            ));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
     out
 }
 
@@ -363,6 +413,21 @@ pub struct QuizState {
     pub note: Option<String>,
     /// The verdict of the first check in this visit, whatever came after: the score counts it.
     pub first: Option<bool>,
+    /// An order quiz: the learner's order, as positions in the order shown (empty: as shown).
+    pub order: Vec<usize>,
+}
+
+impl QuizState {
+    /// The learner's order of an order quiz's `n` items: positions in the order shown.
+    pub fn arranged(&self, n: usize) -> Vec<usize> {
+        let mut sorted = self.order.clone();
+        sorted.sort_unstable();
+        if sorted.iter().copied().eq(0..n) {
+            self.order.clone()
+        } else {
+            (0..n).collect()
+        }
+    }
 }
 
 /// A challenge page's state.
@@ -393,6 +458,9 @@ pub enum LessonAction {
     Line(String),
     /// Something clicked on the stage: the answer to a click quiz.
     Pick(Selection),
+    /// An order quiz: the item at this position (0-based) moves one place up, or down.
+    MoveUp(usize),
+    MoveDown(usize),
 }
 
 #[derive(Clone)]
@@ -772,12 +840,26 @@ impl LessonState {
                         lesson::PosedKind::Choice { .. } => {
                             q.selected.map(|o| Checked { choice: Some(o), value: String::new(), right: posed.is_right_option(o) })
                         }
+                        lesson::PosedKind::Order { ref items, .. } => {
+                            Some(Checked { choice: None, value: String::new(), right: posed.is_right_order(&q.arranged(items.len())) })
+                        }
                         _ => None,
                     };
                     if q.first.is_none() {
                         q.first = checked.as_ref().map(|c| c.right);
                     }
                     q.checked = checked;
+                }
+            }
+            LessonAction::MoveUp(at) | LessonAction::MoveDown(at) => {
+                let Some(Ok(lesson::PosedKind::Order { items, .. })) = self.posed().map(|p| p.map(|p| p.kind)) else { return self };
+                let q = &mut self.quizzes[i];
+                let mut order = q.arranged(items.len());
+                let to = if matches!(action, LessonAction::MoveUp(_)) { at.wrapping_sub(1) } else { at + 1 };
+                if at < order.len() && to < order.len() {
+                    order.swap(at, to);
+                    q.order = order;
+                    q.checked = None;
                 }
             }
             LessonAction::TryAgain if matches!(self.item(), Some(Item::Quiz(_))) => {
@@ -885,7 +967,7 @@ mod tests {
         assert_eq!(s.quiz().checked, None, "nothing picked yet");
         s = s.reduce(LessonAction::Select(wrong)).reduce(LessonAction::Check);
         assert_eq!(s.quiz().checked.as_ref().map(|c| (c.choice, c.right)), Some((Some(wrong), false)));
-        let wrong_html = result_html(s.quiz().checked.as_ref().unwrap(), &posed);
+        let wrong_html = result_html(s.quiz(), &posed);
         assert!(wrong_html.contains("\u{2717} Not right.") && wrong_html.contains(&narration_html(&options[wrong].why, false)), "{wrong_html}");
         s = s.reduce(LessonAction::Select(right));
         assert_eq!(s.quiz().checked, None, "a new pick is not checked yet");
@@ -907,7 +989,7 @@ mod tests {
         let answer = answer.to_string();
         s = s.reduce(LessonAction::Input("nonsense".into())).reduce(LessonAction::Check);
         assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(false));
-        let html = result_html(s.quiz().checked.as_ref().unwrap(), &posed);
+        let html = result_html(s.quiz(), &posed);
         assert!(
             html.contains("Not right.</strong> You answered nonsense.") && html.contains(&narration_html(posed.explain.as_ref().unwrap(), false)),
             "{html}"
@@ -936,6 +1018,86 @@ mod tests {
         s = s.reduce(LessonAction::Pick(Selection::Broker(leader)));
         assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
         assert_eq!(s.quiz().input, leader.to_string(), "the click fills the typed answer too");
+    }
+
+    #[test]
+    fn an_order_quiz_is_arranged_with_move_buttons_and_graded_by_the_trace() {
+        let mut s = open("08-broker-failure", include_str!("../../lessons/08-broker-failure.lesson")).expect("opens");
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if matches!(q.kind, lesson::QuizKind::Order { .. })));
+        let posed = s.posed().expect("a quiz").expect("poses");
+        let PosedKind::Order { items, answer } = &posed.kind else { panic!("an order quiz") };
+        let n = items.len();
+        assert!(n >= 2 && *answer != (0..n).collect::<Vec<_>>(), "never shown in the right order: {answer:?}");
+        assert_eq!(s.quiz().arranged(n), (0..n).collect::<Vec<_>>(), "as shown until the learner moves something");
+        // The list: each item with its buttons, named; the first cannot go up, the last down.
+        let html = order_html(&posed, s.quiz());
+        assert!(html.starts_with("<ol class=\"order\" data-testid=\"quiz-order\"><li><span>"), "{html}");
+        let first = items[0].label.plain().trim_end().to_string();
+        assert!(
+            html.contains(&format!("<button type=\"button\" data-move=\"up\" data-pos=\"0\" aria-label=\"Move up: {first}\" disabled>Move up</button>")),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("data-move=\"down\" data-pos=\"{}\" aria-label=\"Move down: ", n - 1))
+                && html.ends_with(" disabled>Move down</button></li></ol>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<button").count(), 2 * n);
+        // Checked as shown: wrong, with the positions that are wrong and the simulation's order.
+        s = s.reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(false));
+        let wrong: Vec<String> = (0..n).filter(|&k| answer[k] != k).map(|k| (k + 1).to_string()).collect();
+        let result = result_html(s.quiz(), &posed);
+        let (last, rest) = wrong.split_last().unwrap();
+        assert!(
+            result.contains(&format!("\u{2717} Not right.</strong> Positions {} and {last} are not where the simulation has them.</p>", rest.join(", "))),
+            "{result}"
+        );
+        assert!(result.contains("<p>What happened, in order:</p><ol class=\"order-answer\" data-testid=\"order-answer\"><li>"), "{result}");
+        let killed = result.find("broker 1 killed (hard)").expect("the kill, with its event line");
+        let fenced = result.find("controller fenced broker 1").expect("the fencing");
+        let elected = result.find("payments-0: clean election, leader ").expect("the election");
+        assert!(killed < fenced && fenced < elected, "in the order they happened: {result}");
+        for it in items {
+            assert!(result.contains(&format!("<br><code>t = {} ms: ", it.time_ms)), "each with its time: {result}");
+        }
+        assert!(result.contains(&narration_html(posed.explain.as_ref().unwrap(), false)), "{result}");
+        let marked = order_html(&posed, s.quiz());
+        assert_eq!(marked.matches("\u{2717}<span class=\"visually-hidden\"> out of place:</span>").count(), wrong.len(), "{marked}");
+        // Moves past either end do nothing; a move forgets the verdict.
+        let before = s.quiz().clone();
+        s = s.reduce(LessonAction::MoveUp(0)).reduce(LessonAction::MoveDown(n - 1)).reduce(LessonAction::MoveDown(n + 5));
+        assert_eq!(*s.quiz(), before);
+        s = s.reduce(LessonAction::MoveDown(0));
+        let mut swapped: Vec<usize> = (0..n).collect();
+        swapped.swap(0, 1);
+        assert_eq!((s.quiz().arranged(n), s.quiz().checked.clone()), (swapped, None));
+        // Arranged as the trace says, it is right.
+        for (k, want) in answer.iter().enumerate() {
+            let mut at = s.quiz().arranged(n).iter().position(|i| i == want).unwrap();
+            while at > k {
+                s = s.reduce(LessonAction::MoveUp(at));
+                at -= 1;
+            }
+        }
+        assert_eq!(s.quiz().arranged(n), *answer);
+        s = s.reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(true));
+        let result = result_html(s.quiz(), &posed);
+        assert!(
+            result.starts_with(
+                "<div class=\"quiz-result right\" data-testid=\"quiz-result\" data-right=\"true\"><p><strong>\u{2713} Right.</strong></p><p>What happened"
+            ),
+            "{result}"
+        );
+        assert_eq!(order_html(&posed, s.quiz()).matches("\u{2713}<span class=\"visually-hidden\"> in place:</span>").count(), n);
+        // Another variant: shown afresh, in another order, never the right one.
+        s = s.reduce(LessonAction::TryAgain);
+        assert!(s.quiz().order.is_empty() && s.quiz().checked.is_none());
+        let again = s.posed().unwrap().unwrap();
+        let PosedKind::Order { answer: again, .. } = &again.kind else { panic!() };
+        assert!(*again != (0..n).collect::<Vec<_>>());
+        assert_eq!(result_html(&QuizState::default(), &posed), "", "nothing before a check");
     }
 
     #[test]

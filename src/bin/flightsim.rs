@@ -30,7 +30,8 @@ COMMANDS:
     lessons check [--show] [FILE...]
         Replays lessons headless (default: every lessons/*.lesson) on several seeds:
         every command runs, every quiz answer is computed, each choice quiz has exactly
-        one true option, every challenge starts unmet and its solution meets it. Prints
+        one true option, each order quiz's items are placed by events of their own in the
+        trace, every challenge starts unmet and its solution meets it. Prints
         one line per lesson, and each problem as FILE:LINE: reason. Exit 1 when a lesson
         fails, 2 when none can be read. --show also prints each lesson as the learner
         meets it on its own seed: narration, commands and their output, quiz answers.

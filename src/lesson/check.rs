@@ -1,7 +1,7 @@
 //! The headless check: replays a lesson as a learner would meet it, on several seeds, and
 //! proves what a file cannot say by itself: every command runs, every blank and every quiz
 //! answer can be computed, each multiple-choice question has exactly one true option for
-//! every variant tried, every challenge starts unmet and its reference solution meets it (and,
+//! every variant tried, each order question's items are each placed by an event of their own, every challenge starts unmet and its reference solution meets it (and,
 //! for a challenge with `then:`, survives the lesson's own commands).
 use crate::shell::{did_you_mean, Shell};
 
@@ -344,6 +344,16 @@ pub fn transcript(lesson: &Lesson) -> Result<String, LessonError> {
                     PosedKind::Choice { options } => {
                         for o in options {
                             out.push_str(&format!("[{}] {}    why: {}", if o.correct { "x" } else { " " }, o.label.plain().trim_end(), o.why.plain()));
+                        }
+                    }
+                    PosedKind::Order { items, answer } => {
+                        out.push_str("shown:\n");
+                        for (k, i) in items.iter().enumerate() {
+                            out.push_str(&format!("{}. {}\n", k + 1, i.label.plain().trim_end()));
+                        }
+                        out.push_str("answer, as it happened:\n");
+                        for (k, i) in answer.iter().filter_map(|&a| items.get(a)).enumerate() {
+                            out.push_str(&format!("{}. {}    [t = {} ms] {}\n", k + 1, i.label.plain().trim_end(), i.time_ms, i.event));
                         }
                     }
                 }

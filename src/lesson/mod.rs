@@ -268,6 +268,20 @@ pub enum QuizKind {
     Predict { answer: Template, on_stage: Option<HighlightKind> },
     /// Multiple choice: each option is a claim, exactly one of which holds.
     Choice { options: Vec<ChoiceOption> },
+    /// Put the items in the order they happened: each one's place is the last event of the
+    /// simulation's trace its `when:` matches at the moment the quiz is asked.
+    Order { items: Vec<OrderItem> },
+}
+
+/// One thing that happened, for an `order` quiz: `item:` and its `when:`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct OrderItem {
+    pub line: usize,
+    /// What the learner reads.
+    pub label: Text,
+    /// A piece of a trace line as `trace` prints it (without the time), `{...}` blanks allowed:
+    /// the last event whose line contains it places the item.
+    pub when: Template,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -293,8 +307,30 @@ pub struct Posed {
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum PosedKind {
-    Predict { answer: Value, on_stage: Option<HighlightKind> },
-    Choice { options: Vec<PosedOption> },
+    Predict {
+        answer: Value,
+        on_stage: Option<HighlightKind>,
+    },
+    Choice {
+        options: Vec<PosedOption>,
+    },
+    /// `items` in the order shown (a shuffle of the variant, never the answer); `answer` holds
+    /// their positions in the order they happened.
+    Order {
+        items: Vec<PosedItem>,
+        answer: Vec<usize>,
+    },
+}
+
+/// An `order` item as asked: its label, and the event that places it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PosedItem {
+    pub line: usize,
+    pub label: Narration,
+    /// The last event its `when:` matches: its index in the trace, its virtual time and its line.
+    pub at: usize,
+    pub time_ms: crate::sim::Millis,
+    pub event: String,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -317,6 +353,12 @@ impl Posed {
     /// For `choice`: whether option `i` (0-based) is the true one.
     pub fn is_right_option(&self, i: usize) -> bool {
         matches!(&self.kind, PosedKind::Choice { options } if options.get(i).is_some_and(|o| o.correct))
+    }
+
+    /// For `order`: whether the learner's order (positions in the order shown) is the one the
+    /// events happened in.
+    pub fn is_right_order(&self, order: &[usize]) -> bool {
+        matches!(&self.kind, PosedKind::Order { answer, .. } if answer == order)
     }
 }
 
@@ -371,8 +413,75 @@ impl Quiz {
                 }
                 PosedKind::Choice { options: out }
             }
+            QuizKind::Order { items } => self.order(items, sim, &bindings, variant)?,
         };
         Ok(Posed { id: self.id.clone(), variant, bindings, question, kind, explain })
+    }
+
+    /// An order quiz asked now: each item placed by the last event its `when:` matches (an item
+    /// that matches none, or two placed by one event, is an error), shown in a shuffle drawn
+    /// from the variant and the quiz's id that is never the answer.
+    fn order(&self, items: &[OrderItem], sim: &Sim, bindings: &Bindings, variant: u64) -> Result<PosedKind, LessonError> {
+        let mut patterns = Vec::new();
+        for it in items {
+            let at = |(_, m): text::TextError| LessonError::new("", it.when.line, m);
+            patterns.push(
+                text::fill(&it.when.text, false, &mut |inner| match bindings.get(inner) {
+                    Some(v) => Ok(v.to_string()),
+                    None => Query::parse(inner)?.eval(sim).map(|v| v.to_string()),
+                })
+                .map_err(at)?,
+            );
+        }
+        // From the newest event back, each line rendered once, until every item has its event.
+        let trace = sim.trace();
+        let mut found: Vec<Option<(usize, crate::sim::Millis, String)>> = vec![None; items.len()];
+        for (k, t) in trace.iter().rev().enumerate() {
+            if found.iter().all(Option::is_some) {
+                break;
+            }
+            let line = t.event.to_string();
+            for (f, p) in found.iter_mut().zip(&patterns) {
+                if f.is_none() && line.contains(p.as_str()) {
+                    *f = Some((trace.len() - 1 - k, t.time_ms, line.clone()));
+                }
+            }
+        }
+        let mut posed: Vec<PosedItem> = Vec::new();
+        for ((it, f), p) in items.iter().zip(found).zip(&patterns) {
+            let Some((at, time_ms, event)) = f else {
+                return Err(LessonError::new(
+                    "",
+                    it.when.line,
+                    format!("quiz `{}`: `when: {p}` matches no event of the trace so far; it is a piece of a line as `trace` prints it (without the time), case included", self.id),
+                ));
+            };
+            if let Some(other) = posed.iter().find(|o| o.at == at) {
+                return Err(LessonError::new(
+                    "",
+                    it.when.line,
+                    format!(
+                        "quiz `{}`: `when: {p}` places this item with the same event as line {}'s item, `{event}`; give each item an event of its own",
+                        self.id, other.line
+                    ),
+                ));
+            }
+            posed.push(PosedItem { line: it.line, label: it.label.render(sim, bindings)?, at, time_ms, event });
+        }
+        let n = posed.len();
+        let mut happened: Vec<usize> = (0..n).collect();
+        happened.sort_by_key(|&i| posed[i].at);
+        let id = self.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+        let mut shown: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            shown.swap(i, (mix(variant ^ mix(id ^ i as u64)) % (i as u64 + 1)) as usize);
+        }
+        if shown == happened {
+            shown.rotate_left(1);
+        }
+        let answer = happened.iter().map(|h| shown.iter().position(|s| s == h).unwrap_or(0)).collect();
+        let mut items: Vec<Option<PosedItem>> = posed.into_iter().map(Some).collect();
+        Ok(PosedKind::Order { items: shown.iter().filter_map(|&i| items[i].take()).collect(), answer })
     }
 }
 
@@ -504,11 +613,15 @@ impl Lesson {
                 Item::Quiz(q) => {
                     texts.push(&q.ask);
                     texts.extend(q.explain.iter());
-                    if let QuizKind::Choice { options } = &q.kind {
-                        for o in options {
-                            texts.extend(o.label.iter());
-                            texts.push(&o.why);
+                    match &q.kind {
+                        QuizKind::Choice { options } => {
+                            for o in options {
+                                texts.extend(o.label.iter());
+                                texts.push(&o.why);
+                            }
                         }
+                        QuizKind::Order { items } => texts.extend(items.iter().map(|i| &i.label)),
+                        QuizKind::Predict { .. } => {}
                     }
                 }
                 Item::Challenge(c) => {

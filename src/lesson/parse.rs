@@ -47,7 +47,7 @@ impl Kind {
             Kind::Header => &["id", "title", "objective", "requires", "covers"],
             Kind::Cluster => &["brokers", "seed", "run"],
             Kind::Step => &["title", "run", "fails", "highlight"],
-            Kind::Quiz => &["kind", "pick", "ask", "vary", "answer", "option", "label", "why", "explain"],
+            Kind::Quiz => &["kind", "pick", "ask", "vary", "answer", "option", "label", "why", "item", "when", "explain"],
             Kind::Challenge => &["title", "goal", "hint", "solution", "then", "survive"],
         }
     }
@@ -513,7 +513,7 @@ fn vary(p: &mut Parser, f: &Field) -> Option<Vary> {
 }
 
 fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
-    let kind = required(p, sec, "kind", "`kind: predict`, `kind: click` or `kind: choice`").map(one_line);
+    let kind = required(p, sec, "kind", "`kind: predict`, `kind: click`, `kind: choice` or `kind: order`").map(one_line);
     let ask = required(p, sec, "ask", "the question").map(text_of);
     let explain = single(p, sec, "explain").map(text_of);
     let vary: Vec<Vary> = all(sec, "vary").filter_map(|f| vary(p, f)).collect();
@@ -524,11 +524,11 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
     }
     // The first value of each parameter stands in for every variant while checking syntax.
     let sample = Bindings(vary.iter().map(|v| (v.name.clone(), v.values[0].clone())).collect());
-    let answers: Vec<&Field> = all(sec, "answer").collect();
     let kind = match kind.as_deref() {
         Some(k @ ("predict" | "click")) => {
-            if let Some(f) = sec.fields.iter().find(|f| matches!(f.key.as_str(), "option" | "label" | "why")) {
-                p.err(f.line, format!("`{}:` is for `kind: choice`; a {k} quiz has one `answer:`", f.key));
+            if let Some(f) = sec.fields.iter().find(|f| matches!(f.key.as_str(), "option" | "label" | "why" | "item" | "when")) {
+                let other = if matches!(f.key.as_str(), "item" | "when") { "order" } else { "choice" };
+                p.err(f.line, format!("`{}:` is for `kind: {other}`; a {k} quiz has one `answer:`", f.key));
             }
             // What the learner clicks: the answer's query names one of these.
             let on_stage = match (k, single(p, sec, "pick")) {
@@ -566,8 +566,9 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
             QuizKind::Predict { answer: t, on_stage }
         }
         Some("choice") => {
-            if let Some(f) = answers.first() {
-                p.err(f.line, "`answer:` is for `kind: predict`; a choice quiz's options are claims the simulation checks");
+            if let Some(f) = sec.fields.iter().find(|f| matches!(f.key.as_str(), "answer" | "item" | "when")) {
+                let other = if f.key == "answer" { "predict" } else { "order" };
+                p.err(f.line, format!("`{}:` is for `kind: {other}`; a choice quiz's options are claims the simulation checks", f.key));
             }
             let mut options: Vec<ChoiceOption> = Vec::new();
             let mut pending: Option<(usize, Template, Option<Text>, Option<Text>)> = None;
@@ -608,10 +609,11 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
             }
             QuizKind::Choice { options }
         }
+        Some("order") => QuizKind::Order { items: order_items(p, sec, &sample, explain.is_some()) },
         Some(other) => {
             p.err(
                 sec.fields.iter().find(|f| f.key == "kind").map_or(sec.line, |f| f.line),
-                format!("unknown quiz kind `{other}`; use `predict`, `click` or `choice`"),
+                format!("unknown quiz kind `{other}`; use `predict`, `click`, `choice` or `order`"),
             );
             return None;
         }
@@ -622,16 +624,71 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
     let names: Vec<String> = quiz.vary.iter().map(|v| v.name.clone()).collect();
     let mut texts = vec![&quiz.ask];
     texts.extend(quiz.explain.iter());
-    if let QuizKind::Choice { options } = &quiz.kind {
-        for o in options {
-            texts.extend(o.label.iter());
-            texts.push(&o.why);
+    match &quiz.kind {
+        QuizKind::Choice { options } => {
+            for o in options {
+                texts.extend(o.label.iter());
+                texts.push(&o.why);
+            }
         }
+        QuizKind::Order { items } => texts.extend(items.iter().map(|i| &i.label)),
+        QuizKind::Predict { .. } => {}
     }
     for t in texts {
         check_text(p, t, &names);
     }
     Some(quiz)
+}
+
+/// An order quiz's items: each `item:` (what the learner reads) followed by its `when:` (a
+/// piece of a trace line, blanks allowed), at least two.
+fn order_items(p: &mut Parser, sec: &Section, sample: &Bindings, explained: bool) -> Vec<OrderItem> {
+    if let Some(f) = sec.fields.iter().find(|f| matches!(f.key.as_str(), "answer" | "option" | "label" | "why" | "pick")) {
+        p.err(f.line, format!("`{}:` is not for `kind: order`: an order quiz has `item:` lines, each followed by its `when:`", f.key));
+    }
+    if !explained {
+        p.err(sec.line, "an order quiz needs `explain:` (why things happen in this order)");
+    }
+    let mut items = Vec::new();
+    let mut pending: Option<(usize, Text)> = None;
+    for f in &sec.fields {
+        match f.key.as_str() {
+            "item" => {
+                if let Some((line, _)) = pending.replace((f.line, text_of(f))) {
+                    p.err(line, "this item has no `when:`; every item names the trace line that places it, like `when: controller fenced broker 1`");
+                }
+            }
+            "when" => {
+                let Some((line, label)) = pending.take() else {
+                    p.err(
+                        f.line,
+                        if items.is_empty() { "`when:` comes after the `item:` it places" } else { "a second `when:` for this item; each item has one" },
+                    );
+                    continue;
+                };
+                let when = Template { line: f.line, text: one_line(f) };
+                // Blanks hold the quiz's parameters or queries, filled when it is asked.
+                let filled = text::fill(&when.text, false, &mut |inner| match sample.get(inner) {
+                    Some(v) => Ok(v.to_string()),
+                    None => Query::parse(inner).map(|_| "0".into()),
+                });
+                match filled {
+                    Err((_, m)) => p.err(f.line, format!("when: {m}")),
+                    Ok(t) if t.trim().is_empty() => p.err(f.line, "`when:` is empty"),
+                    Ok(_) => {}
+                }
+                items.push(OrderItem { line, label, when });
+            }
+            _ => {}
+        }
+    }
+    if let Some((line, _)) = pending {
+        p.err(line, "this item has no `when:`; every item names the trace line that places it, like `when: controller fenced broker 1`");
+    }
+    if all(sec, "item").count() < 2 {
+        p.err(sec.line, "an order quiz needs at least two `item:` lines");
+    }
+    items
 }
 
 fn challenge(p: &mut Parser, sec: &Section) -> Option<Challenge> {

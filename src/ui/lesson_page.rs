@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::fetch::fetch_then;
 use super::lesson_stage::LessonStage;
-use crate::app::lesson::{console_html, goals_html, listed, narration_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
+use crate::app::lesson::{console_html, goals_html, listed, narration_html, order_html, result_html, solution_html, valid_id, LessonAction, LessonState, Load};
 use crate::app::progress::{Course, CourseAction};
 use crate::lesson::{Item, Narration, PosedKind};
 use crate::session::Printed;
@@ -75,7 +75,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
         })
     };
     let try_again = on(act, LessonAction::TryAgain);
-    let result = q.checked.as_ref().map(|c| raw(result_html(c, &posed)));
+    let result = raw(result_html(q, &posed));
     let inputs = match &posed.kind {
         PosedKind::Predict { on_stage, .. } => {
             let oninput = act.reform(|e: InputEvent| LessonAction::Input(value_of(&e)));
@@ -108,6 +108,40 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                     </fieldset>
             }
         }
+        PosedKind::Order { .. } => {
+            // One handler for every Move button, reading its `data-move` and `data-pos`; once
+            // the list is drawn again, focus follows the item to its new place.
+            let on_move = {
+                let act = act.clone();
+                Callback::from(move |e: MouseEvent| {
+                    let Some(b) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-move]").ok().flatten())
+                    else {
+                        return;
+                    };
+                    let (Some(dir), Some(at)) = (b.get_attribute("data-move"), b.get_attribute("data-pos").and_then(|p| p.parse::<usize>().ok())) else {
+                        return;
+                    };
+                    let up = dir == "up";
+                    act.emit(if up { LessonAction::MoveUp(at) } else { LessonAction::MoveDown(at) });
+                    let to = if up { at.saturating_sub(1) } else { at + 1 };
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let Some(d) = web_sys::window().and_then(|w| w.document()) else { return };
+                        let find = |sel: String| d.query_selector(&sel).ok().flatten();
+                        let el = find(format!("button[data-move={dir}][data-pos=\"{to}\"]:not(:disabled)"))
+                            .or_else(|| find(format!("button[data-pos=\"{to}\"]:not(:disabled)")));
+                        if let Some(h) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                            let _ = h.focus();
+                        }
+                    });
+                })
+            };
+            html! {
+                <fieldset class="choices" onclick={on_move}>
+                    { super::markup("<legend>Put them in order, first at the top</legend>") }
+                    { raw(order_html(&posed, q)) }
+                </fieldset>
+            }
+        }
     };
     html! {
         <form class="quiz" onsubmit={check} data-testid="quiz">
@@ -117,7 +151,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                 { super::markup(r#"<button type="submit" data-testid="quiz-check">Check</button>"#) }
                 { if q.checked.is_some() { html! { <button type="button" onclick={try_again} data-testid="quiz-again">{ "Try again" }</button> } } else { Html::default() } }
             </p>
-            <div role="status" aria-live="polite">{ result.unwrap_or_default() }</div>
+            <div role="status" aria-live="polite">{ result }</div>
         </form>
     }
 }

@@ -61,7 +61,8 @@ fn every_lesson_of_the_course_replays() {
 }
 
 /// What the first lessons promise: at least one predict quiz, one choice quiz and one challenge
-/// each, the curriculum they cover named, and every quiz and challenge after a step.
+/// each, the curriculum they cover named, and every quiz and challenge after a step; and order
+/// quizzes where the course shows a process.
 #[test]
 fn the_first_lessons_have_every_kind_of_exercise() {
     for (file, source) in lesson_files() {
@@ -74,6 +75,13 @@ fn the_first_lessons_have_every_kind_of_exercise() {
         assert!(!l.covers.is_empty() && !l.objectives.is_empty());
         assert!(matches!(l.items.first(), Some(Item::Step(_))), "{file} starts with a step");
     }
+    // Order quizzes: the phases of a rebalance (lesson 06) and of a failover (lesson 08).
+    let orders: Vec<String> = lesson_files()
+        .into_iter()
+        .filter(|(file, source)| lesson::parse(file, source).unwrap().quizzes().any(|q| matches!(q.kind, QuizKind::Order { .. })))
+        .map(|(file, _)| file)
+        .collect();
+    assert!(orders.iter().any(|f| f.contains("06-")) && orders.iter().any(|f| f.contains("08-")), "{orders:?}");
 }
 
 /// The keyless claim of the study notes is disproved by the simulation, on every seed tried:
@@ -388,7 +396,7 @@ fn field_and_section_mistakes_are_named() {
     fails_with("\n# lesson: two\n", "lessons/bad.lesson:15: unknown section `# lesson`");
     fails_with("highlight: partition orders-9\n", "lessons/bad.lesson:14: `highlight:` points at partition `orders-9`, which does not exist");
     fails_with("\n# quiz: q\nkind: predict\nask: What?\nanswer: leader orders-0\n", "lessons/bad.lesson:15: a predict quiz needs `explain:`");
-    fails_with("\n# quiz: q\nkind: guess\nask: What?\n", "lessons/bad.lesson:16: unknown quiz kind `guess`; use `predict`, `click` or `choice`");
+    fails_with("\n# quiz: q\nkind: guess\nask: What?\n", "lessons/bad.lesson:16: unknown quiz kind `guess`; use `predict`, `click`, `choice` or `order`");
 }
 
 #[test]
@@ -461,6 +469,90 @@ fn a_player_poses_and_grades_quizzes() {
     assert_eq!(options[0].label.plain(), "Three\n");
     assert_eq!(options[1].label.plain(), "partitions orders = 1\n", "without `label:` the claim is shown");
     assert_eq!(options[1].why.plain(), "No, 3.\n");
+}
+
+/// An order quiz on the HEAD cluster: lines 15-22 (its items' `when:` on lines 19 and 21).
+const ORDER: &str = "\n# quiz: q\nkind: order\nask: In which order?\nitem: The topic is created\nwhen: topic orders created\nitem: `orders-0` gets a leader\nwhen: orders-0: clean election\nexplain: Creation first.\n";
+
+#[test]
+fn an_order_quiz_places_each_item_by_an_event_of_its_own() {
+    assert_eq!(problems(ORDER), Vec::<String>::new());
+    // Blanks are filled when the quiz is asked.
+    assert_eq!(problems(&ORDER.replace("when: orders-0: clean election", "when: orders-0: clean election, leader {leader orders-0},")), Vec::<String>::new());
+    fails_with(
+        &ORDER.replace("orders-0: clean", "orders-7: clean"),
+        "lessons/bad.lesson:21: quiz `q`: `when: orders-7: clean election` matches no event of the trace so far; it is a piece of a line as `trace` prints it (without the time), case included",
+    );
+    fails_with(&ORDER.replace("when: topic orders", "when: Topic orders"), "lessons/bad.lesson:19: quiz `q`: `when: Topic orders created` matches no event");
+    fails_with(
+        &ORDER.replace("when: orders-0: clean election", "when: topic orders"),
+        "lessons/bad.lesson:21: quiz `q`: `when: topic orders` places this item with the same event as line 18's item, `topic orders created: 3 partition(s), replication factor 3`; give each item an event of its own",
+    );
+    // The leader of orders-0 is broker 2 on the lesson's seed only.
+    let p = problems(&ORDER.replace("when: orders-0: clean election", "when: orders-0: clean election, leader 2,"));
+    assert!(
+        p.iter()
+            .any(|e| e.starts_with("lessons/bad.lesson:21: quiz `q`: `when: orders-0: clean election, leader 2,` matches no event") && e.contains("with seed")),
+        "{p:#?}"
+    );
+    fails_with(
+        &ORDER.replace("when: orders-0: clean election", "when: {leeder orders-0}"),
+        "lessons/bad.lesson:21: when: unknown query `leeder`; did you mean `leader`?",
+    );
+}
+
+#[test]
+fn an_order_quiz_is_items_each_with_its_when() {
+    fails_with(
+        &ORDER.replace("when: topic orders created\n", ""),
+        "lessons/bad.lesson:18: this item has no `when:`; every item names the trace line that places it",
+    );
+    fails_with(&ORDER.replace("when: orders-0: clean election\n", ""), "lessons/bad.lesson:20: this item has no `when:`");
+    fails_with(&ORDER.replace("item: The topic is created\n", ""), "lessons/bad.lesson:18: `when:` comes after the `item:` it places");
+    fails_with(&ORDER.replace("explain:", "when: orders-1: clean election\nexplain:"), "lessons/bad.lesson:22: a second `when:` for this item");
+    fails_with(
+        &ORDER.replace("item: `orders-0` gets a leader\nwhen: orders-0: clean election\n", ""),
+        "lessons/bad.lesson:15: an order quiz needs at least two `item:` lines",
+    );
+    fails_with(&ORDER.replace("explain: Creation first.\n", ""), "lessons/bad.lesson:15: an order quiz needs `explain:`");
+    fails_with(&ORDER.replace("when: topic orders created", "when:"), "lessons/bad.lesson:19: `when:` is empty");
+    fails_with(&ORDER.replace("explain:", "option: partitions orders = 3\nexplain:"), "lessons/bad.lesson:22: `option:` is not for `kind: order`");
+    fails_with(
+        &ORDER.replace("kind: order", "kind: predict\nanswer: leader orders-0"),
+        "lessons/bad.lesson:19: `item:` is for `kind: order`; a predict quiz has one `answer:`",
+    );
+    fails_with(&ORDER.replace("kind: order", "kind: choice"), "lessons/bad.lesson:18: `item:` is for `kind: order`; a choice quiz's options are claims");
+}
+
+/// The page shows an order quiz's items shuffled by the variant, never in the right order;
+/// the answer is the order of the events in the trace.
+#[test]
+fn a_player_poses_order_quizzes_shuffled_never_right() {
+    let source = format!(
+        "{HEAD}\n# quiz: o\nkind: order\nask: Order?\nitem: B3\nwhen: broker 3 started\nitem: Created\nwhen: topic orders created\nitem: B1\nwhen: broker 1 started\nitem: P2\nwhen: orders-2: clean election\nitem: P1\nwhen: orders-1: clean election\nexplain: E.\n\n# quiz: two\nkind: order\nask: Order?\nitem: Created\nwhen: topic orders created\nitem: B2\nwhen: broker 2 started\nexplain: E.\n"
+    );
+    let l = lesson::parse(FILE, &source).unwrap();
+    let shell = l.start(None).unwrap();
+    let quizzes: Vec<_> = l.quizzes().collect();
+    let mut shuffles = Vec::new();
+    for v in 0..40 {
+        let posed = quizzes[0].pose(&shell.sim, v).unwrap();
+        assert_eq!(posed, quizzes[0].pose(&shell.sim, v).unwrap(), "the same variant, the same question");
+        let PosedKind::Order { items, answer } = &posed.kind else { panic!("an order quiz") };
+        let labels: Vec<String> = answer.iter().map(|&a| items[a].label.plain().trim_end().to_string()).collect();
+        assert_eq!(labels, ["B1", "B3", "Created", "P1", "P2"], "variant {v}: the trace's order");
+        assert!(answer.windows(2).all(|w| items[w[0]].at < items[w[1]].at && items[w[0]].time_ms <= items[w[1]].time_ms));
+        assert_eq!(items[answer[2]].event, "topic orders created: 3 partition(s), replication factor 3");
+        assert!(*answer != [0, 1, 2, 3, 4] && !posed.is_right_order(&[0, 1, 2, 3, 4]) && posed.is_right_order(answer), "variant {v}: shown {labels:?}");
+        let shown: Vec<String> = items.iter().map(|i| i.label.plain()).collect();
+        if !shuffles.contains(&shown) {
+            shuffles.push(shown);
+        }
+        // Two items: shown the other way round, always.
+        let two = quizzes[1].pose(&shell.sim, v).unwrap();
+        assert!(matches!(&two.kind, PosedKind::Order { answer, .. } if *answer == [1, 0]), "variant {v}");
+    }
+    assert!(shuffles.len() >= 10, "variants shuffle differently: {}", shuffles.len());
 }
 
 /// docs/LESSONS.md's table of queries says what each one answers (the code keeps only names
