@@ -248,7 +248,7 @@ pub fn result_html(q: &QuizState, posed: &Posed) -> String {
         for it in answer.iter().filter_map(|&a| items.get(a)) {
             out.push_str("<li>");
             out.push_str(&narration_html(&it.label, true));
-            out.push_str(&format!("<br><code>t = {} ms: ", it.time_ms));
+            out.push_str(&format!("<br><code>t = {}: ", super::clock::human(it.time_ms)));
             escape(&it.event, &mut out);
             out.push_str("</code></li>");
         }
@@ -1059,7 +1059,7 @@ mod tests {
         let elected = result.find("payments-0: clean election, leader ").expect("the election");
         assert!(killed < fenced && fenced < elected, "in the order they happened: {result}");
         for it in items {
-            assert!(result.contains(&format!("<br><code>t = {} ms: ", it.time_ms)), "each with its time: {result}");
+            assert!(result.contains(&format!("<br><code>t = {}: ", crate::app::clock::human(it.time_ms))), "each with its time: {result}");
         }
         assert!(result.contains(&narration_html(posed.explain.as_ref().unwrap(), false)), "{result}");
         let marked = order_html(&posed, s.quiz());

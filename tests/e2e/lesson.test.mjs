@@ -163,3 +163,40 @@ test('the lesson stage plays each step forward, a click quiz is answered on it, 
   assert.match(script, /# by hand: .*kill broker 1/);
   assert.deepEqual(errors, []);
 });
+
+test('an order quiz with the keyboard: moving an item keeps focus on it, a wrong order shows what happened, the simulation\'s order is right', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openLesson(page, '08-broker-failure');
+  const next = page.getByTestId('lesson-next');
+  for (let i = 0; i < 20 && (await page.getByTestId('quiz-order').count()) === 0; i++) await next.click();
+  const list = page.getByTestId('quiz-order');
+  const labels = async () => list.locator('button[data-move=up]').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label').replace(/^Move up: /, '')));
+  const shown = await labels();
+  assert.ok(shown.length >= 3, `${shown.length} items`);
+  // Keyboard: Enter on the first item's "Move down" moves it, and focus follows it.
+  await list.locator('button[data-move=down]').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((first) => document.querySelectorAll('[data-testid=quiz-order] button[data-move=up]')[1]?.getAttribute('aria-label') === 'Move up: ' + first, shown[0]);
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+  assert.match(focused, new RegExp('^Move (up|down): ' + shown[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  // Put it back: the order as first shown is never the answer.
+  await list.locator('button[data-move=up]').nth(1).click();
+  assert.deepEqual(await labels(), shown);
+  await page.getByTestId('quiz-check').click();
+  const result = page.getByTestId('quiz-result');
+  await result.waitFor();
+  assert.equal(await result.getAttribute('data-right'), 'false');
+  assert.match(await result.textContent(), /are not where the simulation has them/);
+  const answer = await page.getByTestId('order-answer').locator('li').evaluateAll((ls) => ls.map((l) => l.querySelector('span')?.textContent.replace(/\s+/g, ' ').trim()));
+  assert.match(await page.getByTestId('order-answer').textContent(), /t = [\d.]+ (s|ms): /);
+  // Arrange the simulation's order with the buttons, then check: right.
+  for (let k = 0; k < answer.length; k++) {
+    let at = (await labels()).indexOf(answer[k]);
+    assert.ok(at >= 0, `${answer[k]} in ${await labels()}`);
+    for (; at > k; at--) await list.locator('button[data-move=up]').nth(at).click();
+  }
+  await page.getByTestId('quiz-check').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=quiz-result]')?.dataset.right === 'true');
+  assert.deepEqual(errors, []);
+});
