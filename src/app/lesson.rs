@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::state::{Selection, Shown};
 use crate::lesson::text::{Block, Inline};
-use crate::lesson::{self, Bindings, Challenge, Cmd, GoalStatus, HighlightKind, Item, Lesson, LessonError, Narration, Posed};
+use crate::lesson::{self, At, Bindings, Challenge, Cmd, GoalStatus, HighlightKind, Item, Lesson, LessonError, Narration, Posed};
 use crate::session::{LineKind, Player, Printed, Prompt, Script};
 use crate::sim::TopicPartition;
 
@@ -391,6 +391,28 @@ pub struct Moment {
     pub player: Player,
     /// The console lines the page's commands printed (a step's; empty otherwise).
     pub printed: Vec<Printed>,
+    /// On a compare step and the quizzes after it: its two sides.
+    pub sides: Option<Rc<Compared>>,
+}
+
+/// A compare step's two sides: the lesson's session at `fork`, run on under each side's
+/// commands and then the step's own.
+pub struct Compared {
+    pub fork: u64,
+    pub left: (String, Player),
+    pub right: (String, Player),
+}
+
+/// A step's commands typed into `player` as a script would: each ends before the next (a
+/// console consumer still running once it has caught up is stopped with Ctrl-C).
+fn type_commands(player: &mut Player, commands: &[Cmd]) {
+    for c in commands {
+        for l in console_lines(c) {
+            player.line(l);
+        }
+        player.end_of_input();
+        player.interrupt();
+    }
 }
 
 /// A learner's answer, once checked.
@@ -506,20 +528,28 @@ impl LessonState {
         let script = Script::new(&lesson.title, lesson.cluster.brokers, &text).map_err(|m| lesson::LessonError::new(&lesson.file, lesson.cluster.line, m))?;
         let mut player = Player::new(script, lesson.cluster.seed).map_err(|m| lesson::LessonError::new(&lesson.file, lesson.cluster.line, m))?;
         player.take_printed();
-        let mut moments = vec![Moment { player: player.clone(), printed: Vec::new() }];
+        let mut moments = vec![Moment { player: player.clone(), printed: Vec::new(), sides: None }];
         for item in &lesson.items {
-            if let Item::Step(s) = item {
-                for c in &s.commands {
-                    for l in console_lines(c) {
-                        player.line(l);
-                    }
-                    player.end_of_input();
-                    // A step's command ends before the next, as in a script: a console
-                    // consumer still running once it has caught up is stopped with Ctrl-C.
-                    player.interrupt();
+            // A compare step's sides stay in view for the quizzes right after it.
+            let mut sides = moments.last().and_then(|m| m.sides.clone()).filter(|_| matches!(item, Item::Quiz(_)));
+            match item {
+                Item::Step(s) if s.sides.is_some() => {
+                    let two = s.sides.as_ref().expect("a compare step");
+                    let fork = player.elapsed();
+                    let run = |def: &lesson::Side| {
+                        let mut side = player.clone();
+                        type_commands(&mut side, &def.commands);
+                        type_commands(&mut side, &s.commands);
+                        side.take_printed();
+                        (def.label.clone(), side)
+                    };
+                    let (left, right) = (run(&two.left), run(&two.right));
+                    sides = Some(Rc::new(Compared { fork, left, right }));
                 }
+                Item::Step(s) => type_commands(&mut player, &s.commands),
+                _ => {}
             }
-            moments.push(Moment { printed: player.take_printed(), player: player.clone() });
+            moments.push(Moment { printed: player.take_printed(), player: player.clone(), sides });
         }
         let n = lesson.items.len();
         Ok(LessonState {
@@ -568,7 +598,7 @@ impl LessonState {
                 let intro = self.lesson.intro.as_ref().map(|t| self.rendered_html(t.render(sim, &none))).unwrap_or_default();
                 ("Introduction", self.lesson.title.as_str(), self.objectives_html() + &intro)
             }
-            Some(Item::Step(st)) => ("Step", st.title.as_str(), self.rendered_html(st.text.render(sim, &none))),
+            Some(Item::Step(st)) => ("Step", st.title.as_str(), self.rendered_html(st.text.render(self.at(), &none))),
             Some(Item::Quiz(_)) => ("Quiz", "Check yourself", String::new()),
             Some(Item::Challenge(c)) => ("Challenge", c.title.as_str(), self.rendered_html(c.text.render(sim, &none))),
         };
@@ -649,9 +679,24 @@ impl LessonState {
     }
 
     /// The current quiz asked of the simulation at this moment, or why it cannot be.
+    /// Where this page's queries are asked: its moment, with a compare step's two sides.
+    fn at(&self) -> At<'_> {
+        let m = &self.moments[self.page];
+        At { sim: &m.player.shell().sim, sides: m.sides.as_deref().map(|c| (&c.left.1.shell().sim, &c.right.1.shell().sim)) }
+    }
+
+    /// On a compare step and the quizzes after it, its two sides for two stages, each headed
+    /// by what differs: played from where they part when the learner comes forward to the step.
+    pub fn compared(&self) -> Option<[(String, Shown); 2]> {
+        let c = self.moments[self.page].sides.as_deref()?;
+        let from = (matches!(self.item(), Some(Item::Step(_))) && self.played_from.is_some()).then_some(c.fork);
+        let shown = |(label, p): &(String, Player)| (label.clone(), Shown { player: Rc::new(p.clone()), from, highlight: self.highlight() });
+        Some([shown(&c.left), shown(&c.right)])
+    }
+
     pub fn posed(&self) -> Option<Result<Posed, String>> {
         match self.item()? {
-            Item::Quiz(q) => Some(q.pose(&self.moments[self.page].player.shell().sim, self.quiz().variant).map_err(|e| self.lesson.locate(e).to_string())),
+            Item::Quiz(q) => Some(q.pose(self.at(), self.quiz().variant).map_err(|e| self.lesson.locate(e).to_string())),
             _ => None,
         }
     }
@@ -1147,6 +1192,39 @@ mod tests {
         assert_eq!(stage.view.now_ms, shown.player.shell().sim.now());
         s = s.reduce(LessonAction::Back);
         assert_eq!(s.shown().from, None, "going back shows the moment as it was");
+    }
+
+    #[test]
+    fn a_compare_step_shows_two_sides_of_one_moment_and_its_quiz_asks_both() {
+        let mut s = open("08-broker-failure", include_str!("../../lessons/08-broker-failure.lesson")).expect("opens");
+        first_page(&mut s, |i| matches!(i, Item::Step(st) if st.sides.is_some()));
+        let before = s.moments[s.page - 1].player.shell().sim.trace_hash();
+        assert_eq!(s.player.shell().sim.trace_hash(), before, "the lesson's own moment goes on unchanged");
+        let [(l, left), (r, right)] = s.compared().expect("two sides");
+        assert_eq!((l.as_str(), r.as_str()), ("acks=1", "acks=all"));
+        let fork = s.moments[s.page - 1].player.elapsed();
+        assert_eq!((left.from, right.from), (Some(fork), Some(fork)), "coming forward, both play from where they part");
+        assert_ne!(left.player.shell().sim.trace_hash(), right.player.shell().sim.trace_hash());
+        // Each side's stage plays from the fork to its own end.
+        for shown in [left, right] {
+            let mut stage = crate::app::state::SandboxState::lesson_stage(shown.clone());
+            for _ in 0..10_000 {
+                if !stage.playing {
+                    break;
+                }
+                stage = stage.reduce(crate::app::state::Action::AdvanceTo(u64::MAX / 2));
+            }
+            assert_eq!(stage.player.shell().sim.trace_hash(), shown.player.shell().sim.trace_hash());
+        }
+        s = s.reduce(LessonAction::Next);
+        let [(_, left), _] = s.compared().expect("the quiz after it shows the sides too");
+        assert_eq!(left.from, None, "as they ended, not played again");
+        let posed = s.posed().expect("a quiz").expect("poses");
+        let PosedKind::Choice { options } = &posed.kind else { panic!("a choice") };
+        let right: Vec<String> = options.iter().filter(|o| o.correct).map(|o| o.claim.clone()).collect();
+        assert_eq!(right, vec!["left lost payments > 0 and right lost payments = 0".to_string()]);
+        s = s.reduce(LessonAction::Next);
+        assert!(s.compared().is_none(), "the next step is the lesson's own again");
     }
 
     #[test]

@@ -150,14 +150,26 @@ impl Replay<'_> {
                 self.fail(e);
             }
         }
+        // After a compare step, its two sides, asked by the quizzes that follow it.
+        let mut sides: Option<(Shell, Shell)> = None;
         for item in &self.lesson.items {
             match item {
                 Item::Step(s) => {
-                    if let Err(e) = run_commands(&mut shell, &s.commands) {
+                    sides = None;
+                    if let Some(two) = &s.sides {
+                        let (mut left, mut right) = (shell.clone(), shell.clone());
+                        for (side, own) in [(&mut left, &two.left.commands), (&mut right, &two.right.commands)] {
+                            if let Err(e) = run_commands(side, own).and_then(|_| run_commands(side, &s.commands)) {
+                                return self.fail(e);
+                            }
+                        }
+                        sides = Some((left, right));
+                    } else if let Err(e) = run_commands(&mut shell, &s.commands) {
                         // Later steps build on this one: stop here.
                         return self.fail(e);
                     }
-                    if let Err(e) = s.text.render(&shell.sim, &none) {
+                    let at = At { sim: &shell.sim, sides: sides.as_ref().map(|(l, r)| (&l.sim, &r.sim)) };
+                    if let Err(e) = s.text.render(at, &none) {
                         self.fail(e);
                     }
                     for h in &s.highlights {
@@ -170,17 +182,21 @@ impl Replay<'_> {
                         }
                     }
                 }
-                Item::Quiz(q) => self.quiz(q, &shell, run, variants),
-                Item::Challenge(c) => self.challenge(c, &shell),
+                Item::Quiz(q) => self.quiz(q, &shell, sides.as_ref(), run, variants),
+                Item::Challenge(c) => {
+                    sides = None;
+                    self.challenge(c, &shell)
+                }
             }
         }
     }
 
-    fn quiz(&mut self, q: &Quiz, shell: &Shell, run: u64, variants: u64) {
+    fn quiz(&mut self, q: &Quiz, shell: &Shell, sides: Option<&(Shell, Shell)>, run: u64, variants: u64) {
+        let at = At { sim: &shell.sim, sides: sides.map(|(l, r)| (&l.sim, &r.sim)) };
         let count = if q.vary.is_empty() { 1 } else { variants };
         for v in 0..count {
             let variant = run * count + v;
-            let posed = match q.pose(&shell.sim, variant) {
+            let posed = match q.pose(at, variant) {
                 Ok(p) => p,
                 Err(e) => return self.fail(e),
             };
@@ -327,16 +343,30 @@ pub fn transcript(lesson: &Lesson) -> Result<String, LessonError> {
         }
         Ok(())
     };
+    let mut sides: Option<(Shell, Shell)> = None;
     for item in &lesson.items {
         match item {
             Item::Step(s) => {
                 out.push_str(&format!("\n## {} (step {})\n\n", s.title, s.id));
-                show(&mut out, &mut shell, &s.commands)?;
+                sides = None;
+                if let Some(two) = &s.sides {
+                    let (mut left, mut right) = (shell.clone(), shell.clone());
+                    for (name, side, own) in [("left", &mut left, &two.left), ("right", &mut right, &two.right)] {
+                        out.push_str(&format!("### {name}: {}\n", own.label));
+                        show(&mut out, side, &own.commands)?;
+                        show(&mut out, side, &s.commands)?;
+                    }
+                    sides = Some((left, right));
+                } else {
+                    show(&mut out, &mut shell, &s.commands)?;
+                }
                 out.push('\n');
-                out.push_str(&s.text.render(&shell.sim, &none).map_err(|e| lesson.locate(e))?.plain());
+                let at = At { sim: &shell.sim, sides: sides.as_ref().map(|(l, r)| (&l.sim, &r.sim)) };
+                out.push_str(&s.text.render(at, &none).map_err(|e| lesson.locate(e))?.plain());
             }
             Item::Quiz(q) => {
-                let p = q.pose(&shell.sim, 0).map_err(|e| lesson.locate(e))?;
+                let at = At { sim: &shell.sim, sides: sides.as_ref().map(|(l, r)| (&l.sim, &r.sim)) };
+                let p = q.pose(at, 0).map_err(|e| lesson.locate(e))?;
                 out.push_str(&format!("\n## Quiz {} (variant 0: {})\n\n{}", q.id, p.bindings.describe(), p.question.plain()));
                 match &p.kind {
                     PosedKind::Predict { answer, on_stage: None } => out.push_str(&format!("answer: {answer}\n")),
@@ -362,6 +392,7 @@ pub fn transcript(lesson: &Lesson) -> Result<String, LessonError> {
                 }
             }
             Item::Challenge(c) => {
+                sides = None;
                 out.push_str(&format!("\n## Challenge: {} ({})\n\n{}", c.title, c.id, c.text.render(&shell.sim, &none).map_err(|e| lesson.locate(e))?.plain()));
                 for (i, h) in c.hints.iter().enumerate() {
                     out.push_str(&format!("hint {}: {}", i + 1, h.render(&shell.sim, &none).map_err(|e| lesson.locate(e))?.plain()));

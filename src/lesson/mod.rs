@@ -16,6 +16,7 @@
 pub mod check;
 mod parse;
 pub mod query;
+pub use query::At;
 pub mod text;
 
 use std::fmt;
@@ -129,6 +130,23 @@ pub struct Step {
     /// Run in order when the learner reaches the step.
     pub commands: Vec<Cmd>,
     pub highlights: Vec<Highlight>,
+    /// A compare step: the lesson's moment run on twice, each side with its own commands and
+    /// then the step's `commands`, shown side by side. The lesson itself goes on from the
+    /// moment before, unchanged.
+    pub sides: Option<Sides>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Sides {
+    pub left: Side,
+    pub right: Side,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Side {
+    /// What differs, as the page heads it (`acks=1`).
+    pub label: String,
+    pub commands: Vec<Cmd>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -206,10 +224,11 @@ impl Bindings {
 
 impl Text {
     /// The narration as it reads now: blanks filled from `bindings` and from the simulation.
-    pub fn render(&self, sim: &Sim, bindings: &Bindings) -> Result<Narration, LessonError> {
+    pub fn render<'a>(&self, at: impl Into<query::At<'a>>, bindings: &Bindings) -> Result<Narration, LessonError> {
+        let at = at.into();
         self.render_with(&mut |inner| match bindings.get(inner) {
             Some(v) => Ok(v.to_string()),
-            None => Query::parse(inner)?.eval(sim).map(|v| v.to_string()),
+            None => Query::parse(inner)?.eval(at).map(|v| v.to_string()),
         })
     }
 
@@ -387,7 +406,8 @@ impl Quiz {
     }
 
     /// Asks the quiz of the simulation as it is now.
-    pub fn pose(&self, sim: &Sim, variant: u64) -> Result<Posed, LessonError> {
+    pub fn pose<'a>(&self, at: impl Into<query::At<'a>>, variant: u64) -> Result<Posed, LessonError> {
+        let sim = at.into();
         let bindings = self.bindings(variant);
         let question = self.ask.render(sim, &bindings)?;
         let explain = self.explain.as_ref().map(|e| e.render(sim, &bindings)).transpose()?;
@@ -413,7 +433,7 @@ impl Quiz {
                 }
                 PosedKind::Choice { options: out }
             }
-            QuizKind::Order { items } => self.order(items, sim, &bindings, variant)?,
+            QuizKind::Order { items } => self.order(items, sim.sim, &bindings, variant)?,
         };
         Ok(Posed { id: self.id.clone(), variant, bindings, question, kind, explain })
     }

@@ -46,7 +46,7 @@ impl Kind {
         match self {
             Kind::Header => &["id", "title", "objective", "requires", "covers"],
             Kind::Cluster => &["brokers", "seed", "run"],
-            Kind::Step => &["title", "run", "fails", "highlight"],
+            Kind::Step => &["title", "run", "fails", "highlight", "left", "right", "left-run", "right-run"],
             Kind::Quiz => &["kind", "pick", "ask", "vary", "answer", "option", "label", "why", "item", "when", "explain"],
             Kind::Challenge => &["title", "goal", "hint", "solution", "then", "survive"],
         }
@@ -467,11 +467,31 @@ fn step(p: &mut Parser, sec: &Section) -> Option<Step> {
             _ => {}
         }
     }
+    let sides = compare(p, sec);
     let Some(text) = narration(sec) else {
         p.err(sec.line, "a step needs narration: the lines under its fields that tell the learner what happens");
         return None;
     };
-    Some(Step { id: sec.id.clone(), line: sec.line, title, text, commands: cmds, highlights })
+    Some(Step { id: sec.id.clone(), line: sec.line, title, text, commands: cmds, highlights, sides })
+}
+
+/// A compare step's two sides: `left:` and `right:` name them, `left-run:` and `right-run:`
+/// are each side's own commands (then the step's `run:` runs on both).
+fn compare(p: &mut Parser, sec: &Section) -> Option<Sides> {
+    let any = sec.fields.iter().find(|f| matches!(f.key.as_str(), "left" | "right" | "left-run" | "right-run"))?;
+    let side = |p: &mut Parser, name: &str| -> Side {
+        let label = single(p, sec, name).map(one_line).unwrap_or_default();
+        if label.is_empty() {
+            p.err(any.line, format!("a compare step needs `{name}:` naming its {name} side, like `{name}: acks=1`"));
+        }
+        let commands = all(sec, &format!("{name}-run")).flat_map(|f| commands(p, f, false)).collect::<Vec<_>>();
+        Side { label, commands }
+    };
+    let (left, right) = (side(p, "left"), side(p, "right"));
+    if left.commands.is_empty() && right.commands.is_empty() {
+        p.err(any.line, "a compare step needs `left-run:` or `right-run:`: what makes its two sides differ");
+    }
+    Some(Sides { left, right })
 }
 
 fn text_of(f: &Field) -> Text {

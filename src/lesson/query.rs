@@ -112,29 +112,88 @@ pub const QUERIES: &[(&str, &str)] = &[
 /// One question asked of the simulation.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Query {
-    PartitionForKey { topic: String, key: String },
-    HashPartition { key: String, count: i32 },
-    Partitions { topic: String },
-    PartitionsWithRecords { topic: String },
+    PartitionForKey {
+        topic: String,
+        key: String,
+    },
+    HashPartition {
+        key: String,
+        count: i32,
+    },
+    Partitions {
+        topic: String,
+    },
+    PartitionsWithRecords {
+        topic: String,
+    },
     Leader(TopicPartition),
     Isr(TopicPartition),
     Replicas(TopicPartition),
     HighWatermark(TopicPartition),
     LogEndOffset(TopicPartition),
     LogStartOffset(TopicPartition),
-    Committed { group: String, tp: TopicPartition },
-    Lag { group: String, tp: TopicPartition },
-    Owner { group: String, tp: TopicPartition },
-    GroupState { group: String },
-    Members { group: String },
-    Consumed { client: String },
-    Processed { client: String },
-    ReplicationFactor { topic: String },
-    Config { topic: String, name: String },
-    Acks { client: String },
-    RecordsWithoutKey { topic: String },
-    Acked { topic: String },
-    Lost { topic: String },
+    Committed {
+        group: String,
+        tp: TopicPartition,
+    },
+    Lag {
+        group: String,
+        tp: TopicPartition,
+    },
+    Owner {
+        group: String,
+        tp: TopicPartition,
+    },
+    GroupState {
+        group: String,
+    },
+    Members {
+        group: String,
+    },
+    Consumed {
+        client: String,
+    },
+    Processed {
+        client: String,
+    },
+    ReplicationFactor {
+        topic: String,
+    },
+    Config {
+        topic: String,
+        name: String,
+    },
+    Acks {
+        client: String,
+    },
+    RecordsWithoutKey {
+        topic: String,
+    },
+    Acked {
+        topic: String,
+    },
+    Lost {
+        topic: String,
+    },
+    /// `left <query>` / `right <query>`: asked of one side of a compare step.
+    Side {
+        right: bool,
+        inner: Box<Query>,
+    },
+}
+
+/// Where a query is asked: the lesson's simulation, and after a compare step its two sides
+/// (the same moment, run on under two settings).
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    pub sim: &'a Sim,
+    pub sides: Option<(&'a Sim, &'a Sim)>,
+}
+
+impl<'a> From<&'a Sim> for At<'a> {
+    fn from(sim: &'a Sim) -> At<'a> {
+        At { sim, sides: None }
+    }
 }
 
 /// `orders-0`: the topic, then a dash and the partition number (topic names may hold dashes).
@@ -149,7 +208,7 @@ pub fn parse_partition(word: &str) -> Result<TopicPartition, String> {
 }
 
 pub fn is_query_name(word: &str) -> bool {
-    QUERIES.iter().any(|(n, _)| *n == word)
+    word == "left" || word == "right" || QUERIES.iter().any(|(n, _)| *n == word)
 }
 
 impl Query {
@@ -157,6 +216,12 @@ impl Query {
     pub fn parse(text: &str) -> Result<Query, String> {
         let words: Vec<&str> = text.split_whitespace().collect();
         let Some((&name, args)) = words.split_first() else { return Err("a query is missing".into()) };
+        if name == "left" || name == "right" {
+            if args.first().is_some_and(|w| *w == "left" || *w == "right") {
+                return Err(format!("`{name} {}` names two sides; a query is asked of one", args[0]));
+            }
+            return Ok(Query::Side { right: name == "right", inner: Box::new(Query::parse(&args.join(" "))?) });
+        }
         let Some((_, usage)) = QUERIES.iter().find(|(n, _)| *n == name) else {
             let hint = match did_you_mean(name, QUERIES.iter().map(|(n, _)| *n)) {
                 Some(m) => format!("did you mean `{m}`?"),
@@ -206,8 +271,17 @@ impl Query {
     }
 
     /// Asks the simulation. An error names what does not exist (a topic, a partition, a group).
-    pub fn eval(&self, sim: &Sim) -> Result<Value, String> {
+    pub fn eval<'a>(&self, at: impl Into<At<'a>>) -> Result<Value, String> {
+        let at = at.into();
+        let sim = at.sim;
         match self {
+            Query::Side { right, inner } => match at.sides {
+                Some((l, r)) => inner.eval(if *right { r } else { l }),
+                None => Err(format!(
+                    "`{}` asks a side of a comparison: it belongs on a compare step (one with `left:` and `right:`) or a quiz right after one",
+                    if *right { "right" } else { "left" }
+                )),
+            },
             Query::PartitionForKey { topic, key } => Ok(Value::Int(partition_for_key(key.as_bytes(), partition_count(sim, topic)?) as i64)),
             Query::HashPartition { key, count } => Ok(Value::Int(partition_for_key(key.as_bytes(), *count) as i64)),
             Query::Partitions { topic } => Ok(Value::Int(partition_count(sim, topic)? as i64)),
@@ -417,11 +491,12 @@ impl Claim {
         Ok(Claim { text: words.join(" "), query, op, right })
     }
 
-    pub fn eval(&self, sim: &Sim) -> Result<Found, String> {
-        let actual = self.query.eval(sim)?;
+    pub fn eval<'a>(&self, at: impl Into<At<'a>>) -> Result<Found, String> {
+        let at = at.into();
+        let actual = self.query.eval(at)?;
         let right = match &self.right {
             Operand::Literal(v) => v.clone(),
-            Operand::Query(q) => q.eval(sim)?,
+            Operand::Query(q) => q.eval(at)?,
         };
         let holds = match self.op {
             Op::Eq => actual.same(&right),
@@ -476,9 +551,10 @@ impl Condition {
     }
 
     /// Whether every claim holds; an error when a query cannot be answered.
-    pub fn holds(&self, sim: &Sim) -> Result<bool, String> {
+    pub fn holds<'a>(&self, at: impl Into<At<'a>>) -> Result<bool, String> {
+        let at = at.into();
         for c in &self.claims {
-            if !c.eval(sim)?.holds {
+            if !c.eval(at)?.holds {
                 return Ok(false);
             }
         }

@@ -224,7 +224,20 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>, real: &UseStateHan
                 <section class="lesson-text" aria-live="polite" data-testid="lesson-narration">{ raw(s.text_html()) }</section>
                 { exercise }
                 <div class="lesson-sim">
-                    <LessonStage shown={s.shown()} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} />
+                    { match s.compared() {
+                        // A compare step: the same moment run on under two settings, side by side.
+                        Some(sides) => html! {
+                            <div class="compare" data-testid="compare">
+                                { for sides.into_iter().enumerate().map(|(i, (label, shown))| html! {
+                                    <div class="compare-side" key={i} data-testid={if i == 0 { "compare-left" } else { "compare-right" }}>
+                                        <h3>{ if i == 0 { "Left: " } else { "Right: " } }{ label }</h3>
+                                        <LessonStage {shown} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} />
+                                    </div>
+                                }) }
+                            </div>
+                        },
+                        None => html! { <LessonStage shown={s.shown()} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} /> },
+                    } }
                     { raw(s.stage_html()) }
                 </div>
             </div>

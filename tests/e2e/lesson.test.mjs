@@ -200,3 +200,33 @@ test('an order quiz with the keyboard: moving an item keeps focus on it, a wrong
   await page.waitForFunction(() => document.querySelector('[data-testid=quiz-result]')?.dataset.right === 'true');
   assert.deepEqual(errors, []);
 });
+
+test('a compare step: two stages side by side play the same failure under acks=1 and acks=all, and the quiz asks both', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openLesson(page, '08-broker-failure');
+  const next = page.getByTestId('lesson-next');
+  for (let i = 0; i < 12 && (await page.getByTestId('compare').count()) === 0; i++) await next.click();
+  const left = page.getByTestId('compare-left');
+  const right = page.getByTestId('compare-right');
+  assert.equal(await left.locator('h3').textContent(), 'Left: acks=1');
+  assert.equal(await right.locator('h3').textContent(), 'Right: acks=all');
+  // Both stages play from where the sides part, and each stops at its own end.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lesson-stage-status]')].length === 2 && [...document.querySelectorAll('[data-testid=lesson-stage-status]')].every((s) => /^t = /.test(s.textContent)), null, { timeout: 30000 });
+  for (const side of [left, right]) assert.match(await side.getByTestId('broker-1-status').textContent(), /down/);
+  assert.match(await page.getByTestId('lesson-narration').textContent(), /Left: \d+ records acknowledged, [1-9]\d* of them lost\. Right: \d+ acknowledged, 0 lost\./);
+  // The quiz after it keeps both stages in view and asks of both sides.
+  await next.click();
+  await page.getByTestId('compare').waitFor();
+  const radios = page.getByRole('radio');
+  let right_one = -1;
+  for (let i = 0; i < (await radios.count()); i++) {
+    await radios.nth(i).check();
+    await page.getByTestId('quiz-check').click();
+    const r = page.getByTestId('quiz-result');
+    await r.waitFor();
+    if ((await r.getAttribute('data-right')) === 'true') right_one = i;
+  }
+  assert.match(await page.locator('label[for=choice-' + right_one + ']').textContent(), /Only with acks=1/);
+  assert.deepEqual(errors, []);
+});

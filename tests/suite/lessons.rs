@@ -415,6 +415,31 @@ fn a_click_quiz_names_what_to_click_and_its_answer_must_be_on_the_stage() {
 }
 
 #[test]
+fn a_compare_step_names_both_sides_and_its_queries_need_one() {
+    let step = "\n# step: cmp\ntitle: Two ways\nleft: acks=1\nleft-run: producer start p --topic orders --count 3 --producer-property acks=1\nright: acks=all\nright-run: producer start p --topic orders --count 3 --producer-property acks=all\nrun: tick 2s\n\nLeft acked {left acked orders}, right acked {right acked orders}.\n";
+    assert_eq!(problems(step), Vec::<String>::new());
+    fails_with(&step.replace("right: acks=all\n", ""), "lessons/bad.lesson:17: a compare step needs `right:` naming its right side");
+    fails_with(
+        &step
+            .replace("left-run: producer start p --topic orders --count 3 --producer-property acks=1\n", "")
+            .replace("right-run: producer start p --topic orders --count 3 --producer-property acks=all\n", ""),
+        "lessons/bad.lesson:17: a compare step needs `left-run:` or `right-run:`",
+    );
+    // A side's query outside a comparison is a lesson bug, named at its line.
+    fails_with(
+        "\n# quiz: q\nkind: predict\nask: What?\nexplain: Because.\nanswer: left leader orders-0\n",
+        "lessons/bad.lesson:19: the answer `left leader orders-0` cannot be computed: `left` asks a side of a comparison",
+    );
+    fails_with(
+        "\n# quiz: q\nkind: predict\nask: What?\nexplain: Because.\nanswer: left right leader orders-0\n",
+        "lessons/bad.lesson:19: answer: `left right` names two sides",
+    );
+    // After the compare step, a quiz asks either side; the lesson's own moment is unchanged.
+    let quiz = "\n# quiz: q\nkind: choice\nask: Which?\noption: left acked orders = right acked orders\nwhy: Both were acknowledged.\noption: left acked orders != right acked orders\nwhy: No.\n";
+    assert_eq!(problems(&format!("{step}{quiz}")), Vec::<String>::new());
+}
+
+#[test]
 fn narration_mistakes_are_named() {
     fails_with("\nSee `kafka-topics.sh for yourself.\n", "lessons/bad.lesson:15: a `code` span is not closed by a second backtick");
     fails_with("\nThe leader is {leader orders-0 now}.\n", "lessons/bad.lesson:15: `leader` takes <topic>-<p>");
