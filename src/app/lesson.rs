@@ -611,7 +611,8 @@ impl LessonState {
 
     /// What this page's commands printed, under the stage (nothing when they printed nothing).
     pub fn stage_html(&self) -> String {
-        let printed = self.printed();
+        // A quiz's `then:` commands print on its page once answered.
+        let printed = if matches!(self.item(), Some(Item::Quiz(_))) { &self.typed[..] } else { self.printed() };
         if printed.is_empty() {
             return String::new();
         }
@@ -804,6 +805,27 @@ impl LessonState {
         out
     }
 
+    /// A quiz once answered: its `then:` commands run on from the quiz's moment (once per
+    /// variant), and the stage plays them, showing why the answer is what it is.
+    fn reveal(&mut self) {
+        let lesson = self.lesson.clone();
+        let Some(Item::Quiz(q)) = self.page.checked_sub(1).and_then(|i| lesson.items.get(i)) else { return };
+        if q.then.is_empty() || self.then_ran || self.quiz().checked.is_none() {
+            return;
+        }
+        self.then_ran = true;
+        match q.then_commands(&self.player.shell().sim, self.quiz().variant) {
+            Ok(cmds) => {
+                self.played_from = Some(self.player.elapsed());
+                self.typed.push(Printed { kind: LineKind::Output, text: "# Now the lesson runs it, so you can watch:".into() });
+                type_commands(&mut self.player, &cmds);
+                self.typed.extend(self.player.take_printed());
+                self.stage_revision += 1;
+            }
+            Err(e) => self.typed.push(Printed { kind: LineKind::Error, text: lesson.locate(e).to_string() }),
+        }
+    }
+
     fn go(&mut self, page: usize) {
         // Coming forward, the stage plays what this page's commands did; going back (or
         // starting a challenge again), it shows the earlier moment as it was.
@@ -866,6 +888,7 @@ impl LessonState {
                     q.checked = Some(Checked { choice: None, right, value: value.clone() });
                     q.input = value;
                     q.note = None;
+                    self.reveal();
                 } else {
                     q.note = Some(format!("That is a {}: this question asks you to click a {}.", kind.word(), asked.word()));
                 }
@@ -894,6 +917,7 @@ impl LessonState {
                         q.first = checked.as_ref().map(|c| c.right);
                     }
                     q.checked = checked;
+                    self.reveal();
                 }
             }
             LessonAction::MoveUp(at) | LessonAction::MoveDown(at) => {
@@ -910,6 +934,10 @@ impl LessonState {
             LessonAction::TryAgain if matches!(self.item(), Some(Item::Quiz(_))) => {
                 let q = &mut self.quizzes[i];
                 *q = QuizState { variant: q.variant + 1, first: q.first, ..QuizState::default() };
+                if self.then_ran {
+                    // A fresh question starts from the quiz's moment again, not from the reveal.
+                    self.go(self.page);
+                }
             }
             LessonAction::Hint => {
                 if let Some(Item::Challenge(c)) = self.item() {
@@ -1225,6 +1253,30 @@ mod tests {
         assert_eq!(right, vec!["left lost payments > 0 and right lost payments = 0".to_string()]);
         s = s.reduce(LessonAction::Next);
         assert!(s.compared().is_none(), "the next step is the lesson's own again");
+    }
+
+    #[test]
+    fn once_answered_a_quiz_runs_its_then_commands_and_the_stage_plays_them() {
+        let mut s = lesson02();
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if q.id == "next-same-key"));
+        let moment = s.player.shell().sim.trace_hash();
+        let posed = s.posed().expect("a quiz").expect("poses");
+        let PosedKind::Predict { answer, .. } = &posed.kind else { panic!("a predict") };
+        let tp = format!("orders-{answer}");
+        let leo = |s: &LessonState| lesson::query::Query::parse(&format!("log-end-offset {tp}")).unwrap().eval(&s.player.shell().sim).unwrap().to_string();
+        let before = leo(&s);
+        let r = s.stage_revision;
+        s = s.reduce(LessonAction::Input("nonsense".into())).reduce(LessonAction::Check);
+        assert_eq!(s.quiz().checked.as_ref().map(|c| c.right), Some(false));
+        assert!(s.typed.iter().any(|p| p.text.starts_with("# Now the lesson runs it")), "{:?}", s.typed);
+        assert!(s.stage_html().contains("one more"), "{}", s.stage_html());
+        assert_eq!(leo(&s).parse::<i64>().unwrap(), before.parse::<i64>().unwrap() + 1, "the record landed in the predicted partition");
+        assert_eq!((s.stage_revision, s.shown().from.is_some()), (r + 1, true), "the stage plays the reveal");
+        // Checking again does not write the record twice; a fresh question starts from the moment.
+        s = s.reduce(LessonAction::Input(answer.to_string())).reduce(LessonAction::Check);
+        assert_eq!(leo(&s).parse::<i64>().unwrap(), before.parse::<i64>().unwrap() + 1);
+        s = s.reduce(LessonAction::TryAgain);
+        assert_eq!((s.player.shell().sim.trace_hash(), s.typed.len()), (moment, 0));
     }
 
     #[test]

@@ -201,6 +201,13 @@ impl Replay<'_> {
                 Err(e) => return self.fail(e),
             };
             self.questions += 1;
+            if !q.then.is_empty() {
+                // The commands that show why must run for every variant asked.
+                let mut after = shell.clone();
+                if let Err(e) = q.then_commands(&shell.sim, variant).and_then(|cmds| run_commands(&mut after, &cmds)) {
+                    return self.fail(e);
+                }
+            }
             let which = if posed.bindings.0.is_empty() { String::new() } else { format!(" for {}", posed.bindings.describe()) };
             if let PosedKind::Predict { answer, on_stage: Some(kind) } = &posed.kind {
                 // A click quiz's answer must be something on the stage to click.

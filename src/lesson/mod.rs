@@ -277,6 +277,9 @@ pub struct Quiz {
     pub kind: QuizKind,
     /// Shown after the answer (required for `predict`).
     pub explain: Option<Text>,
+    /// Run once the learner has answered, so the stage shows why (`then:`): a key's record is
+    /// produced and lands in its partition. The lesson goes on from the quiz's own moment.
+    pub then: Vec<Cmd>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -692,6 +695,22 @@ pub fn fill_command(c: &Cmd, sim: &Sim) -> Result<Cmd, LessonError> {
     let text = fill_blanks(&c.text, &mut |q| Query::parse(q)?.eval(sim).map(|v| v.to_string())).map_err(at)?;
     let argv = crate::shell::tokenize(&text).map_err(|e| at(format!("`{}` cannot be read once its blanks are filled: {e}", first_line(&text))))?;
     Ok(Cmd { line: c.line, text, argv, stdin: c.stdin.clone(), expect_failure: c.expect_failure })
+}
+
+impl Quiz {
+    /// The `then:` commands of variant `variant`, blanks filled: its parameters first, then
+    /// queries asked of `sim` (the command line only; a producer's records take parameters).
+    pub fn then_commands(&self, sim: &Sim, variant: u64) -> Result<Vec<Cmd>, LessonError> {
+        let bindings = self.bindings(variant);
+        // Plain replacement: a command's `\` continues its line, it escapes nothing.
+        let fill = |t: &str| bindings.0.iter().fold(t.to_string(), |t, (name, value)| t.replace(&format!("{{{name}}}"), value));
+        let mut out = Vec::new();
+        for c in &self.then {
+            let with_params = Cmd { text: fill(&c.text), stdin: c.stdin.iter().map(|l| fill(l)).collect(), ..c.clone() };
+            out.push(fill_command(&with_params, sim)?);
+        }
+        Ok(out)
+    }
 }
 
 /// Replaces each `{...}` in a command line with what `resolve` answers for its inside.

@@ -47,7 +47,7 @@ impl Kind {
             Kind::Header => &["id", "title", "objective", "requires", "covers"],
             Kind::Cluster => &["brokers", "seed", "run"],
             Kind::Step => &["title", "run", "fails", "highlight", "left", "right", "left-run", "right-run"],
-            Kind::Quiz => &["kind", "pick", "ask", "vary", "answer", "option", "label", "why", "item", "when", "explain"],
+            Kind::Quiz => &["kind", "pick", "ask", "vary", "answer", "option", "label", "why", "item", "when", "explain", "then"],
             Kind::Challenge => &["title", "goal", "hint", "solution", "then", "survive"],
         }
     }
@@ -639,7 +639,8 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
         }
         None => return None,
     };
-    let quiz = Quiz { id: sec.id.clone(), line: sec.line, ask: ask?, vary, kind, explain };
+    let then = all(sec, "then").flat_map(|f| commands(p, f, false)).collect();
+    let quiz = Quiz { id: sec.id.clone(), line: sec.line, ask: ask?, vary, kind, explain, then };
     // Blanks in the quiz's texts may use its parameters.
     let names: Vec<String> = quiz.vary.iter().map(|v| v.name.clone()).collect();
     let mut texts = vec![&quiz.ask];

@@ -440,6 +440,16 @@ fn a_compare_step_names_both_sides_and_its_queries_need_one() {
 }
 
 #[test]
+fn a_quizs_then_commands_must_run_for_every_variant() {
+    let q = "\n# quiz: q\nkind: predict\nvary: key from a,b\nask: Where does {key} go?\nexplain: There.\nanswer: partition-for-key orders {key}\nthen:\n    kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=:\n    {key}:x\n    .\n";
+    assert_eq!(problems(q), Vec::<String>::new());
+    fails_with(
+        &format!("{q}    kafka-topics.sh --describe\n"),
+        "lessons/bad.lesson:25: `kafka-topics.sh --describe` failed: --bootstrap-server must be specified",
+    );
+}
+
+#[test]
 fn narration_mistakes_are_named() {
     fails_with("\nSee `kafka-topics.sh for yourself.\n", "lessons/bad.lesson:15: a `code` span is not closed by a second backtick");
     fails_with("\nThe leader is {leader orders-0 now}.\n", "lessons/bad.lesson:15: `leader` takes <topic>-<p>");
