@@ -230,3 +230,19 @@ test('a compare step: two stages side by side play the same failure under acks=1
   assert.match(await page.locator('label[for=choice-' + right_one + ']').textContent(), /Only with acks=1/);
   assert.deepEqual(errors, []);
 });
+
+test('a predict quiz, once answered, writes the record and the stage plays it landing', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openLesson(page);
+  const next = page.getByTestId('lesson-next');
+  for (let i = 0; i < 6 && (await page.getByTestId('quiz-answer').count()) === 0; i++) await next.click();
+  await page.getByTestId('quiz-answer').fill('9');
+  await page.getByTestId('quiz-check').click();
+  await page.getByTestId('quiz-result').waitFor();
+  // The lesson ran the quiz's then: commands: the record went where the engine said.
+  await page.getByTestId('lesson-console').getByText('one more', { exact: false }).waitFor();
+  await page.waitForFunction(() => /^t = /.test(document.querySelector('[data-testid=lesson-stage-status]')?.textContent ?? ''), null, { timeout: 20000 });
+  assert.equal(await page.getByTestId('lesson-replay').isDisabled(), false, 'the reveal can be replayed');
+  assert.deepEqual(errors, []);
+});
