@@ -480,6 +480,9 @@ pub enum LessonAction {
     Line(String),
     /// Something clicked on the stage: the answer to a click quiz.
     Pick(Selection),
+    /// Start the lesson over from its introduction: answers, hints and challenges cleared
+    /// (the progress keeps each quiz's first answer and each challenge once met).
+    Restart,
     /// An order quiz: the item at this position (0-based) moves one place up, or down.
     MoveUp(usize),
     MoveDown(usize),
@@ -947,6 +950,15 @@ impl LessonState {
                 }
             }
             LessonAction::ShowSolution if matches!(self.item(), Some(Item::Challenge(_))) => self.challenges[i].solution_shown = true,
+            LessonAction::Restart => {
+                for q in &mut self.quizzes {
+                    *q = QuizState { first: q.first, ..QuizState::default() };
+                }
+                for c in &mut self.challenges {
+                    *c = ChallengeState { met: c.met, ..ChallengeState::default() };
+                }
+                self.go(0);
+            }
             // A challenge's cluster is the lesson's: `reset` (the console's verb for a fresh
             // cluster) starts the challenge again from its own start instead.
             LessonAction::Line(l)
@@ -1277,6 +1289,22 @@ mod tests {
         assert_eq!(leo(&s).parse::<i64>().unwrap(), before.parse::<i64>().unwrap() + 1);
         s = s.reduce(LessonAction::TryAgain);
         assert_eq!((s.player.shell().sim.trace_hash(), s.typed.len()), (moment, 0));
+    }
+
+    #[test]
+    fn restarting_a_lesson_goes_back_to_its_start_and_keeps_what_progress_counts() {
+        let mut s = lesson02();
+        first_page(&mut s, |i| matches!(i, Item::Quiz(q) if matches!(q.kind, lesson::QuizKind::Choice { .. })));
+        let quiz_page = s.page;
+        s = s.reduce(LessonAction::Select(0)).reduce(LessonAction::Check);
+        let first = s.quiz().first;
+        assert!(first.is_some());
+        s = s.reduce(LessonAction::Restart);
+        assert_eq!((s.page, s.player.shell().sim.trace_hash()), (0, s.moments[0].player.shell().sim.trace_hash()));
+        while s.page < quiz_page {
+            s = s.reduce(LessonAction::Next);
+        }
+        assert_eq!((s.quiz().selected, s.quiz().checked.clone(), s.quiz().first), (None, None, first), "cleared, but the first answer still counts");
     }
 
     #[test]

@@ -217,6 +217,7 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>, real: &UseStateHan
             <nav class="lesson-nav" aria-label="Lesson">
                 <button type="button" onclick={back} disabled={!s.can_back()} data-testid="lesson-back">{ "\u{2190} Back" }</button>
                 <button type="button" onclick={next} disabled={!s.can_next()} data-testid="lesson-next" class="primary">{ "Next \u{2192}" }</button>
+                <button type="button" class="secondary" onclick={on(act, LessonAction::Restart)} disabled={s.page == 0} data-testid="lesson-restart">{ "\u{21ba} Start over" }</button>
                 <button type="button" class="secondary" onclick={on_real} aria-expanded={real.to_string()} data-testid="real-cluster-button">{ "Try it on a real cluster" }</button>
             </nav>
             if **real { { raw(crate::app::html::real_cluster_panel(&s.player.script())) } }

@@ -244,5 +244,12 @@ test('a predict quiz, once answered, writes the record and the stage plays it la
   await page.getByTestId('lesson-console').getByText('one more', { exact: false }).waitFor();
   await page.waitForFunction(() => /^t = /.test(document.querySelector('[data-testid=lesson-stage-status]')?.textContent ?? ''), null, { timeout: 20000 });
   assert.equal(await page.getByTestId('lesson-replay').isDisabled(), false, 'the reveal can be replayed');
+  // Start over: back to the introduction, the quiz unanswered again.
+  await page.getByTestId('lesson-restart').click();
+  assert.match(await page.getByTestId('progress').textContent(), /^Step 1 of \d+$/);
+  assert.equal(await page.getByTestId('lesson-restart').isDisabled(), true);
+  for (let i = 0; i < 6 && (await page.getByTestId('quiz-answer').count()) === 0; i++) await next.click();
+  assert.equal(await page.getByTestId('quiz-answer').inputValue(), '');
+  assert.equal(await page.getByTestId('quiz-result').count(), 0);
   assert.deepEqual(errors, []);
 });
