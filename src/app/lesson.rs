@@ -407,6 +407,10 @@ pub struct Compared {
 /// console consumer still running once it has caught up is stopped with Ctrl-C).
 fn type_commands(player: &mut Player, commands: &[Cmd]) {
     for c in commands {
+        // A `tick` is time played on the tape, so the stage plays it rather than jumping.
+        if c.stdin.is_empty() && player.tick_line(&c.text) {
+            continue;
+        }
         for l in console_lines(c) {
             player.line(l);
         }
@@ -782,6 +786,7 @@ impl LessonState {
         self.typed.push(Printed { kind: LineKind::Output, text: "# Every goal holds. The lesson now runs these commands itself:".into() });
         for cmd in &c.then {
             match lesson::fill_command(cmd, &self.player.shell().sim) {
+                Ok(cmd) if cmd.stdin.is_empty() && self.player.tick_line(&cmd.text) => {}
                 Ok(cmd) => {
                     for l in console_lines(&cmd) {
                         self.player.line(l);
@@ -832,13 +837,17 @@ impl LessonState {
     fn go(&mut self, page: usize) {
         // Coming forward, the stage plays what this page's commands did; going back (or
         // starting a challenge again), it shows the earlier moment as it was.
-        self.played_from = (page == self.page + 1).then(|| self.player.elapsed());
+        // From the page's own moment: a reveal or a challenge's commands moved the shown
+        // session onto a tape of its own.
+        self.played_from = (page == self.page + 1).then(|| self.moments[self.page].player.elapsed());
         self.page = page;
         self.reached = self.reached.max(page);
         self.player = self.moments[page].player.clone();
         self.typed.clear();
         self.then_ran = false;
         self.stage_revision += 1;
+        // Back on a quiz answered before: its answer shows, and so does what it revealed.
+        self.reveal();
     }
 
     /// What the stage shows now: this moment, played from the one before when the learner
@@ -972,7 +981,9 @@ impl LessonState {
             LessonAction::Line(l) if matches!(self.item(), Some(Item::Challenge(_))) => {
                 self.played_from = Some(self.player.elapsed());
                 self.stage_revision += 1;
-                self.player.line(&l);
+                if !self.player.tick_line(&l) {
+                    self.player.line(&l);
+                }
                 self.typed.extend(self.player.take_printed());
                 self.run_then();
                 if self.complete() {
@@ -1220,6 +1231,10 @@ mod tests {
         // The stage plays from the page before to this moment, and stops there.
         let mut stage = crate::app::state::SandboxState::lesson_stage(shown.clone());
         assert!(stage.playing && stage.player.elapsed() == from);
+        // It plays, frame by frame: a millisecond on is not the end of the step.
+        let start = stage.player.shell().sim.now();
+        stage = stage.reduce(crate::app::state::Action::AdvanceTo(start + 1));
+        assert!(stage.playing && stage.player.shell().sim.now() < shown.player.shell().sim.now(), "a frame does not jump to the moment");
         let far = stage.player.shell().sim.now() + 3_600_000;
         for _ in 0..10_000 {
             if !stage.playing {
@@ -1248,6 +1263,9 @@ mod tests {
         // Each side's stage plays from the fork to its own end.
         for shown in [left, right] {
             let mut stage = crate::app::state::SandboxState::lesson_stage(shown.clone());
+            let start = stage.player.shell().sim.now();
+            stage = stage.reduce(crate::app::state::Action::AdvanceTo(start + 1_000));
+            assert!(stage.playing && stage.player.shell().sim.now() < shown.player.shell().sim.now(), "both sides play, not jump");
             for _ in 0..10_000 {
                 if !stage.playing {
                     break;

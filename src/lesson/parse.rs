@@ -558,16 +558,15 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
                     None
                 }
                 (_, None) => {
-                    p.err(sec.line, "a click quiz needs `pick:` saying what to click: `broker`, `partition`, `group` or `client`");
+                    p.err(sec.line, "a click quiz needs `pick:` saying what to click: `broker` or `client`");
                     None
                 }
+                // What a query can answer with: a broker (`leader`) or a client (`owner`).
                 (_, Some(f)) => match one_line(f).as_str() {
                     "broker" => Some(HighlightKind::Broker),
-                    "partition" => Some(HighlightKind::Partition),
-                    "group" => Some(HighlightKind::Group),
                     "client" => Some(HighlightKind::Client),
                     other => {
-                        p.err(f.line, format!("`pick:` is `broker`, `partition`, `group` or `client` (the stage's clickable things), not `{other}`"));
+                        p.err(f.line, format!("`pick:` is `broker` or `client` (what a query's answer can name on the stage), not `{other}`"));
                         None
                     }
                 },

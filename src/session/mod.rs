@@ -545,14 +545,37 @@ impl Player {
     pub fn script(&self) -> String {
         let mut out = self.start.script().trim_end().to_string();
         out.push('\n');
-        let mut at = self.checkpoints[0].shell.sim.now();
+        let start = self.checkpoints[0].shell.sim.now();
+        let mut at = start;
+        // What the typed lines are: a console producer's records until its input ends, and the
+        // rest of a command continued with a backslash.
+        let (mut producer, mut continued, mut command) = (false, false, String::new());
         for op in &self.ops[..self.frame.op.min(self.ops.len())] {
             match op {
                 Op::Line(l) => {
                     out.push_str(l);
                     out.push('\n');
+                    if producer {
+                        continue;
+                    }
+                    if !continued {
+                        command = l.split_whitespace().next().unwrap_or("").to_string();
+                        if command == "reset" {
+                            // A new cluster: its clock starts again.
+                            at = start;
+                        }
+                    }
+                    continued = l.trim_end().ends_with('\\');
+                    producer = !continued && crate::shell::tool_name(&command) == "kafka-console-producer";
                 }
-                Op::EndOfInput => out.push_str(".\n"),
+                // Ctrl-D or Ctrl-C ends a producer's records with the `.` a script uses; a
+                // continued command just ends.
+                Op::EndOfInput | Op::Interrupt if producer => {
+                    out.push_str(".\n");
+                    producer = false;
+                }
+                Op::EndOfInput | Op::Interrupt if continued => continued = false,
+                Op::EndOfInput => {}
                 Op::Interrupt => out.push_str("# (Ctrl-C)\n"),
                 // A few events by the Step button: no time a script needs to wait.
                 Op::StepTo(_) => {}
@@ -564,7 +587,29 @@ impl Player {
                 }
             }
         }
+        // A run stopped part way (a seek into it) counts up to where it stands.
+        let now = self.frame.shell.sim.now();
+        if matches!(self.ops.get(self.frame.op), Some(Op::RunUntil(_) | Op::Clock(_))) && now > at {
+            out.push_str(&format!("tick {}ms\n", now - at));
+        }
         out
+    }
+
+    /// `tick <duration>` typed by a lesson: the same run as the console's `tick`, but on the
+    /// tape as time played (`RunUntil`), so a stage replaying the tape plays it frame by frame
+    /// instead of jumping to its end in one line. Echoed as the console echoes it. False (and
+    /// nothing done) when `text` is not a plain `tick` at the command prompt.
+    pub fn tick_line(&mut self, text: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let d = match words.as_slice() {
+            ["tick", d] if self.prompt() == Prompt::Command => crate::shell::parse_duration(d),
+            _ => return false,
+        };
+        let Ok(d) = d else { return false };
+        self.print(LineKind::Input, &format!("$ {}", text.trim()));
+        let t = self.frame.shell.sim.now() + d;
+        self.advance_to(t);
+        true
     }
 
     /// Along the tape up to virtual time `t`, and never past its end: a lesson's stage plays

@@ -27,7 +27,7 @@ use crate::sim::Sim;
 
 pub use options::did_you_mean;
 pub use tokenize::{continues, tokenize};
-pub use verbs::help;
+pub use verbs::{help, parse_duration};
 
 /// A command that failed: one line saying what is wrong (Kafka's text where Kafka has one).
 #[derive(Clone, PartialEq, Eq, Debug)]

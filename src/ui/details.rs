@@ -23,7 +23,23 @@ pub fn details(v: &SimView, selected: Option<&Selection>, d: &Callback<Action>) 
         let button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button").ok().flatten());
         let Some(button) = button else { return };
         if let Some(command) = button.get_attribute("data-command") {
+            // The buttons are redrawn when what they offer changes ("Kill" becomes "Restart"):
+            // the keyboard's focus goes back to the button in the same place.
+            let place = button.parent_element().map_or(0, |g| {
+                let all = g.children();
+                (0..all.length()).position(|i| all.item(i).as_ref() == Some(&button)).unwrap_or(0)
+            });
             d.emit(Action::Line(command));
+            gloo_timers::callback::Timeout::new(0, move || {
+                let doc = web_sys::window().and_then(|w| w.document());
+                let buttons = doc.and_then(|d| d.query_selector_all("[data-testid=details] .actions button").ok());
+                if let Some(b) = buttons.filter(|b| b.length() > 0).and_then(|b| b.item((place as u32).min(b.length() - 1))) {
+                    if let Ok(b) = b.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = b.focus();
+                    }
+                }
+            })
+            .forget();
         } else if button.has_attribute("data-close") {
             d.emit(Action::Select(None));
         }

@@ -87,7 +87,7 @@ fn quiz_view(s: &LessonState, act: &Callback<LessonAction>) -> Html {
                     <>
                     <p>{ label }
                        <input id="quiz-answer" type="text" autocomplete="off" value={q.input.clone()} {oninput} data-testid="quiz-answer" /></p>
-                    if let Some(n) = &q.note { <p class="quiz-note" role="status" data-testid="quiz-note">{ n }</p> }
+                    if on_stage.is_some() { <p class="quiz-note" role="status" data-testid="quiz-note">{ q.note.clone().unwrap_or_default() }</p> }
                     </>
             }
         }
@@ -231,8 +231,8 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>, real: &UseStateHan
                             <div class="compare" data-testid="compare">
                                 { for sides.into_iter().enumerate().map(|(i, (label, shown))| html! {
                                     <div class="compare-side" key={i} data-testid={if i == 0 { "compare-left" } else { "compare-right" }}>
-                                        <h3>{ if i == 0 { "Left: " } else { "Right: " } }{ label }</h3>
-                                        <LessonStage {shown} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} />
+                                        <h3>{ if i == 0 { "Left: " } else { "Right: " } }{ label.clone() }</h3>
+                                        <LessonStage name={format!("The simulation, {} side: {label}", if i == 0 { "left" } else { "right" })} {shown} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} />
                                     </div>
                                 }) }
                             </div>

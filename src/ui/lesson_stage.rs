@@ -15,6 +15,9 @@ pub struct LessonStageProps {
     /// `LessonState::stage_revision`: a new one is a new moment to show.
     pub revision: u64,
     pub on_pick: Callback<Selection>,
+    /// The stage's landmark name (two stages side by side need two names).
+    #[prop_or(AttrValue::Static("The simulation"))]
+    pub name: AttrValue,
 }
 
 /// Only a new moment renders the stage again: the lesson page renders on every key typed in
@@ -68,11 +71,11 @@ pub fn lesson_stage(props: &LessonStageProps) -> Html {
     };
     let status = if state.playing { "Playing what this step does\u{2026}".to_string() } else { format!("t = {}", crate::app::clock::human(state.view.now_ms)) };
     html! {
-        <section class="lesson-stage" aria-label="The simulation" data-testid="lesson-stage">
+        <section class="lesson-stage" aria-label={props.name.clone()} data-testid="lesson-stage">
             <p class="stage-status">
                 <span role="status" data-testid="lesson-stage-status">{ status }</span>
                 { " " }
-                <button type="button" class="secondary" onclick={replay} disabled={props.shown.from.is_none()} data-testid="lesson-replay">{ "\u{21bb} Replay this step" }</button>
+                <button type="button" class="secondary" onclick={replay} disabled={props.shown.from.is_none_or(|f| f >= props.shown.player.elapsed())} data-testid="lesson-replay">{ "\u{21bb} Replay this step" }</button>
             </p>
             { stage(&state, &layout, &dispatch) }
         </section>

@@ -169,6 +169,19 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             i.select();
         }
     });
+    // Built when the box opens and at each paused moment, not on every frame of a playing
+    // stage: the learner selects and copies it, and the text would change under them.
+    let real_cluster = {
+        let key = (*show_real, state.playing, if state.playing { 0 } else { state.revision });
+        let state = state.clone();
+        use_memo(key, move |(open, _, _)| {
+            if *open {
+                Html::from_html_unchecked(AttrValue::from(crate::app::html::real_cluster_panel(&state.player.script())))
+            } else {
+                Html::default()
+            }
+        })
+    };
     let current = state.player.start.preset_id();
     // Segmenting the lines into glossary links is work: done when a line arrives (or the
     // glossary does), not on every frame of a playing stage.
@@ -200,7 +213,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 </p>
             }
             if *show_real {
-                { Html::from_html_unchecked(AttrValue::from(crate::app::html::real_cluster_panel(&state.player.script()))) }
+                { (*real_cluster).clone() }
             }
             if let Some(n) = &state.notice {
                 <p class="notice" role="status" data-testid="notice">

@@ -24,7 +24,16 @@ impl Reducible for Course {
 /// The course as stored, read when the app starts. What could not be read is reset in storage
 /// too, at once.
 pub fn open() -> Course {
-    saved(Course::open(load()))
+    let stored = load();
+    let course = Course::open(stored.clone());
+    if course.notice.is_some() {
+        // Text this page cannot read (damaged, or written by a newer version of the page in
+        // another tab) is kept aside, never simply overwritten.
+        if let (Ok(Some(text)), Ok(s)) = (stored, storage()) {
+            let _ = s.set_item(&format!("{KEY}.unreadable"), &text);
+        }
+    }
+    saved(course)
 }
 
 fn saved(c: Course) -> Course {

@@ -211,7 +211,9 @@ test('a compare step: two stages side by side play the same failure under acks=1
   const right = page.getByTestId('compare-right');
   assert.equal(await left.locator('h3').textContent(), 'Left: acks=1');
   assert.equal(await right.locator('h3').textContent(), 'Right: acks=all');
-  // Both stages play from where the sides part, and each stops at its own end.
+  // Both stages play from where the sides part (frame by frame, not in one jump), and each
+  // stops at its own end.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lesson-stage-status]')].filter((s) => /^Playing/.test(s.textContent)).length === 2, null, { timeout: 10000 });
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lesson-stage-status]')].length === 2 && [...document.querySelectorAll('[data-testid=lesson-stage-status]')].every((s) => /^t = /.test(s.textContent)), null, { timeout: 30000 });
   for (const side of [left, right]) assert.match(await side.getByTestId('broker-1-status').textContent(), /down/);
   assert.match(await page.getByTestId('lesson-narration').textContent(), /Left: \d+ records acknowledged, [1-9]\d* of them lost\. Right: \d+ acknowledged, 0 lost\./);
@@ -242,6 +244,7 @@ test('a predict quiz, once answered, writes the record and the stage plays it la
   await page.getByTestId('quiz-result').waitFor();
   // The lesson ran the quiz's then: commands: the record went where the engine said.
   await page.getByTestId('lesson-console').getByText('one more', { exact: false }).waitFor();
+  await page.waitForFunction(() => /^Playing/.test(document.querySelector('[data-testid=lesson-stage-status]')?.textContent ?? ''), null, { timeout: 10000 });
   await page.waitForFunction(() => /^t = /.test(document.querySelector('[data-testid=lesson-stage-status]')?.textContent ?? ''), null, { timeout: 20000 });
   assert.equal(await page.getByTestId('lesson-replay').isDisabled(), false, 'the reveal can be replayed');
   // Start over: back to the introduction, the quiz unanswered again.

@@ -402,8 +402,8 @@ fn field_and_section_mistakes_are_named() {
 #[test]
 fn a_click_quiz_names_what_to_click_and_its_answer_must_be_on_the_stage() {
     let q = "\n# quiz: q\nkind: click\nask: Which?\nexplain: Because.\nanswer: leader orders-0\n";
-    fails_with(q, "lessons/bad.lesson:15: a click quiz needs `pick:` saying what to click: `broker`, `partition`, `group` or `client`");
-    fails_with(&q.replace("kind: click\n", "kind: click\npick: topic\n"), "lessons/bad.lesson:17: `pick:` is `broker`, `partition`, `group` or `client`");
+    fails_with(q, "lessons/bad.lesson:15: a click quiz needs `pick:` saying what to click: `broker` or `client`");
+    fails_with(&q.replace("kind: click\n", "kind: click\npick: topic\n"), "lessons/bad.lesson:17: `pick:` is `broker` or `client`");
     fails_with(&q.replace("kind: click\n", "kind: predict\npick: broker\n"), "lessons/bad.lesson:17: `pick:` is for `kind: click`");
     // A leader is a broker to click; a high watermark is not a client.
     assert_eq!(problems(&q.replace("kind: click\n", "kind: click\npick: broker\n")), Vec::<String>::new());

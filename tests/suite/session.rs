@@ -296,3 +296,17 @@ fn a_session_becomes_a_script_for_a_real_cluster() {
     let real = kafka_flightsim::shell::real_cluster::to_real_cluster(&script);
     assert!(real.contains("# by hand: ") && real.contains("sleep 2 ") && real.contains("hello\nRECORDS"), "{real}");
 }
+
+#[test]
+fn a_producer_stopped_with_ctrl_c_ends_its_records_in_the_script() {
+    let mut p = failover(7);
+    p.line("kafka-console-producer.sh --bootstrap-server localhost:9092 \\");
+    p.line("  --topic orders");
+    p.line("hello");
+    p.interrupt();
+    p.line("kill broker 1");
+    let script = p.script();
+    assert!(script.ends_with("kafka-console-producer.sh --bootstrap-server localhost:9092 \\\n  --topic orders\nhello\n.\nkill broker 1\n"), "{script}");
+    let real = kafka_flightsim::shell::real_cluster::to_real_cluster(&script);
+    assert!(real.contains("# by hand: kill broker 1"), "the kill is a command, not a record: {real}");
+}
