@@ -535,29 +535,9 @@ impl LessonState {
         let script = Script::new(&lesson.title, lesson.cluster.brokers, &text).map_err(|m| lesson::LessonError::new(&lesson.file, lesson.cluster.line, m))?;
         let mut player = Player::new(script, lesson.cluster.seed).map_err(|m| lesson::LessonError::new(&lesson.file, lesson.cluster.line, m))?;
         player.take_printed();
-        let mut moments = vec![Moment { player: player.clone(), printed: Vec::new(), sides: None }];
-        for item in &lesson.items {
-            // A compare step's sides stay in view for the quizzes right after it.
-            let mut sides = moments.last().and_then(|m| m.sides.clone()).filter(|_| matches!(item, Item::Quiz(_)));
-            match item {
-                Item::Step(s) if s.sides.is_some() => {
-                    let two = s.sides.as_ref().expect("a compare step");
-                    let fork = player.elapsed();
-                    let run = |def: &lesson::Side| {
-                        let mut side = player.clone();
-                        type_commands(&mut side, &def.commands);
-                        type_commands(&mut side, &s.commands);
-                        side.take_printed();
-                        (def.label.clone(), side)
-                    };
-                    let (left, right) = (run(&two.left), run(&two.right));
-                    sides = Some(Rc::new(Compared { fork, left, right }));
-                }
-                Item::Step(s) => type_commands(&mut player, &s.commands),
-                _ => {}
-            }
-            moments.push(Moment { printed: player.take_printed(), player: player.clone(), sides });
-        }
+        // Only the start is played now: each later page's moment is played when the learner
+        // first reaches it (`reach`), so a lesson opens in the time of its first page.
+        let moments = vec![Moment { player: player.clone(), printed: Vec::new(), sides: None }];
         let n = lesson.items.len();
         Ok(LessonState {
             player: moments[0].player.clone(),
@@ -834,7 +814,37 @@ impl LessonState {
         }
     }
 
+    /// Plays the lesson on from its last moment kept until page `page` has its moment.
+    fn reach(&mut self, page: usize) {
+        while self.moments.len() <= page.min(self.lesson.items.len()) {
+            let last = self.moments.last().expect("the start's moment");
+            let item = &self.lesson.items[self.moments.len() - 1];
+            let mut player = last.player.clone();
+            // A compare step's sides stay in view for the quizzes right after it.
+            let mut sides = last.sides.clone().filter(|_| matches!(item, Item::Quiz(_)));
+            match item {
+                Item::Step(s) if s.sides.is_some() => {
+                    let two = s.sides.as_ref().expect("a compare step");
+                    let fork = player.elapsed();
+                    let run = |def: &lesson::Side| {
+                        let mut side = player.clone();
+                        type_commands(&mut side, &def.commands);
+                        type_commands(&mut side, &s.commands);
+                        side.take_printed();
+                        (def.label.clone(), side)
+                    };
+                    let (left, right) = (run(&two.left), run(&two.right));
+                    sides = Some(Rc::new(Compared { fork, left, right }));
+                }
+                Item::Step(s) => type_commands(&mut player, &s.commands),
+                _ => {}
+            }
+            self.moments.push(Moment { printed: player.take_printed(), player, sides });
+        }
+    }
+
     fn go(&mut self, page: usize) {
+        self.reach(page);
         // Coming forward, the stage plays what this page's commands did; going back (or
         // starting a challenge again), it shows the earlier moment as it was.
         // From the page's own moment: a reveal or a challenge's commands moved the shown

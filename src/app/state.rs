@@ -213,7 +213,14 @@ impl SandboxState {
 
     /// A lesson page's stage, showing the lesson's moment (`Action::Show`).
     pub fn lesson_stage(shown: Shown) -> Self {
-        SandboxState::from_player((*shown.player).clone(), None).reduce(Action::Show(shown))
+        let mut s = SandboxState::from_player((*shown.player).clone(), None);
+        if shown.from.is_some() {
+            return s.reduce(Action::Show(shown));
+        }
+        // The moment as it is: the view just built is its view (a lesson opens faster).
+        s.ends_at_head = true;
+        s.selected = shown.highlight;
+        s
     }
 
     /// A sandbox from a start: a preset (tested, so it builds) or another script.
