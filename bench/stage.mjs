@@ -22,7 +22,8 @@
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
 import { busySession } from './common.mjs';
 
-const { server, url } = await serveDist();
+// DIST= another build's dist/ directory, for interleaved A/B runs of two builds.
+const { server, url } = await serveDist(process.env.DIST || undefined);
 const browser = await launch();
 const results = {};
 
