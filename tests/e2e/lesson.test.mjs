@@ -256,3 +256,57 @@ test('a predict quiz, once answered, writes the record and the stage plays it la
   assert.equal(await page.getByTestId('quiz-result').count(), 0);
   assert.deepEqual(errors, []);
 });
+
+test('lesson 2 completed with the keyboard only: every page, every quiz, the challenge typed; the home page says completed', async () => {
+  current = await openPage(env.browser);
+  const { page, errors } = current;
+  await openLesson(page);
+  const next = page.getByTestId('lesson-next');
+  const result = page.getByTestId('quiz-result');
+  const rightNow = async () => (await result.count()) > 0 && (await result.getAttribute('data-right')) === 'true';
+  for (let pages = 0; pages < 40; pages++) {
+    if ((await page.getByTestId('quiz-answer').count()) > 0) {
+      // A predict quiz: type an answer and press Enter until the engine says it is right.
+      const input = page.getByTestId('quiz-answer');
+      for (let v = 0; v < 8 && !(await rightNow()); v++) {
+        await input.focus();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(String(v));
+        await page.keyboard.press('Enter');
+        await result.waitFor();
+      }
+      assert.ok(await rightNow(), 'a partition number between 0 and 7 is right');
+    } else if ((await page.locator('fieldset.choices').count()) > 0) {
+      const radios = page.getByRole('radio');
+      for (let i = 0; i < (await radios.count()) && !(await rightNow()); i++) {
+        await radios.nth(i).focus();
+        await page.keyboard.press('Space');
+        await page.getByTestId('quiz-check').focus();
+        await page.keyboard.press('Enter');
+        await result.waitFor();
+      }
+      assert.ok(await rightNow(), 'one option is right');
+    } else if ((await page.getByTestId('challenge').count()) > 0) {
+      await page.getByTestId('solution').focus();
+      await page.keyboard.press('Enter');
+      const solution = (await page.getByTestId('solution-commands').textContent()).trim().split('\n');
+      await page.getByTestId('challenge-line').focus();
+      for (const l of solution) {
+        await page.keyboard.type(l);
+        await page.keyboard.press('Enter');
+      }
+      await page.getByText('Challenge complete', { exact: false }).waitFor();
+    }
+    if (await next.isDisabled()) break;
+    await next.focus();
+    await page.keyboard.press('Enter');
+  }
+  assert.equal(await next.isDisabled(), true, 'the last page');
+  const back = page.getByRole('link', { name: 'Back to the course' });
+  await back.focus();
+  await page.keyboard.press('Enter');
+  const item = page.getByTestId('course').locator('li', { hasText: 'Keys choose partitions' });
+  await item.waitFor();
+  assert.match(await item.textContent(), /completed/);
+  assert.deepEqual(errors, []);
+});
