@@ -18,6 +18,9 @@ pub struct LessonStageProps {
     /// The stage's landmark name (two stages side by side need two names).
     #[prop_or(AttrValue::Static("The simulation"))]
     pub name: AttrValue,
+    /// Whether this stage defines the message shapes (the second of two stages does not).
+    #[prop_or(true)]
+    pub defs: bool,
 }
 
 /// Only a new moment renders the stage again: the lesson page renders on every key typed in
@@ -77,7 +80,7 @@ pub fn lesson_stage(props: &LessonStageProps) -> Html {
                 { " " }
                 <button type="button" class="secondary" onclick={replay} disabled={props.shown.from.is_none_or(|f| f >= props.shown.player.elapsed())} data-testid="lesson-replay">{ "\u{21bb} Replay this step" }</button>
             </p>
-            { stage(&state, &layout, &dispatch) }
+            { stage(&state, &layout, &dispatch, props.defs) }
         </section>
     }
 }

@@ -232,7 +232,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                 { Html::from_html_unchecked(AttrValue::from(crate::app::html::error(err))) }
             }
             <div class="sandbox-grid">
-                { stage(&state, &layout, &dispatch) }
+                { stage(&state, &layout, &dispatch, true) }
                 // The console sits right under the stage, so both are in view while typing.
                 <div class="side">
                     <Console lines={state.console.clone()} prompt={state.prompt()} note={state.keyboard_note()} {on_submit} {on_eof} {on_interrupt} {on_complete} />

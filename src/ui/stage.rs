@@ -45,7 +45,9 @@ fn translate(r: &Rect) -> String {
 
 /// The stage for the session's current view, drawn with `l` (the page keeps the layout until
 /// the view or the width class changes). A plain function: the view changes on every step.
-pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> Html {
+/// `defs`: whether this stage carries the message shapes' definitions (a page with two stages
+/// defines them once: their ids must be unique, and `use` finds them anywhere on the page).
+pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>, defs: bool) -> Html {
     let v = &state.view;
     let anchors: Rc<Vec<(NodeId, (f64, f64))>> = Rc::new(
         std::iter::once(NodeId::Controller)
@@ -77,7 +79,7 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>) -> H
             <svg class="stage" viewBox={view_box.clone()} role="group" tabindex="0" onkeydown={walk}
                  aria-label="The cluster: producers, brokers and consumer groups. Arrow keys up and down move between them; Enter shows details."
                  data-testid="stage">
-                { markup(DEFS) }
+                { if defs { markup(DEFS) } else { Html::default() } }
                 { reads(state, l) }
                 <g class="controller" transform={translate(&l.controller)}>
                     <rect width={num(l.controller.w)} height={num(l.controller.h)} rx="15" />

@@ -216,6 +216,8 @@ test('a compare step: two stages side by side play the same failure under acks=1
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lesson-stage-status]')].filter((s) => /^Playing/.test(s.textContent)).length === 2, null, { timeout: 10000 });
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lesson-stage-status]')].length === 2 && [...document.querySelectorAll('[data-testid=lesson-stage-status]')].every((s) => /^t = /.test(s.textContent)), null, { timeout: 30000 });
   for (const side of [left, right]) assert.match(await side.getByTestId('broker-1-status').textContent(), /down/);
+  // Two stages, one set of shape definitions: ids stay unique on the page.
+  assert.equal(await page.evaluate(() => document.querySelectorAll('[id]').length - new Set([...document.querySelectorAll('[id]')].map((e) => e.id)).size), 0, 'no duplicate ids');
   assert.match(await page.getByTestId('lesson-narration').textContent(), /Left: \d+ records acknowledged, [1-9]\d* of them lost\. Right: \d+ acknowledged, 0 lost\./);
   // The quiz after it keeps both stages in view and asks of both sides.
   await next.click();
