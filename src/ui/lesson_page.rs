@@ -232,7 +232,7 @@ fn player_view(s: &LessonState, act: &Callback<LessonAction>, real: &UseStateHan
                                 { for sides.into_iter().enumerate().map(|(i, (label, shown))| html! {
                                     <div class="compare-side" key={i} data-testid={if i == 0 { "compare-left" } else { "compare-right" }}>
                                         <h3>{ if i == 0 { "Left: " } else { "Right: " } }{ label.clone() }</h3>
-                                        <LessonStage name={format!("The simulation, {} side: {label}", if i == 0 { "left" } else { "right" })} defs={i == 0} {shown} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} />
+                                        <LessonStage name={format!("The simulation, {} side: {label}", if i == 0 { "left" } else { "right" })} defs={i == 0} narrow=true {shown} revision={s.stage_revision} on_pick={act.reform(LessonAction::Pick)} />
                                     </div>
                                 }) }
                             </div>

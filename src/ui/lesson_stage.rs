@@ -18,9 +18,14 @@ pub struct LessonStageProps {
     /// The stage's landmark name (two stages side by side need two names).
     #[prop_or(AttrValue::Static("The simulation"))]
     pub name: AttrValue,
-    /// Whether this stage defines the message shapes (the second of two stages does not).
+    /// Whether this stage defines the message shapes and shows their legend (the second of
+    /// two stages does not).
     #[prop_or(true)]
     pub defs: bool,
+    /// Laid out as on a phone (brokers one above the other): a stage in half the page's width
+    /// stays readable.
+    #[prop_or(false)]
+    pub narrow: bool,
 }
 
 /// Only a new moment renders the stage again: the lesson page renders on every key typed in
@@ -55,7 +60,8 @@ pub fn lesson_stage(props: &LessonStageProps) -> Html {
     let state = handle.get();
     let layout = {
         let view = state.view.clone();
-        use_memo(state.revision, move |_| Layout::new(&view, narrow()))
+        let forced = props.narrow;
+        use_memo(state.revision, move |_| Layout::new(&view, forced || narrow()))
     };
     let dispatch = {
         let d = handle.dispatcher();

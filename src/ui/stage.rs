@@ -45,8 +45,9 @@ fn translate(r: &Rect) -> String {
 
 /// The stage for the session's current view, drawn with `l` (the page keeps the layout until
 /// the view or the width class changes). A plain function: the view changes on every step.
-/// `defs`: whether this stage carries the message shapes' definitions (a page with two stages
-/// defines them once: their ids must be unique, and `use` finds them anywhere on the page).
+/// `defs`: whether this stage carries the message shapes' definitions and their legend (a page
+/// with two stages has them once: the ids must be unique, and `use` finds them anywhere on the
+/// page).
 pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>, defs: bool) -> Html {
     let v = &state.view;
     let anchors: Rc<Vec<(NodeId, (f64, f64))>> = Rc::new(
@@ -109,7 +110,7 @@ pub fn stage(state: &SandboxState, l: &Layout, dispatch: &Callback<Action>, defs
             <Flights view={state.view.clone()} anchors={anchors} strips={Rc::new(crate::app::strips::strips(v, l))} stage_width={l.width} stage_height={l.height} playing={state.playing} speed_percent={state.speed_percent} headlines={state.headlines}
                 show_background={state.show_background} dispatch={dispatch.clone()} />
           </div>
-            { markup(LEGEND) }
+            { if defs { markup(LEGEND) } else { Html::default() } }
         </figure>
     }
 }
