@@ -225,7 +225,10 @@ impl Bindings {
 impl Text {
     /// The narration as it reads now: blanks filled from `bindings` and from the simulation.
     pub fn render<'a>(&self, at: impl Into<query::At<'a>>, bindings: &Bindings) -> Result<Narration, LessonError> {
-        let at = at.into();
+        self.render_at(at.into(), bindings)
+    }
+
+    fn render_at(&self, at: query::At<'_>, bindings: &Bindings) -> Result<Narration, LessonError> {
         self.render_with(&mut |inner| match bindings.get(inner) {
             Some(v) => Ok(v.to_string()),
             None => Query::parse(inner)?.eval(at).map(|v| v.to_string()),
@@ -410,7 +413,10 @@ impl Quiz {
 
     /// Asks the quiz of the simulation as it is now.
     pub fn pose<'a>(&self, at: impl Into<query::At<'a>>, variant: u64) -> Result<Posed, LessonError> {
-        let sim = at.into();
+        self.pose_at(at.into(), variant)
+    }
+
+    fn pose_at(&self, sim: query::At<'_>, variant: u64) -> Result<Posed, LessonError> {
         let bindings = self.bindings(variant);
         let question = self.ask.render(sim, &bindings)?;
         let explain = self.explain.as_ref().map(|e| e.render(sim, &bindings)).transpose()?;
