@@ -399,8 +399,8 @@ pub struct Moment {
 /// commands and then the step's own.
 pub struct Compared {
     pub fork: u64,
-    pub left: (String, Player),
-    pub right: (String, Player),
+    pub left: (String, Rc<Player>),
+    pub right: (String, Rc<Player>),
 }
 
 /// A step's commands typed into `player` as a script would: each ends before the next (a
@@ -678,7 +678,7 @@ impl LessonState {
     pub fn compared(&self) -> Option<[(String, Shown); 2]> {
         let c = self.moments[self.page].sides.as_deref()?;
         let from = (matches!(self.item(), Some(Item::Step(_))) && self.played_from.is_some()).then_some(c.fork);
-        let shown = |(label, p): &(String, Player)| (label.clone(), Shown { player: Rc::new(p.clone()), from, highlight: self.highlight() });
+        let shown = |(label, p): &(String, Rc<Player>)| (label.clone(), Shown { player: p.clone(), from, highlight: self.highlight() });
         Some([shown(&c.left), shown(&c.right)])
     }
 
@@ -831,7 +831,7 @@ impl LessonState {
                         type_commands(&mut side, &def.commands);
                         type_commands(&mut side, &s.commands);
                         side.take_printed();
-                        (def.label.clone(), side)
+                        (def.label.clone(), Rc::new(side))
                     };
                     let (left, right) = (run(&two.left), run(&two.right));
                     sides = Some(Rc::new(Compared { fork, left, right }));

@@ -168,7 +168,7 @@ impl Replay<'_> {
                         // Later steps build on this one: stop here.
                         return self.fail(e);
                     }
-                    let at = At { sim: &shell.sim, sides: sides.as_ref().map(|(l, r)| (&l.sim, &r.sim)) };
+                    let at = at(&shell, sides.as_ref());
                     if let Err(e) = s.text.render(at, &none) {
                         self.fail(e);
                     }
@@ -192,7 +192,7 @@ impl Replay<'_> {
     }
 
     fn quiz(&mut self, q: &Quiz, shell: &Shell, sides: Option<&(Shell, Shell)>, run: u64, variants: u64) {
-        let at = At { sim: &shell.sim, sides: sides.map(|(l, r)| (&l.sim, &r.sim)) };
+        let at = at(shell, sides);
         let count = if q.vary.is_empty() { 1 } else { variants };
         for v in 0..count {
             let variant = run * count + v;
@@ -331,6 +331,11 @@ impl Replay<'_> {
 /// output, each quiz with the engine's answer, each challenge with its goal before and after the
 /// reference solution. For teachers (`flightsim lessons check --show`) and for reading a
 /// lesson's story against what the simulation really printed.
+/// Where queries are asked: the lesson's shell, and after a compare step its two sides.
+fn at<'a>(shell: &'a Shell, sides: Option<&'a (Shell, Shell)>) -> At<'a> {
+    At { sim: &shell.sim, sides: sides.map(|(l, r)| (&l.sim, &r.sim)) }
+}
+
 pub fn transcript(lesson: &Lesson) -> Result<String, LessonError> {
     use crate::shell::transcript::echo;
     let mut out = format!("# {}\n\n", lesson.title);
@@ -368,11 +373,11 @@ pub fn transcript(lesson: &Lesson) -> Result<String, LessonError> {
                     show(&mut out, &mut shell, &s.commands)?;
                 }
                 out.push('\n');
-                let at = At { sim: &shell.sim, sides: sides.as_ref().map(|(l, r)| (&l.sim, &r.sim)) };
+                let at = at(&shell, sides.as_ref());
                 out.push_str(&s.text.render(at, &none).map_err(|e| lesson.locate(e))?.plain());
             }
             Item::Quiz(q) => {
-                let at = At { sim: &shell.sim, sides: sides.as_ref().map(|(l, r)| (&l.sim, &r.sim)) };
+                let at = at(&shell, sides.as_ref());
                 let p = q.pose(at, 0).map_err(|e| lesson.locate(e))?;
                 out.push_str(&format!("\n## Quiz {} (variant 0: {})\n\n{}", q.id, p.bindings.describe(), p.question.plain()));
                 match &p.kind {

@@ -639,20 +639,7 @@ impl Lesson {
         for item in &self.items {
             match item {
                 Item::Step(s) => texts.push(&s.text),
-                Item::Quiz(q) => {
-                    texts.push(&q.ask);
-                    texts.extend(q.explain.iter());
-                    match &q.kind {
-                        QuizKind::Choice { options } => {
-                            for o in options {
-                                texts.extend(o.label.iter());
-                                texts.push(&o.why);
-                            }
-                        }
-                        QuizKind::Order { items } => texts.extend(items.iter().map(|i| &i.label)),
-                        QuizKind::Predict { .. } => {}
-                    }
-                }
+                Item::Quiz(q) => texts.extend(q.texts()),
                 Item::Challenge(c) => {
                     texts.push(&c.text);
                     texts.extend(c.hints.iter());
@@ -704,6 +691,24 @@ pub fn fill_command(c: &Cmd, sim: &Sim) -> Result<Cmd, LessonError> {
 }
 
 impl Quiz {
+    /// Every text the quiz shows: its question, its explanation, its options' labels and
+    /// reasons, its items' labels.
+    pub fn texts(&self) -> Vec<&Text> {
+        let mut texts = vec![&self.ask];
+        texts.extend(self.explain.iter());
+        match &self.kind {
+            QuizKind::Choice { options } => {
+                for o in options {
+                    texts.extend(o.label.iter());
+                    texts.push(&o.why);
+                }
+            }
+            QuizKind::Order { items } => texts.extend(items.iter().map(|i| &i.label)),
+            QuizKind::Predict { .. } => {}
+        }
+        texts
+    }
+
     /// The `then:` commands of variant `variant`, blanks filled: its parameters first, then
     /// queries asked of `sim` (the command line only; a producer's records take parameters).
     pub fn then_commands(&self, sim: &Sim, variant: u64) -> Result<Vec<Cmd>, LessonError> {

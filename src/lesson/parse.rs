@@ -642,19 +642,7 @@ fn quiz(p: &mut Parser, sec: &Section) -> Option<Quiz> {
     let quiz = Quiz { id: sec.id.clone(), line: sec.line, ask: ask?, vary, kind, explain, then };
     // Blanks in the quiz's texts may use its parameters.
     let names: Vec<String> = quiz.vary.iter().map(|v| v.name.clone()).collect();
-    let mut texts = vec![&quiz.ask];
-    texts.extend(quiz.explain.iter());
-    match &quiz.kind {
-        QuizKind::Choice { options } => {
-            for o in options {
-                texts.extend(o.label.iter());
-                texts.push(&o.why);
-            }
-        }
-        QuizKind::Order { items } => texts.extend(items.iter().map(|i| &i.label)),
-        QuizKind::Predict { .. } => {}
-    }
-    for t in texts {
+    for t in quiz.texts() {
         check_text(p, t, &names);
     }
     Some(quiz)

@@ -5,8 +5,9 @@
 use yew::prelude::*;
 
 use super::reducer::use_moving_reducer;
+use super::sandbox::is_narrow;
 use super::stage::stage;
-use crate::app::layout::{Layout, NARROW_PX};
+use crate::app::layout::Layout;
 use crate::app::state::{Action, SandboxState, Selection, Shown};
 
 #[derive(Properties)]
@@ -36,10 +37,6 @@ impl PartialEq for LessonStageProps {
     }
 }
 
-fn narrow() -> bool {
-    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).is_some_and(|w| w < NARROW_PX)
-}
-
 #[function_component(LessonStage)]
 pub fn lesson_stage(props: &LessonStageProps) -> Html {
     let handle = {
@@ -61,7 +58,7 @@ pub fn lesson_stage(props: &LessonStageProps) -> Html {
     let layout = {
         let view = state.view.clone();
         let forced = props.narrow;
-        use_memo(state.revision, move |_| Layout::new(&view, forced || narrow()))
+        use_memo(state.revision, move |_| Layout::new(&view, forced || is_narrow()))
     };
     let dispatch = {
         let d = handle.dispatcher();

@@ -23,7 +23,8 @@ pub struct SandboxProps {
     pub query: String,
 }
 
-fn is_narrow() -> bool {
+/// Whether the window is phone-width (the stage's narrow layout).
+pub(super) fn is_narrow() -> bool {
     web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).is_some_and(|w| w < NARROW_PX)
 }
 
