@@ -5,13 +5,15 @@
 // too: its functions named for their order (scripts/wasm-order.mjs), then `wasm-opt -Oz` with
 // index.html's data-wasm-opt-params (Trunk's own wasm-opt step is off, since it would run
 // before the names could be changed). Then the names the wasm and the glue link by are
-// shortened in both (scripts/wasm-names.mjs), and the wasm's hash recomputed too.
+// shortened in both (scripts/wasm-names.mjs), and the wasm's hash recomputed too. Last, each
+// file gets a gzip copy beside it (scripts/precompress.mjs).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shortenNames } from './wasm-names.mjs';
 import { nameForOrder } from './wasm-order.mjs';
+import { precompress } from './precompress.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -64,3 +66,6 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
   console.log(`minify-js: ${name} ${before.length} -> ${code.length} bytes; ${short.imports} imports and ${short.exports} exports renamed, wasm ${optimised.length} -> ${short.wasm.length} bytes`);
 }
 writeFileSync(htmlPath, html);
+// Last, once every file is final: their gzip copies (Trunk runs a stage's hooks side by side,
+// so this cannot be a hook of its own).
+await precompress(dir);

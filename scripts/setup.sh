@@ -55,10 +55,12 @@ fi
 
 # wasm-opt (binaryen 132; Debian's 108 cannot read today's rustc output), playwright-core and
 # terser (minifies the JS glue of release builds), axe-core (the accessibility checks of the e2e
-# tests), all pinned in package-lock.json.
+# tests), @gfx/zopfli (the release build's precompressed gzip copies), all pinned in
+# package-lock.json.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/playwright-core/package.json ] \
    || [ ! -f node_modules/terser/package.json ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+   || [ ! -f node_modules/@gfx/zopfli/package.json ] \
    || ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132"; then
-  echo "setup: installing npm packages (binaryen, playwright-core, terser, axe-core)"
+  echo "setup: installing npm packages (binaryen, playwright-core, terser, axe-core, @gfx/zopfli)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci failed; run by hand: npm ci"
 fi

@@ -16,7 +16,14 @@ for kind in wasm js css; do
   total=$((total + gz))
   printf '%-5s %9d bytes raw %9d bytes gzip\n' "$kind" "$raw" "$gz"
 done
-printf 'total %9s           %9d bytes gzip (%d KB)\n' "" "$total" "$((total / 1024))"
+printf 'total %9s           %9d bytes gzip (%d KB; gzip -9)\n' "" "$total" "$((total / 1024))"
+# What is shipped: the build's own gzip copies (Zopfli, scripts/precompress.mjs), the bytes a
+# server that sends precompressed files puts on the wire.
+shipped=0
+for f in dist/*.wasm.gz dist/*.js.gz dist/*.css.gz; do
+  [ -e "$f" ] && shipped=$((shipped + $(stat -c %s "$f")))
+done
+printf 'shipped %7s           %9d bytes gzip (%d KB; the .gz files in dist/, Zopfli)\n' "" "$shipped" "$((shipped / 1024))"
 # The same app built on plain stable Rust (no std rebuild, panics with messages): what a
 # toolchain without the unstable options would ship.
 stable_dir=$(mktemp -d)

@@ -12,7 +12,8 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
 
 /// Serves dist/ (or `root`, a directory, for benchmarks of another build). With `gzip`, text and
 /// wasm go gzip-encoded to a client that accepts it, as a web server or CDN would serve them
-/// (the loading benchmarks: the bundle budget is its gzip size).
+/// (the loading benchmarks: the bundle budget is its gzip size): the build's precompressed
+/// `.gz` copy where there is one, else `gzip -9` here.
 export async function serveDist(root = ROOT, { gzip = false } = {}) {
   const packed = new Map();
   const server = createServer(async (req, res) => {
@@ -22,7 +23,9 @@ export async function serveDist(root = ROOT, { gzip = false } = {}) {
       const body = await readFile(join(root, path));
       const type = TYPES[extname(path)] ?? 'application/octet-stream';
       if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '') && !type.startsWith('image/')) {
-        if (!packed.has(path)) packed.set(path, gzipSync(body, { level: 9 }));
+        // A precompressed copy the release build wrote (scripts/precompress.mjs) goes as it
+        // is, as nginx's gzip_static would send it; anything else is compressed here.
+        if (!packed.has(path)) packed.set(path, await readFile(join(root, `${path}.gz`)).catch(() => gzipSync(body, { level: 9 })));
         res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip' });
         res.end(packed.get(path));
         return;
