@@ -16,6 +16,7 @@ use super::error::AdminError;
 use super::event::{Event, Scheduled};
 use super::fault::Fault;
 use super::message::{Message, Payload};
+use super::metrics::{Metrics, RequestKind};
 use super::network::Network;
 use super::out::{Ctx, Out};
 use super::producer::{Producer, RateSpec};
@@ -69,6 +70,8 @@ pub struct Sim {
     next_producer_id: i64,
     events_processed: u64,
     trace_count: u64,
+    /// The operator's metrics, sampled each second of virtual time (`metrics.rs`).
+    pub(crate) metrics: Metrics,
     pub seed: u64,
 }
 
@@ -94,6 +97,7 @@ impl Sim {
             next_producer_id: 1000,
             events_processed: 0,
             trace_count: 0,
+            metrics: Metrics::default(),
             seed,
         };
         for id in 1..=brokers.max(0) {
@@ -169,6 +173,7 @@ impl Sim {
     /// Applies the next event and returns the trace events it caused (None: nothing left).
     pub fn step(&mut self) -> Option<&[Traced]> {
         let ev = self.queue.pop()?;
+        self.sample_metrics_before(ev.time);
         self.last_step.clear();
         debug_assert!(ev.time >= self.now, "engine bug: time went backwards");
         self.now = ev.time;
@@ -198,6 +203,7 @@ impl Sim {
     }
 
     fn record(&mut self, event: TraceEvent) {
+        self.measure(&event);
         let t = Traced { time_ms: self.now, event };
         let _ = writeln!(self.hasher, "{t}");
         self.trace_count += 1;
@@ -246,7 +252,41 @@ impl Sim {
         }
     }
 
+    /// What a trace event adds to the metrics.
+    fn measure(&mut self, event: &TraceEvent) {
+        match event {
+            TraceEvent::Appended { tp, broker, first_offset, last_offset, leader: true, .. } => {
+                let bytes = self.appended_bytes(*broker, tp, *first_offset, *last_offset);
+                self.metrics.appended(&tp.topic, (last_offset - first_offset + 1).max(0) as u64, bytes);
+            }
+            TraceEvent::IsrChanged { tp, isr, .. } | TraceEvent::LeaderElected { tp, isr, .. } => self.metrics.isr(tp, isr.len()),
+            TraceEvent::Consumed { tp, first_offset, last_offset, .. } => self.metrics.consumed(&tp.topic, (last_offset - first_offset + 1).max(0) as u64),
+            TraceEvent::GroupStateChanged { group, state, .. } => self.metrics.group_state(self.now, group, *state),
+            TraceEvent::BrokerKilled { broker } | TraceEvent::BrokerStopped { broker } => self.metrics.broker_gone(*broker),
+            _ => {}
+        }
+    }
+
+    /// The metrics' view of a message leaving: a broker's answer ends a request's time, and
+    /// a consumer's fetch response is BytesOut.
+    fn measure_send(&mut self, from: NodeId, to: NodeId, payload: &Payload) {
+        let NodeId::Broker(b) = from else { return };
+        match payload {
+            Payload::ProduceResponse { req_id, .. } => self.metrics.response_sent(self.now, b, to, *req_id),
+            Payload::FetchResponse { req_id, partitions } if matches!(to, NodeId::Client(_)) => {
+                self.metrics.response_sent(self.now, b, to, *req_id);
+                for (tp, data) in partitions {
+                    if let Ok(d) = data {
+                        self.metrics.sent_to_consumer(&tp.topic, super::gauges::fetched_bytes(d));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn send(&mut self, from: NodeId, to: NodeId, payload: Payload) {
+        self.measure_send(from, to, &payload);
         if let Some(reason) = self.net.lost_at_send(from, to) {
             self.record(TraceEvent::MessageDropped { from, to, kind: payload.kind(), reason });
             return;
@@ -311,6 +351,13 @@ impl Sim {
             return;
         }
         let payload = msg.payload;
+        if let NodeId::Broker(b) = to {
+            match &payload {
+                Payload::Produce { req_id, .. } => self.metrics.request_arrived(self.now, b, from, *req_id, RequestKind::Produce),
+                Payload::Fetch { req_id, replica: None, .. } => self.metrics.request_arrived(self.now, b, from, *req_id, RequestKind::FetchConsumer),
+                _ => {}
+            }
+        }
         self.with_node(to, |sim, ctx| match to {
             NodeId::Controller => sim.controller.on_message(ctx, from, payload),
             NodeId::Broker(b) => sim.brokers.get_mut(&b).expect("alive").on_message(ctx, from, payload),

@@ -16,6 +16,7 @@ mod engine;
 pub mod error;
 mod event;
 mod fault;
+mod gauges;
 pub mod group;
 pub mod group_admin;
 
@@ -26,6 +27,7 @@ pub mod log;
 mod log_manager;
 pub mod message;
 mod metadata_cache;
+pub mod metrics;
 mod murmur2;
 mod network;
 mod out;
