@@ -78,6 +78,8 @@ fn options_of(words: &[String]) -> &'static [Spec] {
         "kafka-get-offsets" => offsets::OFFSET_SPECS,
         "kafka-leader-election" => offsets::ELECTION_SPECS,
         "kafka-consumer-groups" => groups::SPECS,
+        "kafka-producer-perf-test" => super::producer_perf::SPECS,
+        "kafka-consumer-perf-test" => super::consumer_perf::SPECS,
         "producer" if sub == Some("start") => verbs::PRODUCER_SPECS,
         "consumer" if sub == Some("start") => verbs::CONSUMER_SPECS,
         "reset" => verbs::RESET_SPECS,
