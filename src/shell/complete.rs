@@ -196,7 +196,11 @@ mod tests {
         assert_eq!(line(&s, "kafka-to").as_deref(), Some("kafka-topics.sh "));
         assert_eq!(line(&s, "kafka-con").as_deref(), Some("kafka-con"));
         let c = complete(&s, "kafka-con").unwrap();
-        assert_eq!(c.candidates, ["kafka-configs.sh", "kafka-console-consumer.sh", "kafka-console-producer.sh", "kafka-consumer-groups.sh"]);
+        assert_eq!(
+            c.candidates,
+            ["kafka-configs.sh", "kafka-console-consumer.sh", "kafka-console-producer.sh", "kafka-consumer-groups.sh", "kafka-consumer-perf-test.sh"]
+        );
+        assert_eq!(line(&s, "kafka-pro").as_deref(), Some("kafka-producer-perf-test.sh "));
         assert_eq!(line(&s, "sl").as_deref(), Some("slow "));
         assert_eq!(line(&s, "kafka-console-p").as_deref(), Some("kafka-console-producer.sh "));
     }

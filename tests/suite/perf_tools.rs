@@ -21,7 +21,7 @@ fn perf(sh: &mut Shell, rest: &str) -> String {
 /// The comma-separated numbers of a summary line: records, records/s, MB/s, avg, max, then
 /// the four percentiles.
 fn numbers(line: &str) -> Vec<f64> {
-    line.split(|c: char| c == ',' || c == '(')
+    line.split([',', '('])
         .map(|part| part.split_whitespace().next().unwrap_or("").parse::<f64>().unwrap_or_else(|_| panic!("no number in {part:?} of {line}")))
         .collect()
 }
