@@ -93,6 +93,10 @@ fn number(p: &Parsed, name: &str, default: i64) -> Result<i64, ShellError> {
 pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     let p = options::parse(args, SPECS)?;
     no_positional(&p, "kafka-consumer-perf-test.sh")?;
+    // CommandLineUtils.maybePrintHelpOrVersion: the description (then joptsimple's option table).
+    if p.has("help") || args.is_empty() {
+        return Ok("This tool is used to verify the consumer performance.\n  --bootstrap-server <host:port> --topic <topic> --messages <count> [--group <gid>] [--from-latest] [--timeout <ms>]\n  [--show-detailed-stats] [--reporting-interval <ms>] [--date-format <pattern>] [--hide-header] [--fetch-size <bytes>]\n".into());
+    }
     // ConsumerPerfOptions: CommandLineUtils.checkRequiredArgs(topic, messages); Kafka does
     // not check --bootstrap-server (its help says REQUIRED), the simulator does.
     for required in ["topic", "messages"] {
@@ -217,7 +221,7 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     close(shell, id);
     if !detailed {
         let elapsed = u128::from(end - start);
-        let fetch = elapsed - u128::from(c.join_ms);
+        let fetch = elapsed.saturating_sub(u128::from(c.join_ms));
         let (bytes, msgs) = (u128::from(c.bytes), u128::from(c.messages));
         out.push_str(&format!(
             "{}, {}, {}, {}, {}, {}, {}, {fetch}, {}, {}\n",

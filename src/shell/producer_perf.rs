@@ -239,6 +239,13 @@ struct Plan {
     client_id: String,
 }
 
+/// argparse4j's usage line and the tool's description (printed for --help or no arguments).
+const HELP: &str = "usage: producer-performance [-h] --topic TOPIC --num-records NUM-RECORDS (--record-size RECORD-SIZE | --payload-file PAYLOAD-FILE | --payload-monotonic) [--payload-delimiter PAYLOAD-DELIMITER] --throughput THROUGHPUT [--producer-props PROP-NAME=PROP-VALUE [PROP-NAME=PROP-VALUE ...]] [--producer.config CONFIG-FILE] [--print-metrics] [--transactional-id TRANSACTIONAL-ID] [--transaction-duration-ms TRANSACTION-DURATION]
+
+This tool is used to verify the producer performance.
+(In the simulator: --record-size or --payload-monotonic, --producer-props with bootstrap.servers; no files, transactions or metrics.)
+";
+
 fn plan(args: &[String]) -> Result<Plan, ShellError> {
     let p = options::parse(&spread_props(args)?, SPECS)?;
     if let Some(extra) = p.positional.first() {
@@ -408,6 +415,9 @@ impl Run {
 }
 
 pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
+    if args.is_empty() || args.iter().any(|a| a == "--help") {
+        return Ok(HELP.to_string());
+    }
     let plan = plan(args)?;
     let name = if shell.sim.client_id(&plan.client_id).is_none() { plan.client_id.clone() } else { shell.next_console_name(&plan.client_id) };
     let buffer_memory = plan.config.buffer_memory;
@@ -438,7 +448,8 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         }
         let value = plan.payload.value(i);
         let size = record_size(None, Some(&value), &[]);
-        // send() blocks while buffer.memory is full (BufferPool.allocate), up to max.block.ms.
+        // send() blocks while buffer.memory is full (BufferPool.allocate). After max.block.ms
+        // Kafka fails the record (BufferExhaustedException); the simulator sends it then.
         let blocked_at = shell.sim.now();
         while run.producer(shell).is_some_and(|p| (p.pending_records() + 1) * size > buffer_memory) && shell.sim.now() - blocked_at < MAX_BLOCK_MS {
             if !run.step(shell) {

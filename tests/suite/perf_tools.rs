@@ -159,3 +159,12 @@ fn the_consumer_row_is_the_trace_computed_again() {
     let elapsed_s = (end - start) as f64 / 1_000.0;
     assert!((row[5].parse::<f64>().unwrap() - consumed as f64 / elapsed_s).abs() < 0.00005, "nMsg.sec: {out}");
 }
+
+#[test]
+fn the_perf_transcripts_print_the_same_twice() {
+    for name in ["13-producer-perf-test", "14-consumer-perf-test"] {
+        let script = std::fs::read_to_string(format!("{}/tests/transcripts/{name}.txt", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let render = || kafka_flightsim::shell::transcript::run_script(&mut Shell::new(1), &script, false).text;
+        assert_eq!(render(), render(), "{name}");
+    }
+}
