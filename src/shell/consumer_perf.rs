@@ -138,6 +138,12 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     // The group defaults to perf-consumer-<Random.nextInt(100000)>: here a number drawn from
     // the run so far, the same on every replay.
     let group = p.get("group").map_or_else(|| format!("perf-consumer-{}", shell.sim.trace_hash() % 100_000), str::to_string);
+    if group.is_empty() {
+        // KafkaConsumer.subscribe throws InvalidGroupIdException; main prints its message.
+        return Err(ShellError::new(format!(
+            "{head}To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration."
+        )));
+    }
 
     let mut config =
         ConsumerConfig { auto_offset_reset: if p.has("from-latest") { OffsetReset::Latest } else { OffsetReset::Earliest }, ..ConsumerConfig::default() };
@@ -156,7 +162,10 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
         shell.sim.record_client_history(id, false);
         return Err(e);
     }
-    shell.sim.subscribe(id, &group, vec![topic])?;
+    if let Err(e) = shell.sim.subscribe(id, &group, vec![topic]) {
+        close(shell, id);
+        return Err(e.into());
+    }
 
     let mut out = head.to_string();
     let start = shell.sim.now();
