@@ -27,8 +27,9 @@ pub(super) fn pairs<'a>(p: &'a Parsed, name: &str) -> Result<Vec<(&'a str, &'a s
         .collect()
 }
 
-/// The Java exception a producer callback receives for each error.
-fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64) -> String {
+/// The Java exception a producer callback receives for each error; `records` is the count the
+/// batch's expiry names.
+pub(super) fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64, records: usize) -> String {
     let (class, msg) = match e {
         KafkaError::NotEnoughReplicas => {
             ("NotEnoughReplicasException", "Messages are rejected since there are fewer in-sync replicas than required.".to_string())
@@ -40,7 +41,7 @@ fn exception(e: KafkaError, tp: &TopicPartition, delivery_timeout_ms: u64) -> St
             ("RecordTooLargeException", "The request included a message larger than the max message size the server will accept.".to_string())
         }
         KafkaError::DeliveryTimeout | KafkaError::RequestTimedOut => {
-            ("TimeoutException", format!("Expiring 1 record(s) for {tp}:{delivery_timeout_ms} ms has passed since batch creation"))
+            ("TimeoutException", format!("Expiring {records} record(s) for {tp}:{delivery_timeout_ms} ms has passed since batch creation"))
         }
         KafkaError::UnknownTopicOrPartition if tp.partition < 0 => ("TimeoutException", format!("Topic {} not present in metadata after 60000 ms.", tp.topic)),
         KafkaError::UnknownTopicOrPartition => ("UnknownTopicOrPartitionException", "This server does not host this topic-partition.".to_string()),
@@ -227,7 +228,7 @@ fn flush_console_producer(shell: &mut Shell, session: &mut ProducerSession) -> S
             "ERROR Error when sending message to topic {} with key: {}, value: {value} with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{}\n",
             session.topic,
             f.key.as_deref().map_or("null".to_string(), |k| format!("{} bytes", k.len())),
-            exception(f.error, &f.tp, session.delivery_timeout_ms)
+            exception(f.error, &f.tp, session.delivery_timeout_ms, 1)
         ));
     }
     session.failures_shown = prod.failures.len();

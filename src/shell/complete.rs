@@ -78,6 +78,8 @@ fn options_of(words: &[String]) -> &'static [Spec] {
         "kafka-get-offsets" => offsets::OFFSET_SPECS,
         "kafka-leader-election" => offsets::ELECTION_SPECS,
         "kafka-consumer-groups" => groups::SPECS,
+        "kafka-producer-perf-test" => super::producer_perf::SPECS,
+        "kafka-consumer-perf-test" => super::consumer_perf::SPECS,
         "producer" if sub == Some("start") => verbs::PRODUCER_SPECS,
         "consumer" if sub == Some("start") => verbs::CONSUMER_SPECS,
         "reset" => verbs::RESET_SPECS,
@@ -194,7 +196,11 @@ mod tests {
         assert_eq!(line(&s, "kafka-to").as_deref(), Some("kafka-topics.sh "));
         assert_eq!(line(&s, "kafka-con").as_deref(), Some("kafka-con"));
         let c = complete(&s, "kafka-con").unwrap();
-        assert_eq!(c.candidates, ["kafka-configs.sh", "kafka-console-consumer.sh", "kafka-console-producer.sh", "kafka-consumer-groups.sh"]);
+        assert_eq!(
+            c.candidates,
+            ["kafka-configs.sh", "kafka-console-consumer.sh", "kafka-console-producer.sh", "kafka-consumer-groups.sh", "kafka-consumer-perf-test.sh"]
+        );
+        assert_eq!(line(&s, "kafka-pro").as_deref(), Some("kafka-producer-perf-test.sh "));
         assert_eq!(line(&s, "sl").as_deref(), Some("slow "));
         assert_eq!(line(&s, "kafka-console-p").as_deref(), Some("kafka-console-producer.sh "));
     }

@@ -106,7 +106,7 @@ const AUTO_CREATE_WAIT_MS: u64 = 30_000;
 /// The partitions the console consumer reads, once `to_create` (a missing topic) exists: the
 /// consumer `id` is given its partition 0 for as long as it takes, so its own Metadata
 /// requests (repeated while the partition has no leader) are what trigger the creation.
-fn auto_create_then_partitions(
+pub(super) fn auto_create_then_partitions(
     shell: &mut Shell,
     id: crate::sim::ClientId,
     to_create: Option<&str>,

@@ -8,12 +8,15 @@ pub use complete::{complete, Completion};
 mod configs;
 mod console_consumer;
 pub use console_consumer::ConsumerSession;
+mod consumer_perf;
 mod groups;
+mod java_format;
 mod line_reader;
 mod offsets;
 mod options;
 pub mod paste;
 mod pattern;
+mod producer_perf;
 pub mod real_cluster;
 mod tokenize;
 mod topics;
@@ -238,6 +241,8 @@ impl Shell {
             "kafka-get-offsets" => offsets::get_offsets(self, args),
             "kafka-leader-election" => offsets::leader_election(self, args),
             "kafka-consumer-groups" => groups::run(self, args),
+            "kafka-producer-perf-test" => producer_perf::run(self, args),
+            "kafka-consumer-perf-test" => consumer_perf::run(self, args),
             _ => verbs::run(self, argv),
         }
     }
@@ -252,6 +257,8 @@ pub const TOOLS: &[&str] = &[
     "kafka-get-offsets.sh",
     "kafka-leader-election.sh",
     "kafka-consumer-groups.sh",
+    "kafka-producer-perf-test.sh",
+    "kafka-consumer-perf-test.sh",
 ];
 
 #[cfg(test)]

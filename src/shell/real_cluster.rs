@@ -67,6 +67,9 @@ fn kafka_tool(argv: &[String]) -> String {
             i += 1;
         } else if w.starts_with("--bootstrap-server=") {
             words.push("--bootstrap-server=\"$BOOTSTRAP\"".into());
+        } else if w.starts_with("bootstrap.servers=") {
+            // kafka-producer-perf-test.sh takes it among --producer-props.
+            words.push("bootstrap.servers=\"$BOOTSTRAP\"".into());
         } else {
             words.push(quote(w));
         }
@@ -153,6 +156,8 @@ mod tests {
         assert!(!out.contains("localhost:9092 "), "the simulator's address is gone: {out}");
         let consumer = to_real_cluster("kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --from-beginning\n");
         assert!(consumer.contains("--topic t --from-beginning --timeout-ms 10000\n"), "a real console consumer would wait for Ctrl-C: {consumer}");
+        let perf = to_real_cluster("kafka-producer-perf-test.sh --topic t --num-records 10 --record-size 100 --throughput -1 --producer-props bootstrap.servers=localhost:9092 acks=1\n");
+        assert!(perf.contains("--producer-props bootstrap.servers=\"$BOOTSTRAP\" acks=1\n"), "{perf}");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::message::{Message, Payload};
 use super::metrics::{Metrics, RequestKind};
 use super::network::Network;
 use super::out::{Ctx, Out};
-use super::producer::{Producer, RateSpec};
+use super::producer::{Completed, Producer, RateSpec};
 use super::trace::{TraceEvent, TraceHasher, TraceLog, Traced};
 use super::types::{BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPartition};
 
@@ -578,12 +578,34 @@ impl Sim {
         Ok(())
     }
 
-    /// Keep every acknowledgement (or consumed record) of this client for later checks.
+    /// Keep every acknowledgement (or consumed record) of this client for later checks; off,
+    /// what was kept goes too (a tool done with its client leaves no copy in every snapshot).
     pub fn record_client_history(&mut self, id: ClientId, on: bool) {
         match self.clients.get_mut(id as usize) {
-            Some(Client::Producer(p)) => p.record_acks = on,
-            Some(Client::Consumer(c)) => c.record_consumed = on,
+            Some(Client::Producer(p)) => {
+                p.record_acks = on;
+                if !on {
+                    p.acked = Vec::new();
+                    p.failures = Vec::new();
+                    p.completions = None;
+                }
+            }
+            Some(Client::Consumer(c)) => {
+                c.record_consumed = on;
+                if !on {
+                    c.consumed = Vec::new();
+                }
+            }
             None => {}
+        }
+    }
+
+    /// The batches this producer finished (acknowledged or failed) since the last call, in
+    /// order; the first call starts keeping them, `record_client_history(id, false)` stops.
+    pub fn take_completions(&mut self, id: ClientId) -> Vec<Completed> {
+        match self.clients.get_mut(id as usize) {
+            Some(Client::Producer(p)) => p.completions.replace(Vec::new()).unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 

@@ -138,6 +138,17 @@ pub struct Failed {
     pub error: KafkaError,
 }
 
+/// One batch's end as its records' callbacks see it: when, which records (the producer's
+/// numbers, as runs), and the error if it failed. Kept for a tool that times each record from
+/// send to callback (kafka-producer-perf-test.sh's PerfCallback, ProducerPerformance.java).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Completed {
+    pub at: Millis,
+    pub tp: TopicPartition,
+    pub records: Vec<(u64, u64)>,
+    pub error: Option<KafkaError>,
+}
+
 /// One acknowledged record, kept for checks ("no acknowledged record is ever lost").
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Acked {
@@ -188,6 +199,8 @@ pub struct Producer {
     /// Filled only when the simulation records acknowledgements.
     pub failures: Vec<Failed>,
     pub record_acks: bool,
+    /// Kept only while a tool asks for them (`Sim::take_completions`): None costs nothing.
+    pub(crate) completions: Option<Vec<Completed>>,
 }
 
 /// `max.block.ms`: how long send() waits for a topic's metadata (ProducerConfig default).
@@ -226,6 +239,7 @@ impl Producer {
             acked: Vec::new(),
             failures: Vec::new(),
             record_acks: false,
+            completions: None,
         }
     }
 
@@ -234,6 +248,18 @@ impl Producer {
         self.unsent.len()
             + self.batches.values().flat_map(|q| q.iter()).map(|b| b.records.len()).sum::<usize>()
             + self.in_flight.values().flat_map(|f| f.batches.iter()).map(|b| b.records.len()).sum::<usize>()
+    }
+
+    /// True once a Metadata response has told this producer the topic's partitions: until then
+    /// KafkaProducer.send blocks in waitOnMetadata.
+    pub fn knows_topic(&self, topic: &str) -> bool {
+        self.metadata.contains_key(topic)
+    }
+
+    fn completed(&mut self, at: Millis, tp: &TopicPartition, records: &[(u64, u64)], error: Option<KafkaError>) {
+        if let Some(c) = self.completions.as_mut() {
+            c.push(Completed { at, tp: tp.clone(), records: records.to_vec(), error });
+        }
     }
 
     pub fn is_idle(&self) -> bool {
@@ -455,6 +481,7 @@ impl Producer {
                         });
                     }
                 }
+                self.completed(ctx.now, &b.tp, &b.numbers, None);
                 let records = RecordNumbers(std::mem::take(&mut b.numbers));
                 ctx.trace(TraceEvent::ProduceAcked { client: self.name.clone(), tp: b.tp.clone(), base_offset: base, count: b.records.len(), records });
             }
@@ -494,6 +521,7 @@ impl Producer {
                 self.failures.push(Failed { tp: b.tp.clone(), key: r.key.clone(), value: r.value.clone(), error });
             }
         }
+        self.completed(ctx.now, &b.tp, &b.numbers, Some(error));
         let records = RecordNumbers(b.numbers);
         ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp: b.tp.clone(), error, count: b.records.len(), records });
     }
@@ -698,6 +726,7 @@ impl Producer {
         if self.record_acks {
             self.failures.push(Failed { tp: tp.clone(), key: u.record.key.clone(), value: u.record.value.clone(), error });
         }
+        self.completed(ctx.now, &tp, &[(u.number, u.number)], Some(error));
         let records = RecordNumbers(vec![(u.number, u.number)]);
         ctx.trace(TraceEvent::ProduceFailed { client: self.name.clone(), tp, error, count: 1, records });
     }

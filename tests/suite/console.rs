@@ -251,3 +251,34 @@ fn a_console_consumer_beside_a_busy_producer_returns_the_prompt() {
     let out = shell.execute(&format!("kafka-console-consumer.sh {BS} --topic orders --from-beginning"), &[]).expect("runs");
     assert!(out.contains("Processed a total of"), "{out}");
 }
+
+/// The perf tools run in the console as anywhere else: one command, virtual time passing
+/// inside it, Kafka's lines printed when it ends; the tape replays them, the tab completes them.
+#[test]
+fn perf_tools_print_their_lines_in_the_console_and_replay() {
+    let mut p = empty(3);
+    p.line(
+        "kafka-producer-perf-test.sh --topic t --num-records 3000 --record-size 100 --throughput 500 --producer-props bootstrap.servers=localhost:9092 acks=1",
+    );
+    let produced = p.take_printed();
+    let lines = texts(&produced);
+    assert!(lines[0].starts_with("$ kafka-producer-perf-test.sh"), "{lines:?}");
+    assert!(lines[1].ends_with("ms max latency."), "a window line after 5 s: {lines:?}");
+    assert!(lines[2].starts_with("3000 records sent, ") && lines[2].ends_with("ms 99.9th."), "{lines:?}");
+    assert!(p.shell().sim.now() >= 6_000, "six seconds of sending passed on the virtual clock");
+    p.line(&format!("kafka-consumer-perf-test.sh {BS} --topic t --messages 3000"));
+    let consumed = p.take_printed();
+    assert_eq!(
+        texts(&consumed)[1],
+        "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec"
+    );
+    assert!(texts(&consumed)[2].contains(", 3000, "), "{consumed:?}");
+    let mut replayed = Player::replay(p.start.clone(), p.seed, p.ops().to_vec(), None, LINK_BUDGET).expect("replays");
+    let mut both = produced.clone();
+    both.extend(consumed);
+    assert!(replayed.take_printed().ends_with(&both), "the tape prints the same lines again");
+    let completed = p.complete("kafka-producer-perf").expect("completes");
+    assert_eq!(completed.line, "kafka-producer-perf-test.sh ");
+    let options = p.complete("kafka-consumer-perf-test.sh --show-d").expect("completes");
+    assert_eq!(options.line, "kafka-consumer-perf-test.sh --show-detailed-stats ");
+}

@@ -14,6 +14,7 @@ mod healing;
 mod kafka_vectors;
 mod layering;
 mod lessons;
+mod perf_tools;
 mod runner;
 mod session;
 mod shell_fuzz;

@@ -91,6 +91,20 @@ const WORDS: &[&str] = &[
     "reset",
     "--brokers",
     "--seed",
+    "kafka-producer-perf-test.sh",
+    "kafka-consumer-perf-test.sh",
+    "--num-records",
+    "--record-size",
+    "--payload-monotonic",
+    "--throughput",
+    "--producer-props",
+    "bootstrap.servers=localhost:9092",
+    "linger.ms=5",
+    "--messages",
+    "--show-detailed-stats",
+    "--reporting-interval",
+    "--date-format",
+    "yyyy-MM-dd'T'HH",
 ];
 
 fn mutate(rng: &mut ChaCha8Rng, line: &str) -> String {
