@@ -11,9 +11,10 @@ use rand_core::RngCore;
 use super::config::ProducerConfig;
 use super::connection::Connections;
 use super::error::KafkaError;
-use super::message::{Payload, PendingRecord, ProduceBatch};
+use super::message::{Payload, ProduceBatch};
 use super::murmur2::partition_for_key;
 use super::out::{Ctx, Timer};
+use super::record_batch::{increment_sequence, DefaultRecord, RecordBatch, NO_PRODUCER_EPOCH, RECORD_BATCH_OVERHEAD};
 use super::trace::{RecordNumbers, TraceEvent};
 use super::types::{record_size, BrokerId, ClientId, Millis, NodeId, ProducerRecord, TopicPartition};
 
@@ -29,8 +30,10 @@ struct Unsent {
 #[derive(Clone, Debug)]
 struct Batch {
     tp: TopicPartition,
-    /// Shared with the request on the wire; appended to only while the batch is open.
-    records: Rc<Vec<PendingRecord>>,
+    /// Shared with the request on the wire and, once appended, with every replica's log;
+    /// appended to only while the batch is open.
+    records: Rc<Vec<DefaultRecord>>,
+    /// The records' bytes (without the batch header).
     bytes: usize,
     created_ms: Millis,
     attempts: u32,
@@ -625,7 +628,7 @@ impl Producer {
                 }
                 continue;
             }
-            let full = self.batches[&tp].len() > 1 || front.bytes >= self.config.batch_size;
+            let full = self.batches[&tp].len() > 1 || RECORD_BATCH_OVERHEAD + front.bytes >= self.config.batch_size;
             let ready_at = if front.attempts > 0 {
                 front.retry_at
             } else if full {
@@ -656,15 +659,17 @@ impl Producer {
             if self.producer_id >= 0 && batch.base_sequence < 0 {
                 let seq = self.next_sequence.entry(tp.clone()).or_insert(0);
                 batch.base_sequence = *seq;
-                *seq = seq.wrapping_add(batch.records.len() as i32);
+                *seq = increment_sequence(*seq, batch.records.len() as i32);
             }
             per_broker.entry(leader).or_default().push(batch);
         }
         for (broker, batches) in per_broker {
             let req_id = self.next_req_id();
+            // Idempotent producers have epoch 0 (no InitProducerId bumps yet).
+            let epoch = if self.producer_id >= 0 { 0 } else { NO_PRODUCER_EPOCH };
             let wire: Vec<ProduceBatch> = batches
                 .iter()
-                .map(|b| ProduceBatch { tp: b.tp.clone(), records: b.records.clone(), producer_id: self.producer_id, base_sequence: b.base_sequence })
+                .map(|b| ProduceBatch { tp: b.tp.clone(), batch: RecordBatch::new(b.records.clone(), self.producer_id, epoch, b.base_sequence, false) })
                 .collect();
             ctx.send(NodeId::Broker(broker), Payload::Produce { req_id, acks: self.config.acks, timeout_ms: self.config.request_timeout_ms, batches: wire });
             if self.config.acks == 0 {
@@ -705,11 +710,14 @@ impl Producer {
     fn append_to_batch(&mut self, now: Millis, tp: TopicPartition, r: &ProducerRecord, size: usize, number: u64) {
         let batch_size = self.config.batch_size;
         let q = self.batches.entry(tp.clone()).or_default();
-        let rec = PendingRecord { key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone(), timestamp_ms: super::types::wall_clock_ms(now) };
+        let timestamp_ms = super::types::wall_clock_ms(now);
+        let rec = |offset_delta: usize| DefaultRecord { offset_delta: offset_delta as i32, timestamp_ms, key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone() };
         self.buffered_bytes += size;
         if let Some(last) = q.back_mut() {
-            if last.attempts == 0 && last.base_sequence < 0 && last.bytes + size <= batch_size.max(1) {
-                Rc::make_mut(&mut last.records).push(rec);
+            // MemoryRecordsBuilder.hasRoomFor: the batch header counts against batch.size.
+            if last.attempts == 0 && last.base_sequence < 0 && RECORD_BATCH_OVERHEAD + last.bytes + size <= batch_size.max(1) {
+                let records = Rc::make_mut(&mut last.records);
+                records.push(rec(records.len()));
                 last.bytes += size;
                 match last.numbers.last_mut() {
                     Some(run) if run.1 + 1 == number => run.1 = number,
@@ -719,7 +727,7 @@ impl Producer {
             }
         }
         let mut records = Vec::with_capacity((batch_size / size.max(1)).clamp(1, 1024));
-        records.push(rec);
+        records.push(rec(0));
         q.push_back(Batch {
             tp,
             records: Rc::new(records),

@@ -152,8 +152,6 @@ impl Sim {
                         .replicas()
                         .iter()
                         .map(|(tp, r)| {
-                            let n = r.log.len();
-                            let skip = n.saturating_sub(tail);
                             ReplicaView {
                                 tp: tp.clone(),
                                 online: b.is_up(),
@@ -169,14 +167,14 @@ impl Sim {
                                 in_isr: self.controller.partition(tp).is_some_and(|p| p.isr.contains(&b.id)),
                                 tail: r
                                     .log
-                                    .records()
-                                    .skip(skip)
+                                    .last_records(tail)
+                                    .into_iter()
                                     .map(|rec| RecordView {
                                         offset: rec.offset,
                                         leader_epoch: rec.leader_epoch,
-                                        key: rec.key.clone(),
-                                        value: rec.value.clone(),
-                                        headers: rec.headers.clone(),
+                                        key: rec.key,
+                                        value: rec.value,
+                                        headers: rec.headers,
                                     })
                                     .collect(),
                             }
