@@ -13,8 +13,8 @@ use super::consumer_coordinator::{ConsumerContext, ConsumerCoordinator, Handled,
 use super::error::KafkaError;
 use super::message::{FetchData, FetchPartition, OffsetSpec, Payload};
 use super::out::{Ctx, Timer};
-use super::trace::TraceEvent;
 use super::record_batch::RecordBatch;
+use super::trace::TraceEvent;
 use super::types::{BrokerId, ClientId, Millis, NodeId, Record, TopicPartition};
 
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -641,8 +641,7 @@ impl GroupCoordinator {
         let n = rm.metadata_cache.offsets_partition_count();
         let tp = TopicPartition::new(OFFSETS_TOPIC, coordinator_partition(group, n));
         let records = offset_records(group, offsets, ctx.now);
-        rm.append_to_leader(ctx, ProduceBatch::plain(tp, records), 1, self)
-            .map_err(|e| AdminError::Invalid(e.to_string()))?;
+        rm.append_to_leader(ctx, ProduceBatch::plain(tp, records), 1, self).map_err(|e| AdminError::Invalid(e.to_string()))?;
         let g = self.groups.entry(group.clone()).or_insert_with(|| Group::new(group.clone()));
         for (p, o) in offsets {
             g.committed.insert(p.clone(), *o);

@@ -121,7 +121,8 @@ impl PartitionLog {
             count += b.record_count();
             first -= 1;
         }
-        let mut out: Vec<Record> = self.batches.iter_from(first).flat_map(|b| (0..b.record_count()).map(|i| b.record(i))).filter(|r| r.offset >= self.log_start_offset).collect();
+        let mut out: Vec<Record> =
+            self.batches.iter_from(first).flat_map(|b| (0..b.record_count()).map(|i| b.record(i))).filter(|r| r.offset >= self.log_start_offset).collect();
         let extra = out.len().saturating_sub(n);
         out.drain(..extra);
         out
@@ -290,7 +291,11 @@ impl PartitionLog {
         let idx = self.batch_index(offset);
         let removed: Vec<Rc<RecordBatch>> = self.batches.iter_from(idx).cloned().collect();
         if let Some(b) = removed.first() {
-            debug_assert!(b.base_offset == offset || offset == self.log_start_offset, "engine bug: truncation to {offset} inside the batch at {}", b.base_offset);
+            debug_assert!(
+                b.base_offset == offset || offset == self.log_start_offset,
+                "engine bug: truncation to {offset} inside the batch at {}",
+                b.base_offset
+            );
         }
         self.batches.truncate(idx);
         self.record_count -= removed.iter().map(|b| b.record_count()).sum::<usize>();
@@ -395,13 +400,21 @@ impl PartitionLog {
 
 #[cfg(test)]
 mod tests {
-    use super::super::record_batch::{ControlRecordType, DefaultRecord, EndTransactionMarker, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, RECORD_BATCH_OVERHEAD};
+    use super::super::record_batch::{
+        ControlRecordType, DefaultRecord, EndTransactionMarker, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, RECORD_BATCH_OVERHEAD,
+    };
     use super::*;
 
     /// A batch of `n` one-byte records (11 bytes each) at `base`, appended by a leader of `epoch`.
     fn batch_of(base: i64, n: usize, epoch: i32, producer_id: i64, base_sequence: i32) -> Rc<RecordBatch> {
         let records = (0..n)
-            .map(|i| DefaultRecord { offset_delta: i as i32, timestamp_ms: base + i as i64, key: None, value: Some(Rc::from("v")), headers: Rc::from(Vec::new()) })
+            .map(|i| DefaultRecord {
+                offset_delta: i as i32,
+                timestamp_ms: base + i as i64,
+                key: None,
+                value: Some(Rc::from("v")),
+                headers: Rc::from(Vec::new()),
+            })
             .collect();
         let epoch_of_producer = if producer_id >= 0 { 0 } else { NO_PRODUCER_EPOCH };
         Rc::new(RecordBatch::new(Rc::new(records), producer_id, epoch_of_producer, base_sequence, false).assigned(base, epoch))

@@ -733,7 +733,13 @@ impl Producer {
         let batch_size = self.config.batch_size;
         let q = self.batches.entry(tp.clone()).or_default();
         let timestamp_ms = super::types::wall_clock_ms(now);
-        let rec = |offset_delta: usize| DefaultRecord { offset_delta: offset_delta as i32, timestamp_ms, key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone() };
+        let rec = |offset_delta: usize| DefaultRecord {
+            offset_delta: offset_delta as i32,
+            timestamp_ms,
+            key: r.key.clone(),
+            value: r.value.clone(),
+            headers: r.headers.clone(),
+        };
         self.buffered_bytes += size;
         if let Some(last) = q.back_mut() {
             // MemoryRecordsBuilder.hasRoomFor: the batch header counts against batch.size.

@@ -225,7 +225,13 @@ mod tests {
             values
                 .iter()
                 .enumerate()
-                .map(|(i, v)| DefaultRecord { offset_delta: i as i32, timestamp_ms: first_ts + i as i64, key: None, value: Some(Rc::from(*v)), headers: Rc::from(Vec::new()) })
+                .map(|(i, v)| DefaultRecord {
+                    offset_delta: i as i32,
+                    timestamp_ms: first_ts + i as i64,
+                    key: None,
+                    value: Some(Rc::from(*v)),
+                    headers: Rc::from(Vec::new()),
+                })
                 .collect(),
         )
     }
