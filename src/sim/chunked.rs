@@ -1,5 +1,5 @@
-//! A log's records in shared chunks, so that copying a simulation costs per chunk, not per
-//! record.
+//! A log's record batches in shared chunks, so that copying a simulation costs per chunk,
+//! not per batch.
 //!
 //! The player copies the simulation when the page's previous state still shares it (every
 //! step while playing) and keeps copies as checkpoints for seeking. With one `VecDeque` per
@@ -9,7 +9,7 @@
 //! one chunk it touches, the first time after a copy.
 use std::rc::Rc;
 
-/// Records per chunk: a copy-on-write of one chunk is this many pointer clones.
+/// Items (a log's batches) per chunk: a copy-on-write of one chunk is this many pointer clones.
 const CHUNK: usize = 256;
 
 /// A sequence with `push` at the back, removal from either end and indexing. Every chunk but
@@ -30,10 +30,6 @@ impl<T> Default for Chunked<T> {
 impl<T: Clone> Chunked<T> {
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     fn locate(&self, i: usize) -> (usize, usize) {
@@ -65,12 +61,6 @@ impl<T: Clone> Chunked<T> {
             _ => self.chunks.push(Rc::new(vec![item])),
         }
         self.len += 1;
-    }
-
-    pub fn extend(&mut self, items: impl IntoIterator<Item = T>) {
-        for item in items {
-            self.push(item);
-        }
     }
 
     /// Removes items from `at` to the end.

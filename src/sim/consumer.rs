@@ -13,6 +13,7 @@ use super::consumer_coordinator::{ConsumerContext, ConsumerCoordinator, Handled,
 use super::error::KafkaError;
 use super::message::{FetchData, FetchPartition, OffsetSpec, Payload};
 use super::out::{Ctx, Timer};
+use super::record_batch::RecordBatch;
 use super::trace::TraceEvent;
 use super::types::{BrokerId, ClientId, Millis, NodeId, Record, TopicPartition};
 
@@ -55,8 +56,9 @@ pub struct Consumer {
     pub assignment: Vec<TopicPartition>,
     pub positions: VecMap<TopicPartition, PartitionPosition>,
     requests: VecMap<u64, Request>,
-    pub(crate) buffer: VecDeque<(TopicPartition, Rc<Record>)>,
-    /// Per partition: how many records the buffer holds and the offset after the last one.
+    pub(crate) buffer: VecDeque<BufferedBatch>,
+    /// Per partition: how many records the buffer holds and the offset poll() moves the
+    /// position to once they are all returned (the fetched batches' end).
     pub(crate) buffered: VecMap<TopicPartition, (usize, i64)>,
     /// Subscribed with a group.id: the group protocol decides the assignment.
     pub group: Option<Box<ConsumerCoordinator>>,
@@ -74,8 +76,18 @@ pub struct Consumer {
     /// When the consumer was killed or closed.
     pub(crate) stopped_at: Option<Millis>,
     /// Filled only when the simulation records consumption (tests, lessons).
-    pub consumed: Vec<(TopicPartition, Rc<Record>)>,
+    pub consumed: Vec<(TopicPartition, Record)>,
     pub record_consumed: bool,
+}
+
+/// A fetched batch whose records poll() has not returned yet (the consumer's
+/// `CompletedFetch`, one batch at a time).
+#[derive(Clone, Debug)]
+pub(crate) struct BufferedBatch {
+    tp: TopicPartition,
+    batch: Rc<RecordBatch>,
+    /// The index of the next record to return.
+    next: usize,
 }
 
 impl Consumer {
@@ -183,7 +195,7 @@ impl Consumer {
         for tp in &partitions {
             self.positions.entry(tp.clone()).or_insert(PartitionPosition { position: None, error: None, high_watermark: -1, retry_after: 0 });
         }
-        self.buffer.retain(|(tp, _)| partitions.contains(tp));
+        self.buffer.retain(|b| partitions.contains(&b.tp));
         self.buffered.retain(|tp, _| partitions.contains(tp));
         self.assignment = partitions;
         self.metadata_wanted = true;
@@ -196,7 +208,7 @@ impl Consumer {
             p.position = Some(offset);
             p.error = None;
         }
-        self.buffer.retain(|(t, _)| t != tp);
+        self.buffer.retain(|b| b.tp != *tp);
         self.buffered.remove(tp);
         self.run(ctx);
     }
@@ -427,18 +439,30 @@ impl Consumer {
         match r {
             Ok(data) => {
                 pos.high_watermark = data.high_watermark;
-                // Only records that continue from where poll() will read are kept.
+                // Only records that continue from where poll() will read are kept. Kafka returns
+                // whole batches: the records of the first one below the fetch offset are
+                // skipped, and control batches are never returned but move the position past
+                // them (CompletedFetch.nextFetchedRecord).
                 let next = self.buffered.get(&tp).map(|b| b.1).or(pos.position);
-                if let (Some(next), Some(first)) = (next, data.records.first()) {
-                    if first.offset <= next {
+                if let (Some(next), Some(first)) = (next, data.batches.first()) {
+                    if first.base_offset <= next {
                         let entry = self.buffered.entry(tp.clone()).or_insert((0, next));
-                        for rec in data.records.into_iter().filter(|r| r.offset >= next) {
-                            entry.0 += 1;
-                            entry.1 = rec.offset + 1;
-                            self.buffer.push_back((tp.clone(), rec));
+                        for batch in data.batches {
+                            if batch.next_offset() <= entry.1 {
+                                continue;
+                            }
+                            let from = batch.index_of(entry.1);
+                            entry.1 = batch.next_offset();
+                            if batch.is_control() {
+                                continue;
+                            }
+                            entry.0 += batch.record_count() - from;
+                            self.buffer.push_back(BufferedBatch { tp: tp.clone(), batch, next: from });
                         }
                         if entry.0 == 0 {
+                            let end = entry.1;
                             self.buffered.remove(&tp);
+                            pos.position = Some(end.max(next));
                         }
                     }
                 }
@@ -486,27 +510,39 @@ impl Consumer {
         if let Some((g, mut c)) = self.split() {
             g.on_poll_entry(ctx, &mut c);
         }
-        let n = self.config.max_poll_records.min(self.buffer.len());
+        let mut n = 0;
         let mut ranges: Vec<(TopicPartition, i64, i64)> = Vec::new();
-        for _ in 0..n {
-            let (tp, rec) = self.buffer.pop_front().expect("counted");
+        while n < self.config.max_poll_records {
+            let Some(front) = self.buffer.front_mut() else { break };
+            let (tp, batch, from) = (front.tp.clone(), front.batch.clone(), front.next);
+            let take = (batch.record_count() - from).min(self.config.max_poll_records - n);
+            front.next += take;
+            if front.next == batch.record_count() {
+                self.buffer.pop_front();
+            }
+            n += take;
+            for i in from..from + take {
+                let offset = batch.offset_of(i);
+                match ranges.last_mut() {
+                    Some((t, _, last)) if *t == tp && *last + 1 == offset => *last = offset,
+                    _ => ranges.push((tp.clone(), offset, offset)),
+                }
+                if self.record_consumed {
+                    self.consumed.push((tp.clone(), batch.record(i)));
+                }
+            }
+            let mut position = batch.offset_of(from + take - 1) + 1;
             if let Some(b) = self.buffered.get_mut(&tp) {
-                b.0 -= 1;
+                b.0 -= take;
                 if b.0 == 0 {
+                    position = b.1;
                     self.buffered.remove(&tp);
                 }
             }
             if let Some(p) = self.positions.get_mut(&tp) {
-                p.position = Some(rec.offset + 1);
+                p.position = Some(position);
             }
-            match ranges.last_mut() {
-                Some((t, _, last)) if *t == tp && *last + 1 == rec.offset => *last = rec.offset,
-                _ => ranges.push((tp.clone(), rec.offset, rec.offset)),
-            }
-            self.consumed_count += 1;
-            if self.record_consumed {
-                self.consumed.push((tp, rec));
-            }
+            self.consumed_count += take as u64;
         }
         for (tp, first, last) in ranges {
             ctx.trace(TraceEvent::Consumed { client: self.name.clone(), tp, first_offset: first, last_offset: last });
@@ -734,7 +770,7 @@ struct Lent<'a> {
     last_metadata_ms: Option<Millis>,
     assignment: &'a mut Vec<TopicPartition>,
     positions: &'a mut VecMap<TopicPartition, PartitionPosition>,
-    buffer: &'a mut VecDeque<(TopicPartition, Rc<Record>)>,
+    buffer: &'a mut VecDeque<BufferedBatch>,
     buffered: &'a mut VecMap<TopicPartition, (usize, i64)>,
     busy_until: Millis,
 }
@@ -797,7 +833,7 @@ impl ConsumerContext for Lent<'_> {
 
     fn drop_partitions(&mut self, gone: &[TopicPartition]) {
         self.positions.retain(|tp, _| !gone.contains(tp));
-        self.buffer.retain(|(tp, _)| !gone.contains(tp));
+        self.buffer.retain(|b| !gone.contains(&b.tp));
         self.buffered.retain(|tp, _| !gone.contains(tp));
     }
 

@@ -18,7 +18,7 @@ pub(crate) struct DelayedFetch {
 /// divergence or an error to report, or (a follower) must restart from the log start.
 pub(crate) fn answer_now(partitions: &[FetchPartition], replica_fetch: bool, read: impl Fn(&FetchPartition) -> Result<FetchData, KafkaError>) -> bool {
     partitions.iter().any(|p| match read(p) {
-        Ok(d) => !d.records.is_empty() || d.diverging_epoch.is_some() || (replica_fetch && p.fetch_offset < d.log_start_offset),
+        Ok(d) => !d.batches.is_empty() || d.diverging_epoch.is_some() || (replica_fetch && p.fetch_offset < d.log_start_offset),
         Err(_) => true,
     })
 }
@@ -27,6 +27,6 @@ impl DelayedFetch {
     /// DelayedFetch.tryComplete after a change to `tp`: records, a divergence or an error there
     /// completes the fetch.
     pub(crate) fn completes_on(&self, tp: &TopicPartition, read: impl Fn(&FetchPartition, bool) -> Result<FetchData, KafkaError>) -> bool {
-        self.partitions.iter().any(|fp| &fp.tp == tp && read(fp, self.replica.is_some()).map_or(true, |d| !d.records.is_empty() || d.diverging_epoch.is_some()))
+        self.partitions.iter().any(|fp| &fp.tp == tp && read(fp, self.replica.is_some()).map_or(true, |d| !d.batches.is_empty() || d.diverging_epoch.is_some()))
     }
 }

@@ -462,7 +462,7 @@ impl GroupCoordinator {
         // One record per partition, key offset|group|topic|partition, in the group's
         // __consumer_offsets partition, written with acks=all.
         let records = offset_records(group, &offsets, ctx.now);
-        let batch = ProduceBatch { tp: tp.clone(), records: Rc::from(records), producer_id: -1, base_sequence: -1 };
+        let batch = ProduceBatch::plain(tp.clone(), records);
         match rm.append_to_leader(ctx, batch, -1, self) {
             Err(_) => reply(ctx, Err(KafkaError::CoordinatorNotAvailable)),
             Ok((base, required)) => {
@@ -581,7 +581,7 @@ impl GroupCoordinator {
     fn append_group_record(&mut self, ctx: &mut Ctx, rm: &mut ReplicaManager, group: &str, acks: i16) -> Option<(TopicPartition, i64, Option<i64>)> {
         let tp = Self::check_coordinator(rm, group).ok()?;
         let record = group_record(group, self.groups.get(group)?, ctx.now);
-        let batch = ProduceBatch { tp: tp.clone(), records: Rc::from(vec![record]), producer_id: -1, base_sequence: -1 };
+        let batch = ProduceBatch::plain(tp.clone(), vec![record]);
         let (base, required) = rm.append_to_leader(ctx, batch, acks, self).ok()?;
         Some((tp, base, required))
     }
@@ -591,7 +591,7 @@ impl GroupCoordinator {
     fn load_groups(&mut self, ctx: &mut Ctx, rm: &ReplicaManager, tp: &TopicPartition) {
         let n = rm.metadata_cache.offsets_partition_count();
         let Some(r) = rm.partitions.get(tp) else { return };
-        let loaded = load_groups_and_offsets(r.log.records(), ctx.now);
+        let loaded = load_groups_and_offsets(r.log.batches(), ctx.now);
         for (id, g) in loaded {
             if coordinator_partition(&id, n) != tp.partition {
                 continue;
@@ -641,8 +641,7 @@ impl GroupCoordinator {
         let n = rm.metadata_cache.offsets_partition_count();
         let tp = TopicPartition::new(OFFSETS_TOPIC, coordinator_partition(group, n));
         let records = offset_records(group, offsets, ctx.now);
-        rm.append_to_leader(ctx, ProduceBatch { tp, records: Rc::from(records), producer_id: -1, base_sequence: -1 }, 1, self)
-            .map_err(|e| AdminError::Invalid(e.to_string()))?;
+        rm.append_to_leader(ctx, ProduceBatch::plain(tp, records), 1, self).map_err(|e| AdminError::Invalid(e.to_string()))?;
         let g = self.groups.entry(group.clone()).or_insert_with(|| Group::new(group.clone()));
         for (p, o) in offsets {
             g.committed.insert(p.clone(), *o);

@@ -8,8 +8,8 @@ use std::rc::Rc;
 
 use super::assignor::Assignor;
 use super::group::{Group, GroupMember, GroupState};
-use super::message::PendingRecord;
-use super::types::{Millis, NodeId, Record, TopicPartition};
+use super::record_batch::{DefaultRecord, RecordBatch};
+use super::types::{Millis, NodeId, TopicPartition};
 
 fn esc(s: &str) -> String {
     s.replace('%', "%25").replace('|', "%7C").replace(';', "%3B").replace(',', "%2C")
@@ -29,10 +29,12 @@ fn parse_tps(s: &str) -> Vec<TopicPartition> {
 
 /// The `__consumer_offsets` records of a commit: key `offset|group|topic|partition`, value the
 /// offset (GroupMetadataManager's offset commit record, in text).
-pub(crate) fn offset_records(group: &str, offsets: &[(TopicPartition, i64)], now: Millis) -> Vec<PendingRecord> {
+pub(crate) fn offset_records(group: &str, offsets: &[(TopicPartition, i64)], now: Millis) -> Vec<DefaultRecord> {
     offsets
         .iter()
-        .map(|(p, o)| PendingRecord {
+        .enumerate()
+        .map(|(i, (p, o))| DefaultRecord {
+            offset_delta: i as i32,
             key: Some(Rc::from(format!("offset|{}|{}|{}", esc(group), p.topic, p.partition))),
             value: Some(Rc::from(o.to_string())),
             headers: Rc::from(Vec::new()),
@@ -42,7 +44,7 @@ pub(crate) fn offset_records(group: &str, offsets: &[(TopicPartition, i64)], now
 }
 
 /// The group's membership as one record (GroupMetadataManager's group metadata record).
-pub(crate) fn group_record(group: &str, g: &Group, now: Millis) -> PendingRecord {
+pub(crate) fn group_record(group: &str, g: &Group, now: Millis) -> DefaultRecord {
     let mut value = format!("{}|{}|{}", g.generation, g.protocol.map_or("", |p| p.name()), g.leader.clone().unwrap_or_default());
     for m in g.members.values() {
         value.push_str(&format!(
@@ -56,7 +58,8 @@ pub(crate) fn group_record(group: &str, g: &Group, now: Millis) -> PendingRecord
             m.session_timeout_ms
         ));
     }
-    PendingRecord {
+    DefaultRecord {
+        offset_delta: 0,
         key: Some(Rc::from(format!("group|{}", esc(group)))),
         value: Some(Rc::from(value)),
         headers: Rc::from(Vec::new()),
@@ -67,9 +70,9 @@ pub(crate) fn group_record(group: &str, g: &Group, now: Millis) -> PendingRecord
 /// Rebuilds groups and their committed offsets from an offsets partition's records, later
 /// records winning (GroupMetadataManager.loadGroupsAndOffsets). Members get a fresh session
 /// from `now`.
-pub(crate) fn load_groups_and_offsets<'a>(records: impl Iterator<Item = &'a Rc<Record>>, now: Millis) -> VecMap<Rc<str>, Group> {
+pub(crate) fn load_groups_and_offsets<'a>(batches: impl Iterator<Item = &'a Rc<RecordBatch>>, now: Millis) -> VecMap<Rc<str>, Group> {
     let mut loaded: VecMap<Rc<str>, Group> = VecMap::new();
-    for rec in records {
+    for rec in batches.filter(|b| !b.is_control()).flat_map(|b| b.records()) {
         let (Some(k), Some(v)) = (rec.key.as_deref(), rec.value.as_deref()) else { continue };
         let mut parts = k.split('|');
         match parts.next() {

@@ -3,7 +3,8 @@ use std::rc::Rc;
 
 use super::assignor::{Assignor, Member, UserData};
 use super::error::KafkaError;
-use super::types::{BrokerId, Millis, NodeId, Record, TopicPartition};
+use super::record_batch::{DefaultRecord, RecordBatch, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE};
+use super::types::{BrokerId, Millis, NodeId, TopicPartition};
 
 /// The controller's record of one partition (PartitionRegistration).
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -17,22 +18,20 @@ pub struct PartitionState {
     pub recovering: bool,
 }
 
-/// A batch as the producer sends it: records without offsets yet.
+/// One partition's batch in a Produce request, as the producer built it: offsets are the
+/// leader's to assign.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ProduceBatch {
     pub tp: TopicPartition,
-    /// Shared with the producer's batch (kept for retries) rather than copied.
-    pub records: Rc<Vec<PendingRecord>>,
-    pub producer_id: i64,
-    pub base_sequence: i32,
+    /// Its records are shared with the producer's batch (kept for retries), not copied.
+    pub batch: RecordBatch,
 }
 
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct PendingRecord {
-    pub key: Option<Rc<str>>,
-    pub value: Option<Rc<str>>,
-    pub headers: Rc<[(Rc<str>, Rc<str>)]>,
-    pub timestamp_ms: i64,
+impl ProduceBatch {
+    /// A batch of a writer without a producer id (the group coordinator's records).
+    pub(crate) fn plain(tp: TopicPartition, records: Vec<DefaultRecord>) -> Self {
+        ProduceBatch { tp, batch: RecordBatch::new(Rc::new(records), NO_PRODUCER_ID, NO_PRODUCER_EPOCH, NO_SEQUENCE, false) }
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -47,7 +46,8 @@ pub struct FetchPartition {
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct FetchData {
-    pub records: Vec<Rc<Record>>,
+    /// Whole batches: the first may start below the fetch offset.
+    pub batches: Vec<Rc<RecordBatch>>,
     pub high_watermark: i64,
     pub log_start_offset: i64,
     pub log_end_offset: i64,

@@ -34,6 +34,7 @@ mod out;
 pub mod partition;
 pub mod placement;
 pub mod producer;
+pub mod record_batch;
 mod replica_fetcher;
 mod replica_manager;
 pub mod trace;

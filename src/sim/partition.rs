@@ -12,7 +12,7 @@ use super::log::{PartitionLog, SequenceCheck};
 use super::message::{FetchData, FetchPartition, PartitionState, Payload, ProduceBatch, TopicSettings};
 use super::out::Ctx;
 use super::trace::TraceEvent;
-use super::types::{BrokerId, Millis, NodeId, Record, TopicPartition};
+use super::types::{BrokerId, Millis, NodeId, TopicPartition};
 
 /// How long a proposed ISR change may stay unanswered before the leader proposes again.
 const ALTER_PARTITION_RETRY_MS: Millis = 5_000;
@@ -196,53 +196,39 @@ impl Partition {
 
     /// Partition.appendRecordsToLeader: leadership, size, min ISR (acks=all) and idempotence
     /// checks, then the append.
-    pub(crate) fn append_records_to_leader(&mut self, ctx: &mut Ctx, me: BrokerId, batch: &ProduceBatch, acks: i16) -> Result<LeaderAppend, KafkaError> {
+    pub(crate) fn append_records_to_leader(&mut self, ctx: &mut Ctx, me: BrokerId, produce: &ProduceBatch, acks: i16) -> Result<LeaderAppend, KafkaError> {
         let now = ctx.now;
         if !self.is_leader() {
             return Err(KafkaError::NotLeaderOrFollower);
         }
-        let bytes: usize = batch.records.iter().map(|r| super::types::record_size(r.key.as_deref(), r.value.as_deref(), &r.headers)).sum();
-        if bytes as i64 > self.settings.max_message_bytes {
+        // max.message.bytes bounds the whole batch, header included
+        // (UnifiedLog.analyzeAndValidateRecords: batch.sizeInBytes > config.maxMessageSize).
+        let batch = &produce.batch;
+        if batch.size_bytes() as i64 > self.settings.max_message_bytes {
             return Err(KafkaError::RecordTooLarge);
         }
         // PS:1375-1387: with acks=all, refuse before writing anything when the ISR is too small.
         if acks == -1 && self.committed_isr().len() < self.effective_min_isr() {
             return Err(KafkaError::NotEnoughReplicas);
         }
-        let n = batch.records.len() as i32;
-        let last_seq = if batch.producer_id >= 0 { batch.base_sequence.wrapping_add(n - 1) } else { -1 };
-        match self.log.check_sequence(batch.producer_id, batch.base_sequence, last_seq) {
+        let n = batch.record_count() as i64;
+        match self.log.check_sequence(batch.producer_id, batch.base_sequence, batch.last_sequence()) {
             SequenceCheck::Accept => {}
             SequenceCheck::Duplicate { base_offset } => {
-                ctx.trace(TraceEvent::DuplicateBatch { tp: batch.tp.clone(), broker: me, base_offset });
-                let required_offset = (acks == -1).then_some(base_offset + n as i64);
+                ctx.trace(TraceEvent::DuplicateBatch { tp: produce.tp.clone(), broker: me, base_offset });
+                let required_offset = (acks == -1).then_some(base_offset + n);
                 return Ok(LeaderAppend { base_offset, required_offset, duplicate: true });
             }
             SequenceCheck::OutOfOrder => return Err(KafkaError::OutOfOrderSequenceNumber),
         }
         let base = self.log.log_end_offset();
         let epoch = self.leader_epoch;
-        let records: Vec<Rc<Record>> = batch
-            .records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                Rc::new(Record {
-                    offset: base + i as i64,
-                    leader_epoch: epoch,
-                    timestamp_ms: r.timestamp_ms,
-                    key: r.key.clone(),
-                    value: r.value.clone(),
-                    headers: r.headers.clone(),
-                    producer_id: batch.producer_id,
-                    sequence: if batch.producer_id >= 0 { batch.base_sequence.wrapping_add(i as i32) } else { -1 },
-                })
-            })
-            .collect();
+        // The leader appends the producer's batch as it is, with its own offsets and epoch.
+        let appended = Rc::new(batch.assigned(base, epoch));
+        let last = appended.last_offset();
         let (seg_bytes, seg_ms) = (self.settings.segment_bytes, self.settings.segment_ms);
-        self.log.append(&records, now, seg_bytes, seg_ms);
-        let last = base + n as i64 - 1;
-        ctx.trace(TraceEvent::Appended { tp: batch.tp.clone(), broker: me, first_offset: base, last_offset: last, leader_epoch: epoch, leader: true });
+        self.log.append(std::slice::from_ref(&appended), now, seg_bytes, seg_ms);
+        ctx.trace(TraceEvent::Appended { tp: produce.tp.clone(), broker: me, first_offset: base, last_offset: last, leader_epoch: epoch, leader: true });
         Ok(LeaderAppend { base_offset: base, required_offset: (acks == -1).then_some(last + 1), duplicate: false })
     }
 
@@ -393,7 +379,7 @@ impl Partition {
     pub(crate) fn read(&self, p: &FetchPartition, replica_fetch: bool) -> Result<FetchData, KafkaError> {
         let log = &self.log;
         let base = FetchData {
-            records: Vec::new(),
+            batches: Vec::new(),
             high_watermark: self.high_watermark,
             log_start_offset: log.log_start_offset(),
             log_end_offset: log.log_end_offset(),
@@ -412,15 +398,15 @@ impl Partition {
             if p.fetch_offset > log.log_end_offset() {
                 return Err(KafkaError::OffsetOutOfRange);
             }
-            let records = log.read(p.fetch_offset, log.log_end_offset(), p.max_bytes);
-            Ok(FetchData { records, ..base })
+            let batches = log.read(p.fetch_offset, log.log_end_offset(), p.max_bytes);
+            Ok(FetchData { batches, ..base })
         } else {
             if p.fetch_offset < log.log_start_offset() || p.fetch_offset > log.log_end_offset() {
                 return Err(KafkaError::OffsetOutOfRange);
             }
             // Consumers only ever see committed records (design.html:352-353).
-            let records = log.read(p.fetch_offset, self.high_watermark, p.max_bytes);
-            Ok(FetchData { records, ..base })
+            let batches = log.read(p.fetch_offset, self.high_watermark, p.max_bytes);
+            Ok(FetchData { batches, ..base })
         }
     }
 }

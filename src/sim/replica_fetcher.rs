@@ -168,7 +168,8 @@ fn process_partition_data(ctx: &mut Ctx, me: BrokerId, leader: BrokerId, tp: &To
             target < leo || replica.log.epochs().len() < epochs_before,
             "engine bug: divergence on {tp} at broker {me} made no progress (leader said {epoch}/{end}, leo {leo})"
         );
-        let lost = removed.iter().filter(|r| r.offset < replica.high_watermark).count() as i64;
+        let hw = replica.high_watermark;
+        let lost: i64 = removed.iter().map(|b| (0..b.record_count()).filter(|&i| b.offset_of(i) < hw).count() as i64).sum();
         replica.high_watermark = replica.high_watermark.min(replica.log.log_end_offset());
         ctx.trace(TraceEvent::Truncated { tp: tp.clone(), broker: me, from: leo, to: target, lost_committed: lost });
         return;
@@ -179,17 +180,17 @@ fn process_partition_data(ctx: &mut Ctx, me: BrokerId, leader: BrokerId, tp: &To
         replica.high_watermark = data.log_start_offset;
         ctx.trace(TraceEvent::LogStartAdvanced { tp: tp.clone(), broker: me, log_start_offset: data.log_start_offset });
     }
-    if let Some(first) = data.records.first() {
-        if first.offset == replica.log.log_end_offset() {
+    if let (Some(first), Some(last)) = (data.batches.first(), data.batches.last()) {
+        // The follower copies the leader's batches as they are (appendAsFollower).
+        if first.base_offset == replica.log.log_end_offset() {
             let (sb, sm) = (replica.settings.segment_bytes, replica.settings.segment_ms);
-            replica.log.append(&data.records, now, sb, sm);
-            let last = data.records.last().expect("non-empty");
+            replica.log.append(&data.batches, now, sb, sm);
             ctx.trace(TraceEvent::Appended {
                 tp: tp.clone(),
                 broker: me,
-                first_offset: first.offset,
-                last_offset: last.offset,
-                leader_epoch: last.leader_epoch,
+                first_offset: first.base_offset,
+                last_offset: last.last_offset(),
+                leader_epoch: last.partition_leader_epoch,
                 leader: false,
             });
         }

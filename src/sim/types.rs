@@ -86,8 +86,9 @@ impl fmt::Display for TopicPartition {
     }
 }
 
-/// One record as stored in a partition log. Immutable once the leader appends it, so every
-/// replica shares the same allocation (`Rc<Record>`) instead of copying the bytes.
+/// One record as a consumer, a check or the stage sees it (Kafka's `ConsumerRecord`): read
+/// out of the `RecordBatch` that holds it (record_batch.rs), with its offset, the batch's
+/// leader epoch and producer, and its sequence.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Record {
     pub offset: i64,
@@ -102,13 +103,6 @@ pub struct Record {
     pub producer_id: i64,
     /// -1 when the producer is not idempotent.
     pub sequence: i32,
-}
-
-impl Record {
-    /// Approximate on-the-wire size, used for batch.size, segment.bytes and fetch limits.
-    pub fn size_bytes(&self) -> usize {
-        record_size(self.key.as_deref(), self.value.as_deref(), &self.headers)
-    }
 }
 
 /// Bytes a record occupies: payload plus a fixed per-record overhead, close to the v2 format's

@@ -151,35 +151,31 @@ impl Sim {
                     replicas: b
                         .replicas()
                         .iter()
-                        .map(|(tp, r)| {
-                            let n = r.log.len();
-                            let skip = n.saturating_sub(tail);
-                            ReplicaView {
-                                tp: tp.clone(),
-                                online: b.is_up(),
-                                is_leader: b.is_up() && r.is_leader(),
-                                following: match r.role {
-                                    Role::Follower { leader } => leader,
-                                    Role::Leader { .. } => None,
-                                },
-                                leader_epoch: r.leader_epoch,
-                                log_start_offset: r.log.log_start_offset(),
-                                log_end_offset: r.log.log_end_offset(),
-                                high_watermark: r.high_watermark,
-                                in_isr: self.controller.partition(tp).is_some_and(|p| p.isr.contains(&b.id)),
-                                tail: r
-                                    .log
-                                    .records()
-                                    .skip(skip)
-                                    .map(|rec| RecordView {
-                                        offset: rec.offset,
-                                        leader_epoch: rec.leader_epoch,
-                                        key: rec.key.clone(),
-                                        value: rec.value.clone(),
-                                        headers: rec.headers.clone(),
-                                    })
-                                    .collect(),
-                            }
+                        .map(|(tp, r)| ReplicaView {
+                            tp: tp.clone(),
+                            online: b.is_up(),
+                            is_leader: b.is_up() && r.is_leader(),
+                            following: match r.role {
+                                Role::Follower { leader } => leader,
+                                Role::Leader { .. } => None,
+                            },
+                            leader_epoch: r.leader_epoch,
+                            log_start_offset: r.log.log_start_offset(),
+                            log_end_offset: r.log.log_end_offset(),
+                            high_watermark: r.high_watermark,
+                            in_isr: self.controller.partition(tp).is_some_and(|p| p.isr.contains(&b.id)),
+                            tail: r
+                                .log
+                                .last_records(tail)
+                                .into_iter()
+                                .map(|rec| RecordView {
+                                    offset: rec.offset,
+                                    leader_epoch: rec.leader_epoch,
+                                    key: rec.key,
+                                    value: rec.value,
+                                    headers: rec.headers,
+                                })
+                                .collect(),
                         })
                         .collect(),
                 }
