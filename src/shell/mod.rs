@@ -12,6 +12,7 @@ mod consumer_perf;
 mod groups;
 mod java_format;
 mod line_reader;
+pub mod metrics_verb;
 mod offsets;
 mod options;
 pub mod paste;

@@ -28,6 +28,7 @@ pub const VERBS: &[(&str, &str)] = &[
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys user_1..user_10] [--count N] [--value-bytes N | --value order] [--producer-property k=v]...\n                                          --value order: JSON orders {order_id, customer_id (the key, with --keys), amount, category, ts: event time}\n                                        producer stop <name>"),
     ("consumer", "consumer start <name> --topic <t>[,<t2>...] [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|sync|async|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
     ("describe", "describe cluster | topic <t> | partition <t-p> | clients"),
+    ("metrics", "metrics [<id>]                        the operator's metrics now with Kafka's names, or one as CSV"),
     ("trace", "trace [<n> [<word>]]                  the last n events (20), or the last n that mention word"),
     ("time", "time                                  the virtual clock"),
     ("reset", "reset [--brokers n] [--seed s]        a new cluster (3 brokers, seed 1)"),
@@ -257,6 +258,7 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
         "producer" => producer(shell, args),
         "consumer" => consumer(shell, args),
         "describe" => describe(shell, args),
+        "metrics" => super::metrics_verb::run(shell, args),
         other => {
             let mut names: Vec<&str> = VERBS.iter().map(|(v, _)| *v).collect();
             names.extend(TOOLS.iter().copied());

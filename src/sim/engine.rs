@@ -256,7 +256,7 @@ impl Sim {
     fn measure(&mut self, event: &TraceEvent) {
         match event {
             TraceEvent::Appended { tp, broker, first_offset, last_offset, leader: true, .. } => {
-                let bytes = self.appended_bytes(*broker, tp, *first_offset, *last_offset);
+                let bytes = self.appended_bytes(*broker, tp, *first_offset);
                 self.metrics.appended(&tp.topic, (last_offset - first_offset + 1).max(0) as u64, bytes);
             }
             TraceEvent::IsrChanged { tp, isr, .. } | TraceEvent::LeaderElected { tp, isr, .. } => self.metrics.isr(tp, isr.len()),

@@ -21,10 +21,11 @@ impl Sim {
         b.replicas().get(tp).map(|r| r.high_watermark)
     }
 
-    /// Bytes of the records `first..=last` in a broker's log of `tp`.
-    pub(crate) fn appended_bytes(&self, broker: BrokerId, tp: &TopicPartition, first: i64, last: i64) -> u64 {
+    /// Bytes of the batches just appended to a broker's log of `tp` from offset `first` on
+    /// (BytesInPerSec counts a produce request's record batches as sent).
+    pub(crate) fn appended_bytes(&self, broker: BrokerId, tp: &TopicPartition, first: i64) -> u64 {
         let Some(r) = self.brokers.get(&broker).and_then(|b| b.replicas().get(tp)) else { return 0 };
-        (first..=last).filter_map(|o| r.log.get(o)).map(|rec| rec.size_bytes() as u64).sum()
+        r.log.batches().rev().take_while(|b| b.base_offset >= first).map(|b| b.size_bytes() as u64).sum()
     }
 
     /// Takes every sample due before `t`: a sample at T holds the state after every event
@@ -35,6 +36,12 @@ impl Sim {
             let g = self.gauges();
             self.metrics.sample(g);
         }
+    }
+
+    /// Takes every sample due up to now, so that the newest is this moment's (the `metrics`
+    /// command, typed at a moment the tape records, so a replay takes it at the same point).
+    pub fn sample_metrics_now(&mut self) {
+        self.sample_metrics_before(self.now + 1);
     }
 
     fn gauges(&self) -> Gauges {
@@ -82,7 +89,7 @@ impl Sim {
     }
 }
 
-/// The bytes of a fetch response's records.
+/// The bytes of a fetch response's record batches.
 pub(crate) fn fetched_bytes(data: &FetchData) -> u64 {
-    data.records.iter().map(|r| r.size_bytes() as u64).sum()
+    data.batches.iter().map(|b| b.size_bytes() as u64).sum()
 }

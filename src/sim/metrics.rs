@@ -375,7 +375,7 @@ impl Metrics {
             self.set(&mut row, MetricKey::Rebalances(group.clone()), n as f64);
             self.set(&mut row, MetricKey::RebalanceMs(group), ms as f64);
         }
-        if self.rows.is_empty() {
+        if self.rows.len() == 0 {
             self.first_ms = at;
         }
         self.rows.push(row.into());
@@ -410,7 +410,7 @@ impl Metrics {
 
     /// The time of the newest sample.
     pub fn latest_ms(&self) -> Option<Millis> {
-        (!self.rows.is_empty()).then(|| self.first_ms + (self.rows.len() as Millis - 1) * SAMPLE_MS)
+        (self.rows.len() > 0).then(|| self.first_ms + (self.rows.len() as Millis - 1) * SAMPLE_MS)
     }
 }
 

@@ -14,6 +14,7 @@ mod healing;
 mod kafka_vectors;
 mod layering;
 mod lessons;
+mod metrics;
 mod perf_tools;
 mod runner;
 mod session;
