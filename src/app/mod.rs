@@ -15,6 +15,7 @@ pub mod html;
 pub mod lag;
 pub mod layout;
 pub mod lesson;
+pub mod monitor;
 pub mod narration;
 pub mod pace;
 pub mod progress;

@@ -22,7 +22,7 @@ pub fn home(index: Option<&Index>, course: &UseReducerHandle<Course>) -> Html {
         let course = course.clone();
         Callback::from(move |e: MouseEvent| {
             if e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.id() == "progress-export") {
-                storage::export(&course.progress.to_text());
+                storage::export(&course.progress.to_text(), crate::app::progress::FILE_NAME);
             }
         })
     };

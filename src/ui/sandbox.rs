@@ -183,6 +183,44 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
             }
         })
     };
+    // The monitoring panel: built only while open, and again only when a new sample is
+    // there (once a second of virtual time) or another chart is opened.
+    let show_monitor = use_state(|| false);
+    let open_chart = use_state(|| None::<String>);
+    let on_monitor = {
+        let show_monitor = show_monitor.clone();
+        Callback::from(move |_: MouseEvent| show_monitor.set(!*show_monitor))
+    };
+    let monitor = {
+        let m = state.player.shell().sim.metrics();
+        let key = (*show_monitor, m.latest_ms(), m.keys().len(), (*open_chart).clone());
+        let state = state.clone();
+        use_memo(key, move |(open, _, _, chart)| {
+            if *open {
+                Html::from_html_unchecked(AttrValue::from(crate::app::monitor::panel_html(state.player.shell().sim.metrics(), chart.as_deref())))
+            } else {
+                Html::default()
+            }
+        })
+    };
+    // One handler for every chart's buttons, by their `data-act` and `data-chart`.
+    let on_chart = {
+        let open_chart = open_chart.clone();
+        let newest = handle.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(b) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-act]").ok().flatten()) else {
+                return;
+            };
+            let (Some(act), Some(id)) = (b.get_attribute("data-act"), b.get_attribute("data-chart")) else { return };
+            if act == "csv" {
+                if let Some((file, text)) = crate::app::monitor::csv(newest.get().player.shell().sim.metrics(), &id) {
+                    super::storage::export(&text, &file);
+                }
+            } else {
+                open_chart.set(if open_chart.as_deref() == Some(id.as_str()) { None } else { Some(id) });
+            }
+        })
+    };
     let current = state.player.start.preset_id();
     // Segmenting the lines into glossary links is work: done when a line arrives (or the
     // glossary does), not on every frame of a playing stage.
@@ -205,6 +243,7 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     <button class="secondary" onclick={on(Action::WatchSetup)} data-testid="watch-setup">{ "Watch its setup" }</button>
                     <button class="secondary" onclick={on_share} aria-expanded={show_link.to_string()} data-testid="share">{ "Share this moment" }</button>
                     <button class="secondary" onclick={on_real} aria-expanded={show_real.to_string()} data-testid="real-cluster-button">{ "Try it on a real cluster" }</button>
+                    <button class="secondary" onclick={on_monitor} aria-expanded={show_monitor.to_string()} aria-controls="monitor" data-testid="monitor-button">{ "Monitoring" }</button>
                 </div>
             </div>
             if *show_link {
@@ -250,6 +289,12 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
                     </div>
                 </div>
             </div>
+            if *show_monitor {
+                <section id="monitor" class="monitor" aria-labelledby="monitor-heading" onclick={on_chart} data-testid="monitor">
+                    { markup(r#"<h2 id="monitor-heading">Monitoring</h2>"#) }
+                    { (*monitor).clone() }
+                </section>
+            }
         </main>
     }
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use crate::app::progress::{Course, CourseAction, FILE_NAME, KEY, MAX_BYTES};
+use crate::app::progress::{Course, CourseAction, KEY, MAX_BYTES};
 
 impl Reducible for Course {
     type Action = CourseAction;
@@ -58,14 +58,14 @@ fn save(text: &str) -> Result<(), String> {
     storage()?.set_item(KEY, text).map_err(|_| "the browser's storage is full or not allowed".into())
 }
 
-/// Downloads `text` as `app::progress::FILE_NAME`: a temporary link to the text as a Blob.
-pub fn export(text: &str) {
+/// Downloads `text` as the file `name`: a temporary link to the text as a Blob.
+pub fn export(text: &str, name: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let Some(url) = web_sys::Blob::new_with_str_sequence(&parts).ok().and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok()) else { return };
     let doc = web_sys::window().and_then(|w| w.document());
     if let Some((a, body)) = doc.as_ref().and_then(|d| Some((d.create_element("a").ok()?, d.body()?))) {
         let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", FILE_NAME);
+        let _ = a.set_attribute("download", name);
         // Some browsers download only from a link in the document.
         let _ = body.append_child(&a);
         if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
