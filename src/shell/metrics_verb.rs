@@ -48,6 +48,7 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
 }
 
 /// A series as CSV: a header naming the metric, then `time_ms,value` (empty: no value).
+/// A series as CSV: a header naming the metric, then `time_ms,value` (empty: no value).
 #[cfg(test)]
 mod tests {
     #[test]
@@ -69,3 +70,5 @@ pub fn csv(key: &MetricKey, series: &[(u64, Option<f64>)]) -> String {
     }
     out
 }
+
+
