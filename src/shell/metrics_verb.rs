@@ -48,7 +48,14 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
 }
 
 /// A series as CSV: a header naming the metric, then `time_ms,value` (empty: no value).
-/// A series as CSV: a header naming the metric, then `time_ms,value` (empty: no value).
+pub fn csv(key: &MetricKey, series: &[(u64, Option<f64>)]) -> String {
+    let mut out = format!("time_ms,{} ({}; {})\n", key.id(), key.unit(), key.kafka_name().replace(',', ";"));
+    for (t, v) in series {
+        out.push_str(&format!("{t},{}\n", v.map(show).unwrap_or_default()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -62,13 +69,3 @@ mod tests {
         assert_eq!(show(0.0), "0");
     }
 }
-
-pub fn csv(key: &MetricKey, series: &[(u64, Option<f64>)]) -> String {
-    let mut out = format!("time_ms,{} ({}; {})\n", key.id(), key.unit(), key.kafka_name().replace(',', ";"));
-    for (t, v) in series {
-        out.push_str(&format!("{t},{}\n", v.map(show).unwrap_or_default()));
-    }
-    out
-}
-
-
