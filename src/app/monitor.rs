@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::html::escape;
+use crate::shell::alerts::AlertRule;
 use crate::shell::metrics_verb::show;
 use crate::sim::metrics::{MetricKey, Metrics, SAMPLE_MS};
 use crate::sim::Millis;
@@ -62,7 +63,7 @@ fn chart(out: &mut String, key: &MetricKey, points: &[(Millis, Option<f64>)], la
     let x = |t: Millis| (left + (t - t0) as f64 / span * (w - left - 20.0)) as i64;
     let y = |v: f64| (top + (1.0 - v / max) * (h - top - bottom)) as i64;
     let title = key.title();
-    let newest = points.iter().rev().find_map(|(_, v)| *v);
+    let newest = points.last().and_then(|(_, v)| *v);
     let summary = match newest {
         Some(v) => format!(
             "{title}: now {} {}; over the {} shown, from {} to {} {}",
@@ -73,7 +74,7 @@ fn chart(out: &mut String, key: &MetricKey, points: &[(Millis, Option<f64>)], la
             show(values.iter().copied().fold(0.0, f64::max)),
             key.unit()
         ),
-        None => format!("{title}: no value yet"),
+        None => format!("{title}: no value now"),
     };
     let _ = write!(out, r#"<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label=""#, w as i64, h as i64);
     escape(&summary, out);
@@ -140,8 +141,35 @@ fn figure(out: &mut String, m: &Metrics, key: &MetricKey, open: bool) {
     out.push_str("</figure>");
 }
 
+/// The alerts: each rule, whether it is firing now (said in words, not only in colour), and
+/// each time it fired with a button that goes to that moment.
+fn alerts_html(out: &mut String, m: &Metrics, rules: &[AlertRule]) {
+    out.push_str(r#"<section class="metric-section alerts"><h3>Alerts</h3>"#);
+    if rules.is_empty() {
+        out.push_str("<p>None set. Add one in the console: <code>alert lag:&lt;group&gt; &gt; 100 for 10s</code></p></section>");
+        return;
+    }
+    out.push_str(r#"<ul class="alert-list" data-testid="alerts">"#);
+    for rule in rules {
+        let firings = rule.firings(m);
+        let firing = firings.last().is_some_and(|f| f.cleared_ms.is_none());
+        out.push_str(if firing { r#"<li class="alert firing"><strong>⚠ FIRING</strong> "# } else { r#"<li class="alert"><span>✓ OK</span> "# });
+        out.push_str("<code>");
+        escape(&rule.text(), out);
+        out.push_str("</code>");
+        for f in &firings {
+            let _ = write!(out, r#" <button type="button" data-act="seek" data-time="{}">Go to {}</button>"#, f.fired_ms, seconds(f.fired_ms));
+            if let Some(c) = f.cleared_ms {
+                let _ = write!(out, " cleared at {}", seconds(c));
+            }
+        }
+        out.push_str("</li>");
+    }
+    out.push_str(r#"</ul><p class="metric-at">Add or remove alerts in the console: <code>alert</code> lists them.</p></section>"#);
+}
+
 /// The whole panel at the simulation's moment. `open` is the id of the chart shown larger.
-pub fn panel_html(m: &Metrics, open: Option<&str>) -> String {
+pub fn panel_html(m: &Metrics, rules: &[AlertRule], open: Option<&str>) -> String {
     let mut out = String::new();
     let Some(at) = m.latest_ms() else {
         out.push_str(r#"<p class="metric-empty">No sample yet: the first is taken after a second of virtual time. Press Play or Step.</p>"#);
@@ -149,6 +177,7 @@ pub fn panel_html(m: &Metrics, open: Option<&str>) -> String {
     };
     let _ =
         write!(out, r#"<p class="metric-at">At {} of virtual time: a sample each second, the last minute in each chart (Larger shows ten).</p>"#, seconds(at));
+    alerts_html(&mut out, m, rules);
     for (i, heading) in SECTIONS.iter().enumerate() {
         let keys: Vec<&MetricKey> = m.keys().iter().filter(|k| section(k) == Some(i)).collect();
         if keys.is_empty() {
@@ -194,17 +223,23 @@ mod tests {
     #[test]
     fn the_panel_charts_each_section_and_names_each_metric() {
         let mut sh = Shell::new(3);
-        assert!(panel_html(&Metrics::default(), None).contains("No sample yet"));
+        assert!(panel_html(&Metrics::default(), &[], None).contains("No sample yet"));
         for l in [
             "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders --partitions 2 --replication-factor 3",
             "producer start p --topic orders --rate 10/s",
             "consumer start c --topic orders --group g --from-beginning",
             "tick 10s",
-            "metrics",
+            "kill broker 2",
+            "tick 10s",
         ] {
             sh.execute(l, &[]).unwrap();
         }
-        let html = panel_html(sh.sim.metrics(), Some("urp"));
+        let html = panel_html(&sh.sim.metrics_now(), &sh.alerts, Some("urp"));
+        // The default URP alert fired when the broker's partitions left the ISR: said in
+        // words, with a button to that moment.
+        let fired = sh.alerts[0].firings(&sh.sim.metrics_now())[0].fired_ms;
+        assert!(html.contains(&format!(r#"<strong>⚠ FIRING</strong> <code>urp &gt; 0</code> <button type="button" data-act="seek" data-time="{fired}">"#)), "{html}");
+        assert!(html.contains("✓ OK</span> <code>offline &gt; 0</code>"));
         for needle in [
             "Cluster health",
             "Throughput",
@@ -222,9 +257,9 @@ mod tests {
         assert!(html.contains(r#"data-chart="urp" aria-expanded="true""#));
         // Every chart says what it shows in words.
         assert_eq!(html.matches("<svg").count(), html.matches("aria-label=").count());
-        let (file, text) = csv(sh.sim.metrics(), "lag:g").expect("a series");
+        let (file, text) = csv(&sh.sim.metrics_now(), "lag:g").expect("a series");
         assert_eq!(file, "lag-g.csv");
         assert!(text.starts_with("time_ms,lag:g"));
-        assert!(csv(sh.sim.metrics(), "nothing").is_none());
+        assert!(csv(&sh.sim.metrics_now(), "nothing").is_none());
     }
 }

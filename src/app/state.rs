@@ -22,6 +22,8 @@ pub enum Action {
     StepBack,
     /// Jump to a position on the timeline (events since the session began).
     Seek(u64),
+    /// To a virtual time (an alert's moment).
+    SeekTime(u64),
     /// Playing: apply everything up to this virtual time.
     AdvanceTo(Millis),
     /// As `AdvanceTo`, but what happened is not shown (no new view, no narration) until the
@@ -433,6 +435,10 @@ impl SandboxState {
             }
             Action::Seek(k) => {
                 next.player.seek(k);
+                seeked = true;
+            }
+            Action::SeekTime(t) => {
+                next.player.seek_time(t);
                 seeked = true;
             }
             Action::AdvanceTo(t) => next.advance_to(t),

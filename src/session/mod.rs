@@ -630,6 +630,16 @@ impl Player {
         self.printing = true;
     }
 
+    /// Moves to virtual time `t`: after every event and command at or before it (the moment a
+    /// metrics sample at `t` describes: an alert links there), never past the tape's end.
+    pub fn seek_time(&mut self, t: Millis) {
+        let cp = self.checkpoints.iter().rev().find(|c| c.shell.sim.now() <= t).cloned().unwrap_or_else(|| self.checkpoints[0].clone());
+        self.frame = cp;
+        self.printing = false;
+        self.forward(Limit { elapsed: u64::MAX, time: t });
+        self.printing = true;
+    }
+
     /// One event back (and whatever was typed after it).
     pub fn step_back(&mut self) -> bool {
         let at = self.frame.elapsed;

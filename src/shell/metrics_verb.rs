@@ -16,9 +16,8 @@ pub fn show(v: f64) -> String {
     }
 }
 
-pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
-    shell.sim.sample_metrics_now();
-    let m = shell.sim.metrics();
+pub fn run(shell: &Shell, args: &[String]) -> Result<String, ShellError> {
+    let m = shell.sim.metrics_now();
     match args {
         [] => {
             let Some(at) = m.latest_ms() else {

@@ -1,6 +1,7 @@
 //! One command language for the console, lessons, shared links, tests and the native runner:
 //! Kafka's CLI tools with Kafka's flags and output, plus simulator verbs. Bad input is a
 //! one-line error, never a panic and never a silent no-op.
+pub mod alerts;
 mod clients;
 mod complete;
 pub use clients::ProducerSession;
@@ -145,6 +146,8 @@ pub enum Interactive {
 pub struct Shell {
     pub sim: Sim,
     next_console: u32,
+    /// The operator's alerts (`alert`), judged on the metrics' samples.
+    pub alerts: Vec<alerts::AlertRule>,
 }
 
 /// How many brokers a new shell starts with, and how long they get to register.
@@ -159,7 +162,7 @@ impl Shell {
     pub fn with_cluster(seed: u64, brokers: i32, cluster: ClusterConfig) -> Shell {
         let mut sim = Sim::new(seed, brokers, cluster);
         sim.run_for(BOOT_MS);
-        Shell { sim, next_console: 0 }
+        Shell { sim, next_console: 0, alerts: alerts::defaults() }
     }
 
     fn next_console_name(&mut self, prefix: &str) -> String {
@@ -174,7 +177,7 @@ impl Shell {
 
     /// Wraps an existing simulation (a preset) in a shell.
     pub fn from_sim(sim: Sim) -> Shell {
-        Shell { sim, next_console: 0 }
+        Shell { sim, next_console: 0, alerts: alerts::defaults() }
     }
 
     /// In the console, the console tools keep running after the command: the producer opens a

@@ -29,6 +29,7 @@ pub const VERBS: &[(&str, &str)] = &[
     ("consumer", "consumer start <name> --topic <t>[,<t2>...] [--group g [--assignor range|roundrobin|sticky|cooperative-sticky]\n                                          [--commit auto|sync|async|before-processing|never] [--instance-id id]]\n                                          [--partition p] [--from-beginning] [--processing 100ms] [--consumer-property k=v]...\n                                        consumer stop <name> (closes: commits and leaves the group)"),
     ("describe", "describe cluster | topic <t> | partition <t-p> | clients"),
     ("metrics", "metrics [<id>]                        the operator's metrics now with Kafka's names, or one as CSV"),
+    ("alert", "alert [<metric> > <n> [for 10s] | <metric> < <n> | remove <k>]  list, add or remove alerts"),
     ("trace", "trace [<n> [<word>]]                  the last n events (20), or the last n that mention word"),
     ("time", "time                                  the virtual clock"),
     ("reset", "reset [--brokers n] [--seed s]        a new cluster (3 brokers, seed 1)"),
@@ -259,6 +260,7 @@ pub fn run(shell: &mut Shell, argv: &[String]) -> Result<String, ShellError> {
         "consumer" => consumer(shell, args),
         "describe" => describe(shell, args),
         "metrics" => super::metrics_verb::run(shell, args),
+        "alert" => super::alerts::run(shell, args),
         other => {
             let mut names: Vec<&str> = VERBS.iter().map(|(v, _)| *v).collect();
             names.extend(TOOLS.iter().copied());

@@ -38,10 +38,23 @@ impl Sim {
         }
     }
 
-    /// Takes every sample due up to now, so that the newest is this moment's (the `metrics`
-    /// command, typed at a moment the tape records, so a replay takes it at the same point).
+    /// Takes every sample due up to now, so that the newest is this moment's.
     pub fn sample_metrics_now(&mut self) {
         self.sample_metrics_before(self.now + 1);
+    }
+
+    /// The metrics as they are at this moment: with every sample due up to now taken, on a
+    /// copy of the metrics when one is due, so that looking (the panel, `metrics`, a lesson's
+    /// query) never changes the run.
+    pub fn metrics_now(&self) -> std::borrow::Cow<'_, super::metrics::Metrics> {
+        if self.metrics.next_sample_ms() > self.now {
+            return std::borrow::Cow::Borrowed(&self.metrics);
+        }
+        let mut m = self.metrics.clone();
+        while m.next_sample_ms() <= self.now {
+            m.sample(self.gauges());
+        }
+        std::borrow::Cow::Owned(m)
     }
 
     fn gauges(&self) -> Gauges {

@@ -192,12 +192,15 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
         Callback::from(move |_: MouseEvent| show_monitor.set(!*show_monitor))
     };
     let monitor = {
-        let m = state.player.shell().sim.metrics();
-        let key = (*show_monitor, m.latest_ms(), m.keys().len(), (*open_chart).clone());
+        let shell = state.player.shell();
+        let m = shell.sim.metrics_now();
+        let rules: Vec<String> = shell.alerts.iter().map(|r| r.text()).collect();
+        let key = (*show_monitor, m.latest_ms(), m.keys().len(), (*open_chart).clone(), rules);
         let state = state.clone();
-        use_memo(key, move |(open, _, _, chart)| {
+        use_memo(key, move |(open, _, _, chart, _)| {
             if *open {
-                Html::from_html_unchecked(AttrValue::from(crate::app::monitor::panel_html(state.player.shell().sim.metrics(), chart.as_deref())))
+                let shell = state.player.shell();
+                Html::from_html_unchecked(AttrValue::from(crate::app::monitor::panel_html(&shell.sim.metrics_now(), &shell.alerts, chart.as_deref())))
             } else {
                 Html::default()
             }
@@ -207,13 +210,21 @@ pub fn sandbox_page(props: &SandboxProps) -> Html {
     let on_chart = {
         let open_chart = open_chart.clone();
         let newest = handle.clone();
+        let seek = dispatch.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(b) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-act]").ok().flatten()) else {
                 return;
             };
-            let (Some(act), Some(id)) = (b.get_attribute("data-act"), b.get_attribute("data-chart")) else { return };
+            let Some(act) = b.get_attribute("data-act") else { return };
+            if act == "seek" {
+                if let Some(t) = b.get_attribute("data-time").and_then(|t| t.parse().ok()) {
+                    seek.emit(Action::SeekTime(t));
+                }
+                return;
+            }
+            let Some(id) = b.get_attribute("data-chart") else { return };
             if act == "csv" {
-                if let Some((file, text)) = crate::app::monitor::csv(newest.get().player.shell().sim.metrics(), &id) {
+                if let Some((file, text)) = crate::app::monitor::csv(&newest.get().player.shell().sim.metrics_now(), &id) {
                     super::storage::export(&text, &file);
                 }
             } else {

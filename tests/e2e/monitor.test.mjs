@@ -49,6 +49,19 @@ test('monitoring: charts with Kafka names follow a broker failure, a seek, Large
   await page.waitForFunction(() => document.querySelector('figure[data-metric=urp] .metric-value')?.textContent === '0 partitions');
   await slider.evaluate((el) => { el.value = el.max; el.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction((v) => document.querySelector('figure[data-metric=urp] .metric-value')?.textContent === v, after);
+  // The default alert on under-replicated partitions fired; its button goes to that moment.
+  const alert = page.getByTestId('alerts').locator('li', { hasText: 'urp > 0' });
+  assert.match(await alert.textContent(), /⚠ FIRING/);
+  const go = alert.locator('button[data-act=seek]');
+  const firedMs = Number(await go.getAttribute('data-time'));
+  const headLabel = await page.locator('.timeline label').textContent();
+  await go.click();
+  await page.waitForFunction((h) => document.querySelector('.timeline label').textContent !== h, headLabel);
+  assert.equal(Number(await page.getByTestId('clock').getAttribute('data-now')), firedMs);
+  assert.match(await urpValue(page), /^[1-9]\d* partitions$/);
+  // Back to the end for the rest.
+  await slider.evaluate((el) => { el.value = el.max; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction((h) => document.querySelector('.timeline label').textContent === h, headLabel);
   // Larger: the chart spans the panel with a table of its newest values.
   const larger = page.locator('button[data-act=open][data-chart=urp]');
   await larger.click();

@@ -22,12 +22,11 @@ fn shell() -> Shell {
     sh
 }
 
-/// Runs on to the next sample's moment and takes it (`metrics` takes every sample due up to
-/// now), so the newest sample is this moment.
+/// Runs on to the next sample's moment and takes it, so the newest sample is this moment.
 fn to_a_sample(sh: &mut Shell) {
     let rest = SAMPLE_MS - sh.sim.now() % SAMPLE_MS;
     sh.execute(&format!("tick {rest}ms"), &[]).unwrap();
-    sh.execute("metrics", &[]).unwrap();
+    sh.sim.sample_metrics_now();
 }
 
 /// Records per sample window (T - 1 s, T], from the trace events `count` picks.
@@ -164,10 +163,10 @@ fn request_times_and_rebalances_move_as_kafka_says() {
         "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
         "producer start shop --topic orders --rate 40/s --keys user_1..user_20 --producer-property acks=1",
         "tick 5s",
-        "metrics",
     ] {
         sh1.execute(line, &[]).unwrap();
     }
+    sh1.sim.sample_metrics_now();
     let acks1 = sh1.sim.metrics().series(&MetricKey::ProduceP99).iter().filter_map(|(_, v)| *v).fold(0.0, f64::max);
     assert_eq!(acks1, 0.0, "acks=1: the leader answers as it appends");
     // One consumer joining an empty group: one rebalance, and its time.
