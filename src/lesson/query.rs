@@ -107,6 +107,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("records-without-key", "<topic>"),
     ("acked", "<topic>"),
     ("lost", "<topic>"),
+    ("metric", "<id>"),
 ];
 
 /// One question asked of the simulation.
@@ -174,6 +175,11 @@ pub enum Query {
     },
     Lost {
         topic: String,
+    },
+    /// An operator's metric by its id (`urp`, `lag:billing`), as the console's `metrics`
+    /// shows it now.
+    Metric {
+        id: String,
     },
     /// `left <query>` / `right <query>`: asked of one side of a compare step.
     Side {
@@ -266,6 +272,10 @@ impl Query {
             "records-without-key" => Query::RecordsWithoutKey { topic: s(0) },
             "acked" => Query::Acked { topic: s(0) },
             "lost" => Query::Lost { topic: s(0) },
+            "metric" => {
+                super::metric::check_id(args[0])?;
+                Query::Metric { id: s(0) }
+            }
             _ => Query::Members { group: s(0) },
         })
     }
@@ -354,6 +364,7 @@ impl Query {
             }
             Query::Acked { topic } => Ok(Value::Int(acked(sim, topic)?.0)),
             Query::Lost { topic } => Ok(Value::Int(acked(sim, topic)?.1)),
+            Query::Metric { id } => super::metric::eval(sim, id),
         }
     }
 }
@@ -402,6 +413,7 @@ fn example(usage: &str) -> String {
         .replace("<group>", "billing")
         .replace("<client>", "billing-1")
         .replace("<name>", "min.insync.replicas")
+        .replace("<id>", "urp")
 }
 
 fn partition_count(sim: &Sim, topic: &str) -> Result<i32, String> {
