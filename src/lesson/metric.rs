@@ -61,10 +61,8 @@ pub fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
-/// The metric's newest value at this moment (none: nothing to measure then, such as a request
-/// time in a second without requests). Samples due are taken on a copy: asking a question
-/// never changes the simulation it is asked of.
-pub fn eval(sim: &Sim, id: &str) -> Result<Value, String> {
+/// The samples of a metric up to this moment: `None` where it had no value.
+fn series(sim: &Sim, id: &str) -> Result<Vec<(u64, Option<f64>)>, String> {
     let sampled;
     let sim = if sim.metrics().next_sample_ms() <= sim.now() {
         let mut copy = sim.clone();
@@ -82,7 +80,27 @@ pub fn eval(sim: &Sim, id: &str) -> Result<Value, String> {
             "there is no metric `{id}` at this point (a topic's, group's or client's metrics start with its first sample after it appears){hint}"
         ));
     };
-    Ok(m.latest(key).map_or(Value::None, |v| Value::parse(&show(v))))
+    Ok(m.series(key))
+}
+
+fn value(v: Option<f64>) -> Value {
+    v.map_or(Value::None, |v| Value::parse(&show(v)))
+}
+
+/// The highest value of the samples of the last `seconds` seconds (a spike the newest sample
+/// no longer shows: a request time in the second the requests were answered).
+pub fn peak(sim: &Sim, id: &str, seconds: u64) -> Result<Value, String> {
+    let s = series(sim, id)?;
+    let newest = s.last().map_or(0, |(t, _)| *t);
+    let from = newest.saturating_sub(seconds.saturating_sub(1) * crate::sim::metrics::SAMPLE_MS);
+    Ok(value(s.iter().filter(|(t, _)| *t >= from).filter_map(|(_, v)| *v).reduce(f64::max)))
+}
+
+/// The metric's newest value at this moment (none: nothing to measure then, such as a request
+/// time in a second without requests). Samples due are taken on a copy: asking a question
+/// never changes the simulation it is asked of.
+pub fn eval(sim: &Sim, id: &str) -> Result<Value, String> {
+    Ok(value(series(sim, id)?.last().and_then(|(_, v)| *v)))
 }
 
 #[cfg(test)]
@@ -184,5 +202,12 @@ mod tests {
             assert_eq!(value, Value::parse(&last), "{id}");
         }
         assert!(matches!(ask(&shell, "metric urp"), Ok(Value::Int(n)) if n > 0));
+        // acks=all requests waited for the ISR to shrink: seconds, in the second they were
+        // answered; the peak is that second's, the highest of the series.
+        let all = shell.execute("metrics produce-p99", &[]).unwrap();
+        let highest = all.lines().skip(1).filter_map(|l| l.split(',').nth(1)?.parse::<i64>().ok()).max().unwrap();
+        assert!(highest > 1_000, "{all}");
+        assert_eq!(ask(&shell, "peak produce-p99 600"), Ok(Value::Int(highest)));
+        assert!(Query::parse("peak produce-p99 0").unwrap_err().contains("from 1 to 600"));
     }
 }

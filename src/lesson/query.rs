@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::shell::did_you_mean;
 use crate::sim::config::TOPIC_CONFIGS;
+use crate::sim::metrics::KEPT_SAMPLES;
 use crate::sim::{partition_for_key, Client, Sim, TopicPartition};
 
 /// What a query answers. Lists (ISR, replicas, members) compare as sets: `1,2,3` equals
@@ -109,6 +110,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("acked", "<topic>"),
     ("lost", "<topic>"),
     ("metric", "<id>"),
+    ("peak", "<id> <seconds>"),
     ("leader-count", "<broker>"),
     ("time", ""),
 ];
@@ -186,6 +188,10 @@ pub enum Query {
     /// shows it now.
     Metric {
         id: String,
+    },
+    Peak {
+        id: String,
+        seconds: u64,
     },
     LeaderCount {
         broker: i32,
@@ -291,6 +297,13 @@ impl Query {
                 _ => return Err(format!("`leader-count` takes a broker's number, like `leader-count 1`, not `{}`", args[0])),
             },
             "time" => Query::Time,
+            "peak" => {
+                super::metric::check_id(args[0])?;
+                match args[1].parse::<u64>() {
+                    Ok(seconds) if (1..=KEPT_SAMPLES as u64).contains(&seconds) => Query::Peak { id: s(0), seconds },
+                    _ => return Err(format!("`peak` looks back a whole number of seconds from 1 to {KEPT_SAMPLES}, not `{}`", args[1])),
+                }
+            }
             "metric" => {
                 super::metric::check_id(args[0])?;
                 Query::Metric { id: s(0) }
@@ -384,6 +397,7 @@ impl Query {
             Query::Acked { topic } => Ok(Value::Int(acked(sim, topic)?.0)),
             Query::Lost { topic } => Ok(Value::Int(acked(sim, topic)?.1)),
             Query::Metric { id } => super::metric::eval(sim, id),
+            Query::Peak { id, seconds } => super::metric::peak(sim, id, *seconds),
             Query::Idle { group } => Ok(Value::Int(group_of(sim, group)?.members.iter().filter(|m| m.assignment.is_empty()).count() as i64)),
             Query::LeaderCount { broker } => {
                 if sim.broker(*broker).is_none() {
@@ -443,6 +457,7 @@ fn example(usage: &str) -> String {
         .replace("<name>", "min.insync.replicas")
         .replace("<id>", "urp")
         .replace("<broker>", "1")
+        .replace("<seconds>", "30")
 }
 
 fn partition_count(sim: &Sim, topic: &str) -> Result<i32, String> {
