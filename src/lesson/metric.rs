@@ -53,7 +53,7 @@ pub fn check_id(id: &str) -> Result<(), String> {
         // Group ids may hold anything, but a topic cannot hold `:`, so the last `:` of a lag
         // id starts its partition.
         "lag" => match what.rsplit_once(':') {
-            Some((group, tp)) if group.is_empty() => Err(format!("`{id}` names no group: write `lag:<group>:{tp}`")),
+            Some(("", tp)) => Err(format!("`{id}` names no group: write `lag:<group>:{tp}`")),
             Some((_, tp)) => parse_partition(tp).map(|_| ()),
             None => Ok(()),
         },
