@@ -14,6 +14,7 @@
 //! work on a copy of the shell and ask [`Challenge::goal`] after each command, and once every
 //! goal holds run its `then` commands ([`fill_command`]) and ask [`Challenge::survive`].
 pub mod check;
+mod metric;
 mod parse;
 pub mod query;
 pub use query::At;

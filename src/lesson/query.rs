@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::shell::did_you_mean;
 use crate::sim::config::TOPIC_CONFIGS;
+use crate::sim::metrics::KEPT_SAMPLES;
 use crate::sim::{partition_for_key, Client, Sim, TopicPartition};
 
 /// What a query answers. Lists (ISR, replicas, members) compare as sets: `1,2,3` equals
@@ -99,6 +100,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("owner", "<group> <topic>-<p>"),
     ("group-state", "<group>"),
     ("members", "<group>"),
+    ("idle", "<group>"),
     ("consumed", "<client>"),
     ("processed", "<client>"),
     ("replication-factor", "<topic>"),
@@ -107,6 +109,10 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("records-without-key", "<topic>"),
     ("acked", "<topic>"),
     ("lost", "<topic>"),
+    ("metric", "<id>"),
+    ("peak", "<id> <seconds>"),
+    ("leader-count", "<broker>"),
+    ("time", ""),
 ];
 
 /// One question asked of the simulation.
@@ -150,6 +156,9 @@ pub enum Query {
     Members {
         group: String,
     },
+    Idle {
+        group: String,
+    },
     Consumed {
         client: String,
     },
@@ -175,6 +184,19 @@ pub enum Query {
     Lost {
         topic: String,
     },
+    /// An operator's metric by its id (`urp`, `lag:billing`), as the console's `metrics`
+    /// shows it now.
+    Metric {
+        id: String,
+    },
+    Peak {
+        id: String,
+        seconds: u64,
+    },
+    LeaderCount {
+        broker: i32,
+    },
+    Time,
     /// `left <query>` / `right <query>`: asked of one side of a compare step.
     Side {
         right: bool,
@@ -231,6 +253,9 @@ impl Query {
         };
         let want = usage.split_whitespace().count();
         if args.len() != want {
+            if usage.is_empty() {
+                return Err(format!("`{name}` takes nothing after it"));
+            }
             return Err(format!("`{name}` takes {usage}, as in `{name} {}`", example(usage)));
         }
         let s = |i: usize| args[i].to_string();
@@ -266,6 +291,23 @@ impl Query {
             "records-without-key" => Query::RecordsWithoutKey { topic: s(0) },
             "acked" => Query::Acked { topic: s(0) },
             "lost" => Query::Lost { topic: s(0) },
+            "idle" => Query::Idle { group: s(0) },
+            "leader-count" => match args[0].parse::<i32>() {
+                Ok(broker) if broker > 0 => Query::LeaderCount { broker },
+                _ => return Err(format!("`leader-count` takes a broker's number, like `leader-count 1`, not `{}`", args[0])),
+            },
+            "time" => Query::Time,
+            "peak" => {
+                super::metric::check_id(args[0])?;
+                match args[1].parse::<u64>() {
+                    Ok(seconds) if (1..=KEPT_SAMPLES as u64).contains(&seconds) => Query::Peak { id: s(0), seconds },
+                    _ => return Err(format!("`peak` looks back a whole number of seconds from 1 to {KEPT_SAMPLES}, not `{}`", args[1])),
+                }
+            }
+            "metric" => {
+                super::metric::check_id(args[0])?;
+                Query::Metric { id: s(0) }
+            }
             _ => Query::Members { group: s(0) },
         })
     }
@@ -354,6 +396,17 @@ impl Query {
             }
             Query::Acked { topic } => Ok(Value::Int(acked(sim, topic)?.0)),
             Query::Lost { topic } => Ok(Value::Int(acked(sim, topic)?.1)),
+            Query::Metric { id } => super::metric::eval(sim, id),
+            Query::Peak { id, seconds } => super::metric::peak(sim, id, *seconds),
+            Query::Idle { group } => Ok(Value::Int(group_of(sim, group)?.members.iter().filter(|m| m.assignment.is_empty()).count() as i64)),
+            Query::LeaderCount { broker } => {
+                if sim.broker(*broker).is_none() {
+                    return Err(format!("there is no broker {broker}"));
+                }
+                let leads = sim.controller().topics.values().flat_map(|t| t.partitions.iter()).filter(|p| p.leader == Some(*broker)).count();
+                Ok(Value::Int(leads as i64))
+            }
+            Query::Time => Ok(Value::Int((sim.now() / 1_000) as i64)),
         }
     }
 }
@@ -402,6 +455,9 @@ fn example(usage: &str) -> String {
         .replace("<group>", "billing")
         .replace("<client>", "billing-1")
         .replace("<name>", "min.insync.replicas")
+        .replace("<id>", "urp")
+        .replace("<broker>", "1")
+        .replace("<seconds>", "30")
 }
 
 fn partition_count(sim: &Sim, topic: &str) -> Result<i32, String> {
@@ -642,5 +698,39 @@ mod tests {
         assert_eq!(ask(&shell, "processed c"), Ok(Value::Int(10)));
         assert!(ask(&shell, "processed p").unwrap_err().contains("is a producer"));
         assert!(ask(&shell, "consumed nobody").unwrap_err().contains("no consumer `nobody`"));
+    }
+
+    #[test]
+    fn idle_members_leader_counts_and_the_clock() {
+        let mut shell = crate::shell::Shell::new(1);
+        for cmd in [
+            "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic t --partitions 2 --replication-factor 3",
+            "consumer start a --topic t --group g",
+            "consumer start b --topic t --group g",
+            "consumer start c --topic t --group g",
+            "tick 15s",
+        ] {
+            shell.execute(cmd, &[]).unwrap();
+        }
+        let ask = |shell: &crate::shell::Shell, q: &str| Query::parse(q).unwrap().eval(&shell.sim);
+        assert_eq!(ask(&shell, "group-state g"), Ok(Value::Text("Stable".into())));
+        // Two partitions, three members: one owns nothing.
+        assert_eq!(ask(&shell, "idle g"), Ok(Value::Int(1)));
+        assert_eq!(ask(&shell, "time"), Ok(Value::Int(15)));
+        // Every partition (with __consumer_offsets') has one leader among the three brokers.
+        let all: i64 = shell.sim.controller().topics.values().map(|t| t.partitions.len() as i64).sum();
+        let leads: i64 = (1..=3)
+            .map(|b| match ask(&shell, &format!("leader-count {b}")) {
+                Ok(Value::Int(n)) => n,
+                other => panic!("{other:?}"),
+            })
+            .sum();
+        assert_eq!(leads, all);
+        shell.execute("kill broker 1", &[]).unwrap();
+        shell.execute("tick 15s", &[]).unwrap();
+        assert_eq!(ask(&shell, "leader-count 1"), Ok(Value::Int(0)));
+        assert!(ask(&shell, "leader-count 7").unwrap_err().contains("no broker 7"));
+        assert!(Query::parse("leader-count one").unwrap_err().contains("a broker's number"));
+        assert!(Query::parse("time now").unwrap_err().contains("takes nothing"));
     }
 }

@@ -26,7 +26,7 @@ test('the home page lists the lessons in course order', async () => {
   const course = page.getByTestId('course');
   await course.waitFor();
   const links = await course.getByRole('link').allTextContents();
-  assert.deepEqual(links, ['Topics, partitions and offsets', 'Keys choose partitions', 'Producers and acks', 'Consumers and offsets', 'Consumer groups', 'Rebalancing', 'Replication and the ISR', 'Broker failure', 'Ordering guarantees', 'Delivery semantics', 'Designing a pipeline', 'Review: the whole course']);
+  assert.deepEqual(links, ['Topics, partitions and offsets', 'Keys choose partitions', 'Producers and acks', 'Consumers and offsets', 'Consumer groups', 'Rebalancing', 'Replication and the ISR', 'Broker failure', 'Ordering guarantees', 'Delivery semantics', 'Designing a pipeline', 'Review: the whole course', 'Consumer lag and scaling', 'What to watch when a broker dies']);
   await course.getByRole('link', { name: 'Keys choose partitions' }).click();
   await page.getByRole('heading', { level: 1, name: 'Keys choose partitions' }).waitFor();
   assert.deepEqual(errors, []);

@@ -267,6 +267,23 @@ fn an_unknown_query_names_its_line_and_a_near_miss() {
 }
 
 #[test]
+fn a_malformed_metric_names_its_line_and_what_was_meant() {
+    fails_with(
+        "\n# quiz: q\nkind: predict\nask: How many?\nanswer: metric urq\nexplain: So many.\n",
+        "lessons/bad.lesson:18: answer: `urq` is not a metric; did you mean `urp`?",
+    );
+    fails_with(
+        "\n# quiz: q\nkind: predict\nask: How far behind?\nanswer: metric lag:billing:orders\nexplain: So far.\n",
+        "lessons/bad.lesson:18: answer: `orders` is not a partition",
+    );
+    // Well formed, but the group does not exist when the quiz is asked.
+    fails_with(
+        "\n# quiz: q\nkind: predict\nask: How far behind?\nanswer: metric lag:billing\nexplain: So far.\n",
+        "lessons/bad.lesson:18: the answer `metric lag:billing` cannot be computed: there is no metric `lag:billing` at this point",
+    );
+}
+
+#[test]
 fn an_unknown_glossary_id_is_refused() {
     fails_with(
         "\n# step: two\ntitle: Two\n\nA [partition](glossary:partitoin) is a log.\n",
@@ -596,7 +613,8 @@ fn a_player_poses_order_quizzes_shuffled_never_right() {
 fn the_docs_list_every_query() {
     let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/LESSONS.md")).unwrap();
     for (name, usage) in lesson::query::QUERIES {
-        assert!(docs.contains(&format!("| `{name} {usage}` | ")), "docs/LESSONS.md's table of queries lacks `{name} {usage}`");
+        let query = format!("{name} {usage}");
+        assert!(docs.contains(&format!("| `{}` | ", query.trim())), "docs/LESSONS.md's table of queries lacks `{query}`");
     }
 }
 
