@@ -238,7 +238,10 @@ mod tests {
         // The default URP alert fired when the broker's partitions left the ISR: said in
         // words, with a button to that moment.
         let fired = sh.alerts[0].firings(&sh.sim.metrics_now())[0].fired_ms;
-        assert!(html.contains(&format!(r#"<strong>⚠ FIRING</strong> <code>urp &gt; 0</code> <button type="button" data-act="seek" data-time="{fired}">"#)), "{html}");
+        assert!(
+            html.contains(&format!(r#"<strong>⚠ FIRING</strong> <code>urp &gt; 0</code> <button type="button" data-act="seek" data-time="{fired}">"#)),
+            "{html}"
+        );
         assert!(html.contains("✓ OK</span> <code>offline &gt; 0</code>"));
         for needle in [
             "Cluster health",

@@ -63,16 +63,8 @@ pub fn check_id(id: &str) -> Result<(), String> {
 
 /// The samples of a metric up to this moment: `None` where it had no value.
 fn series(sim: &Sim, id: &str) -> Result<Vec<(u64, Option<f64>)>, String> {
-    let sampled;
-    let sim = if sim.metrics().next_sample_ms() <= sim.now() {
-        let mut copy = sim.clone();
-        copy.sample_metrics_now();
-        sampled = copy;
-        &sampled
-    } else {
-        sim
-    };
-    let m = sim.metrics();
+    // Samples due are taken on a copy of the metrics, not of the simulation.
+    let m = sim.metrics_now();
     let Some(key) = m.keys().iter().find(|k| k.id() == id) else {
         let ids: Vec<String> = m.keys().iter().map(|k| k.id()).collect();
         let hint = did_you_mean(id, ids.iter().map(String::as_str)).map_or(String::new(), |s| format!("; did you mean `{s}`?"));

@@ -70,8 +70,10 @@ pub fn defaults() -> Vec<AlertRule> {
 }
 
 /// Metric ids an alert can watch: the exact ones, then the prefixes of per-thing ids.
-const EXACT: &[&str] = &["urp", "under-min-isr", "offline", "active-controllers", "isr-shrinks", "isr-expands", "produce-p50", "produce-p99", "fetch-p50", "fetch-p99"];
-const PREFIXES: &[&str] = &["lag:", "records-lag-max:", "messages-in:", "bytes-in:", "bytes-out:", "records-consumed:", "log-size:", "rebalances:", "rebalance-ms:"];
+const EXACT: &[&str] =
+    &["urp", "under-min-isr", "offline", "active-controllers", "isr-shrinks", "isr-expands", "produce-p50", "produce-p99", "fetch-p50", "fetch-p99"];
+const PREFIXES: &[&str] =
+    &["lag:", "records-lag-max:", "messages-in:", "bytes-in:", "bytes-out:", "records-consumed:", "log-size:", "rebalances:", "rebalance-ms:"];
 
 fn usage() -> ShellError {
     ShellError::new("usage: alert <metric> > <n> [for <duration>] | alert <metric> < <n> [for <duration>] | alert remove <k> | alert (lists them)")
@@ -84,9 +86,11 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
     match words.as_slice() {
         [] => Ok(list(shell)),
         ["remove", k] => {
-            let k: usize = k.parse().ok().filter(|k| (1..=shell.alerts.len()).contains(k)).ok_or_else(|| {
-                ShellError::new(format!("'{k}' is not an alert's number; `alert` lists them, numbered 1 to {}", shell.alerts.len()))
-            })?;
+            let k: usize = k
+                .parse()
+                .ok()
+                .filter(|k| (1..=shell.alerts.len()).contains(k))
+                .ok_or_else(|| ShellError::new(format!("'{k}' is not an alert's number; `alert` lists them, numbered 1 to {}", shell.alerts.len())))?;
             let gone = shell.alerts.remove(k - 1);
             Ok(format!("removed alert {k}: {}\n", gone.text()))
         }
@@ -94,10 +98,16 @@ pub fn run(shell: &mut Shell, args: &[String]) -> Result<String, ShellError> {
             if !EXACT.contains(metric) && !PREFIXES.iter().any(|p| metric.len() > p.len() && metric.starts_with(p)) {
                 let mut ids: Vec<String> = EXACT.iter().map(|s| s.to_string()).collect();
                 ids.extend(shell.sim.metrics().keys().iter().map(|k| k.id()));
-                let hint = did_you_mean(metric, ids.iter().map(String::as_str)).map(|s| format!("; did you mean {s}?")).unwrap_or_else(|| "; `metrics` lists them".into());
+                let hint = did_you_mean(metric, ids.iter().map(String::as_str))
+                    .map(|s| format!("; did you mean {s}?"))
+                    .unwrap_or_else(|| "; `metrics` lists them".into());
                 return Err(ShellError::new(format!("no metric '{metric}' to alert on{hint}")));
             }
-            let threshold: f64 = n.parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| ShellError::new(format!("'{n}' is not a number; write the threshold like 100 or 0.5")))?;
+            let threshold: f64 = n
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| ShellError::new(format!("'{n}' is not a number; write the threshold like 100 or 0.5")))?;
             let for_ms = match rest {
                 [] => 0,
                 ["for", d] => parse_duration(d)?,
